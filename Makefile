@@ -1,0 +1,92 @@
+# SPDX-License-Identifier: GPL-2.0
+# Top Makefile: builds lguest out of tree against a kernel's headers (by
+# default the Debian kernel the QEMU test host boots), the launcher, the
+# guest initramfs and disk image, and runs the tests.  Entry points:
+#   make            build everything (installs dependencies first)
+#   make check      unit tests + test-host tests; last line "N passed, N failed"
+#   make demo       boot the test host, load the modules, give a shell
+#   make bench      side-by-side figures, ours against KVM + QEMU microvm
+#   make tour       regenerate Documentation/lguest.rst from /*T:NNN :*/ comments
+#   make modules KDIR=/lib/modules/$(uname -r)/build   build for your own kernel
+
+TOP := $(CURDIR)
+BUILD := $(TOP)/build
+
+# A KDIR given on the command line means "my own kernel": build the modules
+# and launcher only, touch no package manager.
+ifeq ($(origin KDIR),command line)
+OWN_KERNEL := 1
+else
+include $(BUILD)/config.mk
+KDIR := /usr/src/linux-headers-$(KVER)
+endif
+
+KMAKE := $(MAKE) -C $(KDIR)
+LGUEST_SYMVERS := $(TOP)/drivers/lguest/Module.symvers
+
+all: modules launcher test-progs initramfs image host-initrd
+
+ifndef OWN_KERNEL
+# Make rebuilds this included file first: deps.sh installs the packages and
+# fetches the test-host kernel, then names them in build/config.mk.
+$(BUILD)/config.mk: scripts/deps.sh
+	@mkdir -p $(BUILD)
+	sh scripts/deps.sh
+
+deps:
+	sh scripts/deps.sh
+endif
+
+modules:
+	$(KMAKE) M=$(TOP)/drivers/lguest CONFIG_LGUEST=m modules
+	$(KMAKE) M=$(TOP)/drivers/lguest_dev CONFIG_LGUEST_DEV=m \
+		KBUILD_EXTRA_SYMBOLS=$(LGUEST_SYMVERS) modules
+
+launcher:
+	$(MAKE) -C tools/lguest
+
+test-progs:
+	$(MAKE) -C tests/tools
+	$(KMAKE) M=$(TOP)/tests/modules/lg_warn modules
+	$(MAKE) -C tests/unit
+
+initramfs: $(BUILD)/initramfs.cpio.gz
+image: $(BUILD)/test.ext4
+host-initrd: $(BUILD)/host-initrd.cpio.gz
+
+$(BUILD)/initramfs.cpio.gz: initramfs/mkinitramfs.sh initramfs/init \
+		$(wildcard initramfs/tests/*.sh) scripts/modlist.sh $(BUILD)/config.mk
+	sh initramfs/mkinitramfs.sh $(HOST_MODULES) $(KVER) $@
+
+$(BUILD)/test.ext4: images/mkimage.sh
+	sh images/mkimage.sh $@ 64M
+
+$(BUILD)/host-initrd.cpio.gz: tests/host/mkhostinitrd.sh tests/host/init \
+		scripts/modlist.sh $(BUILD)/config.mk
+	sh tests/host/mkhostinitrd.sh $(HOST_MODULES) $(KVER) $@
+
+check: all
+	sh tests/run-all.sh
+
+demo: all
+	sh tests/host/run.sh --mode demo
+
+bench: all
+	sh tests/bench/run.sh
+
+tour:
+	perl scripts/tour.pl > Documentation/lguest.rst.tmp
+	mv Documentation/lguest.rst.tmp Documentation/lguest.rst
+
+clean:
+	-$(KMAKE) M=$(TOP)/drivers/lguest clean
+	-$(KMAKE) M=$(TOP)/drivers/lguest_dev clean
+	-$(KMAKE) M=$(TOP)/tests/modules/lg_warn clean
+	$(MAKE) -C tools/lguest clean
+	$(MAKE) -C tests/tools clean
+	$(MAKE) -C tests/unit clean
+	rm -f $(BUILD)/*.cpio.gz $(BUILD)/test.ext4
+	rm -rf $(BUILD)/logs
+
+.PHONY: all deps modules launcher test-progs initramfs image host-initrd \
+	check demo bench tour clean

@@ -1,0 +1,25 @@
+# SPDX-License-Identifier: GPL-2.0
+# launcher: the launcher's user-facing errors inside the test host, before
+# and after the module is loaded: one "lguest: " line and the documented
+# exit status for each.
+. "$LG_TOP/tests/host/lib.sh"
+
+kernel=$LG_KROOT/boot/vmlinuz-$LG_KVER
+
+step "no module: /dev/lguest missing"
+[ -e /dev/lguest ] && fail "/dev/lguest exists before loading"
+expect_launcher 1 "lguest: /dev/lguest not found: load the module first" --kernel "$kernel"
+"$LG_LAUNCHER" --version | grep -q "module: not loaded" || fail "--version without module"
+
+load_lguest
+step "missing kernel file, module loaded"
+expect_launcher 2 "lguest: cannot open kernel '/nonexistent/vmlinuz': No such file or directory" \
+	--kernel /nonexistent/vmlinuz
+expect_launcher 2 "lguest: --mem 0: guest RAM must be at least 2M" --kernel "$kernel" --mem 0
+step "version, module loaded"
+"$LG_LAUNCHER" --version | tee /tmp/ver.out
+grep -q "^module: ABI 1$" /tmp/ver.out || fail "--version does not report the module's ABI"
+step "ABI 1 cannot create guests, and says so"
+expect_launcher 1 "lguest: the loaded module (ABI 1) cannot create guests yet" --kernel "$kernel"
+rmmod lguest || fail "rmmod failed"
+echo "launcher: ok"

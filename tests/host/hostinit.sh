@@ -1,0 +1,89 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# hostinit.sh - the test host's runner, started by tests/host/init inside the
+# read-only 9p view of the build machine.  Runs each case named by lgcases=
+# under a timeout, then reads (and clears) the kernel log and fails the case
+# if it shows a BUG, Oops, WARNING, general protection fault or Call Trace.
+# Results go to the serial console as "@@RESULT <case> PASS|FAIL <why>".
+
+LG_TOP=$(cd "$(dirname "$0")/../.." && pwd)
+export LG_TOP
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+. "$LG_TOP/tests/host/lib.sh"
+
+cases= per_test=120 mode=test
+for arg in $(cat /proc/cmdline); do
+	case "$arg" in
+	lgcases=*) cases=$(echo "${arg#lgcases=}" | tr , ' ') ;;
+	lgtimeout=*) per_test=${arg#lgtimeout=} ;;
+	lgmode=*) mode=${arg#lgmode=} ;;
+	esac
+done
+
+# klog_check FILE: succeed if FILE has none of the patterns that mean the
+# host kernel was hurt.
+klog_check() {
+	! grep -E "$LG_KLOG_BAD" "$1" >/dev/null
+}
+
+# unload_all: leave no project module behind for the next case.
+unload_all() {
+	for m in lguest_dev lguest lg_warn; do
+		[ -d "/sys/module/$m" ] || continue
+		rmmod "$m" 2>/dev/null || return 1
+	done
+}
+
+if [ "$mode" = demo ]; then
+	sh "$LG_TOP/tests/host/demo.sh"
+	exit 0
+fi
+
+dmesg -c > /tmp/klog.boot
+if klog_check /tmp/klog.boot; then
+	echo "@@RESULT boot-klog PASS"
+else
+	grep -E "$LG_KLOG_BAD" /tmp/klog.boot | head -20
+	echo "@@RESULT boot-klog FAIL host kernel log dirty after boot"
+fi
+
+for c in $cases; do
+	file=$LG_TOP/tests/host/cases/$c.sh
+	echo "@@BEGIN $c"
+	if [ ! -f "$file" ]; then
+		echo "@@RESULT $c FAIL no such case $file"
+		continue
+	fi
+	ps -e -o pid= > /tmp/pids.before
+	timeout -k 3 "$per_test" sh "$file" 2>&1
+	rc=$?
+	# Whatever the case started and left behind goes with it.
+	for p in $(ps -e -o pid= | grep -v -x -F -f /tmp/pids.before); do
+		[ "$p" != $$ ] && kill -9 "$p" 2>/dev/null
+	done
+	sleep 0.2
+	dmesg -c > "/tmp/klog.$c"
+	why=
+	if [ $rc = 124 ] || [ $rc = 137 ]; then
+		why="timed out after ${per_test}s"
+	elif [ $rc != 0 ]; then
+		why="exit status $rc"
+	fi
+	if grep -q '^# lgtest: expect-dirty-klog' "$file"; then
+		# A negative control: the harness must notice the planted WARN.
+		klog_check "/tmp/klog.$c" &&
+			why="${why:+$why; }log check missed the planted warning"
+	elif ! klog_check "/tmp/klog.$c"; then
+		echo "--- host kernel log:"
+		grep -E -A3 "$LG_KLOG_BAD" "/tmp/klog.$c" | head -40
+		why="${why:+$why; }host kernel log dirty"
+	fi
+	unload_all || why="${why:+$why; }a module stayed loaded and busy"
+	echo "@@END $c"
+	if [ -z "$why" ]; then
+		echo "@@RESULT $c PASS"
+	else
+		echo "@@RESULT $c FAIL $why"
+	fi
+done
+echo "@@DONE"

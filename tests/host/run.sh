@@ -1,0 +1,102 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# run.sh - boot the QEMU test host (TCG, AMD-V emulated) and run test cases
+# inside it; the modules are only ever loaded there, never on this machine.
+# Prints "PASS host/<case>" or "FAIL host/<case>: <why>" per case; a case
+# that never reported (the host hung or died) fails with the serial log tail.
+#
+# Usage: run.sh [--nosvm] [--timeout SECS] [--suite NAME] [--mode demo] CASE...
+set -u
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cpu=qemu64,+svm,+npt
+per_test=120
+suite=host
+mode=test
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--nosvm) cpu=qemu64,-svm; suite=host-nosvm ;;
+	--timeout) per_test=$2; shift ;;
+	--suite) suite=$2; shift ;;
+	--mode) mode=$2; shift ;;
+	--) shift; break ;;
+	-*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
+	*) break ;;
+	esac
+	shift
+done
+
+conf=$top/build/config.mk
+[ -f "$conf" ] || { echo "lguest: run make first (no $conf)" >&2; exit 2; }
+kernel=$(sed -n 's/^HOST_KERNEL := //p' "$conf")
+initrd=$top/build/host-initrd.cpio.gz
+[ -f "$initrd" ] || { echo "lguest: run make first (no $initrd)" >&2; exit 2; }
+
+cases=$(echo "$@" | tr ' ' ,)
+append="console=ttyS0 loglevel=4 panic=-1 lgrepo=$top lgcases=$cases lgtimeout=$per_test lgmode=$mode"
+set -- qemu-system-x86_64 -machine q35,accel=tcg -cpu "$cpu" -smp 2 -m 2048 \
+	-nodefaults -nic none -display none -no-reboot \
+	-kernel "$kernel" -initrd "$initrd" -append "$append" \
+	-virtfs local,path=/,mount_tag=root,security_model=none,readonly=on,multidevs=remap \
+	${LG_QEMU_EXTRA:-}
+
+if [ "$mode" = demo ]; then
+	exec "$@" -serial mon:stdio
+fi
+
+mkdir -p "$top/build/logs"
+log=$top/build/logs/$suite.log
+ncase=$(echo "$cases" | tr , '\n' | grep -c .)
+# Boot (~10 s under TCG) plus every case's own limit, plus slack; and a
+# host whose serial log stops growing for longer than one case may run
+# (the in-host timeout should have spoken by then) is hung: stop waiting.
+limit=$((60 + ncase * (per_test + 10)))
+stall=$((per_test + 30))
+: > "$log"
+"$@" -serial "file:$log" </dev/null >"$log.qemu" 2>&1 &
+qpid=$!
+start=$(date +%s) last=0 quiet=0 qrc=0
+while kill -0 $qpid 2>/dev/null; do
+	sleep 2
+	size=$(stat -c %s "$log" 2>/dev/null || echo 0)
+	if [ "$size" != "$last" ]; then
+		last=$size quiet=0
+	else
+		quiet=$((quiet + 2))
+	fi
+	if [ $quiet -ge $stall ] || [ $(($(date +%s) - start)) -ge $limit ]; then
+		echo "run.sh: test host silent for ${quiet}s or over ${limit}s: stopping it" >> "$log.qemu"
+		kill $qpid 2>/dev/null
+		sleep 2
+		kill -9 $qpid 2>/dev/null
+		qrc=124
+		break
+	fi
+done
+wait $qpid 2>/dev/null || [ $qrc != 0 ] || qrc=$?
+
+# Hand each case's verdict back; cases without one failed.
+fails=0
+for c in boot-klog $(echo "$cases" | tr , ' '); do
+	line=$(grep -a "^@@RESULT $c " "$log" | tail -n 1 | tr -d '\r')
+	verdict=$(echo "$line" | cut -d' ' -f3)
+	why=$(echo "$line" | cut -d' ' -f4-)
+	if [ "$verdict" = PASS ]; then
+		echo "PASS $suite/$c"
+		continue
+	fi
+	fails=$((fails + 1))
+	if [ -z "$line" ]; then
+		why="no verdict (test host hung, crashed or timed out; qemu rc $qrc)"
+		echo "FAIL $suite/$c: $why"
+		echo "--- last lines of the serial log ($log):"
+		tail -n 30 "$log" | tr -d '\r' | sed 's/^/    /'
+		cat "$log.qemu" | sed 's/^/    qemu: /'
+	else
+		echo "FAIL $suite/$c: $why"
+		echo "--- output of $c:"
+		sed -n "/^@@BEGIN $c\r*\$/,/^@@END $c\r*\$/p" "$log" | tr -d '\r' |
+			tail -n 40 | sed 's/^/    /'
+	fi
+done
+[ $fails = 0 ]

@@ -1,0 +1,37 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# run-all.sh - what "make check" runs: unit tests, launcher CLI tests and the
+# tour check on this machine; the guest initramfs + disk image under plain
+# QEMU; then the test-host suites (the only place the modules are loaded).
+# Every test prints "PASS name" or "FAIL name: why"; the last line counts them.
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 2
+results=$top/build/results.txt
+mkdir -p build
+: > "$results"
+
+run() {
+	echo "== $*"
+	"$@" 2>&1 | tee -a "$results.raw" | tee /dev/stderr |
+		grep -E '^(PASS|FAIL) ' >> "$results"
+} 2>&1
+
+: > "$results.raw"
+run make -s -C tests/unit run
+run sh tests/cli.sh
+run sh tests/tour.sh
+run sh tests/guest-image.sh
+run sh tests/host/run.sh --timeout 150 \
+	module-load module-reload cpu-hotplug kvm-exclusive launcher negative-control
+run sh tests/host/run.sh --nosvm --timeout 60 no-svm
+
+passed=$(grep -c '^PASS ' "$results")
+failed=$(grep -c '^FAIL ' "$results")
+echo
+grep '^FAIL ' "$results"
+if [ "$passed" = 0 ] && [ "$failed" = 0 ]; then
+	failed=1
+	echo "FAIL: no test ran"
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
