@@ -73,7 +73,10 @@ while kill -0 $qpid 2>/dev/null; do
 		break
 	fi
 done
-wait $qpid 2>/dev/null || [ $qrc != 0 ] || qrc=$?
+if [ $qrc = 0 ]; then
+	wait $qpid
+	qrc=$?
+fi
 
 # Hand each case's verdict back; cases without one failed.
 fails=0

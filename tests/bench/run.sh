@@ -1,0 +1,28 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# run.sh - "make bench": boot the test host once and measure, side by side in
+# that one boot, lguest and the peer (KVM + QEMU microvm, same kernel, same
+# initramfs).  Prints a table of figures and ratios; raw lines are kept in
+# build/logs/bench.log.  A figure lguest cannot produce yet says so.
+top=$(cd "$(dirname "$0")/../.." && pwd)
+sh "$top/tests/host/run.sh" --suite bench --timeout 300 bench-all >/dev/null
+log=$top/build/logs/bench.log
+grep -a '^@@BENCH ' "$log" | tr -d '\r' > "$top/build/logs/bench.txt"
+if ! [ -s "$top/build/logs/bench.txt" ]; then
+	echo "lguest: bench: no figures came back; see $log" >&2
+	tail -n 20 "$log" >&2
+	exit 1
+fi
+printf '%-28s %14s %14s %8s\n' metric lguest kvm+microvm ratio
+awk '
+$1 == "@@BENCH" { key = $2; who = $3; val[key, who] = $4; unit[key] = $5;
+		  if (!(key in seen)) { seen[key] = 1; order[n++] = key } }
+END {
+	for (i = 0; i < n; i++) {
+		k = order[i]; a = val[k, "lguest"]; b = val[k, "kvm"];
+		r = (a != "" && a != "n/a" && b + 0 > 0) ? sprintf("%.2f", a / b) : "-";
+		if (a == "") a = "n/a";
+		if (b == "") b = "n/a";
+		printf "%-28s %14s %14s %8s\n", k " (" unit[k] ")", a, b, r;
+	}
+}' "$top/build/logs/bench.txt"
