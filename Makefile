@@ -47,6 +47,7 @@ launcher:
 
 test-progs:
 	$(MAKE) -C tests/tools
+	$(MAKE) -C tests/guests
 	$(KMAKE) M=$(TOP)/tests/modules/lg_warn modules
 	$(MAKE) -C tests/unit
 

@@ -21,8 +21,11 @@ run make -s -C tests/unit run
 run sh tests/cli.sh
 run sh tests/tour.sh
 run sh tests/guest-image.sh
+# Every guest-*.sh case runs too: the raw test guests of tests/guests.
+guest_cases=$(cd tests/host/cases && ls guest-*.sh | sed 's/\.sh$//')
 run sh tests/host/run.sh --timeout 150 \
-	module-load module-reload cpu-hotplug kvm-exclusive launcher negative-control
+	module-load module-reload cpu-hotplug kvm-exclusive launcher negative-control \
+	$guest_cases
 run sh tests/host/run.sh --nosvm --timeout 60 no-svm
 
 passed=$(grep -c '^PASS ' "$results")

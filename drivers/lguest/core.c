@@ -80,9 +80,12 @@ static int __init lguest_init(void)
 	err = lg_svm_check();
 	if (err)
 		return err;
-	err = lg_svm_init();
+	err = lg_vmcb_init();
 	if (err)
 		return err;
+	err = lg_svm_init();
+	if (err)
+		goto free_permission_maps;
 	err = lg_user_init();
 	if (err)
 		goto release_svm;
@@ -95,6 +98,8 @@ static int __init lguest_init(void)
 
 release_svm:
 	lg_svm_exit();
+free_permission_maps:
+	lg_vmcb_exit();
 	return err;
 }
 
@@ -102,6 +107,7 @@ static void __exit lguest_exit(void)
 {
 	lg_user_exit();
 	lg_svm_exit();
+	lg_vmcb_exit();
 	pr_info("unloaded; AMD-V released\n");
 }
 

@@ -2,40 +2,209 @@
 /*
  * lguest_user.c - /dev/lguest, the character device through which a launcher
  * talks to the hypervisor.  Every request is an ioctl defined, with its
- * arguments and errors, in include/uapi/linux/lguest.h.  One open file will
- * own one guest; the file's lifetime is the guest's.
+ * arguments and errors, in include/uapi/linux/lguest.h.  One open file owns
+ * one guest: created by LGUEST_CREATE, destroyed when the file is closed.
  */
 #include "lg.h"
 
+#include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
-#include <uapi/linux/lguest.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
 
 static int lg_open(struct inode *inode, struct file *file)
 {
+	struct lguest *lg;
+
+	lg = kzalloc(sizeof(*lg), GFP_KERNEL_ACCOUNT);
+	if (!lg)
+		return -ENOMEM;
+	mutex_init(&lg->lock);
+	lg_timer_init(lg);
+	file->private_data = lg;
 	return stream_open(inode, file);
+}
+
+/* Undo lg_create(), in reverse; safe on a half-built guest. */
+static void lg_destroy(struct lguest *lg)
+{
+	hrtimer_cancel(&lg->timer);
+	if (lg->gfpu.fpstate)
+		fpu_free_guest_fpstate(&lg->gfpu);
+	lg_vmcb_free(lg);
+	lg_npt_free(lg);
+	lg_mem_free(lg);
+}
+
+static int lg_release(struct inode *inode, struct file *file)
+{
+	struct lguest *lg = file->private_data;
+
+	lg_destroy(lg);
+	if (lg->console)
+		fput(lg->console);
+	kfree(lg);
+	return 0;
+}
+
+/*T:220 Creating a guest allocates everything it will ever need up front:
+ * its RAM, the nested page tables over it, the VMCB and an FPU state area.
+ * A guest that exists can therefore always run; nothing in the exit path
+ * has to allocate memory and fail. :*/
+static int lg_create(struct lguest *lg, const struct lguest_create __user *uarg)
+{
+	struct lguest_create arg;
+	int err;
+
+	if (copy_from_user(&arg, uarg, sizeof(arg)))
+		return -EFAULT;
+	if (arg.flags || arg.reserved || !arg.mem_size ||
+	    arg.mem_size % LGUEST_MEM_ALIGN)
+		return -EINVAL;
+	if (arg.mem_size > LGUEST_MAX_MEM)
+		return -E2BIG;
+	if (lg->vmcb)
+		return -EEXIST;
+
+	err = lg_mem_alloc(lg, arg.mem_size);
+	if (err)
+		return err;
+	err = lg_npt_build(lg);
+	if (err)
+		goto destroy;
+	err = lg_vmcb_alloc(lg);
+	if (err)
+		goto destroy;
+	if (!fpu_alloc_guest_fpstate(&lg->gfpu)) {
+		err = -ENOMEM;
+		goto destroy;
+	}
+	lg->xcr0 = XFEATURE_MASK_FP;
+	/* From here the RAM never changes until release: mmap may look. */
+	smp_store_release(&lg->created, true);
+	return 0;
+
+destroy:
+	lg_destroy(lg);
+	return err;
+}
+
+static int lg_set_console(struct lguest *lg, const struct lguest_console __user *uarg)
+{
+	struct lguest_console arg;
+	struct file *out = NULL;
+
+	if (copy_from_user(&arg, uarg, sizeof(arg)))
+		return -EFAULT;
+	if (arg.in_fd != -1)
+		return -EINVAL;
+	if (arg.out_fd != -1) {
+		out = fget(arg.out_fd);
+		if (!out)
+			return -EBADF;
+		if (!(out->f_mode & FMODE_WRITE)) {
+			fput(out);
+			return -EBADF;
+		}
+	}
+	lg_console_flush(lg);
+	if (lg->console)
+		fput(lg->console);
+	lg->console = out;
+	return 0;
+}
+
+/* The ioctls that need a guest, with the guest's lock held. */
+static long lg_guest_ioctl(struct lguest *lg, unsigned int cmd, void __user *uarg)
+{
+	struct lguest_sregs sregs;
+	struct lguest_regs regs;
+	struct lguest_run run;
+	int err;
+
+	if (!lg->vmcb)
+		return -ENOENT;
+	switch (cmd) {
+	case LGUEST_GET_REGS:
+		lg_get_regs(lg, &regs);
+		return copy_to_user(uarg, &regs, sizeof(regs)) ? -EFAULT : 0;
+	case LGUEST_SET_REGS:
+		if (copy_from_user(&regs, uarg, sizeof(regs)))
+			return -EFAULT;
+		lg_set_regs(lg, &regs);
+		return 0;
+	case LGUEST_GET_SREGS:
+		lg_get_sregs(lg, &sregs);
+		return copy_to_user(uarg, &sregs, sizeof(sregs)) ? -EFAULT : 0;
+	case LGUEST_SET_SREGS:
+		if (copy_from_user(&sregs, uarg, sizeof(sregs)))
+			return -EFAULT;
+		return lg_set_sregs(lg, &sregs);
+	case LGUEST_SET_CONSOLE:
+		return lg_set_console(lg, uarg);
+	case LGUEST_RUN:
+		err = lg_run(lg, &run);
+		if (err)
+			return err;
+		return copy_to_user(uarg, &run, sizeof(run)) ? -EFAULT : 0;
+	}
+	return -ENOTTY;	/* not reached: lg_ioctl() checked the number */
 }
 
 /*T:210 The launcher's first question is always "which ABI do you speak?".
  * Anything we do not know is -ENOTTY, the ioctl convention for "no such
  * request", so a newer launcher on an older module learns that at once
- * instead of having its argument misread. :*/
+ * instead of having its argument misread.  Everything else takes the
+ * guest's lock: one thread at a time may drive a guest. :*/
 static long lg_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
-	switch (cmd) {
-	case LGUEST_GET_API_VERSION:
+	struct lguest *lg = file->private_data;
+	void __user *uarg = (void __user *)arg;
+	long ret;
+
+	if (cmd == LGUEST_GET_API_VERSION)
 		return LGUEST_API_VERSION;
+	switch (cmd) {
+	case LGUEST_CREATE: case LGUEST_GET_REGS: case LGUEST_SET_REGS:
+	case LGUEST_GET_SREGS: case LGUEST_SET_SREGS: case LGUEST_SET_CONSOLE:
+	case LGUEST_RUN:
+		break;
 	default:
 		return -ENOTTY;
 	}
+	if (mutex_lock_killable(&lg->lock))
+		return -EINTR;
+	if (cmd == LGUEST_CREATE)
+		ret = lg_create(lg, uarg);
+	else
+		ret = lg_guest_ioctl(lg, cmd, uarg);
+	mutex_unlock(&lg->lock);
+	return ret;
+}
+
+/*
+ * No lg->lock here: mmap() runs under the mmap lock, and the ioctls take
+ * the mmap lock (faulting on their user buffers) under lg->lock.  The RAM
+ * is fixed once "created" is seen, so none is needed.
+ */
+static int lg_mmap_file(struct file *file, struct vm_area_struct *vma)
+{
+	struct lguest *lg = file->private_data;
+
+	if (!smp_load_acquire(&lg->created))
+		return -ENOENT;
+	return lg_mmap(lg, vma);
 }
 
 static const struct file_operations lg_fops = {
 	.owner		= THIS_MODULE,
 	.open		= lg_open,
+	.release	= lg_release,
 	.unlocked_ioctl	= lg_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
+	.mmap		= lg_mmap_file,
 	.llseek		= noop_llseek,
 };
 

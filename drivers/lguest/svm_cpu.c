@@ -20,6 +20,8 @@
 
 /* The page each CPU's VMRUN saves host state into (APM vol. 2, 15.30.4). */
 static DEFINE_PER_CPU(struct page *, lg_hsave_page);
+/* Where the switcher VMSAVEs the host state VMRUN does not (APM 15.5.2). */
+static DEFINE_PER_CPU(struct page *, lg_host_save_page);
 /* Whether we set EFER.SVME on this CPU, and so must clear it again. */
 static DEFINE_PER_CPU(bool, lg_svm_owned);
 static enum cpuhp_state lg_cpuhp_state;
@@ -62,14 +64,17 @@ int lg_svm_check(void)
  * writing it so another hypervisor's enable IPI cannot slip in between. :*/
 static int lg_svm_cpu_online(unsigned int cpu)
 {
-	struct page *hsave;
+	struct page *hsave, *host_save;
 	unsigned long flags;
 	u64 efer;
 	int err = 0;
 
 	hsave = alloc_pages_node(cpu_to_node(cpu), GFP_KERNEL | __GFP_ZERO, 0);
-	if (!hsave)
-		return -ENOMEM;
+	host_save = alloc_pages_node(cpu_to_node(cpu), GFP_KERNEL | __GFP_ZERO, 0);
+	if (!hsave || !host_save) {
+		err = -ENOMEM;
+		goto free_pages;
+	}
 
 	local_irq_save(flags);
 	rdmsrl(MSR_EFER, efer);
@@ -79,15 +84,19 @@ static int lg_svm_cpu_online(unsigned int cpu)
 		wrmsrl(MSR_VM_HSAVE_PA, page_to_phys(hsave));
 		wrmsrl(MSR_EFER, efer | EFER_SVME);
 		this_cpu_write(lg_hsave_page, hsave);
+		this_cpu_write(lg_host_save_page, host_save);
 		this_cpu_write(lg_svm_owned, true);
 	}
 	local_irq_restore(flags);
-
-	if (err) {
+	if (!err)
+		return 0;
+	pr_err("AMD-V is already in use on CPU %u (another hypervisor, e.g. kvm_amd, is running guests)\n",
+	       cpu);
+free_pages:
+	if (hsave)
 		__free_page(hsave);
-		pr_err("AMD-V is already in use on CPU %u (another hypervisor, e.g. kvm_amd, is running guests)\n",
-		       cpu);
-	}
+	if (host_save)
+		__free_page(host_save);
 	return err;
 }
 
@@ -104,6 +113,8 @@ static int lg_svm_cpu_offline(unsigned int cpu)
 	hsave = this_cpu_read(lg_hsave_page);
 	this_cpu_write(lg_hsave_page, NULL);
 	__free_page(hsave);
+	__free_page(this_cpu_read(lg_host_save_page));
+	this_cpu_write(lg_host_save_page, NULL);
 	return 0;
 }
 
@@ -147,4 +158,26 @@ void lg_svm_exit(void)
 {
 	cpuhp_remove_state(lg_cpuhp_state);
 	cpu_emergency_unregister_virt_callback(lg_svm_emergency_disable);
+}
+
+/**
+ * lg_host_save_pa() - physical address of this CPU's host VMSAVE area.
+ *
+ * Call with preemption (in practice, interrupts) disabled.
+ *
+ * Return: the address, for the switcher.
+ */
+u64 lg_host_save_pa(void)
+{
+	return page_to_phys(this_cpu_read(lg_host_save_page));
+}
+
+/**
+ * lg_svm_nr_asids() - how many address-space IDs the CPU offers.
+ *
+ * Return: CPUID Fn8000_000A EBX (APM vol. 2, 15.16), ASID 0 included.
+ */
+unsigned int lg_svm_nr_asids(void)
+{
+	return cpuid_ebx(0x8000000a);
 }

@@ -2,10 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 # run.sh - "make bench": boot the test host once and measure, side by side in
 # that one boot, lguest and the peer (KVM + QEMU microvm, same kernel, same
-# initramfs).  Prints a table of figures and ratios; raw lines are kept in
+# initramfs; for exit round trips, the same raw guest under tests/tools/
+# kvm_peer).  Prints a table of figures and ratios; raw lines are kept in
 # build/logs/bench.log.  A figure lguest cannot produce yet says so.
 top=$(cd "$(dirname "$0")/../.." && pwd)
-sh "$top/tests/host/run.sh" --suite bench --timeout 300 bench-all >/dev/null
+sh "$top/tests/host/run.sh" --suite bench --timeout 300 bench-exits bench-all >/dev/null
 log=$top/build/logs/bench.log
 grep -a '^@@BENCH ' "$log" | tr -d '\r' > "$top/build/logs/bench.txt"
 if ! [ -s "$top/build/logs/bench.txt" ]; then
@@ -13,7 +14,7 @@ if ! [ -s "$top/build/logs/bench.txt" ]; then
 	tail -n 20 "$log" >&2
 	exit 1
 fi
-printf '%-28s %14s %14s %8s\n' metric lguest kvm+microvm ratio
+printf '%-28s %14s %14s %8s\n' metric lguest 'peer (KVM)' ratio
 awk '
 $1 == "@@BENCH" { key = $2; who = $3; val[key, who] = $4; unit[key] = $5;
 		  if (!(key in seen)) { seen[key] = 1; order[n++] = key } }
@@ -26,3 +27,4 @@ END {
 		printf "%-28s %14s %14s %8s\n", k " (" unit[k] ")", a, b, r;
 	}
 }' "$top/build/logs/bench.txt"
+echo "ratio = lguest / peer (KVM + QEMU microvm for boot, tests/tools/kvm_peer for exits): below 1.00 means lguest is faster (times and cycles)."

@@ -73,3 +73,130 @@ expect_launcher() {
 	*) fail "stderr does not start with '$want'" ;;
 	esac
 }
+
+# --- Raw test guests (tests/guests/NAME.bin) under lguest or KVM. ---
+LG_GUESTS=$LG_TOP/tests/guests
+LG_KVM_PEER=$LG_TOP/tests/tools/kvm_peer
+
+# run_guest WHO NAME ARGS...: run tests/guests/NAME.bin under WHO, "lguest"
+# (the launcher, --raw) or "kvm" (tests/tools/kvm_peer), with ARGS, for at
+# most $LG_GUEST_TIMEOUT seconds (default 60).  Sets guest_out, guest_err
+# (files), guest_rc (124: timed out) and guest_ms (wall time); prints all.
+run_guest() {
+	_lg_who=$1 _lg_g=$2
+	shift 2
+	[ -f "$LG_GUESTS/$_lg_g.bin" ] || fail "no $LG_GUESTS/$_lg_g.bin: run make"
+	case $_lg_who in
+	lguest) set -- "$LG_LAUNCHER" --raw "$LG_GUESTS/$_lg_g.bin" "$@" ;;
+	kvm) set -- "$LG_KVM_PEER" "$@" "$LG_GUESTS/$_lg_g.bin" ;;
+	*) fail "run_guest: no runner '$_lg_who'" ;;
+	esac
+	guest_out=/tmp/$_lg_g.$_lg_who.out guest_err=/tmp/$_lg_g.$_lg_who.err
+	_lg_t0=$(date +%s%N)
+	timeout -k 2 "${LG_GUEST_TIMEOUT:-60}" "$@" >"$guest_out" 2>"$guest_err"
+	guest_rc=$?
+	guest_ms=$((($(date +%s%N) - _lg_t0) / 1000000))
+	echo "$_lg_who $_lg_g: exit status $guest_rc after $guest_ms ms"
+	sed 's/^/  out: /' "$guest_out"
+	sed 's/^/  err: /' "$guest_err"
+	[ $guest_rc != 124 ] || fail "$_lg_g under $_lg_who timed out after ${LG_GUEST_TIMEOUT:-60}s"
+}
+
+# expect_guest_pass WHO NAME ARGS...: the guest prints "NAME: PASS" and no
+# FAIL line, and WHO exits 0 with nothing on stderr.  (The guests in
+# hypercall-short.bin and hypercall-bench.bin call themselves hypercall.)
+expect_guest_pass() {
+	run_guest "$@"
+	_lg_name=${2%-short}
+	_lg_name=${_lg_name%-bench}
+	if grep -q "^$_lg_name: FAIL" "$guest_out"; then
+		fail "$(grep "^$_lg_name: FAIL" "$guest_out" | head -n 1)"
+	fi
+	grep -q "^$_lg_name: PASS" "$guest_out" || fail "$2 printed no '$_lg_name: PASS' line"
+	[ $guest_rc = 0 ] || fail "$1 exit status $guest_rc for $2, want 0"
+	[ ! -s "$guest_err" ] || fail "$1 wrote to stderr: $(head -n 1 "$guest_err")"
+}
+
+# expect_guest_fail WHO NAME ARGS...: a negative control: the guest runs,
+# prints "NAME: FAIL ..." and powers off with a non-zero status.
+expect_guest_fail() {
+	run_guest "$@"
+	_lg_name=${2%-short}
+	_lg_name=${_lg_name%-bench}
+	grep -q "^$_lg_name: FAIL" "$guest_out" || fail "$2 printed no '$_lg_name: FAIL' line"
+	grep -q "^$_lg_name: PASS" "$guest_out" && fail "$2 passed, but must fail here"
+	[ $guest_rc != 0 ] || fail "$1 exit status 0 for a failing $2"
+}
+
+# expect_guest_killed WHO NAME ARGS...: the guest gets as far as its own
+# first line, then is killed: no PASS/FAIL line, exit status 1, and one
+# stderr line starting "lguest: guest killed: " ("kvm_peer: ..." for kvm).
+expect_guest_killed() {
+	run_guest "$@"
+	_lg_want="lguest: guest killed: "
+	[ "$1" = kvm ] && _lg_want="kvm_peer: guest killed: "
+	grep -q "^$2: " "$guest_out" || fail "$2 never ran (no '$2: ' line)"
+	if grep -q -E "^$2: (PASS|FAIL)" "$guest_out"; then
+		fail "$2 survived: $(grep -E "^$2: (PASS|FAIL)" "$guest_out" | head -n 1)"
+	fi
+	[ $guest_rc = 1 ] || fail "$1 exit status $guest_rc for $2, want 1"
+	[ "$(wc -l < "$guest_err")" = 1 ] || fail "want exactly one stderr line"
+	case "$(cat "$guest_err")" in
+	"$_lg_want"*) ;;
+	*) fail "stderr does not start with '$_lg_want'" ;;
+	esac
+}
+
+# expect_stops_on_sigint WHO [MS]: hostile-spin.bin spins with interrupts
+# off; 2 s in, SIGINT to the runner must end it within MS (default 1000) ms.
+expect_stops_on_sigint() {
+	_lg_limit=${2:-1000}
+	case $1 in
+	lguest) set -- "$LG_LAUNCHER" --raw "$LG_GUESTS/hostile-spin.bin" --mem 16M ;;
+	kvm) set -- "$LG_KVM_PEER" --mem 16M "$LG_GUESTS/hostile-spin.bin" ;;
+	esac
+	# A non-interactive shell starts "&" jobs with SIGINT ignored: undo.
+	env --default-signal=INT "$@" >/tmp/spin.out 2>/tmp/spin.err &
+	_lg_pid=$!
+	sleep 2
+	cat /tmp/spin.out
+	grep -q "^hostile-spin: spinning" /tmp/spin.out ||
+		{ kill -9 $_lg_pid; fail "the guest did not start spinning"; }
+	[ "$(awk '{ print $3 }' /proc/$_lg_pid/stat)" != Z ] ||
+		fail "the runner exited by itself: $(cat /tmp/spin.err)"
+	_lg_t0=$(date +%s%N)
+	kill -INT $_lg_pid
+	( sleep 5; kill -9 $_lg_pid 2>/dev/null ) &
+	_lg_watch=$!
+	wait $_lg_pid
+	_lg_rc=$?
+	_lg_ms=$((($(date +%s%N) - _lg_t0) / 1000000))
+	kill $_lg_watch 2>/dev/null
+	echo "SIGINT: exit status $_lg_rc after $_lg_ms ms; stderr: $(cat /tmp/spin.err)"
+	[ $_lg_rc != 137 ] || fail "SIGINT did not stop it: killed after 5 s"
+	[ $_lg_ms -le $_lg_limit ] || fail "it took $_lg_ms ms to stop after SIGINT"
+}
+
+# check_ram_dump FILE BYTES IMAGE: FILE is the RAM of memory.bin's guest,
+# BYTES long, after a pass: IMAGE at LGUEST_RAW_LOAD, and the pattern
+# A ^ 0x5a5a5a5a5a5a5a5a at 2 MiB, at 16 MiB and in the last word.
+check_ram_dump() {
+	[ -f "$1" ] || fail "no RAM dump $1"
+	_lg_size=$(stat -c %s "$1")
+	[ "$_lg_size" = "$2" ] || fail "RAM dump is $_lg_size bytes, want $2"
+	cmp -n "$(stat -c %s "$3")" "$3" "$1" 0 $((0x100000)) ||
+		fail "RAM dump does not hold $3 at 0x100000"
+	for _lg_at in $((0x200000)) $((0x1000000)) $(($2 - 8)); do
+		_lg_got=$(od -An -tx8 -j "$_lg_at" -N 8 "$1" | tr -d ' ')
+		_lg_want=$(printf '%016x' $((_lg_at ^ 0x5a5a5a5a5a5a5a5a)))
+		echo "RAM dump at $(printf '%#x' "$_lg_at"): $_lg_got (want $_lg_want)"
+		[ "$_lg_got" = "$_lg_want" ] || fail "RAM dump word at $_lg_at is wrong"
+	done
+}
+
+# memfree_kb: MemFree after dropping the caches, in kB.
+memfree_kb() {
+	sync
+	echo 3 > /proc/sys/vm/drop_caches
+	sed -n 's/^MemFree: *\([0-9]*\) kB$/\1/p' /proc/meminfo
+}

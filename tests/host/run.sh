@@ -48,7 +48,7 @@ mkdir -p "$top/build/logs"
 log=$top/build/logs/$suite.log
 ncase=$(echo "$cases" | tr , '\n' | grep -c .)
 # Boot (~10 s under TCG) plus every case's own limit, plus slack; and a
-# host whose serial log stops growing for longer than one case may run
+# host whose serial log shows no progress for longer than one case may run
 # (the in-host timeout should have spoken by then) is hung: stop waiting.
 limit=$((60 + ncase * (per_test + 10)))
 stall=$((per_test + 30))
@@ -58,14 +58,16 @@ qpid=$!
 start=$(date +%s) last=0 quiet=0 qrc=0
 while kill -0 $qpid 2>/dev/null; do
 	sleep 2
-	size=$(stat -c %s "$log" 2>/dev/null || echo 0)
+	# Progress is a new @@ marker line, not just output: a wedged
+	# kernel can fill the log with soft-lockup reports.
+	size=$(grep -a -c '^@@' "$log" 2>/dev/null)
 	if [ "$size" != "$last" ]; then
 		last=$size quiet=0
 	else
 		quiet=$((quiet + 2))
 	fi
 	if [ $quiet -ge $stall ] || [ $(($(date +%s) - start)) -ge $limit ]; then
-		echo "run.sh: test host silent for ${quiet}s or over ${limit}s: stopping it" >> "$log.qemu"
+		echo "run.sh: test host made no progress for ${quiet}s or over ${limit}s: stopping it" >> "$log.qemu"
 		kill $qpid 2>/dev/null
 		sleep 2
 		kill -9 $qpid 2>/dev/null

@@ -1,15 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * abi_probe.c - test helper run inside the test host: checks /dev/lguest's
- * ABI from user space the way a launcher meets it (version ioctl answers
- * LGUEST_API_VERSION, unknown ioctls are ENOTTY, reads are refused).
- * Prints one line per check and exits non-zero if any failed.
+ * abi_probe.c - test helper run inside the test host: drives /dev/lguest's
+ * ABI from user space with good and bad arguments, the way a buggy or
+ * hostile launcher would, and checks every answer is the documented errno
+ * (never a crash).  Prints one line per check; exits non-zero if any failed.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <linux/lguest.h>
@@ -23,16 +25,141 @@ static void check(int ok, const char *what)
 		failed = 1;
 }
 
+/* expect_errno: the call returned -1 with errno @want. */
+static void expect_errno(long ret, int want, const char *what)
+{
+	char buf[160];
+
+	snprintf(buf, sizeof(buf), "%s -> %s (got %ld, %s)", what, strerror(want),
+		 ret, ret < 0 ? strerror(errno) : "success");
+	check(ret == -1 && errno == want, buf);
+}
+
+static int open_lguest(void)
+{
+	int fd = open("/dev/lguest", O_RDWR);
+
+	if (fd < 0) {
+		printf("FAILED: open /dev/lguest: %s\n", strerror(errno));
+		_exit(1);
+	}
+	return fd;
+}
+
+static void probe_create(void)
+{
+	struct lguest_create c = { 0 };
+	struct lguest_run run;
+	int fd = open_lguest();
+
+	errno = 0;
+	expect_errno(ioctl(fd, LGUEST_RUN, &run), ENOENT, "RUN before CREATE");
+	expect_errno(ioctl(fd, LGUEST_GET_REGS, &run), ENOENT, "GET_REGS before CREATE");
+	expect_errno(mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0) == MAP_FAILED ? -1 : 0,
+		     ENOENT, "mmap before CREATE");
+	c.mem_size = 0;
+	expect_errno(ioctl(fd, LGUEST_CREATE, &c), EINVAL, "CREATE with 0 bytes");
+	c.mem_size = LGUEST_MEM_ALIGN + 4096;
+	expect_errno(ioctl(fd, LGUEST_CREATE, &c), EINVAL, "CREATE with unaligned size");
+	c.mem_size = LGUEST_MAX_MEM + LGUEST_MEM_ALIGN;
+	expect_errno(ioctl(fd, LGUEST_CREATE, &c), E2BIG, "CREATE over the maximum");
+	c.mem_size = UINT64_MAX - LGUEST_MEM_ALIGN + 1;
+	expect_errno(ioctl(fd, LGUEST_CREATE, &c), E2BIG, "CREATE near 2^64");
+	c.mem_size = LGUEST_MEM_ALIGN;
+	c.flags = 1;
+	expect_errno(ioctl(fd, LGUEST_CREATE, &c), EINVAL, "CREATE with flags");
+	c.flags = 0;
+	c.reserved = 1;
+	expect_errno(ioctl(fd, LGUEST_CREATE, &c), EINVAL, "CREATE with reserved set");
+	expect_errno(ioctl(fd, LGUEST_CREATE, (void *)16), EFAULT, "CREATE with a bad pointer");
+	c.reserved = 0;
+	c.mem_size = 4 * LGUEST_MEM_ALIGN;
+	check(ioctl(fd, LGUEST_CREATE, &c) == 0, "CREATE 8 MiB");
+	expect_errno(ioctl(fd, LGUEST_CREATE, &c), EEXIST, "CREATE twice");
+	close(fd);
+}
+
+static void probe_guest(void)
+{
+	struct lguest_create c = { .mem_size = 4 * LGUEST_MEM_ALIGN };
+	struct lguest_console con = { .out_fd = 1, .in_fd = -1 };
+	struct lguest_sregs sregs, good;
+	struct lguest_regs regs;
+	uint8_t *ram;
+	int fd = open_lguest();
+
+	if (ioctl(fd, LGUEST_CREATE, &c)) {
+		check(0, "CREATE for the guest probes");
+		return;
+	}
+	ram = mmap(NULL, c.mem_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	check(ram != MAP_FAILED, "mmap all of RAM, shared");
+	if (ram != MAP_FAILED) {
+		int i, zero = 1;
+
+		for (i = 0; i < (int)c.mem_size; i += 4096)
+			zero &= ram[i] == 0;
+		check(zero, "fresh guest RAM reads as zeroes");
+		ram[c.mem_size - 1] = 0x5a;
+		check(ram[c.mem_size - 1] == 0x5a, "last byte of RAM is writable");
+		munmap(ram, c.mem_size);
+	}
+	expect_errno(mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0) == MAP_FAILED ? -1 : 0,
+		     EINVAL, "private mmap");
+	expect_errno(mmap(NULL, c.mem_size + 4096, PROT_READ, MAP_SHARED, fd, 0) == MAP_FAILED ? -1 : 0,
+		     ENXIO, "mmap past the end of RAM");
+	expect_errno(mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, c.mem_size) == MAP_FAILED ? -1 : 0,
+		     ENXIO, "mmap at an offset past RAM");
+
+	check(ioctl(fd, LGUEST_GET_SREGS, &good) == 0, "GET_SREGS");
+	check(!(good.efer & (1 << 12)), "GET_SREGS hides EFER.SVME");
+	sregs = good;
+	sregs.cr0 = 1ULL << 32;
+	expect_errno(ioctl(fd, LGUEST_SET_SREGS, &sregs), EINVAL, "SET_SREGS CR0 high bits");
+	sregs = good;
+	sregs.cr0 |= 1u << 29;	/* NW without CD */
+	sregs.cr0 &= ~(1u << 30);
+	expect_errno(ioctl(fd, LGUEST_SET_SREGS, &sregs), EINVAL, "SET_SREGS CR0.NW without CD");
+	sregs = good;
+	sregs.efer = 1ULL << 12;	/* SVME is not the guest's */
+	expect_errno(ioctl(fd, LGUEST_SET_SREGS, &sregs), EINVAL, "SET_SREGS EFER.SVME");
+	sregs = good;
+	sregs.efer = 0x500;	/* LME|LMA without paging */
+	expect_errno(ioctl(fd, LGUEST_SET_SREGS, &sregs), EINVAL, "SET_SREGS LMA without PG");
+	sregs = good;
+	sregs.cr3 = 1ULL << 60;
+	expect_errno(ioctl(fd, LGUEST_SET_SREGS, &sregs), EINVAL, "SET_SREGS CR3 beyond MAXPHYADDR");
+	sregs = good;
+	sregs.cr4 = 1ULL << 40;
+	expect_errno(ioctl(fd, LGUEST_SET_SREGS, &sregs), EINVAL, "SET_SREGS CR4 reserved bit");
+	sregs = good;
+	sregs.reserved[3] = 1;
+	expect_errno(ioctl(fd, LGUEST_SET_SREGS, &sregs), EINVAL, "SET_SREGS reserved field");
+	check(ioctl(fd, LGUEST_SET_SREGS, &good) == 0, "SET_SREGS of what GET_SREGS gave");
+
+	memset(&regs, 0xff, sizeof(regs));
+	check(ioctl(fd, LGUEST_SET_REGS, &regs) == 0, "SET_REGS with all ones");
+	check(ioctl(fd, LGUEST_GET_REGS, &regs) == 0 && regs.rflags == 0x3f7fd7,
+	      "RFLAGS reserved bits cleared, bit 1 set");
+	expect_errno(ioctl(fd, LGUEST_SET_REGS, (void *)8), EFAULT, "SET_REGS bad pointer");
+
+	con.out_fd = 999;
+	expect_errno(ioctl(fd, LGUEST_SET_CONSOLE, &con), EBADF, "SET_CONSOLE closed fd");
+	con.out_fd = open("/dev/null", O_RDONLY);
+	expect_errno(ioctl(fd, LGUEST_SET_CONSOLE, &con), EBADF, "SET_CONSOLE read-only fd");
+	close(con.out_fd);
+	con.out_fd = 1;
+	con.in_fd = 0;
+	expect_errno(ioctl(fd, LGUEST_SET_CONSOLE, &con), EINVAL, "SET_CONSOLE with input fd");
+	close(fd);
+}
+
 int main(void)
 {
 	char buf[8];
 	int fd, v;
 
-	fd = open("/dev/lguest", O_RDWR);
-	if (fd < 0) {
-		printf("FAILED: open /dev/lguest: %s\n", strerror(errno));
-		return 1;
-	}
+	fd = open_lguest();
 	v = ioctl(fd, LGUEST_GET_API_VERSION);
 	printf("api version %d\n", v);
 	check(v == LGUEST_API_VERSION, "LGUEST_GET_API_VERSION answers the header's version");
@@ -46,5 +173,7 @@ int main(void)
 	check(read(fd, buf, sizeof(buf)) == -1 && errno == EINVAL,
 	      "read() is refused with EINVAL");
 	close(fd);
+	probe_create();
+	probe_guest();
 	return failed;
 }

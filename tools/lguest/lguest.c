@@ -9,12 +9,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -38,6 +40,7 @@ struct launch {
 	const char *kernel;	/* --kernel: bzImage */
 	const char *initrd;	/* --initrd */
 	const char *append;	/* --append: kernel command line */
+	const char *dump_ram;	/* --dump-ram: write guest RAM here at the end */
 	uint64_t mem;		/* --mem: guest RAM in bytes */
 	int verbose;
 };
@@ -66,7 +69,9 @@ static void usage(FILE *f)
 "  -i, --initrd FILE   initial ramdisk for --kernel\n"
 "  -a, --append TEXT   kernel command line for --kernel\n"
 "  -r, --raw FILE      flat 64-bit image loaded and entered at 1 MiB\n"
-"  -m, --mem SIZE      guest RAM, with K/M/G suffix (default 256M)\n"
+"  -m, --mem SIZE      guest RAM, with K/M/G suffix (default 256M; rounded\n"
+"                      up to 2M)\n"
+"      --dump-ram FILE write guest RAM to FILE when the guest stops\n"
 "  -v, --verbose       say what the launcher does\n"
 "  -V, --version       print versions (launcher, ABI, loaded module) and exit\n"
 "  -h, --help          print this help and exit\n"
@@ -104,6 +109,7 @@ static void parse_args(int argc, char **argv, struct launch *l)
 		{ "append",	required_argument, NULL, 'a' },
 		{ "raw",	required_argument, NULL, 'r' },
 		{ "mem",	required_argument, NULL, 'm' },
+		{ "dump-ram",	required_argument, NULL, 'D' },
 		{ "verbose",	no_argument,	   NULL, 'v' },
 		{ "version",	no_argument,	   NULL, 'V' },
 		{ "help",	no_argument,	   NULL, 'h' },
@@ -119,6 +125,7 @@ static void parse_args(int argc, char **argv, struct launch *l)
 		case 'i': l->initrd = optarg; break;
 		case 'a': l->append = optarg; break;
 		case 'r': l->raw = optarg; break;
+		case 'D': l->dump_ram = optarg; break;
 		case 'v': l->verbose++; break;
 		case 'm':
 			err = parse_size(optarg, &l->mem);
@@ -198,10 +205,174 @@ static void print_version(void)
 	close(fd);
 }
 
+/* The guest: its /dev/lguest file and its RAM as the launcher sees it. */
+struct guest {
+	int fd;
+	uint8_t *ram;
+	uint64_t mem;
+};
+
+static void xioctl(int fd, unsigned long req, void *arg, const char *what)
+{
+	if (ioctl(fd, req, arg) < 0)
+		die(EXIT_FAILURE_RT, "%s: %s", what, strerror(errno));
+}
+
+/*T:030 The launcher asks the module for a guest of the requested size, then
+ * maps that guest's RAM into its own address space: from here on, loading
+ * an image is a read() into guest memory. :*/
+static void create_guest(struct guest *g, int lg_fd, uint64_t mem)
+{
+	struct lguest_create c = { .mem_size = mem };
+
+	g->fd = lg_fd;
+	g->mem = mem;
+	if (ioctl(lg_fd, LGUEST_CREATE, &c) < 0)
+		die(EXIT_FAILURE_RT, "cannot create a guest with %" PRIu64 " MiB of RAM: %s",
+		    mem >> 20, strerror(errno));
+	g->ram = mmap(NULL, mem, PROT_READ | PROT_WRITE, MAP_SHARED, lg_fd, 0);
+	if (g->ram == MAP_FAILED)
+		die(EXIT_FAILURE_RT, "cannot map guest RAM: %s", strerror(errno));
+}
+
+/* load_file: read a whole file into guest RAM at @gpa, checking it fits. */
+static uint64_t load_file(struct guest *g, int fd, const char *what,
+			  const char *path, uint64_t gpa)
+{
+	struct stat st;
+	uint64_t done = 0;
+
+	if (fstat(fd, &st) < 0)
+		die(EXIT_USAGE, "%s '%s': %s", what, path, strerror(errno));
+	if ((uint64_t)st.st_size > g->mem || gpa > g->mem - st.st_size)
+		die(EXIT_USAGE, "%s '%s' (%lld bytes) does not fit in %" PRIu64 " MiB of guest RAM at 0x%" PRIx64,
+		    what, path, (long long)st.st_size, g->mem >> 20, gpa);
+	while (done < (uint64_t)st.st_size) {
+		ssize_t n = pread(fd, g->ram + gpa + done, st.st_size - done, done);
+
+		if (n <= 0)
+			die(EXIT_USAGE, "cannot read %s '%s': %s", what, path,
+			    n ? strerror(errno) : "unexpected end of file");
+		done += n;
+	}
+	return done;
+}
+
+static void put64(struct guest *g, uint64_t gpa, uint64_t val)
+{
+	memcpy(g->ram + gpa, &val, sizeof(val));
+}
+
+/*T:040 A raw guest starts the way the uapi header promises: in 64-bit
+ * mode, with all of RAM identity-mapped by 2 MiB pages, a three-entry GDT
+ * and no IDT.  The launcher builds those tables in guest memory and then
+ * sets the registers through the module, which checks them against the
+ * rules VMRUN enforces before accepting them. :*/
+static void setup_raw(struct guest *g)
+{
+	struct lguest_regs regs = { 0 };
+	struct lguest_sregs sregs;
+	uint64_t gib = (g->mem + (1ULL << 30) - 1) >> 30, i;
+	const struct lguest_segment code = {
+		.selector = 0x08, .limit = 0xffffffff, .attrib = 0xa9b,
+	}, data = {
+		.selector = 0x10, .limit = 0xffffffff, .attrib = 0xc93,
+	};
+
+	/* PML4 -> one PDPT -> one PD per GiB, 2 MiB pages (P|RW|PS). */
+	put64(g, LGUEST_RAW_PML4, (LGUEST_RAW_PML4 + 0x1000) | 0x3);
+	for (i = 0; i < gib; i++) {
+		uint64_t pd = LGUEST_RAW_PML4 + 0x2000 + i * 0x1000, j;
+
+		put64(g, LGUEST_RAW_PML4 + 0x1000 + i * 8, pd | 0x3);
+		for (j = 0; j < 512 && (i << 30) + (j << 21) < g->mem; j++)
+			put64(g, pd + j * 8, ((i << 30) + (j << 21)) | 0x83);
+	}
+	put64(g, LGUEST_RAW_GDT, 0);
+	put64(g, LGUEST_RAW_GDT + 8, 0x00af9b000000ffffULL);
+	put64(g, LGUEST_RAW_GDT + 16, 0x00cf93000000ffffULL);
+
+	xioctl(g->fd, LGUEST_GET_SREGS, &sregs, "LGUEST_GET_SREGS");
+	sregs.cs = code;
+	sregs.ds = sregs.es = sregs.ss = data;
+	sregs.fs = sregs.gs = (struct lguest_segment){ 0 };
+	sregs.gdt = (struct lguest_dtable){ .base = LGUEST_RAW_GDT, .limit = 23 };
+	sregs.idt = (struct lguest_dtable){ 0 };
+	sregs.cr0 = 0x80010033;		/* PG WP NE ET MP PE */
+	sregs.cr3 = LGUEST_RAW_PML4;
+	sregs.cr4 = 0x620;		/* OSXMMEXCPT OSFXSR PAE */
+	sregs.efer = 0xd00;		/* NXE LMA LME */
+	xioctl(g->fd, LGUEST_SET_SREGS, &sregs, "LGUEST_SET_SREGS");
+
+	regs.rip = LGUEST_RAW_LOAD;
+	regs.rsp = LGUEST_RAW_LOAD;
+	regs.rdi = g->mem;
+	regs.rflags = 0x2;
+	xioctl(g->fd, LGUEST_SET_REGS, &regs, "LGUEST_SET_REGS");
+}
+
+static void dump_ram(struct guest *g, const char *path)
+{
+	uint64_t done = 0;
+	int fd;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		die(EXIT_FAILURE_RT, "cannot create '%s': %s", path, strerror(errno));
+	while (done < g->mem) {
+		ssize_t n = write(fd, g->ram + done, g->mem - done);
+
+		if (n <= 0)
+			die(EXIT_FAILURE_RT, "cannot write '%s': %s", path, strerror(errno));
+		done += n;
+	}
+	close(fd);
+}
+
+/*T:050 Then the launcher simply asks the module to run the guest, again and
+ * again if a harmless signal interrupts it.  Everything the guest does is
+ * handled in the kernel; LGUEST_RUN only comes back when the guest has
+ * stopped itself or been killed. :*/
+static int run_guest(struct guest *g, const struct launch *l)
+{
+	struct lguest_run run;
+
+	for (;;) {
+		if (ioctl(g->fd, LGUEST_RUN, &run) == 0)
+			break;
+		if (errno != EINTR)
+			die(EXIT_FAILURE_RT, "LGUEST_RUN: %s", strerror(errno));
+	}
+	fflush(stdout);
+	if (l->dump_ram)
+		dump_ram(g, l->dump_ram);
+	switch (run.reason) {
+	case LGUEST_EXIT_POWEROFF:
+		if (run.status)
+			die(EXIT_FAILURE_RT, "guest powered off with status %u", run.status);
+		return EXIT_GUEST_OK;
+	case LGUEST_EXIT_KILLED:
+		run.kill_reason[sizeof(run.kill_reason) - 1] = '\0';
+		die(EXIT_FAILURE_RT, "guest killed: %s", run.kill_reason);
+	}
+	die(EXIT_FAILURE_RT, "LGUEST_RUN returned unknown reason %u", run.reason);
+}
+
 int main(int argc, char **argv)
 {
 	struct launch l = { 0 };
+	struct lguest_console con = { .out_fd = STDOUT_FILENO, .in_fd = -1 };
+	struct guest g;
 	int image_fd, initrd_fd = -1, lg_fd;
+
+	/*
+	 * Ctrl-C must always stop a guest, even one spinning with interrupts
+	 * off: LGUEST_RUN returns on a pending signal and the default action
+	 * ends us.  A shell may have started us with SIGINT ignored (a
+	 * background job); undo that.
+	 */
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
 
 	parse_args(argc, argv, &l);
 	if (l.verbose < 0) {
@@ -216,15 +387,22 @@ int main(int argc, char **argv)
 		initrd_fd = open_image("initrd", l.initrd);
 
 	lg_fd = open_lguest();
-	if (l.verbose)
-		fprintf(stderr, "lguest: /dev/lguest speaks ABI %d; guest RAM %" PRIu64 " MiB\n",
-			LGUEST_API_VERSION, l.mem >> 20);
+	if (!l.raw)
+		die(EXIT_FAILURE_RT, "booting a bzImage (--kernel) is not supported by this launcher yet; use --raw");
 
-	/* ABI 1 has no way to create a guest: say so instead of pretending. */
-	close(lg_fd);
+	/* The module takes RAM in 2 MiB units. */
+	l.mem = (l.mem + LGUEST_MEM_ALIGN - 1) & ~(LGUEST_MEM_ALIGN - 1);
+	if (l.mem > LGUEST_MAX_MEM)
+		die(EXIT_USAGE, "--mem: at most %llu GiB of guest RAM", LGUEST_MAX_MEM >> 30);
+	create_guest(&g, lg_fd, l.mem);
+	load_file(&g, image_fd, "raw image", l.raw, LGUEST_RAW_LOAD);
 	close(image_fd);
 	if (initrd_fd >= 0)
 		close(initrd_fd);
-	die(EXIT_FAILURE_RT, "the loaded module (ABI %d) cannot create guests yet",
-	    LGUEST_API_VERSION);
+	setup_raw(&g);
+	xioctl(g.fd, LGUEST_SET_CONSOLE, &con, "LGUEST_SET_CONSOLE");
+	if (l.verbose)
+		fprintf(stderr, "lguest: raw guest '%s', %" PRIu64 " MiB of RAM\n",
+			l.raw, l.mem >> 20);
+	return run_guest(&g, &l);
 }

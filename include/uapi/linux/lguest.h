@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
 /*
  * lguest.h - the user ABI of /dev/lguest: everything a launcher may ask of
- * the lguest hypervisor module.  Versioned: a launcher asks for the API
- * version first and refuses to go on if it is not the one it was built for.
- * Each later version only adds ioctls; none changes an existing one.
+ * the lguest hypervisor module, and the guest-to-launcher exit protocol.
+ * Versioned: a launcher asks for the API version first and refuses to go on
+ * if it is not the one it was built for.  One open file owns one guest;
+ * closing it destroys the guest and frees its memory.
  */
 #ifndef _UAPI_LINUX_LGUEST_H
 #define _UAPI_LINUX_LGUEST_H
@@ -14,10 +15,10 @@
 /**
  * LGUEST_API_VERSION - the version of this ABI.
  *
- * Version 1: only %LGUEST_GET_API_VERSION.  The module proves it can own
- * AMD-V on every CPU; creating and running guests arrives with version 2.
+ * Version 1: only %LGUEST_GET_API_VERSION.
+ * Version 2: create a guest, map its RAM, get/set its registers, run it.
  */
-#define LGUEST_API_VERSION	1
+#define LGUEST_API_VERSION	2
 
 /*
  * The ioctl "type" byte.  0xAE is KVM's and 0xAF vhost's; we take the next
@@ -33,5 +34,197 @@
  * any version of any launcher, on a freshly opened /dev/lguest.
  */
 #define LGUEST_GET_API_VERSION	_IO(LGUEST_IOC_MAGIC, 0x00)
+
+/* Guest RAM is a multiple of this, and at most LGUEST_MAX_MEM bytes. */
+#define LGUEST_MEM_ALIGN	(2ULL << 20)
+#define LGUEST_MAX_MEM		(64ULL << 30)
+
+/**
+ * struct lguest_create - argument of %LGUEST_CREATE.
+ * @mem_size: bytes of guest RAM, a non-zero multiple of %LGUEST_MEM_ALIGN
+ *	no larger than %LGUEST_MAX_MEM.  The RAM starts at guest-physical 0,
+ *	is zeroed, and is charged to the caller's memory cgroup.
+ * @flags: must be 0.
+ * @reserved: must be 0.
+ */
+struct lguest_create {
+	__u64 mem_size;
+	__u32 flags;
+	__u32 reserved;
+};
+
+/**
+ * LGUEST_CREATE - create the guest of this open file (once per file).
+ *
+ * Errors: %EINVAL bad size or non-zero flags/reserved, %E2BIG size over
+ * %LGUEST_MAX_MEM, %EEXIST the file already has a guest, %ENOMEM.  After
+ * success, mmap() of the file at offset 0 with length @mem_size (shared,
+ * read/write) maps the guest's RAM into the launcher, so it can load images.
+ */
+#define LGUEST_CREATE		_IOW(LGUEST_IOC_MAGIC, 0x01, struct lguest_create)
+
+/**
+ * struct lguest_regs - the general registers, %LGUEST_GET_REGS/%LGUEST_SET_REGS.
+ */
+struct lguest_regs {
+	__u64 rax, rbx, rcx, rdx, rsi, rdi, rsp, rbp;
+	__u64 r8, r9, r10, r11, r12, r13, r14, r15;
+	__u64 rip, rflags;
+};
+
+/**
+ * struct lguest_segment - one segment register, with its hidden part.
+ * @base: segment base.
+ * @limit: segment limit, in bytes (not pages).
+ * @selector: the visible selector.
+ * @attrib: attributes in the AMD VMCB layout (APM vol. 2, 15.5.1): bits
+ *	0-3 type, 4 S, 5-6 DPL, 7 P, 8 AVL, 9 L, 10 D/B, 11 G.
+ * @reserved: must be 0.
+ */
+struct lguest_segment {
+	__u64 base;
+	__u32 limit;
+	__u16 selector;
+	__u16 attrib;
+	__u64 reserved;
+};
+
+/**
+ * struct lguest_dtable - a descriptor-table register (GDTR, IDTR).
+ * @base: linear base address.
+ * @limit: limit in bytes.
+ * @reserved: must be 0.
+ */
+struct lguest_dtable {
+	__u64 base;
+	__u16 limit;
+	__u16 reserved[3];
+};
+
+/**
+ * struct lguest_sregs - segment, control and descriptor-table state,
+ *	%LGUEST_GET_SREGS/%LGUEST_SET_SREGS.
+ * @cs: ... @ldt: the segment registers.
+ * @gdt: GDTR.  @idt: IDTR.
+ * @cr0: @cr2: @cr3: @cr4: control registers.
+ * @efer: the guest's EFER as the guest sees it (SVME is the host's business
+ *	and is neither shown nor accepted).
+ * @reserved: must be 0.
+ *
+ * %LGUEST_SET_SREGS checks the state as VMRUN would (APM vol. 2, 15.5.1
+ * "Canonicalization and Consistency Checks") and answers %EINVAL instead of
+ * letting the CPU refuse it.
+ */
+struct lguest_sregs {
+	struct lguest_segment cs, ds, es, fs, gs, ss, tr, ldt;
+	struct lguest_dtable gdt, idt;
+	__u64 cr0, cr2, cr3, cr4, efer;
+	__u64 reserved[8];
+};
+
+#define LGUEST_GET_REGS		_IOR(LGUEST_IOC_MAGIC, 0x02, struct lguest_regs)
+#define LGUEST_SET_REGS		_IOW(LGUEST_IOC_MAGIC, 0x03, struct lguest_regs)
+#define LGUEST_GET_SREGS	_IOR(LGUEST_IOC_MAGIC, 0x04, struct lguest_sregs)
+#define LGUEST_SET_SREGS	_IOW(LGUEST_IOC_MAGIC, 0x05, struct lguest_sregs)
+
+/**
+ * struct lguest_console - argument of %LGUEST_SET_CONSOLE.
+ * @out_fd: file descriptor the guest's serial output (port 0x3f8) is
+ *	written to, by the kernel; -1 to discard it.
+ * @in_fd: reserved for serial input: must be -1 in this version.
+ */
+struct lguest_console {
+	__s32 out_fd;
+	__s32 in_fd;
+};
+
+/**
+ * LGUEST_SET_CONSOLE - hand the guest's console file descriptors over.
+ * The module takes its own references; the launcher may close its copies.
+ */
+#define LGUEST_SET_CONSOLE	_IOW(LGUEST_IOC_MAGIC, 0x06, struct lguest_console)
+
+/* Why %LGUEST_RUN returned (struct lguest_run.reason). */
+#define LGUEST_EXIT_POWEROFF	1	/* the guest stopped itself: .status */
+#define LGUEST_EXIT_KILLED	2	/* the guest was killed: .kill_reason */
+
+#define LGUEST_KILL_REASON_MAX	256
+
+/**
+ * struct lguest_run - what %LGUEST_RUN reports.
+ * @reason: %LGUEST_EXIT_POWEROFF or %LGUEST_EXIT_KILLED.
+ * @status: for %LGUEST_EXIT_POWEROFF, the status the guest gave.
+ * @kill_reason: for %LGUEST_EXIT_KILLED, a NUL-terminated sentence with
+ *	the offending values (e.g. "triple fault (shutdown) at rip 0x...").
+ */
+struct lguest_run {
+	__u32 reason;
+	__u32 status;
+	char kill_reason[LGUEST_KILL_REASON_MAX];
+};
+
+/**
+ * LGUEST_RUN - run the guest until it needs the launcher.
+ *
+ * Everything the kernel can handle (hypercalls, CPUID, MSRs, ports, HLT,
+ * host interrupts) is handled without returning.  Returns 0 with @reason
+ * filled in, or -1 with errno %EINTR when a signal is pending (the guest is
+ * intact and %LGUEST_RUN may be called again), %ENOENT if there is no
+ * guest yet.  Once killed, a guest stays dead: every later %LGUEST_RUN
+ * reports the same kill.
+ */
+#define LGUEST_RUN		_IOR(LGUEST_IOC_MAGIC, 0x10, struct lguest_run)
+
+/*
+ * The guest-to-host protocol.  A hypercall is VMMCALL (0f 01 d9) with the
+ * call number in RAX and arguments in RBX, RCX, RDX, RSI; the result comes
+ * back in RAX (negative errno values for errors, e.g. -38 for an unknown
+ * call).  The numbers are far from KVM's, so a guest that mistakes us for
+ * KVM gets -ENOSYS rather than a surprise.
+ */
+#define LGUEST_HC_BASE		0x4c470000	/* "LG" */
+/* Does nothing, returns 0: the exit round-trip probe. */
+#define LGUEST_HC_NOP		(LGUEST_HC_BASE + 0)
+/* Stop the guest; %LGUEST_RUN returns %LGUEST_EXIT_POWEROFF, status = RBX. */
+#define LGUEST_HC_POWEROFF	(LGUEST_HC_BASE + 1)
+/*
+ * Arm the guest's one-shot timer: RBX = nanoseconds from now (0 disarms),
+ * RCX = vector to inject when it fires (32-255), or 0 only to wake a HLT.
+ */
+#define LGUEST_HC_SET_TIMER	(LGUEST_HC_BASE + 2)
+
+/*
+ * MSRs the module defines for its guests (reads only; writes #GP).
+ * LGUEST_MSR_SIGNATURE reads "lguest\0\0" as a little-endian u64;
+ * LGUEST_MSR_API reads LGUEST_API_VERSION.
+ */
+#define LGUEST_MSR_SIGNATURE	0x4c470000
+#define LGUEST_MSR_API		0x4c470001
+#define LGUEST_SIGNATURE	0x000074736575676cULL
+
+/*
+ * CPUID: lguest's own hypervisor leaves sit at 0x40000100 (0x40000000 is
+ * left for a KVM-compatible leaf).  0x40000100 returns EAX = 0x40000101 and
+ * "LguestLguest" in EBX, ECX, EDX; 0x40000101 returns EAX = API version.
+ */
+#define LGUEST_CPUID_SIGNATURE	0x40000100
+#define LGUEST_CPUID_FEATURES	0x40000101
+
+/* The serial port the kernel serves for raw guests (transmit only). */
+#define LGUEST_SERIAL_PORT	0x3f8
+
+/*
+ * The --raw convention of tools/lguest (what a raw test guest may assume):
+ * the image is loaded at guest-physical %LGUEST_RAW_LOAD and entered at its
+ * first byte in 64-bit mode, CS = 0x08, DS = ES = SS = 0x10, FS = GS = 0,
+ * with all RAM identity-mapped by 2 MiB pages (page tables from
+ * %LGUEST_RAW_PML4), a GDT at %LGUEST_RAW_GDT, an empty IDT (limit 0),
+ * RFLAGS = 0x2 (interrupts off), RSP = %LGUEST_RAW_LOAD (the stack grows
+ * down below the image), RDI = RAM size in bytes, other GPRs 0,
+ * CR0 = PE|MP|ET|NE|WP|PG, CR4 = PAE|OSFXSR|OSXMMEXCPT, EFER = LME|LMA|NXE.
+ */
+#define LGUEST_RAW_GDT		0x800
+#define LGUEST_RAW_PML4		0x1000
+#define LGUEST_RAW_LOAD		0x100000
 
 #endif /* _UAPI_LINUX_LGUEST_H */

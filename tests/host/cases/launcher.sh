@@ -18,8 +18,12 @@ expect_launcher 2 "lguest: cannot open kernel '/nonexistent/vmlinuz': No such fi
 expect_launcher 2 "lguest: --mem 0: guest RAM must be at least 2M" --kernel "$kernel" --mem 0
 step "version, module loaded"
 "$LG_LAUNCHER" --version | tee /tmp/ver.out
-grep -q "^module: ABI 1$" /tmp/ver.out || fail "--version does not report the module's ABI"
-step "ABI 1 cannot create guests, and says so"
-expect_launcher 1 "lguest: the loaded module (ABI 1) cannot create guests yet" --kernel "$kernel"
+grep -q "^module: ABI 2$" /tmp/ver.out || fail "--version does not report the module's ABI"
+step "bzImage boot is not there yet, and the launcher says so"
+expect_launcher 1 "lguest: booting a bzImage (--kernel) is not supported" --kernel "$kernel"
+step "a raw image too large for RAM"
+head -c 3000000 /dev/zero > /tmp/big.bin
+expect_launcher 2 "lguest: raw image '/tmp/big.bin' (3000000 bytes) does not fit in 2 MiB" \
+	--raw /tmp/big.bin --mem 2M
 rmmod lguest || fail "rmmod failed"
 echo "launcher: ok"

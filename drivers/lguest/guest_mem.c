@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * guest_mem.c - guest RAM: allocated by the module in 2 MiB chunks (so the
+ * nested page tables can use 2 MiB mappings), charged to the caller's
+ * memory cgroup, mapped into the launcher with mmap(), and read by the
+ * module only through the checked helpers below.  Every guest-physical
+ * address that reaches the host goes through lg_gpa_range_ok().
+ */
+#include "lg.h"
+
+#include <linux/gfp.h>
+#include <linux/highmem.h>
+#include <linux/mm.h>
+#include <linux/overflow.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+#include <asm/processor-flags.h>
+
+/*T:300 Lguest's first law: never trust the guest.  Any address the guest
+ * hands us, or that we find in its page tables, is a guest-physical address
+ * that may point anywhere: past the end of RAM, or so near the top of the
+ * 64-bit space that adding a length wraps around to zero.  This one helper
+ * says whether [gpa, gpa + len) lies inside RAM, written so that no
+ * addition can overflow; everything that reads guest memory asks it. :*/
+/**
+ * lg_gpa_range_ok() - is [@gpa, @gpa + @len) entirely inside guest RAM?
+ * @lg: the guest.
+ * @gpa: guest-physical start.
+ * @len: length in bytes; 0 is in range if @gpa <= RAM size.
+ *
+ * Return: true if so.  Never overflows, whatever the arguments.
+ */
+bool lg_gpa_range_ok(const struct lguest *lg, u64 gpa, u64 len)
+{
+	return len <= lg->mem_size && gpa <= lg->mem_size - len;
+}
+
+/**
+ * lg_gpa_page() - the host page backing one guest-physical address.
+ * @lg: the guest.
+ * @gpa: a guest-physical address already checked to be inside RAM.
+ *
+ * Return: the page, or NULL if @gpa is outside RAM.
+ */
+struct page *lg_gpa_page(const struct lguest *lg, u64 gpa)
+{
+	const struct lg_chunk *c;
+	unsigned long idx;
+
+	if (!lg_gpa_range_ok(lg, gpa, 1))
+		return NULL;
+	c = &lg->chunks[gpa >> LG_CHUNK_SHIFT];
+	idx = (gpa >> PAGE_SHIFT) & (LG_CHUNK_PAGES - 1);
+	return c->base ? c->base + idx : c->pages[idx];
+}
+
+/**
+ * lg_copy_from_guest() - copy bytes out of guest RAM.
+ * @lg: the guest.
+ * @dst: kernel buffer.
+ * @gpa: guest-physical source.
+ * @len: bytes to copy.
+ *
+ * Return: 0, or -EFAULT if any byte is outside guest RAM (nothing copied).
+ */
+int lg_copy_from_guest(struct lguest *lg, void *dst, u64 gpa, size_t len)
+{
+	if (!lg_gpa_range_ok(lg, gpa, len))
+		return -EFAULT;
+	while (len) {
+		size_t off = offset_in_page(gpa);
+		size_t n = min_t(size_t, len, PAGE_SIZE - off);
+
+		memcpy(dst, page_address(lg_gpa_page(lg, gpa)) + off, n);
+		dst += n;
+		gpa += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/* Read one 8-byte page-table entry of the guest, checked. */
+static int lg_read_gpte(struct lguest *lg, u64 gpa, u64 *gpte)
+{
+	return lg_copy_from_guest(lg, gpte, gpa, sizeof(*gpte));
+}
+
+#define LG_PTE_P	BIT_ULL(0)
+#define LG_PTE_PS	BIT_ULL(7)
+#define LG_PTE_ADDR	GENMASK_ULL(51, 12)
+
+/*
+ * lg_gva_to_gpa - translate a guest-virtual address the way the guest's
+ * MMU would for a supervisor read: paging off (identity) or 4-level long
+ * mode with 2 MiB and 1 GiB pages.  Other modes are refused: the guests we
+ * boot never fetch in them while we need to look.
+ */
+static int lg_gva_to_gpa(struct lguest *lg, u64 gva, u64 *gpa)
+{
+	const struct vmcb_save_area *s = &lg->vmcb->save;
+	u64 table, gpte = 0;
+	int level;
+
+	if (!(s->cr0 & X86_CR0_PG)) {
+		*gpa = gva;
+		return 0;
+	}
+	if (!(s->efer & EFER_LMA) || (s->cr4 & X86_CR4_LA57))
+		return -EOPNOTSUPP;
+	table = s->cr3 & LG_PTE_ADDR;
+	for (level = 4; level >= 1; level--) {
+		unsigned int shift = 12 + 9 * (level - 1);
+		u64 idx = (gva >> shift) & 511;
+
+		if (lg_read_gpte(lg, table + idx * 8, &gpte))
+			return -EFAULT;
+		if (!(gpte & LG_PTE_P))
+			return -EFAULT;
+		if ((level == 2 || level == 3) && (gpte & LG_PTE_PS)) {
+			u64 mask = (1ULL << shift) - 1;
+
+			*gpa = ((gpte & LG_PTE_ADDR) & ~mask) | (gva & mask);
+			return 0;
+		}
+		table = gpte & LG_PTE_ADDR;
+	}
+	*gpa = table | (gva & (PAGE_SIZE - 1));
+	return 0;
+}
+
+/**
+ * lg_read_guest_code() - read instruction bytes at a guest RIP.
+ * @lg: the guest.
+ * @rip: guest-virtual address (64-bit code: the CS base is 0).
+ * @dst: where the bytes go.
+ * @len: how many (at most a page's worth).
+ *
+ * Walks the guest's page tables through the checked helpers, a page at a
+ * time, so an instruction that straddles pages is read correctly.
+ *
+ * Return: 0, -EFAULT if some byte is unmapped or outside RAM,
+ * -EOPNOTSUPP for a paging mode we do not walk.
+ */
+int lg_read_guest_code(struct lguest *lg, u64 rip, void *dst, size_t len)
+{
+	while (len) {
+		size_t n = min_t(size_t, len, PAGE_SIZE - offset_in_page(rip));
+		u64 gpa;
+		int err;
+
+		err = lg_gva_to_gpa(lg, rip, &gpa);
+		if (err)
+			return err;
+		err = lg_copy_from_guest(lg, dst, gpa, n);
+		if (err)
+			return err;
+		dst += n;
+		rip += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/* Allocate one chunk: contiguous if the page allocator can, else page by page. */
+static int lg_chunk_alloc(struct lg_chunk *c)
+{
+	const gfp_t gfp = GFP_KERNEL_ACCOUNT | __GFP_ZERO;
+	unsigned int i;
+
+	c->base = alloc_pages(gfp | __GFP_NOWARN | __GFP_NORETRY, LG_CHUNK_ORDER);
+	if (c->base) {
+		/* Each 4K page needs its own refcount for mmap(). */
+		split_page(c->base, LG_CHUNK_ORDER);
+		return 0;
+	}
+	c->pages = kcalloc(LG_CHUNK_PAGES, sizeof(*c->pages), GFP_KERNEL_ACCOUNT);
+	if (!c->pages)
+		return -ENOMEM;
+	for (i = 0; i < LG_CHUNK_PAGES; i++) {
+		c->pages[i] = alloc_page(gfp);
+		if (!c->pages[i])
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static void lg_chunk_free(struct lg_chunk *c)
+{
+	unsigned int i;
+
+	if (c->base) {
+		for (i = 0; i < LG_CHUNK_PAGES; i++)
+			__free_page(c->base + i);
+	} else if (c->pages) {
+		for (i = 0; i < LG_CHUNK_PAGES; i++)
+			if (c->pages[i])
+				__free_page(c->pages[i]);
+		kfree(c->pages);
+	}
+	c->base = NULL;
+	c->pages = NULL;
+}
+
+/**
+ * lg_mem_alloc() - give the guest @size bytes of zeroed RAM at gpa 0.
+ * @lg: the guest, with no RAM yet.
+ * @size: a multiple of %LG_CHUNK_SIZE, already checked by the caller.
+ *
+ * Return: 0 or -ENOMEM (with everything allocated so far freed).
+ */
+int lg_mem_alloc(struct lguest *lg, u64 size)
+{
+	unsigned long i, n = size >> LG_CHUNK_SHIFT;
+
+	lg->chunks = kvcalloc(n, sizeof(*lg->chunks), GFP_KERNEL_ACCOUNT);
+	if (!lg->chunks)
+		return -ENOMEM;
+	lg->nr_chunks = n;
+	lg->mem_size = size;
+	for (i = 0; i < n; i++) {
+		if (lg_chunk_alloc(&lg->chunks[i])) {
+			lg_mem_free(lg);
+			return -ENOMEM;
+		}
+		cond_resched();
+	}
+	return 0;
+}
+
+/**
+ * lg_mem_free() - free the guest's RAM.  Pages still mapped by a launcher
+ * keep their own reference and go when it unmaps them.
+ * @lg: the guest.
+ */
+void lg_mem_free(struct lguest *lg)
+{
+	unsigned long i;
+
+	for (i = 0; lg->chunks && i < lg->nr_chunks; i++) {
+		lg_chunk_free(&lg->chunks[i]);
+		cond_resched();
+	}
+	kvfree(lg->chunks);
+	lg->chunks = NULL;
+	lg->nr_chunks = 0;
+	lg->mem_size = 0;
+}
+
+static vm_fault_t lg_vm_fault(struct vm_fault *vmf)
+{
+	struct lguest *lg = vmf->vma->vm_private_data;
+	struct page *page;
+
+	if (vmf->pgoff >= lg->mem_size >> PAGE_SHIFT)
+		return VM_FAULT_SIGBUS;
+	page = lg_gpa_page(lg, (u64)vmf->pgoff << PAGE_SHIFT);
+	if (!page)
+		return VM_FAULT_SIGBUS;
+	get_page(page);
+	vmf->page = page;
+	return 0;
+}
+
+static const struct vm_operations_struct lg_vm_ops = {
+	.fault = lg_vm_fault,
+};
+
+/*T:310 The launcher sees guest RAM through mmap() of its /dev/lguest file:
+ * that is how it writes the kernel and initrd in, with no copy through the
+ * module.  Only shared mappings are allowed, since a private one would give
+ * the launcher copy-on-write pages the guest never sees. :*/
+/**
+ * lg_mmap() - map guest RAM into the launcher.
+ * @lg: the guest (with RAM).
+ * @vma: the mapping; its offset and length must lie inside RAM.
+ *
+ * Return: 0, -EINVAL for a private mapping, -ENXIO outside RAM.
+ */
+int lg_mmap(struct lguest *lg, struct vm_area_struct *vma)
+{
+	u64 start = (u64)vma->vm_pgoff << PAGE_SHIFT;
+	u64 len = vma->vm_end - vma->vm_start;
+
+	if (!(vma->vm_flags & VM_SHARED))
+		return -EINVAL;
+	if (vma->vm_pgoff > (U64_MAX >> PAGE_SHIFT) || !lg_gpa_range_ok(lg, start, len))
+		return -ENXIO;
+	vma->vm_flags |= VM_DONTEXPAND | VM_DONTDUMP;
+	vma->vm_private_data = lg;
+	vma->vm_ops = &lg_vm_ops;
+	return 0;
+}

@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * npt.c - nested paging: the second set of page tables, owned by the host,
+ * that turns guest-physical addresses into host-physical ones while the
+ * guest runs (APM vol. 2, 15.25).  They map guest RAM and nothing else, so
+ * any other guest-physical access exits as a nested page fault and goes to
+ * the MMIO dispatch (run.c).  Built once when the guest is created.
+ */
+#include "lg.h"
+
+#include <linux/gfp.h>
+#include <linux/io.h>
+#include <linux/mm.h>
+
+/*
+ * Nested page-table entries use the long-mode format.  All guest accesses
+ * are checked as user accesses (APM 15.25.5), so U must be set; memory
+ * type comes from the host PAT via PAT/PCD/PWT = 0: write-back.
+ */
+#define NPTE_P		BIT_ULL(0)
+#define NPTE_RW		BIT_ULL(1)
+#define NPTE_US		BIT_ULL(2)
+#define NPTE_PS		BIT_ULL(7)
+#define NPTE_ADDR	GENMASK_ULL(51, 12)
+#define NPTE_TABLE	(NPTE_P | NPTE_RW | NPTE_US)
+
+static u64 *lg_npt_table(u64 entry)
+{
+	return phys_to_virt(entry & NPTE_ADDR);
+}
+
+/* Return the next-level table under *entry, allocating it if absent. */
+static u64 *lg_npt_next(struct lguest *lg, u64 *entry)
+{
+	struct page *page;
+
+	if (*entry & NPTE_P)
+		return lg_npt_table(*entry);
+	page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	if (!page)
+		return NULL;
+	lg->npt_pages++;
+	*entry = page_to_phys(page) | NPTE_TABLE;
+	return page_address(page);
+}
+
+/*T:320 Nested paging is why a guest can run without the shadow page tables
+ * the ancestor lived by: the CPU walks the guest's own page tables, then
+ * ours, for every TLB miss.  We map RAM with 2 MiB pages wherever a chunk
+ * is physically contiguous, which keeps those walks short and the tables
+ * tiny (a 256 MiB guest needs four pages of them). :*/
+/**
+ * lg_npt_build() - build the nested page tables for all of guest RAM.
+ * @lg: the guest, with RAM allocated.
+ *
+ * Return: 0 or -ENOMEM (partial tables are freed by lg_npt_free()).
+ */
+int lg_npt_build(struct lguest *lg)
+{
+	unsigned long c;
+	u64 *pml4;
+
+	lg->npt_root = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	if (!lg->npt_root)
+		return -ENOMEM;
+	lg->npt_pages = 1;
+	pml4 = page_address(lg->npt_root);
+
+	for (c = 0; c < lg->nr_chunks; c++) {
+		u64 gpa = (u64)c << LG_CHUNK_SHIFT;
+		const struct lg_chunk *chunk = &lg->chunks[c];
+		u64 *pdpt, *pd, *pt;
+		unsigned int i;
+
+		pdpt = lg_npt_next(lg, &pml4[(gpa >> 39) & 511]);
+		if (!pdpt)
+			return -ENOMEM;
+		pd = lg_npt_next(lg, &pdpt[(gpa >> 30) & 511]);
+		if (!pd)
+			return -ENOMEM;
+		if (chunk->base) {
+			pd[(gpa >> 21) & 511] = page_to_phys(chunk->base) |
+						NPTE_TABLE | NPTE_PS;
+			continue;
+		}
+		pt = lg_npt_next(lg, &pd[(gpa >> 21) & 511]);
+		if (!pt)
+			return -ENOMEM;
+		for (i = 0; i < LG_CHUNK_PAGES; i++)
+			pt[i] = page_to_phys(chunk->pages[i]) | NPTE_TABLE;
+	}
+	return 0;
+}
+
+/* Free a table page and, below level 1, the tables it points to. */
+static void lg_npt_free_table(u64 *table, int level)
+{
+	unsigned int i;
+
+	for (i = 0; level > 1 && i < 512; i++) {
+		if (!(table[i] & NPTE_P) || (table[i] & NPTE_PS))
+			continue;
+		lg_npt_free_table(lg_npt_table(table[i]), level - 1);
+	}
+	free_page((unsigned long)table);
+}
+
+/**
+ * lg_npt_free() - free the nested page tables (not the RAM they map).
+ * @lg: the guest.
+ */
+void lg_npt_free(struct lguest *lg)
+{
+	if (!lg->npt_root)
+		return;
+	lg_npt_free_table(page_address(lg->npt_root), 4);
+	lg->npt_root = NULL;
+	lg->npt_pages = 0;
+}

@@ -1,0 +1,421 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * run.c - the run loop, in the spirit of the ancestor's run_guest(): enter
+ * the guest, come back on #VMEXIT, dispatch the exit through a table
+ * indexed by exit code, and go round again until the guest needs the
+ * launcher, is killed, or a signal arrives.  Also here: event injection,
+ * HLT and the guest timer, stepping over intercepted instructions, and
+ * kill_guest().
+ */
+#include "lg.h"
+
+#include <linux/hrtimer.h>
+#include <linux/sched/signal.h>
+#include <linux/stddef.h>
+#include <asm/debugreg.h>
+#include <asm/fpu/xcr.h>
+#include <asm/special_insns.h>
+#include <asm/trapnr.h>
+
+#define CREATE_TRACE_POINTS
+#include "trace.h"
+
+/* switcher.S hard-codes these offsets. */
+static_assert(offsetof(struct lg_gprs, rbx) == 0);
+static_assert(offsetof(struct lg_gprs, rdi) == 32);
+static_assert(offsetof(struct lg_gprs, rbp) == 40);
+static_assert(offsetof(struct lg_gprs, r8) == 48);
+static_assert(offsetof(struct lg_gprs, r15) == 104);
+
+#define LG_SHARED_ASID	1
+
+/*T:500 kill_guest() is how the hypervisor says "no" to a guest: the guest
+ * is marked dead with a sentence saying what it did, including the values
+ * that were wrong, and the run loop hands that sentence to the launcher,
+ * which prints it and exits.  It is sticky, as in the ancestor: the first
+ * reason wins, and a dead guest never runs again.  The host carries on. :*/
+/**
+ * kill_guest() - stop a misbehaving guest for good, saying why.
+ * @lg: the guest.
+ * @fmt: printf-style reason, with the offending values.
+ */
+void kill_guest(struct lguest *lg, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (lg->dead)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(lg->kill_reason, sizeof(lg->kill_reason), fmt, ap);
+	va_end(ap);
+	lg->dead = true;
+	trace_lguest_kill(lg->kill_reason);
+}
+
+/**
+ * lg_inject_exception() - deliver an exception to the guest on next entry.
+ * @lg: the guest.
+ * @vector: exception vector (0-31).
+ * @has_err: whether it pushes an error code.
+ * @err: the error code.
+ */
+void lg_inject_exception(struct lguest *lg, u8 vector, bool has_err, u32 err)
+{
+	struct vmcb_control_area *c = &lg->vmcb->control;
+
+	c->event_inj = vector | SVM_EVTINJ_TYPE_EXEPT | SVM_EVTINJ_VALID |
+		       (has_err ? SVM_EVTINJ_VALID_ERR : 0);
+	c->event_inj_err = err;
+}
+
+/**
+ * lg_raise_irq() - make an external interrupt pending for the guest.
+ * @lg: the guest.
+ * @vector: 32-255.  Safe from any context (the timer calls it).
+ */
+void lg_raise_irq(struct lguest *lg, u8 vector)
+{
+	set_bit(vector, lg->pending_irq);
+	wake_up(&lg->wq);
+}
+
+static bool lg_has_event(struct lguest *lg)
+{
+	return READ_ONCE(lg->timer_fired) || !bitmap_empty(lg->pending_irq, 256);
+}
+
+static enum hrtimer_restart lg_timer_fn(struct hrtimer *timer)
+{
+	struct lguest *lg = container_of(timer, struct lguest, timer);
+
+	WRITE_ONCE(lg->timer_fired, true);
+	if (lg->timer_vector)
+		lg_raise_irq(lg, lg->timer_vector);
+	else
+		wake_up(&lg->wq);
+	return HRTIMER_NORESTART;
+}
+
+/**
+ * lg_timer_init() - set up the guest's timer and wait queue.
+ * @lg: the guest.
+ */
+void lg_timer_init(struct lguest *lg)
+{
+	init_waitqueue_head(&lg->wq);
+	hrtimer_init(&lg->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	lg->timer.function = lg_timer_fn;
+}
+
+/*T:510 An interrupt can only be injected when the guest would take it:
+ * RFLAGS.IF set and not in the one-instruction shadow after STI or MOV SS.
+ * If it cannot, we set a virtual interrupt request (V_IRQ) and intercept
+ * VINTR, so the CPU exits the moment the guest opens the window, rather
+ * than us polling (APM vol. 2, 15.21.4). :*/
+static void lg_inject_pending(struct lguest *lg)
+{
+	struct vmcb_control_area *c = &lg->vmcb->control;
+	unsigned long vec;
+
+	if (c->event_inj & SVM_EVTINJ_VALID)
+		return;
+	vec = find_last_bit(lg->pending_irq, 256);
+	if (vec >= 256)
+		return;
+	if ((lg->vmcb->save.rflags & X86_EFLAGS_IF) &&
+	    !(c->int_state & SVM_INTERRUPT_SHADOW_MASK)) {
+		clear_bit(vec, lg->pending_irq);
+		c->event_inj = vec | SVM_EVTINJ_TYPE_INTR | SVM_EVTINJ_VALID;
+		return;
+	}
+	c->int_ctl |= V_IRQ_MASK | V_IGN_TPR_MASK | (0xf << V_INTR_PRIO_SHIFT);
+	c->intercepts[INTERCEPT_VINTR / 32] |= BIT(INTERCEPT_VINTR % 32);
+}
+
+/**
+ * lg_skip_insn() - step the guest over the instruction that exited.
+ * @lg: the guest.
+ * @opcode: the bytes the instruction must have (no prefixes).
+ * @len: their number.
+ *
+ * With nrip-save the CPU tells us the next RIP.  Without it (TCG has none)
+ * we read the bytes at RIP through the guest's page tables and step over
+ * them only if they are the instruction we expect: a prefixed or otherwise
+ * surprising encoding kills the guest instead of resuming it mid-instruction.
+ *
+ * Return: 0, or -EFAULT after killing the guest.
+ */
+int lg_skip_insn(struct lguest *lg, const u8 *opcode, unsigned int len)
+{
+	struct vmcb_control_area *c = &lg->vmcb->control;
+	struct vmcb_save_area *s = &lg->vmcb->save;
+	u8 buf[16];
+
+	if (boot_cpu_has(X86_FEATURE_NRIPS) && c->next_rip) {
+		s->rip = c->next_rip;
+	} else {
+		if (WARN_ON_ONCE(len > sizeof(buf)))
+			return -EFAULT;
+		if (lg_read_guest_code(lg, s->rip, buf, len) ||
+		    memcmp(buf, opcode, len)) {
+			kill_guest(lg, "cannot step over the instruction at rip 0x%llx (want %*ph)",
+				   s->rip, len, opcode);
+			return -EFAULT;
+		}
+		s->rip += len;
+	}
+	/* Stepping over an instruction ends any STI/MOV SS shadow. */
+	c->int_state &= ~SVM_INTERRUPT_SHADOW_MASK;
+	return 0;
+}
+
+static enum lg_exit_action lg_exit_nothing(struct lguest *lg)
+{
+	/* INTR/NMI/SMI: the host takes it as soon as we set GIF again. */
+	return LG_EXIT_CONTINUE;
+}
+
+static enum lg_exit_action lg_exit_vintr(struct lguest *lg)
+{
+	struct vmcb_control_area *c = &lg->vmcb->control;
+
+	c->int_ctl &= ~(V_IRQ_MASK | V_IGN_TPR_MASK | V_INTR_PRIO_MASK);
+	c->intercepts[INTERCEPT_VINTR / 32] &= ~BIT(INTERCEPT_VINTR % 32);
+	return LG_EXIT_CONTINUE;
+}
+
+/*T:520 HLT is where an idle guest gives the CPU back.  We step over it and,
+ * if nothing is pending, mark the guest halted; the run loop then sleeps
+ * until the timer fires or an interrupt is raised, instead of spinning. :*/
+static enum lg_exit_action lg_exit_hlt(struct lguest *lg)
+{
+	static const u8 hlt[] = { 0xf4 };
+
+	if (lg_skip_insn(lg, hlt, sizeof(hlt)))
+		return LG_EXIT_CONTINUE;
+	if (!lg_has_event(lg))
+		lg->halted = true;
+	else
+		WRITE_ONCE(lg->timer_fired, false);
+	return LG_EXIT_CONTINUE;
+}
+
+static enum lg_exit_action lg_exit_invd(struct lguest *lg)
+{
+	static const u8 invd[] = { 0x0f, 0x08 }, wbinvd[] = { 0x0f, 0x09 };
+
+	/* Our guest's caches are the host's: nothing to write back. */
+	if (lg->vmcb->control.exit_code == SVM_EXIT_INVD)
+		lg_skip_insn(lg, invd, sizeof(invd));
+	else
+		lg_skip_insn(lg, wbinvd, sizeof(wbinvd));
+	return LG_EXIT_CONTINUE;
+}
+
+/* SVM instructions and friends we do not offer: #UD, as on a CPU without them. */
+static enum lg_exit_action lg_exit_ud(struct lguest *lg)
+{
+	lg_inject_exception(lg, X86_TRAP_UD, false, 0);
+	return LG_EXIT_CONTINUE;
+}
+
+static enum lg_exit_action lg_exit_unsupported(struct lguest *lg)
+{
+	kill_guest(lg, "unsupported exit 0x%x (task switch, RSM or FERR) at rip 0x%llx",
+		   lg->vmcb->control.exit_code, lg->vmcb->save.rip);
+	return LG_EXIT_CONTINUE;
+}
+
+static enum lg_exit_action lg_exit_shutdown(struct lguest *lg)
+{
+	/* After SHUTDOWN the VMCB's guest state is undefined (APM 15.12). */
+	kill_guest(lg, "triple fault (shutdown) at rip 0x%llx", lg->vmcb->save.rip);
+	return LG_EXIT_CONTINUE;
+}
+
+/*T:530 A nested page fault means the guest touched a guest-physical address
+ * our nested page tables do not map.  RAM is always mapped, so this is an
+ * access to device memory, or to nothing at all; with no devices yet,
+ * everything outside RAM is nothing, and the guest is killed with the
+ * address, the direction and where it was. :*/
+static enum lg_exit_action lg_exit_npf(struct lguest *lg)
+{
+	struct vmcb_control_area *c = &lg->vmcb->control;
+	u64 gpa = c->exit_info_2, err = c->exit_info_1;
+
+	if (lg_gpa_range_ok(lg, gpa, 1)) {
+		kill_guest(lg, "nested page fault inside RAM at gpa 0x%llx (error 0x%llx, rip 0x%llx)",
+			   gpa, err, lg->vmcb->save.rip);
+		return LG_EXIT_CONTINUE;
+	}
+	kill_guest(lg, "%s of unbacked guest-physical address 0x%llx at rip 0x%llx",
+		   err & BIT(4) ? "instruction fetch" : err & BIT(1) ? "write" : "read",
+		   gpa, lg->vmcb->save.rip);
+	return LG_EXIT_CONTINUE;
+}
+
+typedef enum lg_exit_action (*lg_exit_fn)(struct lguest *lg);
+
+/*T:540 Every #VMEXIT lands here, in a table indexed by the exit code of
+ * APM vol. 2, appendix C.  A code with no entry is one we never asked for;
+ * the guest is killed with the number rather than guessed at. :*/
+static const lg_exit_fn lg_exit_handlers[SVM_EXIT_NPF + 1] = {
+	[SVM_EXIT_INTR]		= lg_exit_nothing,
+	[SVM_EXIT_NMI]		= lg_exit_nothing,
+	[SVM_EXIT_SMI]		= lg_exit_nothing,
+	[SVM_EXIT_VINTR]	= lg_exit_vintr,
+	[SVM_EXIT_CPUID]	= lg_exit_cpuid,
+	[SVM_EXIT_RSM]		= lg_exit_unsupported,
+	[SVM_EXIT_INVD]		= lg_exit_invd,
+	[SVM_EXIT_HLT]		= lg_exit_hlt,
+	[SVM_EXIT_INVLPGA]	= lg_exit_ud,
+	[SVM_EXIT_IOIO]		= lg_exit_ioio,
+	[SVM_EXIT_MSR]		= lg_exit_msr,
+	[SVM_EXIT_TASK_SWITCH]	= lg_exit_unsupported,
+	[SVM_EXIT_FERR_FREEZE]	= lg_exit_unsupported,
+	[SVM_EXIT_SHUTDOWN]	= lg_exit_shutdown,
+	[SVM_EXIT_VMRUN]	= lg_exit_ud,
+	[SVM_EXIT_VMMCALL]	= lg_exit_vmmcall,
+	[SVM_EXIT_VMLOAD]	= lg_exit_ud,
+	[SVM_EXIT_VMSAVE]	= lg_exit_ud,
+	[SVM_EXIT_STGI]		= lg_exit_ud,
+	[SVM_EXIT_CLGI]		= lg_exit_ud,
+	[SVM_EXIT_SKINIT]	= lg_exit_ud,
+	[SVM_EXIT_WBINVD]	= lg_exit_invd,
+	[SVM_EXIT_MONITOR]	= lg_exit_ud,
+	[SVM_EXIT_MWAIT]	= lg_exit_ud,
+	[SVM_EXIT_XSETBV]	= lg_exit_xsetbv,
+	[SVM_EXIT_RDPRU]	= lg_exit_ud,
+	[SVM_EXIT_NPF]		= lg_exit_npf,
+};
+
+static void lg_handle_exit(struct lguest *lg)
+{
+	struct vmcb_control_area *c = &lg->vmcb->control;
+	u32 code = c->exit_code;
+	u32 info = c->exit_int_info;
+
+	trace_lguest_exit(code, lg->vmcb->save.rip, c->exit_info_1, c->exit_info_2);
+
+	/*
+	 * An event the CPU was delivering when it exited (an interrupt
+	 * meeting a nested page fault, say) was not delivered: give it
+	 * again.  A software interrupt is redone by re-executing INTn.
+	 */
+	c->event_inj = 0;
+	if ((info & SVM_EXITINTINFO_VALID) &&
+	    (info & SVM_EXITINTINFO_TYPE_MASK) != SVM_EXITINTINFO_TYPE_SOFT) {
+		c->event_inj = info;
+		c->event_inj_err = c->exit_int_info_err;
+	}
+
+	if (code == (u32)SVM_EXIT_ERR)
+		kill_guest(lg, "VMRUN refused the guest state (VMEXIT_INVALID) at rip 0x%llx",
+			   lg->vmcb->save.rip);
+	else if (code < ARRAY_SIZE(lg_exit_handlers) && lg_exit_handlers[code])
+		lg_exit_handlers[code](lg);
+	else
+		kill_guest(lg, "unexpected exit 0x%x at rip 0x%llx (info 0x%llx 0x%llx)",
+			   code, lg->vmcb->save.rip, c->exit_info_1, c->exit_info_2);
+}
+
+/*T:410 Entering the guest, from C.  Interrupts off, then GIF off (CLGI):
+ * from here until STGI the host takes no interrupt, NMI or SMI, and anything
+ * that arrives while the guest runs makes it exit instead (we intercept
+ * INTR and NMI), to be taken the moment we set GIF again.  Around the
+ * switch go the pieces of state the guest owns but VMRUN does not switch:
+ * XCR0, and the TLB flush when the guest moved to another CPU, since its
+ * ASID's entries on the old CPU may be stale by the time it returns. :*/
+static void lg_enter_guest(struct lguest *lg, u64 host_xcr0)
+{
+	struct vmcb_control_area *c = &lg->vmcb->control;
+	bool swap_xcr0;
+	u32 host_pkru = 0;
+	int cpu;
+
+	local_irq_disable();
+	cpu = smp_processor_id();
+	if (lg->last_cpu != cpu || lg->asid == LG_SHARED_ASID) {
+		c->tlb_ctl = boot_cpu_has(X86_FEATURE_FLUSHBYASID) ?
+			     TLB_CONTROL_FLUSH_ASID : TLB_CONTROL_FLUSH_ALL_ASID;
+		lg->last_cpu = cpu;
+	}
+	swap_xcr0 = (lg->vmcb->save.cr4 & X86_CR4_OSXSAVE) && lg->xcr0 != host_xcr0;
+	if (cpu_feature_enabled(X86_FEATURE_OSPKE))
+		host_pkru = rdpkru();
+
+	asm volatile("clgi" ::: "memory");
+	if (swap_xcr0)
+		xsetbv(XCR_XFEATURE_ENABLED_MASK, lg->xcr0);
+	lg_vmrun(&lg->gprs, __pa(lg->vmcb), lg_host_save_pa());
+	if (swap_xcr0)
+		xsetbv(XCR_XFEATURE_ENABLED_MASK, host_xcr0);
+	if (cpu_feature_enabled(X86_FEATURE_OSPKE) && rdpkru() != host_pkru)
+		wrpkru(host_pkru);
+	/* #VMEXIT leaves DR7 disabled; put back the host's breakpoints. */
+	if (hw_breakpoint_active())
+		hw_breakpoint_restore();
+	c->tlb_ctl = TLB_CONTROL_DO_NOTHING;
+	asm volatile("stgi" ::: "memory");
+	local_irq_enable();
+}
+
+/*T:420 And this is the run loop, the ancestor's run_guest() on new metal.
+ * Each time round: stop if the guest is dead or done; go back to the
+ * launcher with -EINTR if a signal is pending (that is what makes Ctrl-C
+ * work even against a guest spinning with interrupts off, since every host
+ * timer tick is an exit); let the scheduler in; sleep if the guest halted;
+ * inject what is pending; run; dispatch the exit.  The guest's FPU state is
+ * swapped in once per LGUEST_RUN, not per exit. :*/
+/**
+ * lg_run() - run the guest until it needs the launcher (LGUEST_RUN).
+ * @lg: the guest, with its lock held.
+ * @run: filled in when the guest stopped.
+ *
+ * Return: 0 with @run filled in, -EINTR on a signal, -ENOENT with no guest.
+ */
+int lg_run(struct lguest *lg, struct lguest_run *run)
+{
+	u64 host_xcr0 = boot_cpu_has(X86_FEATURE_XSAVE) ?
+			xgetbv(XCR_XFEATURE_ENABLED_MASK) : 0;
+	int ret = 0;
+
+	if (!lg->vmcb)
+		return -ENOENT;
+	fpu_swap_kvm_fpstate(&lg->gfpu, true);
+	for (;;) {
+		if (lg->dead || lg->poweroff)
+			break;
+		if (signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
+		cond_resched();
+		if (lg->halted) {
+			lg_console_flush(lg);
+			if (wait_event_interruptible(lg->wq, lg_has_event(lg))) {
+				ret = -EINTR;
+				break;
+			}
+			lg->halted = false;
+			WRITE_ONCE(lg->timer_fired, false);
+		}
+		lg_inject_pending(lg);
+		lg_enter_guest(lg, host_xcr0);
+		lg_handle_exit(lg);
+	}
+	fpu_swap_kvm_fpstate(&lg->gfpu, false);
+	lg_console_flush(lg);
+	if (ret)
+		return ret;
+
+	memset(run, 0, sizeof(*run));
+	if (lg->dead) {
+		run->reason = LGUEST_EXIT_KILLED;
+		strscpy(run->kill_reason, lg->kill_reason, sizeof(run->kill_reason));
+	} else {
+		run->reason = LGUEST_EXIT_POWEROFF;
+		run->status = lg->poweroff_status;
+	}
+	return 0;
+}

@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * switcher.S - the world switch.  The ancestor's switcher rewrote page
+ * tables, the GDT and the IDT by hand to hop between rings; on AMD-V the
+ * CPU does that work in VMRUN and #VMEXIT, and what is left is to hand the
+ * guest its general registers and take them back, and to save the slice of
+ * host state that VMRUN leaves alone (APM vol. 2, 15.5.2 and 15.30.4).
+ */
+#include <linux/linkage.h>
+#include <asm/asm.h>
+#include <asm/nospec-branch.h>
+
+/* Offsets into struct lg_gprs (lg.h); run.c checks them at build time. */
+#define GPR_RBX	0
+#define GPR_RCX	8
+#define GPR_RDX	16
+#define GPR_RSI	24
+#define GPR_RDI	32
+#define GPR_RBP	40
+#define GPR_R8	48
+#define GPR_R9	56
+#define GPR_R10	64
+#define GPR_R11	72
+#define GPR_R12	80
+#define GPR_R13	88
+#define GPR_R14	96
+#define GPR_R15	104
+
+	.text
+
+/*T:400 Here is the switch itself.  VMRUN saves the host's RIP, RSP, RAX,
+ * control registers and selectors in the per-CPU host save area and loads
+ * the guest's from the VMCB; #VMEXIT reverses that.  It does not touch the
+ * hidden state of FS, GS, TR and LDTR, nor KernelGSBase, STAR/LSTAR/CSTAR/
+ * SFMASK and the SYSENTER MSRs, so we VMSAVE the host's copy before and
+ * VMLOAD it after, with the guest's copy moved the other way.  RAX is in
+ * the VMCB, and #VMEXIT puts back the host's RAX, the VMCB's address,
+ * which is how we find our feet afterwards.  The caller has cleared GIF
+ * (CLGI), so nothing can interrupt us between the two halves. :*/
+/**
+ * lg_vmrun - run the guest until its next #VMEXIT.
+ * @gprs:         %rdi, struct lg_gprs: guest registers in, and out again.
+ * @vmcb_pa:      %rsi, physical address of the guest's VMCB.
+ * @host_save_pa: %rdx, physical address of this CPU's host VMSAVE page.
+ *
+ * Must be called with GIF clear and interrupts disabled; returns so.  Preserves the
+ * callee-saved registers; clobbers the rest, with guest values scrubbed.
+ */
+SYM_FUNC_START(lg_vmrun)
+	push	%rbp
+	mov	%rsp, %rbp
+	push	%r15
+	push	%r14
+	push	%r13
+	push	%r12
+	push	%rbx
+	push	%rdi			/* 16(%rsp): gprs */
+	push	%rdx			/*  8(%rsp): host_save_pa */
+	push	%rsi			/*  0(%rsp): vmcb_pa */
+
+	mov	%rdx, %rax
+	vmsave	%rax			/* host FS/GS/TR/LDTR and syscall MSRs */
+
+	mov	%rsi, %rax
+	mov	GPR_RBX(%rdi), %rbx
+	mov	GPR_RCX(%rdi), %rcx
+	mov	GPR_RDX(%rdi), %rdx
+	mov	GPR_RSI(%rdi), %rsi
+	mov	GPR_RBP(%rdi), %rbp
+	mov	GPR_R8(%rdi),  %r8
+	mov	GPR_R9(%rdi),  %r9
+	mov	GPR_R10(%rdi), %r10
+	mov	GPR_R11(%rdi), %r11
+	mov	GPR_R12(%rdi), %r12
+	mov	GPR_R13(%rdi), %r13
+	mov	GPR_R14(%rdi), %r14
+	mov	GPR_R15(%rdi), %r15
+	mov	GPR_RDI(%rdi), %rdi
+
+	vmload	%rax
+	/*
+	 * With V_INTR_MASKING the host's IF as VMRUN finds it decides
+	 * whether physical interrupts reach us (and exit the guest) while
+	 * it runs (APM 15.21.1).  GIF is still clear, so STI lets nothing
+	 * in here; it only makes the host's timer able to stop the guest.
+	 */
+	sti
+	vmrun	%rax
+	cli
+	vmsave	%rax			/* RAX is the VMCB again */
+
+	mov	16(%rsp), %rax
+	mov	%rbx, GPR_RBX(%rax)
+	mov	%rcx, GPR_RCX(%rax)
+	mov	%rdx, GPR_RDX(%rax)
+	mov	%rsi, GPR_RSI(%rax)
+	mov	%rdi, GPR_RDI(%rax)
+	mov	%rbp, GPR_RBP(%rax)
+	mov	%r8,  GPR_R8(%rax)
+	mov	%r9,  GPR_R9(%rax)
+	mov	%r10, GPR_R10(%rax)
+	mov	%r11, GPR_R11(%rax)
+	mov	%r12, GPR_R12(%rax)
+	mov	%r13, GPR_R13(%rax)
+	mov	%r14, GPR_R14(%rax)
+	mov	%r15, GPR_R15(%rax)
+
+	/* The guest may have trained the return predictor: refill it. */
+	FILL_RETURN_BUFFER %rax, RSB_CLEAR_LOOPS, X86_FEATURE_RETPOLINE
+
+	/* Leave no guest value in a register the host might use. */
+	xor	%ecx, %ecx
+	xor	%edx, %edx
+	xor	%esi, %esi
+	xor	%edi, %edi
+	xor	%r8d, %r8d
+	xor	%r9d, %r9d
+	xor	%r10d, %r10d
+	xor	%r11d, %r11d
+
+	pop	%rax			/* vmcb_pa: done with it */
+	pop	%rax			/* host_save_pa */
+	vmload	%rax
+	pop	%rax			/* gprs */
+	xor	%eax, %eax
+
+	pop	%rbx
+	pop	%r12
+	pop	%r13
+	pop	%r14
+	pop	%r15
+	pop	%rbp
+	RET
+SYM_FUNC_END(lg_vmrun)

@@ -1,0 +1,362 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmcb.c - the guest's state as the CPU wants it: the VMCB (APM vol. 2,
+ * 15.5 and appendix B), which intercepts are on, the I/O and MSR permission
+ * maps, the guest's address-space ID, and the checked translation between
+ * the user ABI's register structures and the VMCB.
+ */
+#include "lg.h"
+
+#include <linux/gfp.h>
+#include <linux/idr.h>
+#include <linux/io.h>
+#include <linux/mm.h>
+#include <asm/msr-index.h>
+#include <asm/processor-flags.h>
+
+/* Shared by all guests: intercept every port, and every MSR but a few. */
+#define LG_IOPM_ORDER	2	/* 12 KiB used (APM 15.10.1) */
+#define LG_MSRPM_ORDER	1	/* 8 KiB used (APM 15.11) */
+static struct page *lg_iopm, *lg_msrpm;
+
+/* ASID 0 is the host's; ASID 1 is shared by guests beyond the supply. */
+#define LG_SHARED_ASID	1
+static DEFINE_IDA(lg_asids);
+
+/* Permit direct guest access to one MSR in the MSR permission map. */
+static void lg_msrpm_allow(u8 *msrpm, u32 msr)
+{
+	static const struct { u32 base; u32 offset; } ranges[] = {
+		{ 0x00000000, 0x0000 }, { 0xc0000000, 0x0800 }, { 0xc0010000, 0x1000 },
+	};
+	unsigned int i, bit;
+
+	for (i = 0; i < ARRAY_SIZE(ranges); i++) {
+		if (msr - ranges[i].base >= 0x2000)
+			continue;
+		bit = (msr - ranges[i].base) * 2;
+		msrpm[ranges[i].offset + bit / 8] &= ~(3 << (bit % 8));
+		return;
+	}
+}
+
+/*T:330 Which guest actions cost an exit is decided here, once.  Every I/O
+ * port and nearly every MSR is intercepted: the guest only reaches
+ * hardware we have decided to show it.  The exceptions are the MSRs that
+ * VMLOAD and VMSAVE switch anyway (segment bases and the SYSCALL/SYSENTER
+ * targets), which a kernel writes on every context switch; intercepting
+ * those would buy nothing but exits. :*/
+/**
+ * lg_vmcb_init() - allocate the I/O and MSR permission maps all guests use.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int lg_vmcb_init(void)
+{
+	static const u32 direct_msrs[] = {
+		MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE, MSR_STAR,
+		MSR_LSTAR, MSR_CSTAR, MSR_SYSCALL_MASK, MSR_IA32_SYSENTER_CS,
+		MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP,
+	};
+	unsigned int i;
+
+	lg_iopm = alloc_pages(GFP_KERNEL, LG_IOPM_ORDER);
+	if (!lg_iopm)
+		return -ENOMEM;
+	lg_msrpm = alloc_pages(GFP_KERNEL, LG_MSRPM_ORDER);
+	if (!lg_msrpm)
+		goto free_iopm;
+	memset(page_address(lg_iopm), 0xff, PAGE_SIZE << LG_IOPM_ORDER);
+	memset(page_address(lg_msrpm), 0xff, PAGE_SIZE << LG_MSRPM_ORDER);
+	for (i = 0; i < ARRAY_SIZE(direct_msrs); i++)
+		lg_msrpm_allow(page_address(lg_msrpm), direct_msrs[i]);
+	return 0;
+
+free_iopm:
+	__free_pages(lg_iopm, LG_IOPM_ORDER);
+	return -ENOMEM;
+}
+
+/**
+ * lg_vmcb_exit() - free the permission maps.
+ */
+void lg_vmcb_exit(void)
+{
+	__free_pages(lg_msrpm, LG_MSRPM_ORDER);
+	__free_pages(lg_iopm, LG_IOPM_ORDER);
+	ida_destroy(&lg_asids);
+}
+
+static void lg_intercept(struct vmcb_control_area *c, unsigned int bit)
+{
+	c->intercepts[bit / 32] |= BIT(bit % 32);
+}
+
+/**
+ * lg_vmcb_alloc() - allocate and fill the guest's VMCB: intercepts, maps,
+ * ASID, nested paging, and a reset-like guest state for SET_SREGS to refine.
+ * @lg: the guest, with nested page tables built.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int lg_vmcb_alloc(struct lguest *lg)
+{
+	static const unsigned int intercepts[] = {
+		INTERCEPT_INTR, INTERCEPT_NMI, INTERCEPT_SMI, INTERCEPT_CPUID,
+		INTERCEPT_RSM, INTERCEPT_INVD, INTERCEPT_HLT, INTERCEPT_INVLPGA,
+		INTERCEPT_IOIO_PROT, INTERCEPT_MSR_PROT, INTERCEPT_TASK_SWITCH,
+		INTERCEPT_FERR_FREEZE, INTERCEPT_SHUTDOWN, INTERCEPT_VMRUN,
+		INTERCEPT_VMMCALL, INTERCEPT_VMLOAD, INTERCEPT_VMSAVE,
+		INTERCEPT_STGI, INTERCEPT_CLGI, INTERCEPT_SKINIT,
+		INTERCEPT_WBINVD, INTERCEPT_MONITOR, INTERCEPT_MWAIT,
+		INTERCEPT_XSETBV, INTERCEPT_RDPRU,
+	};
+	unsigned int nr_asids = lg_svm_nr_asids();
+	struct vmcb_control_area *c;
+	struct vmcb_save_area *s;
+	struct page *page;
+	unsigned int i;
+	int asid;
+
+	page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	if (!page)
+		return -ENOMEM;
+	lg->vmcb = page_address(page);
+	c = &lg->vmcb->control;
+	s = &lg->vmcb->save;
+
+	for (i = 0; i < ARRAY_SIZE(intercepts); i++)
+		lg_intercept(c, intercepts[i]);
+	c->iopm_base_pa = page_to_phys(lg_iopm);
+	c->msrpm_base_pa = page_to_phys(lg_msrpm);
+
+	asid = nr_asids > LG_SHARED_ASID + 1 ?
+		ida_alloc_range(&lg_asids, LG_SHARED_ASID + 1, nr_asids - 1,
+				GFP_KERNEL) : -ENOSPC;
+	lg->asid = asid < 0 ? LG_SHARED_ASID : asid;
+	c->asid = lg->asid;
+	lg->last_cpu = -1;
+
+	/* The guest's IF masks virtual interrupts only; ours stay ours. */
+	c->int_ctl = V_INTR_MASKING_MASK;
+	c->nested_ctl = SVM_NESTED_CTL_NP_ENABLE;
+	c->nested_cr3 = page_to_phys(lg->npt_root);
+	/* The guest's TSC starts near 0 when it is created. */
+	c->tsc_offset = -rdtsc();
+
+	/* A flat 64-bit-capable reset state; the launcher sets the rest. */
+	s->efer = EFER_SVME;
+	s->cr0 = X86_CR0_ET | X86_CR0_NE;
+	s->dr6 = 0xffff0ff0;	/* DR6 reset value */
+	s->dr7 = 0x400;		/* DR7 reset value */
+	s->rflags = X86_EFLAGS_FIXED;
+	s->g_pat = 0x0007040600070406ULL;
+	s->cs.attrib = 0x9b;	/* present, code, read, accessed */
+	s->cs.limit = 0xffff;
+	s->ds.attrib = s->es.attrib = s->ss.attrib = 0x93;
+	s->fs.attrib = s->gs.attrib = 0x93;
+	s->ds.limit = s->es.limit = s->ss.limit = 0xffff;
+	s->fs.limit = s->gs.limit = 0xffff;
+	s->tr.attrib = 0x8b;	/* busy 64-bit TSS */
+	s->tr.limit = 0xffff;
+	s->ldtr.attrib = 0x82;
+	s->ldtr.limit = 0xffff;
+	s->gdtr.limit = s->idtr.limit = 0xffff;
+	return 0;
+}
+
+/**
+ * lg_vmcb_free() - free the VMCB and give back the ASID.
+ * @lg: the guest.
+ */
+void lg_vmcb_free(struct lguest *lg)
+{
+	if (!lg->vmcb)
+		return;
+	if (lg->asid != LG_SHARED_ASID)
+		ida_free(&lg_asids, lg->asid);
+	free_page((unsigned long)lg->vmcb);
+	lg->vmcb = NULL;
+}
+
+/**
+ * lg_get_regs() - the guest's general registers, for LGUEST_GET_REGS.
+ * @lg: the guest.
+ * @r: filled in.
+ */
+void lg_get_regs(struct lguest *lg, struct lguest_regs *r)
+{
+	const struct vmcb_save_area *s = &lg->vmcb->save;
+	const struct lg_gprs *g = &lg->gprs;
+
+	*r = (struct lguest_regs) {
+		.rax = s->rax, .rbx = g->rbx, .rcx = g->rcx, .rdx = g->rdx,
+		.rsi = g->rsi, .rdi = g->rdi, .rsp = s->rsp, .rbp = g->rbp,
+		.r8 = g->r8, .r9 = g->r9, .r10 = g->r10, .r11 = g->r11,
+		.r12 = g->r12, .r13 = g->r13, .r14 = g->r14, .r15 = g->r15,
+		.rip = s->rip, .rflags = s->rflags,
+	};
+}
+
+/* RFLAGS bits a guest may hold; bit 1 always reads as one. */
+#define LG_RFLAGS_VALID	(X86_EFLAGS_CF | X86_EFLAGS_PF | X86_EFLAGS_AF | \
+			 X86_EFLAGS_ZF | X86_EFLAGS_SF | X86_EFLAGS_TF | \
+			 X86_EFLAGS_IF | X86_EFLAGS_DF | X86_EFLAGS_OF | \
+			 X86_EFLAGS_IOPL | X86_EFLAGS_NT | X86_EFLAGS_RF | \
+			 X86_EFLAGS_VM | X86_EFLAGS_AC | X86_EFLAGS_VIF | \
+			 X86_EFLAGS_VIP | X86_EFLAGS_ID)
+
+/**
+ * lg_set_regs() - set the guest's general registers, for LGUEST_SET_REGS.
+ * @lg: the guest.
+ * @r: the values; reserved RFLAGS bits are cleared, bit 1 set.
+ */
+void lg_set_regs(struct lguest *lg, const struct lguest_regs *r)
+{
+	struct vmcb_save_area *s = &lg->vmcb->save;
+
+	lg->gprs = (struct lg_gprs) {
+		.rbx = r->rbx, .rcx = r->rcx, .rdx = r->rdx, .rsi = r->rsi,
+		.rdi = r->rdi, .rbp = r->rbp, .r8 = r->r8, .r9 = r->r9,
+		.r10 = r->r10, .r11 = r->r11, .r12 = r->r12, .r13 = r->r13,
+		.r14 = r->r14, .r15 = r->r15,
+	};
+	s->rax = r->rax;
+	s->rsp = r->rsp;
+	s->rip = r->rip;
+	s->rflags = (r->rflags & LG_RFLAGS_VALID) | X86_EFLAGS_FIXED;
+}
+
+static void lg_seg_out(struct lguest_segment *u, const struct vmcb_seg *v)
+{
+	*u = (struct lguest_segment) {
+		.base = v->base, .limit = v->limit,
+		.selector = v->selector, .attrib = v->attrib,
+	};
+}
+
+static void lg_seg_in(struct vmcb_seg *v, const struct lguest_segment *u)
+{
+	*v = (struct vmcb_seg) {
+		.base = u->base, .limit = u->limit,
+		.selector = u->selector, .attrib = u->attrib,
+	};
+}
+
+/**
+ * lg_get_sregs() - segment, control and table registers, for LGUEST_GET_SREGS.
+ * @lg: the guest.
+ * @u: filled in; EFER without SVME, which is ours.
+ */
+void lg_get_sregs(struct lguest *lg, struct lguest_sregs *u)
+{
+	const struct vmcb_save_area *s = &lg->vmcb->save;
+
+	memset(u, 0, sizeof(*u));
+	lg_seg_out(&u->cs, &s->cs);
+	lg_seg_out(&u->ds, &s->ds);
+	lg_seg_out(&u->es, &s->es);
+	lg_seg_out(&u->fs, &s->fs);
+	lg_seg_out(&u->gs, &s->gs);
+	lg_seg_out(&u->ss, &s->ss);
+	lg_seg_out(&u->tr, &s->tr);
+	lg_seg_out(&u->ldt, &s->ldtr);
+	u->gdt.base = s->gdtr.base;
+	u->gdt.limit = s->gdtr.limit;
+	u->idt.base = s->idtr.base;
+	u->idt.limit = s->idtr.limit;
+	u->cr0 = s->cr0;
+	u->cr2 = s->cr2;
+	u->cr3 = s->cr3;
+	u->cr4 = s->cr4;
+	u->efer = s->efer & ~EFER_SVME;
+}
+
+/* CR4 bits a guest may set: those we can run it with on this CPU. */
+static u64 lg_cr4_allowed(void)
+{
+	u64 ok = X86_CR4_VME | X86_CR4_PVI | X86_CR4_TSD | X86_CR4_DE |
+		 X86_CR4_PSE | X86_CR4_PAE | X86_CR4_MCE | X86_CR4_PGE |
+		 X86_CR4_PCE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT;
+
+	if (boot_cpu_has(X86_FEATURE_XSAVE))
+		ok |= X86_CR4_OSXSAVE;
+	if (boot_cpu_has(X86_FEATURE_FSGSBASE))
+		ok |= X86_CR4_FSGSBASE;
+	return ok;
+}
+
+/*T:340 VMRUN refuses state that breaks the consistency rules of APM vol. 2,
+ * 15.5.1 by exiting with VMEXIT_INVALID, and a launcher bug must not look
+ * like a guest crash.  So the rules are checked here, when the launcher
+ * sets the state, and a violation is -EINVAL naming nothing but the ioctl.
+ * The guest can still break them itself later (an EFER write, say); those
+ * paths check again. :*/
+static bool lg_sregs_valid(const struct lguest_sregs *u)
+{
+	bool lme = u->efer & EFER_LME, pg = u->cr0 & X86_CR0_PG;
+	const struct lguest_segment *segs[] = {
+		&u->cs, &u->ds, &u->es, &u->fs, &u->gs, &u->ss, &u->tr, &u->ldt,
+	};
+	unsigned int i;
+
+	if (u->cr0 >> 32 || ((u->cr0 & X86_CR0_NW) && !(u->cr0 & X86_CR0_CD)))
+		return false;
+	if (pg && !(u->cr0 & X86_CR0_PE))
+		return false;
+	if (u->cr3 >> boot_cpu_data.x86_phys_bits)
+		return false;
+	if (u->cr4 & ~lg_cr4_allowed())
+		return false;
+	if (u->efer & ~(EFER_SCE | EFER_LME | EFER_LMA | EFER_NX))
+		return false;
+	if (!!(u->efer & EFER_LMA) != (lme && pg))
+		return false;
+	if (lme && pg && !(u->cr4 & X86_CR4_PAE))
+		return false;
+	/* CS.L with CS.D is reserved in long mode (APM 15.5.1). */
+	if (lme && pg && (u->cs.attrib & BIT(9)) && (u->cs.attrib & BIT(10)))
+		return false;
+	for (i = 0; i < ARRAY_SIZE(segs); i++)
+		if (segs[i]->attrib & 0xf000 || segs[i]->reserved)
+			return false;
+	for (i = 0; i < ARRAY_SIZE(u->reserved); i++)
+		if (u->reserved[i])
+			return false;
+	return !(u->gdt.reserved[0] | u->gdt.reserved[1] | u->gdt.reserved[2] |
+		 u->idt.reserved[0] | u->idt.reserved[1] | u->idt.reserved[2]);
+}
+
+/**
+ * lg_set_sregs() - set segment, control and table registers, checked.
+ * @lg: the guest.
+ * @u: the values.
+ *
+ * Return: 0, or -EINVAL if VMRUN would refuse them (nothing changed).
+ */
+int lg_set_sregs(struct lguest *lg, const struct lguest_sregs *u)
+{
+	struct vmcb_save_area *s = &lg->vmcb->save;
+
+	if (!lg_sregs_valid(u))
+		return -EINVAL;
+	lg_seg_in(&s->cs, &u->cs);
+	lg_seg_in(&s->ds, &u->ds);
+	lg_seg_in(&s->es, &u->es);
+	lg_seg_in(&s->fs, &u->fs);
+	lg_seg_in(&s->gs, &u->gs);
+	lg_seg_in(&s->ss, &u->ss);
+	lg_seg_in(&s->tr, &u->tr);
+	lg_seg_in(&s->ldtr, &u->ldt);
+	s->gdtr.base = u->gdt.base;
+	s->gdtr.limit = u->gdt.limit;
+	s->idtr.base = u->idt.base;
+	s->idtr.limit = u->idt.limit;
+	s->cr0 = u->cr0;
+	s->cr2 = u->cr2;
+	s->cr3 = u->cr3;
+	s->cr4 = u->cr4;
+	s->efer = u->efer | EFER_SVME;
+	s->cpl = (u->ss.attrib >> 5) & 3;
+	return 0;
+}

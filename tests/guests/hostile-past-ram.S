@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * hostile-past-ram.S - maps the 2 MiB of guest-physical space just past RAM
+ * (RDI) into its own page tables and writes there.  Must be killed: there
+ * is nothing past RAM.  No IDT: a fault on the way is a triple fault.
+ */
+	.include "guest.inc"
+
+	GUEST hostile-past-ram
+	mov %rdi, %r15
+	mov %rdi, %rax
+	call map_2m
+	lea 0x1000(%r15), %rbx
+	SAY "writing to guest-physical "
+	PUTHEX %rbx
+	PUTS "\n"
+	movq $0x1234, 0x1000(%rax)
+	mov 0x1000(%rax), %rbx
+	SAY "FAIL survived a write past RAM (read back "
+	PUTHEX %rbx
+	PUTS ")\n"
+	POWEROFF $1

@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * hostile-vmsave.S - executes the SVM instruction VMSAVE, which a guest of
+ * lguest may not use (RAX names a page of RAM, for the instructions that
+ * take one).  No IDT: if the module answers with #UD, that triple-faults.
+ * Must be killed.
+ */
+	.include "guest.inc"
+
+	GUEST hostile-vmsave
+	mov $SCRATCH_PAGE, %eax
+	SAY "executing vmsave\n"
+	vmsave
+	FAIL "survived vmsave"
