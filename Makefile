@@ -85,6 +85,7 @@ clean:
 	-$(KMAKE) M=$(TOP)/tests/modules/lg_warn clean
 	$(MAKE) -C tools/lguest clean
 	$(MAKE) -C tests/tools clean
+	$(MAKE) -C tests/guests clean
 	$(MAKE) -C tests/unit clean
 	rm -f $(BUILD)/*.cpio.gz $(BUILD)/test.ext4
 	rm -rf $(BUILD)/logs

@@ -40,6 +40,12 @@ struct lg_chunk {
 	struct page **pages;
 };
 
+/*
+ * ASID 0 is the host's; ASID 1 is shared by the guests beyond the CPU's
+ * supply of ASIDs, and flushed on every entry.
+ */
+#define LG_SHARED_ASID		1
+
 /* The general registers VMRUN does not load from the VMCB (RAX and RSP are there). */
 struct lg_gprs {
 	u64 rbx, rcx, rdx, rsi, rdi, rbp;

@@ -28,7 +28,7 @@
 			 BIT(18) | BIT(19) | BIT(20) | BIT(23) | BIT(24) | BIT(29))
 #define CPUIDX1_ECX_OK	(BIT(0) | BIT(1) | BIT(4) | BIT(5) | BIT(6) | \
 			 BIT(8) | BIT(11) | BIT(16) | BIT(21))
-#define CPUIDX1_EDX_OK	(~(BIT(27) | BIT(10)))	/* no RDTSCP: TSC_AUX is the host's */
+#define CPUIDX1_EDX_OK	(~BIT(27))	/* no RDTSCP: TSC_AUX is the host's */
 
 /*T:600 CPUID is the guest's first question about the machine, and the
  * answer is a policy: we pass through what the hardware does for the guest

@@ -27,8 +27,6 @@ static_assert(offsetof(struct lg_gprs, rbp) == 40);
 static_assert(offsetof(struct lg_gprs, r8) == 48);
 static_assert(offsetof(struct lg_gprs, r15) == 104);
 
-#define LG_SHARED_ASID	1
-
 /*T:500 kill_guest() is how the hypervisor says "no" to a guest: the guest
  * is marked dead with a sentence saying what it did, including the values
  * that were wrong, and the run loop hands that sentence to the launcher,

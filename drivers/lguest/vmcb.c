@@ -19,8 +19,6 @@
 #define LG_MSRPM_ORDER	1	/* 8 KiB used (APM 15.11) */
 static struct page *lg_iopm, *lg_msrpm;
 
-/* ASID 0 is the host's; ASID 1 is shared by guests beyond the supply. */
-#define LG_SHARED_ASID	1
 static DEFINE_IDA(lg_asids);
 
 /* Permit direct guest access to one MSR in the MSR permission map. */

@@ -200,3 +200,23 @@ memfree_kb() {
 	echo 3 > /proc/sys/vm/drop_caches
 	sed -n 's/^MemFree: *\([0-9]*\) kB$/\1/p' /proc/meminfo
 }
+
+# kvm_hold / kvm_release: keep one empty KVM VM (kvm_peer --hold) open in
+# between, so kvm_amd turns AMD-V on once, not on and off around every
+# kvm_peer run: a long series of those cycles has been seen to livelock
+# the TCG test host silently (about once in 100-200 runs; never with a
+# held VM in 380).
+kvm_hold() {
+	"$LG_KVM_PEER" --hold >/tmp/kvm_hold.out 2>&1 &
+	lg_kvm_holder=$!
+	_lg_i=0
+	until grep -q "holding" /tmp/kvm_hold.out; do
+		_lg_i=$((_lg_i + 1))
+		[ $_lg_i -lt 100 ] || fail "kvm_peer --hold: $(cat /tmp/kvm_hold.out)"
+		sleep 0.1
+	done
+}
+kvm_release() {
+	kill "$lg_kvm_holder" 2>/dev/null
+	wait "$lg_kvm_holder" 2>/dev/null
+}

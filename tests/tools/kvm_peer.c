@@ -7,6 +7,7 @@
  * of the exit round-trip figures.
  *
  * Usage: kvm_peer [--mem SIZE] [--dump-ram FILE] FILE.bin
+ *        kvm_peer --hold
  *
  * Bytes the guest writes to port 0x3f8 go to stdout; other port writes are
  * dropped and port reads return all ones.  The run ends at the guest's
@@ -16,6 +17,11 @@
  * outside RAM, ends it with exit status 1 and one stderr line
  * "kvm_peer: guest killed: <why>", the form lguest uses.  Bad arguments
  * exit 2; KVM refusing to set up exits 1 with a "kvm_peer: " line.
+ *
+ * --hold creates an empty VM, says "kvm_peer: holding a VM" on stdout and
+ * waits to be killed.  While it lives, kvm_amd keeps AMD-V on instead of
+ * turning it on and off around every run: in the TCG test host, many of
+ * those on/off cycles in a row have been seen to livelock the whole host.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -225,6 +231,22 @@ static void dump_ram(const char *path, const uint8_t *ram, uint64_t mem)
 		die(1, "cannot write RAM dump '%s': %s", path, strerror(errno));
 }
 
+static void __attribute__((noreturn)) hold(void)
+{
+	int kvm, vm;
+
+	kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (kvm < 0)
+		die(1, "cannot open /dev/kvm: %s", strerror(errno));
+	vm = ioctl(kvm, KVM_CREATE_VM, 0);
+	if (vm < 0)
+		die(1, "KVM_CREATE_VM: %s", strerror(errno));
+	printf("kvm_peer: holding a VM\n");
+	fflush(stdout);
+	for (;;)
+		pause();
+}
+
 static uint64_t guest_rip(int vcpu)
 {
 	struct kvm_regs regs;
@@ -239,6 +261,7 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "mem",	required_argument, NULL, 'm' },
 		{ "dump-ram",	required_argument, NULL, 'd' },
+		{ "hold",	no_argument,	   NULL, 'H' },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ }
 	};
@@ -252,7 +275,7 @@ int main(int argc, char **argv)
 	int kvm, vm, vcpu, c, status = -1;
 	long run_size;
 
-	while ((c = getopt_long(argc, argv, "m:d:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "m:d:Hh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'm':
 			if (parse_size(optarg, &mem))
@@ -261,8 +284,11 @@ int main(int argc, char **argv)
 		case 'd':
 			dump = optarg;
 			break;
+		case 'H':
+			hold();
 		case 'h':
-			printf("Usage: kvm_peer [--mem SIZE] [--dump-ram FILE] FILE.bin\n");
+			printf("Usage: kvm_peer [--mem SIZE] [--dump-ram FILE] FILE.bin\n"
+			       "       kvm_peer --hold\n");
 			return 0;
 		default:
 			die(2, "usage: kvm_peer [--mem SIZE] [--dump-ram FILE] FILE.bin");

@@ -33,8 +33,10 @@ bench() {
 
 step "KVM: kvm_peer"
 kmod kvm_amd || fail "cannot load kvm_amd"
+kvm_hold
 bench kvm "$LG_KVM_PEER" --mem 64M "$LG_GUESTS/hypercall-bench.bin"
 kvm_ok=$?
+kvm_release
 rmmod kvm_amd kvm || fail "rmmod kvm_amd kvm failed"
 
 step "lguest"

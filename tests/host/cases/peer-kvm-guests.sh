@@ -10,6 +10,7 @@
 t_start=$(date +%s)
 kmod kvm_amd || fail "cannot load kvm_amd"
 [ -c /dev/kvm ] || fail "no /dev/kvm"
+kvm_hold
 
 step "hello.bin"
 expect_guest_pass kvm hello --mem 64M
@@ -54,5 +55,6 @@ step "hostile-spin.bin, then SIGINT"
 # Tearing a KVM guest down takes most of a second under TCG: allow 3 s.
 expect_stops_on_sigint kvm 3000
 
+kvm_release
 rmmod kvm_amd kvm || fail "rmmod kvm_amd kvm failed"
-echo "guest-kvm-peer: ok ($(($(date +%s) - t_start)) s)"
+echo "peer-kvm-guests: ok ($(($(date +%s) - t_start)) s)"
