@@ -7,6 +7,7 @@
  * address that reaches the host goes through lg_gpa_range_ok().
  */
 #include "lg.h"
+#include "gpa_check.h"
 
 #include <linux/gfp.h>
 #include <linux/highmem.h>
@@ -32,7 +33,7 @@
  */
 bool lg_gpa_range_ok(const struct lguest *lg, u64 gpa, u64 len)
 {
-	return len <= lg->mem_size && gpa <= lg->mem_size - len;
+	return lg_range_inside(lg->mem_size, gpa, len);
 }
 
 /**
