@@ -220,3 +220,17 @@ kvm_release() {
 	kill "$lg_kvm_holder" 2>/dev/null
 	wait "$lg_kvm_holder" 2>/dev/null
 }
+
+# expect_hostile_killed NAME ACT: with lguest loaded, tests/guests/NAME.bin
+# must print "NAME: ACT..." (it reached its hostile act) and then be killed;
+# afterwards the module must still run hello.bin and unload.
+expect_hostile_killed() {
+	load_lguest
+	step "$1.bin"
+	expect_guest_killed lguest "$1" --mem 64M
+	grep -q "^$1: $2" "$guest_out" || fail "the guest did not get to its hostile act"
+	step "the module still runs guests"
+	expect_guest_pass lguest hello --mem 16M
+	rmmod lguest || fail "rmmod lguest failed"
+	echo "guest-$1: ok"
+}
