@@ -9,11 +9,5 @@
 
 	GUEST hostile-high-gpa
 	movabs $0x000fffffffe00000, %r15
-	mov %r15, %rax
-	call map_2m
-	lea 0x1000(%r15), %rbx
-	SAY "writing to guest-physical "
-	PUTHEX %rbx
-	PUTS "\n"
-	movq $0x1234, 0x1000(%rax)
+	WRITE_2M_PLUS_4K
 	FAIL "survived a write to guest-physical 2^52 - 2 MiB + 4 KiB"

@@ -18,11 +18,5 @@
 	SAY "maxphyaddr "
 	PUTDEC %rcx
 	PUTS "\n"
-	mov %r15, %rax
-	call map_2m
-	lea 0x1000(%r15), %rbx
-	SAY "writing to guest-physical "
-	PUTHEX %rbx
-	PUTS "\n"
-	movq $0x1234, 0x1000(%rax)
+	WRITE_2M_PLUS_4K
 	FAIL "survived a write at the top of MAXPHYADDR"

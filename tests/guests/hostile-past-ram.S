@@ -8,13 +8,7 @@
 
 	GUEST hostile-past-ram
 	mov %rdi, %r15
-	mov %rdi, %rax
-	call map_2m
-	lea 0x1000(%r15), %rbx
-	SAY "writing to guest-physical "
-	PUTHEX %rbx
-	PUTS "\n"
-	movq $0x1234, 0x1000(%rax)
+	WRITE_2M_PLUS_4K
 	mov 0x1000(%rax), %rbx
 	SAY "FAIL survived a write past RAM (read back "
 	PUTHEX %rbx
