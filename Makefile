@@ -4,7 +4,8 @@
 # guest initramfs and disk image, and runs the tests.  Entry points:
 #   make            build everything (installs dependencies first)
 #   make check      unit tests + test-host tests; last line "N passed, N failed"
-#   make demo       boot the test host, load the modules, give a shell
+#   make demo       boot the test host, load the modules, boot the busybox
+#                   guest with a shell on the console (the host's shell after)
 #   make bench      side-by-side figures, ours against KVM + QEMU microvm
 #   make tour       regenerate Documentation/lguest.rst from /*T:NNN :*/ comments
 #   make modules KDIR=/lib/modules/$(uname -r)/build   build for your own kernel
@@ -24,7 +25,11 @@ endif
 KMAKE := $(MAKE) -C $(KDIR)
 LGUEST_SYMVERS := $(TOP)/drivers/lguest/Module.symvers
 
-all: modules launcher test-progs initramfs image host-initrd
+# The guest initramfs for the second guest kernel (Debian trixie's 6.12,
+# GUEST2_* in build/config.mk): the same init and tests, that kernel's modules.
+GUEST2_INITRAMFS := $(BUILD)/initramfs-guest2.cpio.gz
+
+all: modules launcher test-progs initramfs initramfs2 image host-initrd
 
 ifndef OWN_KERNEL
 # Make rebuilds this included file first: deps.sh installs the packages and
@@ -52,12 +57,17 @@ test-progs:
 	$(MAKE) -C tests/unit
 
 initramfs: $(BUILD)/initramfs.cpio.gz
+initramfs2: $(GUEST2_INITRAMFS)
 image: $(BUILD)/test.ext4
 host-initrd: $(BUILD)/host-initrd.cpio.gz
 
 $(BUILD)/initramfs.cpio.gz: initramfs/mkinitramfs.sh initramfs/init \
 		$(wildcard initramfs/tests/*.sh) scripts/modlist.sh $(BUILD)/config.mk
 	sh initramfs/mkinitramfs.sh $(HOST_MODULES) $(KVER) $@
+
+$(GUEST2_INITRAMFS): initramfs/mkinitramfs.sh initramfs/init \
+		$(wildcard initramfs/tests/*.sh) scripts/modlist.sh $(BUILD)/config.mk
+	sh initramfs/mkinitramfs.sh $(GUEST2_MODULES) $(GUEST2_KVER) $@
 
 $(BUILD)/test.ext4: images/mkimage.sh
 	sh images/mkimage.sh $@ 64M
@@ -90,5 +100,5 @@ clean:
 	rm -f $(BUILD)/*.cpio.gz $(BUILD)/test.ext4
 	rm -rf $(BUILD)/logs
 
-.PHONY: all deps modules launcher test-progs initramfs image host-initrd \
+.PHONY: all deps modules launcher test-progs initramfs initramfs2 image host-initrd \
 	check demo bench tour clean

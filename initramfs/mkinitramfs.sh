@@ -1,8 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # mkinitramfs.sh - build the guest's busybox initramfs: static busybox, the
-# guest kernel's virtio-mmio, virtio device and ext4 modules (with their
-# dependencies, in load order), initramfs/init and the guest test scripts.
+# guest kernel's virtio-mmio, virtio device, ext4 and pvpanic modules (with
+# their dependencies, in load order; compressed ones, as trixie ships them,
+# stored uncompressed for busybox insmod), initramfs/init and the guest
+# test scripts.
 # Usage: mkinitramfs.sh KERNEL_ROOT KVER OUTPUT.cpio.gz
 set -eu
 root=$1 kver=$2 out=$3
@@ -12,8 +14,10 @@ trap 'rm -rf "$tmp"' EXIT
 
 # crc32c_generic must precede ext4: Debian's ext4 asks the crypto API for
 # crc32c and mount fails with ENOENT if no implementation is loaded.
+# pvpanic_mmio drives the ACPI QEMU0001 device (port 0x505) through which a
+# panicking guest tells the launcher.
 modules="virtio_mmio virtio_pci virtio_blk virtio_net virtio_console virtio-rng
-	 crc32c_generic ext4"
+	 crc32c_generic ext4 pvpanic_mmio"
 
 for d in bin sbin etc proc sys dev tmp mnt root lib/modules tests; do
 	mkdir -p "$tmp/$d"
@@ -24,8 +28,14 @@ for a in $("$tmp/bin/busybox" --list); do
 done
 : > "$tmp/lib/modules/order"
 for ko in $("$here/../scripts/modlist.sh" "$root" "$kver" $modules); do
-	cp "$ko" "$tmp/lib/modules/"
-	basename "$ko" >> "$tmp/lib/modules/order"
+	name=$(basename "$ko")
+	case "$name" in
+	*.ko.xz) name=${name%.xz}; xz -dc "$ko" > "$tmp/lib/modules/$name" ;;
+	*.ko.zst) name=${name%.zst}; zstd -q -dc "$ko" > "$tmp/lib/modules/$name" ;;
+	*.ko.gz) name=${name%.gz}; gzip -dc "$ko" > "$tmp/lib/modules/$name" ;;
+	*) cp "$ko" "$tmp/lib/modules/" ;;
+	esac
+	echo "$name" >> "$tmp/lib/modules/order"
 done
 install -m 755 "$here/init" "$tmp/init"
 for t in "$here"/tests/*.sh; do

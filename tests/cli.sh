@@ -1,8 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # cli.sh - the launcher's command line, on this machine (no module needed):
-# --help and --version succeed; bad options, missing files and bad sizes get
-# exactly one stderr line starting "lguest: " and exit status 2.
+# --help and --version succeed; bad options, missing files, bad sizes and
+# bzImage problems (not a bzImage, RAM, initrd, command line) get exactly
+# one stderr line starting "lguest: " and exit status 2.
 top=$(cd "$(dirname "$0")/.." && pwd)
 lg=$top/tools/lguest/lguest
 tmp=$(mktemp -d)
@@ -48,6 +49,45 @@ expect mem-junk 2 "lguest: --mem lots: not a size" --kernel "$tmp/file" --mem lo
 expect mem-overflow 2 "lguest: --mem 99999999999G: too large" --kernel "$tmp/file" --mem 99999999999G
 expect mem-unaligned 2 "lguest: --mem 3000001: not a multiple of 4K" --kernel "$tmp/file" --mem 3000001
 expect initrd-with-raw 2 "lguest: --initrd and --append go with --kernel" --raw "$tmp/file" --initrd "$tmp/file"
+expect kernel-passwd 2 "lguest: kernel '/etc/passwd' is not a bzImage" --kernel /etc/passwd
+expect kernel-tiny 2 "lguest: kernel '$tmp/file' is not a bzImage (only 13 bytes)" --kernel "$tmp/file"
+if "$lg" --help | grep -q '3 guest rebooted, 4 guest kernel panicked'; then
+	echo "PASS cli/help-exit-statuses"
+else
+	echo "FAIL cli/help-exit-statuses: --help does not document exit statuses 3 and 4"
+fi
 if [ ! -e /dev/lguest ]; then
-	expect no-device 1 "lguest: /dev/lguest not found: load the module first" --kernel "$tmp/file"
+	expect no-device 1 "lguest: /dev/lguest not found: load the module first" --raw "$tmp/file"
+fi
+
+# The real kernel the test host boots: its checks all happen before the
+# launcher opens /dev/lguest, so they work on a machine without the module.
+kernel=$(sed -n 's/^HOST_KERNEL := //p' "$top/build/config.mk" 2>/dev/null)
+if [ ! -f "$kernel" ]; then
+	echo "FAIL cli/host-kernel: no HOST_KERNEL in build/config.mk (run make)"
+	exit 0
+fi
+truncate -s 100M "$tmp/big.img"
+long=$(head -c 3000 /dev/zero | tr '\0' x)
+expect kernel-mem-zero 2 "lguest: --mem 0: guest RAM must be at least 2M" --kernel "$kernel" --mem 0
+expect kernel-mem-over-3g 2 "lguest: --mem: a --kernel guest has at most 3 GiB of RAM" --kernel "$kernel" --mem 4G
+expect kernel-mem-too-small 2 "lguest: kernel '$kernel' needs 80 MiB of guest RAM" --kernel "$kernel" --mem 32M
+expect initrd-too-big 2 "lguest: initrd '$tmp/big.img' (100 MiB) does not fit in 128 MiB of guest RAM with the kernel; use a larger --mem" \
+	--kernel "$kernel" --initrd "$tmp/big.img" --mem 128M
+expect append-too-long 2 "lguest: command line is 3000 bytes, the kernel takes at most 2047" \
+	--kernel "$kernel" --append "$long"
+if [ ! -e /dev/lguest ]; then
+	expect kernel-no-device 1 "lguest: /dev/lguest not found: load the module first" --kernel "$kernel"
+	# -v: the layout, then the missing device.
+	"$lg" -v --kernel "$kernel" --initrd "$tmp/big.img" --mem 256M --append "console=ttyS0 quiet" \
+		> "$tmp/out" 2> "$tmp/err"
+	rc=$?
+	if [ $rc = 1 ] && grep -q "^lguest: kernel '$kernel': .* loaded at 0x1000000, " "$tmp/err" &&
+	   grep -q "^lguest: initrd '$tmp/big.img': 0x9c00000-0x10000000 " "$tmp/err" &&
+	   grep -q '^lguest: command line at 0x20000: "console=ttyS0 quiet"$' "$tmp/err" &&
+	   [ "$(tail -n 1 "$tmp/err")" = "lguest: /dev/lguest not found: load the module first (modprobe lguest)" ]; then
+		echo "PASS cli/verbose-layout"
+	else
+		echo "FAIL cli/verbose-layout: exit status $rc, stderr: $(tr '\n' '|' < "$tmp/err")"
+	fi
 fi

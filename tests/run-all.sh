@@ -27,6 +27,11 @@ run sh tests/host/run.sh --timeout 150 \
 	module-load module-reload cpu-hotplug kvm-exclusive launcher negative-control \
 	$guest_cases
 run sh tests/host/run.sh --nosvm --timeout 60 no-svm
+# Stock Debian kernels (the host's 6.1, trixie's 6.12) with the busybox
+# initramfs under lguest; every guest run is bounded (90 s, lib.sh).
+run sh tests/host/run.sh --suite host-linux --timeout 120 \
+	linux-badinput linux-boot linux-timekeeping linux-sleep linux-poweroff \
+	linux-reboot linux-panic linux-console-input linux-612 linux-two
 
 passed=$(grep -c '^PASS ' "$results")
 failed=$(grep -c '^FAIL ' "$results")

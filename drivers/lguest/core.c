@@ -86,9 +86,10 @@ static int __init lguest_init(void)
 	err = lg_svm_init();
 	if (err)
 		goto free_permission_maps;
+	lg_debugfs_init();
 	err = lg_user_init();
 	if (err)
-		goto release_svm;
+		goto remove_debugfs;
 	pr_info("AMD-V ready on %u CPUs (nested paging: %s, nrip-save: %s); /dev/lguest API %d\n",
 		num_online_cpus(),
 		boot_cpu_has(X86_FEATURE_NPT) ? "yes" : "no",
@@ -96,7 +97,8 @@ static int __init lguest_init(void)
 		LGUEST_API_VERSION);
 	return 0;
 
-release_svm:
+remove_debugfs:
+	lg_debugfs_exit();
 	lg_svm_exit();
 free_permission_maps:
 	lg_vmcb_exit();
@@ -106,6 +108,7 @@ free_permission_maps:
 static void __exit lguest_exit(void)
 {
 	lg_user_exit();
+	lg_debugfs_exit();
 	lg_svm_exit();
 	lg_vmcb_exit();
 	pr_info("unloaded; AMD-V released\n");

@@ -21,7 +21,10 @@
 #include <linux/wait.h>
 #include <asm/fpu/api.h>
 #include <asm/svm.h>
+#include <linux/spinlock.h>
 #include <uapi/linux/lguest.h>
+
+#include "uart.h"
 
 /* Guest RAM comes in 2 MiB chunks, each ideally one contiguous allocation. */
 #define LG_CHUNK_SHIFT		21
@@ -46,6 +49,66 @@ struct lg_chunk {
  */
 #define LG_SHARED_ASID		1
 
+/**
+ * struct lg_lapic - the guest's local APIC, in x2APIC mode (lapic.c).
+ * @irr: requested vectors; set from any context (atomic bitops).
+ * @isr: vectors in service; vCPU thread only.
+ * @tmr: level-triggered vectors; IOAPIC EOI broadcast goes to these.
+ * @apic_base: MSR_IA32_APICBASE.
+ * @tpr: @svr: @lvt_timer: @lvt_lint0: @lvt_lint1: @lvt_error: @lvt_cmci:
+ *	@lvt_thermal: @lvt_pmc: @esr: @icr: @tdcr: the registers of those names.
+ * @tmict: the initial count; @timer_start: when it was written (ns),
+ *	@period_ns: the one-shot/periodic period it stands for.
+ * @tsc_deadline: IA32_TSC_DEADLINE as the guest wrote it (guest TSC).
+ * @timer: the hrtimer behind all three timer modes.
+ */
+struct lg_lapic {
+	DECLARE_BITMAP(irr, 256);
+	DECLARE_BITMAP(isr, 256);
+	DECLARE_BITMAP(tmr, 256);
+	u64 apic_base;
+	u32 tpr, svr, lvt_timer, lvt_lint0, lvt_lint1, lvt_error, lvt_cmci;
+	u32 lvt_thermal, lvt_pmc, esr, tdcr;
+	u64 icr;
+	u32 tmict;
+	u64 timer_start, period_ns;
+	u64 tsc_deadline;
+	struct hrtimer timer;
+};
+
+/**
+ * struct lg_ioapic - the guest's IOAPIC (ioapic.c).
+ * @lock: the state below is written by the vCPU and by devices raising
+ *	lines from any context.
+ * @ioregsel: the register-select register.
+ * @id: the ID register.
+ * @redir: the redirection table, as the guest wrote it (remote IRR and
+ *	delivery status are ours).
+ * @level: current line levels, one bit per pin.
+ */
+struct lg_ioapic {
+	spinlock_t lock;
+	u32 ioregsel;
+	u32 id;
+	u64 redir[LGUEST_IOAPIC_PINS];
+	u32 level;
+};
+
+/**
+ * struct lg_kvmclock - the KVM paravirtual clock the guest may enable.
+ * @system_time: MSR_KVM_SYSTEM_TIME(_NEW) as written (gpa | enable bit).
+ * @wall_clock: last MSR_KVM_WALL_CLOCK(_NEW) gpa written.
+ * @epoch_ns: host ktime_get_ns() when the guest was created: guest
+ *	kvmclock time is host monotonic time since then.
+ * @cpu: host CPU the published tsc/time pair was taken on (-1: none).
+ */
+struct lg_kvmclock {
+	u64 system_time;
+	u64 wall_clock;
+	u64 epoch_ns;
+	int cpu;
+};
+
 /* The general registers VMRUN does not load from the VMCB (RAX and RSP are there). */
 struct lg_gprs {
 	u64 rbx, rcx, rdx, rsi, rdi, rbp;
@@ -68,7 +131,6 @@ struct lg_gprs {
  * @asid: this guest's address-space ID.
  * @last_cpu: the CPU it last ran on (-1: never), to know when to flush.
  * @halted: the guest executed HLT and waits for an event.
- * @pending_irq: vectors waiting to be injected.
  * @timer: the one-shot timer of %LGUEST_HC_SET_TIMER.
  * @timer_vector: vector the timer injects (0: only wakes HLT).
  * @timer_fired: the timer expired since the guest last halted.
@@ -77,6 +139,11 @@ struct lg_gprs {
  * @con_buf: serial output not yet written.  @con_len: its length.
  * @dead: the guest was killed; @kill_reason says why.
  * @poweroff: the guest stopped itself; @poweroff_status is its status.
+ * @lapic: @ioapic: @kvmclock: @uart: the platform's devices.
+ * @reboot: the guest wrote the ACPI reset register.
+ * @panicked: the guest reported a panic through pvpanic.
+ * @mtrr_def_type: @hwcr: the guest's values of those MSRs.
+ * @debugfs: the guest's directory under /sys/kernel/debug/lguest.
  */
 struct lguest {
 	struct mutex lock;
@@ -96,7 +163,6 @@ struct lguest {
 	int last_cpu;
 
 	bool halted;
-	DECLARE_BITMAP(pending_irq, 256);
 	struct hrtimer timer;
 	u8 timer_vector;
 	bool timer_fired;
@@ -105,6 +171,16 @@ struct lguest {
 	struct file *console;
 	char con_buf[128];
 	unsigned int con_len;
+
+	struct lg_lapic lapic;
+	struct lg_ioapic ioapic;
+	struct lg_kvmclock kvmclock;
+	struct lg_uart uart;
+	bool reboot;
+	bool panicked;
+	u64 mtrr_def_type;
+	u64 hwcr;
+	struct dentry *debugfs;
 
 	bool dead;
 	char kill_reason[LGUEST_KILL_REASON_MAX];
@@ -160,6 +236,7 @@ int lg_run(struct lguest *lg, struct lguest_run *run);
 void lg_inject_exception(struct lguest *lg, u8 vector, bool has_err, u32 err);
 void lg_raise_irq(struct lguest *lg, u8 vector);
 int lg_skip_insn(struct lguest *lg, const u8 *opcode, unsigned int len);
+u64 lg_rip_linear(struct lguest *lg);
 void lg_timer_init(struct lguest *lg);
 __printf(2, 3) void kill_guest(struct lguest *lg, const char *fmt, ...);
 
@@ -170,5 +247,42 @@ enum lg_exit_action lg_exit_ioio(struct lguest *lg);
 enum lg_exit_action lg_exit_vmmcall(struct lguest *lg);
 enum lg_exit_action lg_exit_xsetbv(struct lguest *lg);
 void lg_console_flush(struct lguest *lg);
+void lg_platform_init(struct lguest *lg);
+void lg_platform_free(struct lguest *lg);
+
+/* lapic.c: the local APIC in x2APIC mode, and its timer */
+void lg_lapic_init(struct lguest *lg);
+void lg_lapic_free(struct lguest *lg);
+bool lg_lapic_msr(struct lguest *lg, u32 msr, bool write, u64 *val, int *err);
+void lg_lapic_set_irq(struct lguest *lg, u8 vector, bool level);
+int lg_lapic_next_irq(struct lguest *lg);
+void lg_lapic_ack(struct lguest *lg, u8 vector);
+
+/* ioapic.c */
+void lg_ioapic_init(struct lguest *lg);
+void lg_ioapic_set_irq(struct lguest *lg, unsigned int pin, bool level);
+void lg_ioapic_eoi(struct lguest *lg, u8 vector);
+int lg_ioapic_mmio(struct lguest *lg, u64 gpa, bool write, unsigned int size, u64 *val);
+
+/* kvmclock.c */
+void lg_kvmclock_init(struct lguest *lg);
+bool lg_kvmclock_msr(struct lguest *lg, u32 msr, bool write, u64 *val, int *err);
+void lg_kvmclock_update(struct lguest *lg, int cpu);
+
+/* uart.c: the 8250 at 0x3f8 (see uart.h) */
+
+/* mmio.c: guest accesses to device memory (nested page faults outside RAM) */
+enum lg_exit_action lg_mmio_exit(struct lguest *lg, u64 gpa);
+
+/* debugfs.c */
+void lg_debugfs_init(void);
+void lg_debugfs_exit(void);
+void lg_debugfs_add(struct lguest *lg);
+void lg_debugfs_remove(struct lguest *lg);
+unsigned long lg_overhead_bytes(const struct lguest *lg);
+
+/* run.c: general registers by x86 number (0 = RAX ... 15 = R15) */
+u64 lg_gpr_read(struct lguest *lg, unsigned int reg);
+void lg_gpr_write(struct lguest *lg, unsigned int reg, u64 val);
 
 #endif /* _LGUEST_LG_H */

@@ -23,6 +23,7 @@ static int lg_open(struct inode *inode, struct file *file)
 		return -ENOMEM;
 	mutex_init(&lg->lock);
 	lg_timer_init(lg);
+	lg_platform_init(lg);
 	file->private_data = lg;
 	return stream_open(inode, file);
 }
@@ -30,7 +31,9 @@ static int lg_open(struct inode *inode, struct file *file)
 /* Undo lg_create(), in reverse; safe on a half-built guest. */
 static void lg_destroy(struct lguest *lg)
 {
+	lg_debugfs_remove(lg);
 	hrtimer_cancel(&lg->timer);
+	lg_platform_free(lg);
 	if (lg->gfpu.fpstate)
 		fpu_free_guest_fpstate(&lg->gfpu);
 	lg_vmcb_free(lg);
@@ -82,8 +85,10 @@ static int lg_create(struct lguest *lg, const struct lguest_create __user *uarg)
 		goto destroy;
 	}
 	lg->xcr0 = XFEATURE_MASK_FP;
+	lg_kvmclock_init(lg);
 	/* From here the RAM never changes until release: mmap may look. */
 	smp_store_release(&lg->created, true);
+	lg_debugfs_add(lg);
 	return 0;
 
 destroy:
@@ -94,26 +99,44 @@ destroy:
 static int lg_set_console(struct lguest *lg, const struct lguest_console __user *uarg)
 {
 	struct lguest_console arg;
-	struct file *out = NULL;
+	struct file *out = NULL, *in = NULL;
+	int err;
 
 	if (copy_from_user(&arg, uarg, sizeof(arg)))
 		return -EFAULT;
-	if (arg.in_fd != -1)
-		return -EINVAL;
 	if (arg.out_fd != -1) {
 		out = fget(arg.out_fd);
 		if (!out)
 			return -EBADF;
 		if (!(out->f_mode & FMODE_WRITE)) {
-			fput(out);
-			return -EBADF;
+			err = -EBADF;
+			goto put_out;
 		}
 	}
+	if (arg.in_fd != -1) {
+		in = fget(arg.in_fd);
+		err = -EBADF;
+		if (!in)
+			goto put_out;
+		if (!(in->f_mode & FMODE_READ))
+			goto put_in;
+	}
+	/* The UART owns @in from here, even on failure. */
+	err = lg_uart_set_input(lg, in);
+	if (err)
+		goto put_out;
 	lg_console_flush(lg);
 	if (lg->console)
 		fput(lg->console);
 	lg->console = out;
 	return 0;
+
+put_in:
+	fput(in);
+put_out:
+	if (out)
+		fput(out);
+	return err;
 }
 
 /* The ioctls that need a guest, with the guest's lock held. */

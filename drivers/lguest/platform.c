@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * platform.c - the machine the guest sees, as far as it goes so far: the
- * CPUID it reads, the MSRs it may touch, the I/O ports (a transmit-only
- * serial port at 0x3f8), XSETBV, and the hypercalls of the uapi header.
- * Each handler is reached from the exit table in run.c.
+ * platform.c - the machine the guest sees: the CPUID it reads, the MSRs it
+ * may touch (the APIC's and kvmclock's are passed on to lapic.c and
+ * kvmclock.c), the I/O ports (the UART, the ACPI sleep and reset registers,
+ * pvpanic), XSETBV, and the hypercalls of the uapi header.  Each handler is
+ * reached from the exit table in run.c.
  */
 #include "lg.h"
 
@@ -16,13 +17,14 @@
 #include <asm/msr-index.h>
 #include <asm/processor.h>
 #include <asm/trapnr.h>
+#include <asm/tsc.h>
 
 /* Bits of CPUID leaf 1 ECX/EDX and 0x80000001 ECX/EDX we pass through. */
 #define CPUID1_ECX_OK	(BIT(0) | BIT(1) | BIT(9) | BIT(12) | BIT(13) | \
 			 BIT(19) | BIT(20) | BIT(22) | BIT(23) | BIT(25) | \
 			 BIT(26) | BIT(28) | BIT(29) | BIT(30))
-#define CPUID1_EDX_OK	(GENMASK(8, 0) | BIT(11) | BIT(12) | BIT(13) | \
-			 BIT(14) | BIT(15) | BIT(16) | BIT(17) | BIT(19) | \
+#define CPUID1_EDX_OK	(GENMASK(6, 0) | BIT(8) | BIT(11) | BIT(12) | \
+			 BIT(13) | BIT(15) | BIT(16) | BIT(17) | BIT(19) | \
 			 BIT(23) | BIT(24) | BIT(25) | BIT(26) | BIT(28))
 #define CPUID7_EBX_OK	(BIT(0) | BIT(3) | BIT(5) | BIT(8) | BIT(9) | \
 			 BIT(18) | BIT(19) | BIT(20) | BIT(23) | BIT(24) | BIT(29))
@@ -30,12 +32,31 @@
 			 BIT(8) | BIT(11) | BIT(16) | BIT(21))
 #define CPUIDX1_EDX_OK	(~BIT(27))	/* no RDTSCP: TSC_AUX is the host's */
 
+/* What we emulate ourselves, whatever the host has. */
+#define CPUID1_ECX_X2APIC	BIT(21)
+#define CPUID1_ECX_TSC_DEADLINE	BIT(24)
+#define CPUID1_ECX_HYPERVISOR	BIT(31)
+#define CPUID1_EDX_APIC		BIT(9)
+#define CPUID6_EAX_ARAT		BIT(2)
+/* XSAVEOPT, XSAVEC, XGETBV1; not XSAVES, whose MSR_IA32_XSS we lack. */
+#define CPUIDD1_EAX_OK		(BIT(0) | BIT(1) | BIT(2))
+
+/* The KVM-compatible leaves (Documentation/virt/kvm/x86/cpuid.rst). */
+#define LG_CPUID_KVM_SIGNATURE	0x40000000
+#define LG_CPUID_KVM_FEATURES	0x40000001
+#define LG_KVM_FEATURE_CLOCKSOURCE2	BIT(3)
+#define LG_KVM_FEATURE_CLOCK_STABLE	BIT(24)
+
 /*T:600 CPUID is the guest's first question about the machine, and the
  * answer is a policy: we pass through what the hardware does for the guest
  * untouched (arithmetic, SIMD, NX, long mode) and hide what we do not
- * emulate (SVM itself, MONITOR/MWAIT, PCID, performance and thermal
- * controls).  The hypervisor bit is set and our own leaves at 0x40000100
- * say "LguestLguest", so a guest can tell where it is. :*/
+ * emulate (SVM itself, MONITOR/MWAIT, PCID, machine checks, performance
+ * and thermal controls), and add what we emulate ourselves: an x2APIC with
+ * a TSC-deadline timer that keeps running in deep idle (ARAT), so a stock
+ * kernel needs neither PIT nor HPET.  The hypervisor bit is set; leaf
+ * 0x40000000 says "KVMKVMKVM" and offers only kvmclock, which is how a
+ * stock kernel learns the TSC frequency; our own leaves at 0x40000100 say
+ * "LguestLguest". :*/
 static void lg_cpuid(struct lguest *lg, u32 leaf, u32 sub,
 		     u32 *a, u32 *b, u32 *c, u32 *d)
 {
@@ -53,8 +74,13 @@ static void lg_cpuid(struct lguest *lg, u32 leaf, u32 sub,
 		*c &= CPUID1_ECX_OK;
 		if (lg->vmcb->save.cr4 & X86_CR4_OSXSAVE)
 			*c |= BIT(27);
-		*c |= BIT(31);		/* hypervisor present */
+		*c |= CPUID1_ECX_X2APIC | CPUID1_ECX_TSC_DEADLINE |
+		      CPUID1_ECX_HYPERVISOR;
 		*d &= CPUID1_EDX_OK;
+		*d |= CPUID1_EDX_APIC;
+		return;
+	case 6:
+		*a = CPUID6_EAX_ARAT;
 		return;
 	case 7:
 		if (sub == 0) {
@@ -67,6 +93,10 @@ static void lg_cpuid(struct lguest *lg, u32 leaf, u32 sub,
 	case 0xd:
 		if (boot_cpu_has(X86_FEATURE_XSAVE) && sub < 64)
 			cpuid_count(0xd, sub, a, b, c, d);
+		if (sub == 1) {
+			*a &= CPUIDD1_EAX_OK;
+			*b = *c = *d = 0;
+		}
 		return;
 	case 0x80000000:
 		cpuid(0x80000000, &max, b, c, d);
@@ -83,11 +113,26 @@ static void lg_cpuid(struct lguest *lg, u32 leaf, u32 sub,
 	case 0x80000007:
 		cpuid(leaf, a, b, c, d);
 		*a = *b = *c = 0;
-		*d &= BIT(8);		/* invariant TSC */
+		/*
+		 * No invariant TSC: with it, Linux would prefer the raw TSC
+		 * to kvmclock, which is what corrects for host migration.
+		 */
+		*d = 0;
 		return;
 	case 0x80000008:
 		cpuid(leaf, a, b, c, d);
 		*b = *c = *d = 0;
+		return;
+	case LG_CPUID_KVM_SIGNATURE:
+		*a = LG_CPUID_KVM_FEATURES;
+		memcpy(b, "KVMK", 4);
+		memcpy(c, "VMKV", 4);
+		memcpy(d, "M\0\0\0", 4);
+		return;
+	case LG_CPUID_KVM_FEATURES:
+		*a = LG_KVM_FEATURE_CLOCKSOURCE2;
+		if (!check_tsc_unstable())
+			*a |= LG_KVM_FEATURE_CLOCK_STABLE;
 		return;
 	case LGUEST_CPUID_SIGNATURE:
 		*a = LGUEST_CPUID_FEATURES;
@@ -137,11 +182,39 @@ static bool lg_pat_valid(u64 pat)
 	return true;
 }
 
+/* MSR_MTRRdefType reset value: MTRRs enabled, default type write-back. */
+#define LG_MTRR_DEF_TYPE	0xc06
+/* MISC_ENABLE as KVM shows it: no branch trace store, no PEBS. */
+#define LG_MISC_ENABLE		(MSR_IA32_MISC_ENABLE_BTS_UNAVAIL | \
+				 MSR_IA32_MISC_ENABLE_PEBS_UNAVAIL)
+/* HWCR bits a guest may write (TLB flush filter, McStatusWrEn, TscFreqSel). */
+#define LG_HWCR_WRITABLE	(BIT_ULL(6) | BIT_ULL(18) | BIT_ULL(24))
+
 static int lg_rdmsr(struct lguest *lg, u32 msr, u64 *val)
 {
 	struct vmcb_save_area *s = &lg->vmcb->save;
 
 	switch (msr) {
+	case MSR_MTRRcap:
+		*val = 0;	/* no variable or fixed ranges, no WC */
+		return 0;
+	case MSR_MTRRdefType:
+		*val = lg->mtrr_def_type;
+		return 0;
+	case MSR_IA32_MISC_ENABLE:
+		*val = LG_MISC_ENABLE;
+		return 0;
+	case MSR_K7_HWCR:
+		*val = lg->hwcr;
+		return 0;
+	case MSR_K8_INT_PENDING_MSG:
+		/* No C1E: Linux reads this on CPUs with erratum 400. */
+		*val = 0;
+		return 0;
+	case MSR_AMD64_DE_CFG:
+		/* LFENCE is dispatch-serializing: RDTSC ordering works. */
+		*val = MSR_AMD64_DE_CFG_LFENCE_SERIALIZE;
+		return 0;
 	case MSR_EFER:
 		*val = s->efer & ~EFER_SVME;
 		return 0;
@@ -182,6 +255,20 @@ static int lg_wrmsr(struct lguest *lg, u32 msr, u64 val)
 	case MSR_IA32_TSC:
 		lg->vmcb->control.tsc_offset = val - rdtsc();
 		return 0;
+	case MSR_MTRRdefType:
+		if (val & ~0xcffULL)
+			return -EINVAL;
+		lg->mtrr_def_type = val;
+		return 0;
+	case MSR_IA32_MISC_ENABLE:
+		return val == LG_MISC_ENABLE ? 0 : -EINVAL;
+	case MSR_K7_HWCR:
+		if (val & ~LG_HWCR_WRITABLE)
+			return -EINVAL;
+		lg->hwcr = val;
+		return 0;
+	case MSR_AMD64_DE_CFG:
+		return 0;	/* nothing to configure */
 	}
 	return -EINVAL;
 }
@@ -202,21 +289,22 @@ enum lg_exit_action lg_exit_msr(struct lguest *lg)
 	struct vmcb_save_area *s = &lg->vmcb->save;
 	bool write = lg->vmcb->control.exit_info_1;
 	u32 msr = lg->gprs.rcx;
-	u64 val;
+	u64 val = (s->rax & 0xffffffff) | (lg->gprs.rdx << 32);
+	int err;
 
-	if (write) {
-		val = (s->rax & 0xffffffff) | (lg->gprs.rdx << 32);
-		if (lg_wrmsr(lg, msr, val)) {
-			pr_debug("guest wrmsr 0x%x <- 0x%llx: #GP\n", msr, val);
-			lg_inject_exception(lg, X86_TRAP_GP, true, 0);
-			return LG_EXIT_CONTINUE;
-		}
-		lg_skip_insn(lg, wr, sizeof(wr));
+	if (!lg_lapic_msr(lg, msr, write, &val, &err) &&
+	    !lg_kvmclock_msr(lg, msr, write, &val, &err))
+		err = write ? lg_wrmsr(lg, msr, val) : lg_rdmsr(lg, msr, &val);
+	if (err) {
+		if (write)
+			pr_debug_ratelimited("guest wrmsr 0x%x <- 0x%llx: #GP\n", msr, val);
+		else
+			pr_debug_ratelimited("guest rdmsr 0x%x: #GP\n", msr);
+		lg_inject_exception(lg, X86_TRAP_GP, true, 0);
 		return LG_EXIT_CONTINUE;
 	}
-	if (lg_rdmsr(lg, msr, &val)) {
-		pr_debug("guest rdmsr 0x%x: #GP\n", msr);
-		lg_inject_exception(lg, X86_TRAP_GP, true, 0);
+	if (write) {
+		lg_skip_insn(lg, wr, sizeof(wr));
 		return LG_EXIT_CONTINUE;
 	}
 	if (lg_skip_insn(lg, rd, sizeof(rd)))
@@ -226,40 +314,57 @@ enum lg_exit_action lg_exit_msr(struct lguest *lg)
 	return LG_EXIT_CONTINUE;
 }
 
-/**
- * lg_console_flush() - write buffered serial output to the console file.
- * @lg: the guest.
- */
-void lg_console_flush(struct lguest *lg)
-{
-	struct file *f = lg->console;
-	loff_t *ppos;
+/* pvpanic (QEMU's docs/specs/pvpanic.rst): the events a guest may report. */
+#define LG_PVPANIC_PANICKED	BIT(0)
+#define LG_PVPANIC_CRASH_LOADED	BIT(1)
+/* ACPI sleep control register: SLP_TYP in bits 4:2, SLP_EN is bit 5. */
+#define LG_SLP_TYP(val)		(((val) >> 2) & 7)
+#define LG_SLP_EN		BIT(5)
 
-	if (!lg->con_len)
+/* A one-byte port write: the UART, the ACPI registers, pvpanic. */
+static void lg_port_write(struct lguest *lg, u16 port, u8 val)
+{
+	switch (port) {
+	case LGUEST_PM_SLEEP_CTL:
+		/* Only S5 is offered (the DSDT has no other _Sx). */
+		if ((val & LG_SLP_EN) && LG_SLP_TYP(val) == LGUEST_PM_S5_TYP) {
+			lg->poweroff = true;
+			lg->poweroff_status = 0;
+		}
 		return;
-	if (f) {
-		ppos = (f->f_mode & FMODE_STREAM) ? NULL : &f->f_pos;
-		kernel_write(f, lg->con_buf, lg->con_len, ppos);
+	case LGUEST_PM_RESET:
+		if (val == LGUEST_PM_RESET_VALUE)
+			lg->reboot = true;
+		return;
+	case LGUEST_PVPANIC_PORT:
+		if (val & LG_PVPANIC_PANICKED)
+			lg->panicked = true;
+		return;
 	}
-	lg->con_len = 0;
+	lg_uart_io(lg, port, false, &val);
 }
 
-static void lg_console_put(struct lguest *lg, u8 ch)
+static u8 lg_port_read(struct lguest *lg, u16 port)
 {
-	lg->con_buf[lg->con_len++] = ch;
-	if (ch == '\n' || lg->con_len == sizeof(lg->con_buf))
-		lg_console_flush(lg);
-}
+	u8 val = 0xff;
 
-#define LG_UART_LSR		5	/* line status register offset */
-#define LG_UART_LSR_IDLE	0x60	/* transmitter empty and idle */
+	switch (port) {
+	case LGUEST_PM_SLEEP_STS:
+		return 0;
+	case LGUEST_PVPANIC_PORT:
+		return LG_PVPANIC_PANICKED | LG_PVPANIC_CRASH_LOADED;
+	}
+	lg_uart_io(lg, port, true, &val);
+	return val;
+}
 
 /*T:620 An IN or OUT exits with everything decoded in EXITINFO1 (port,
  * size, direction) and the next RIP in EXITINFO2, even without nrip-save
  * (APM vol. 2, 15.10.2), so port I/O never needs the instruction decoder.
- * The serial port is the only device so far: bytes written to 0x3f8 go to
- * the console file the launcher handed over, and its line status always
- * says "ready".  Other ports read as all ones, like an empty bus. :*/
+ * The ports are few: the 8250 UART, the hardware-reduced ACPI sleep and
+ * reset registers the launcher's FADT points at, and a pvpanic port.  All
+ * are byte-wide; a wider access is done byte by byte, as on an 8-bit bus.
+ * Other ports read as all ones and swallow writes, like an empty bus. :*/
 /**
  * lg_exit_ioio() - handle IN/OUT.
  * @lg: the guest.
@@ -273,7 +378,8 @@ enum lg_exit_action lg_exit_ioio(struct lguest *lg)
 	u32 info = c->exit_info_1;
 	u16 port = info >> 16;
 	unsigned int size = (info & SVM_IOIO_SIZE_MASK) >> SVM_IOIO_SIZE_SHIFT;
-	u64 mask, val = ~0ULL;
+	unsigned int i;
+	u64 mask, val = 0;
 
 	if (info & SVM_IOIO_STR_MASK) {
 		kill_guest(lg, "string I/O (INS/OUTS) on port 0x%x is not supported (rip 0x%llx)",
@@ -285,12 +391,13 @@ enum lg_exit_action lg_exit_ioio(struct lguest *lg)
 	mask = size == 4 ? 0xffffffffULL : (1ULL << (size * 8)) - 1;
 
 	if (info & SVM_IOIO_TYPE_MASK) {
-		if (port == LGUEST_SERIAL_PORT + LG_UART_LSR)
-			val = LG_UART_LSR_IDLE;
+		for (i = 0; i < size; i++)
+			val |= (u64)lg_port_read(lg, port + i) << (i * 8);
 		/* A 32-bit IN zero-extends into RAX; narrower ones merge. */
-		s->rax = size == 4 ? (val & mask) : (s->rax & ~mask) | (val & mask);
-	} else if (port == LGUEST_SERIAL_PORT) {
-		lg_console_put(lg, s->rax & 0xff);
+		s->rax = size == 4 ? val : (s->rax & ~mask) | val;
+	} else {
+		for (i = 0; i < size; i++)
+			lg_port_write(lg, port + i, s->rax >> (i * 8));
 	}
 	s->rip = c->exit_info_2;
 	return LG_EXIT_CONTINUE;
@@ -365,4 +472,29 @@ enum lg_exit_action lg_exit_xsetbv(struct lguest *lg)
 		return LG_EXIT_CONTINUE;
 	lg->xcr0 = val;
 	return LG_EXIT_CONTINUE;
+}
+
+/**
+ * lg_platform_init() - put the guest's devices and MSRs in their reset
+ *	state: APIC, IOAPIC, kvmclock (its time starts now) and the UART.
+ * @lg: the guest, being created.
+ */
+void lg_platform_init(struct lguest *lg)
+{
+	lg->mtrr_def_type = LG_MTRR_DEF_TYPE;
+	lg->hwcr = 0;
+	lg_lapic_init(lg);
+	lg_ioapic_init(lg);
+	lg_kvmclock_init(lg);
+	lg_uart_init(lg);
+}
+
+/**
+ * lg_platform_free() - stop the devices' timers and drop their files.
+ * @lg: the guest, being destroyed.
+ */
+void lg_platform_free(struct lguest *lg)
+{
+	lg_lapic_free(lg);
+	lg_uart_free(lg);
 }

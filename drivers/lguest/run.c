@@ -67,19 +67,68 @@ void lg_inject_exception(struct lguest *lg, u8 vector, bool has_err, u32 err)
 }
 
 /**
- * lg_raise_irq() - make an external interrupt pending for the guest.
+ * lg_gpr_read() - a general register by its x86 number.
+ * @lg: the guest.
+ * @reg: 0 (RAX) to 15 (R15).
+ *
+ * Return: its 64-bit value.
+ */
+u64 lg_gpr_read(struct lguest *lg, unsigned int reg)
+{
+	switch (reg & 15) {
+	case 0: return lg->vmcb->save.rax;
+	case 4: return lg->vmcb->save.rsp;
+	case 1: return lg->gprs.rcx;
+	case 2: return lg->gprs.rdx;
+	case 3: return lg->gprs.rbx;
+	case 5: return lg->gprs.rbp;
+	case 6: return lg->gprs.rsi;
+	case 7: return lg->gprs.rdi;
+	default: return (&lg->gprs.r8)[(reg & 15) - 8];
+	}
+}
+
+/**
+ * lg_gpr_write() - set a whole general register by its x86 number.
+ * @lg: the guest.
+ * @reg: 0 (RAX) to 15 (R15).
+ * @val: the new 64-bit value (partial-register rules are the caller's).
+ */
+void lg_gpr_write(struct lguest *lg, unsigned int reg, u64 val)
+{
+	switch (reg & 15) {
+	case 0: lg->vmcb->save.rax = val; return;
+	case 4: lg->vmcb->save.rsp = val; return;
+	case 1: lg->gprs.rcx = val; return;
+	case 2: lg->gprs.rdx = val; return;
+	case 3: lg->gprs.rbx = val; return;
+	case 5: lg->gprs.rbp = val; return;
+	case 6: lg->gprs.rsi = val; return;
+	case 7: lg->gprs.rdi = val; return;
+	default: (&lg->gprs.r8)[(reg & 15) - 8] = val; return;
+	}
+}
+
+/**
+ * lg_raise_irq() - make an external (edge) interrupt pending for the guest.
  * @lg: the guest.
  * @vector: 32-255.  Safe from any context (the timer calls it).
  */
 void lg_raise_irq(struct lguest *lg, u8 vector)
 {
-	set_bit(vector, lg->pending_irq);
-	wake_up(&lg->wq);
+	lg_lapic_set_irq(lg, vector, false);
 }
 
+/*
+ * Is there a reason to leave HLT?  (vCPU thread.)  An interrupt only ends
+ * HLT if the guest would take it, so "cli; hlt" with something pending
+ * sleeps rather than spins; the wake-only hypercall timer ends any HLT.
+ */
 static bool lg_has_event(struct lguest *lg)
 {
-	return READ_ONCE(lg->timer_fired) || !bitmap_empty(lg->pending_irq, 256);
+	return READ_ONCE(lg->timer_fired) || lg_uart_has_event(lg) ||
+	       ((lg->vmcb->save.rflags & X86_EFLAGS_IF) &&
+		lg_lapic_next_irq(lg) >= 0);
 }
 
 static enum hrtimer_restart lg_timer_fn(struct hrtimer *timer)
@@ -113,21 +162,38 @@ void lg_timer_init(struct lguest *lg)
 static void lg_inject_pending(struct lguest *lg)
 {
 	struct vmcb_control_area *c = &lg->vmcb->control;
-	unsigned long vec;
+	int vec;
 
 	if (c->event_inj & SVM_EVTINJ_VALID)
 		return;
-	vec = find_last_bit(lg->pending_irq, 256);
-	if (vec >= 256)
+	vec = lg_lapic_next_irq(lg);
+	if (vec < 0)
 		return;
 	if ((lg->vmcb->save.rflags & X86_EFLAGS_IF) &&
 	    !(c->int_state & SVM_INTERRUPT_SHADOW_MASK)) {
-		clear_bit(vec, lg->pending_irq);
+		/* Injected means taken: it moves from IRR to ISR now. */
+		lg_lapic_ack(lg, vec);
 		c->event_inj = vec | SVM_EVTINJ_TYPE_INTR | SVM_EVTINJ_VALID;
 		return;
 	}
 	c->int_ctl |= V_IRQ_MASK | V_IGN_TPR_MASK | (0xf << V_INTR_PRIO_SHIFT);
 	c->intercepts[INTERCEPT_VINTR / 32] |= BIT(INTERCEPT_VINTR % 32);
+}
+
+/**
+ * lg_rip_linear() - the linear address of the guest's next instruction.
+ * @lg: the guest.
+ *
+ * Return: RIP in 64-bit mode; CS.base + EIP, in 32 bits, otherwise (the
+ * legacy modes the guest passes through on its way to a reboot).
+ */
+u64 lg_rip_linear(struct lguest *lg)
+{
+	const struct vmcb_save_area *s = &lg->vmcb->save;
+
+	if ((s->efer & EFER_LMA) && (s->cs.attrib & BIT(9)))
+		return s->rip;
+	return (u32)(s->cs.base + (u32)s->rip);
 }
 
 /**
@@ -154,7 +220,7 @@ int lg_skip_insn(struct lguest *lg, const u8 *opcode, unsigned int len)
 	} else {
 		if (WARN_ON_ONCE(len > sizeof(buf)))
 			return -EFAULT;
-		if (lg_read_guest_code(lg, s->rip, buf, len) ||
+		if (lg_read_guest_code(lg, lg_rip_linear(lg), buf, len) ||
 		    memcmp(buf, opcode, len)) {
 			kill_guest(lg, "cannot step over the instruction at rip 0x%llx (want %*ph)",
 				   s->rip, len, opcode);
@@ -233,9 +299,9 @@ static enum lg_exit_action lg_exit_shutdown(struct lguest *lg)
 
 /*T:530 A nested page fault means the guest touched a guest-physical address
  * our nested page tables do not map.  RAM is always mapped, so this is an
- * access to device memory, or to nothing at all; with no devices yet,
- * everything outside RAM is nothing, and the guest is killed with the
- * address, the direction and where it was. :*/
+ * access to device memory (the IOAPIC, virtio-mmio windows), or to nothing
+ * at all: mmio.c decodes the instruction and finds the device, or kills
+ * the guest with the address, the direction and where it was. :*/
 static enum lg_exit_action lg_exit_npf(struct lguest *lg)
 {
 	struct vmcb_control_area *c = &lg->vmcb->control;
@@ -246,10 +312,7 @@ static enum lg_exit_action lg_exit_npf(struct lguest *lg)
 			   gpa, err, lg->vmcb->save.rip);
 		return LG_EXIT_CONTINUE;
 	}
-	kill_guest(lg, "%s of unbacked guest-physical address 0x%llx at rip 0x%llx",
-		   err & BIT(4) ? "instruction fetch" : err & BIT(1) ? "write" : "read",
-		   gpa, lg->vmcb->save.rip);
-	return LG_EXIT_CONTINUE;
+	return lg_mmio_exit(lg, gpa);
 }
 
 typedef enum lg_exit_action (*lg_exit_fn)(struct lguest *lg);
@@ -338,6 +401,7 @@ static void lg_enter_guest(struct lguest *lg, u64 host_xcr0)
 			     TLB_CONTROL_FLUSH_ASID : TLB_CONTROL_FLUSH_ALL_ASID;
 		lg->last_cpu = cpu;
 	}
+	lg_kvmclock_update(lg, cpu);
 	swap_xcr0 = (lg->vmcb->save.cr4 & X86_CR4_OSXSAVE) && lg->xcr0 != host_xcr0;
 	if (cpu_feature_enabled(X86_FEATURE_OSPKE))
 		host_pkru = rdpkru();
@@ -382,7 +446,7 @@ int lg_run(struct lguest *lg, struct lguest_run *run)
 		return -ENOENT;
 	fpu_swap_kvm_fpstate(&lg->gfpu, true);
 	for (;;) {
-		if (lg->dead || lg->poweroff)
+		if (lg->dead || lg->poweroff || lg->reboot || lg->panicked)
 			break;
 		if (signal_pending(current)) {
 			ret = -EINTR;
@@ -398,6 +462,8 @@ int lg_run(struct lguest *lg, struct lguest_run *run)
 			lg->halted = false;
 			WRITE_ONCE(lg->timer_fired, false);
 		}
+		if (lg_uart_has_event(lg))
+			lg_uart_poll(lg);
 		lg_inject_pending(lg);
 		lg_enter_guest(lg, host_xcr0);
 		lg_handle_exit(lg);
@@ -411,6 +477,10 @@ int lg_run(struct lguest *lg, struct lguest_run *run)
 	if (lg->dead) {
 		run->reason = LGUEST_EXIT_KILLED;
 		strscpy(run->kill_reason, lg->kill_reason, sizeof(run->kill_reason));
+	} else if (lg->panicked) {
+		run->reason = LGUEST_EXIT_PANIC;
+	} else if (lg->reboot) {
+		run->reason = LGUEST_EXIT_REBOOT;
 	} else {
 		run->reason = LGUEST_EXIT_POWEROFF;
 		run->status = lg->poweroff_status;

@@ -234,3 +234,149 @@ expect_hostile_killed() {
 	rmmod lguest || fail "rmmod lguest failed"
 	echo "guest-$1: ok"
 }
+
+# --- Stock Linux guests (--kernel): a Debian kernel with the busybox
+# initramfs, whose /init runs initramfs/tests/TEST.sh for lgtest=TEST. ---
+LG_LINUX_KERNEL=$(sed -n 's/^HOST_KERNEL := //p' "$LG_TOP/build/config.mk")
+LG_LINUX_INITRD=$LG_TOP/build/initramfs.cpio.gz
+LG_LINUX2_KERNEL=$(sed -n 's/^GUEST2_KERNEL := //p' "$LG_TOP/build/config.mk")
+LG_LINUX2_INITRD=$LG_TOP/build/initramfs-guest2.cpio.gz
+LG_LINUX_APPEND="console=ttyS0 quiet panic=-1"
+
+# lg_run_stamped TAG CMD...: run CMD for at most $LG_LINUX_TIMEOUT seconds
+# (default 90), stdin from $lg_stdin (default /dev/null).  Its stdout goes
+# to /tmp/TAG.out line by line, each line prefixed with the host's wall
+# clock when it arrived ("SECONDS.MICROSECONDS LINE", CRs dropped), between
+# the lines "@@START CMD" (stamped just before the launch) and "@@EXIT
+# <status>" (124: timed out); its stderr goes to /tmp/TAG.err.  bash's
+# EPOCHREALTIME stamps without a process per line.  May run in the
+# background ("&").
+lg_run_stamped() {
+	_lg_tag=$1
+	shift
+	bash -c 'out=$1 err=$2 in=$3 limit=$4
+		shift 4
+		cr=$(printf "\r")
+		printf "%s @@START %s\n" "$EPOCHREALTIME" "$*" > "$out"
+		{
+			timeout -k 2 "$limit" "$@" < "$in" 2> "$err"
+			printf "\n@@EXIT %s\n" $?
+		} | while IFS= read -r l || [ -n "$l" ]; do
+			printf "%s %s\n" "$EPOCHREALTIME" "${l//"$cr"/}"
+		done >> "$out"' lg_run_stamped "/tmp/$_lg_tag.out" "/tmp/$_lg_tag.err" \
+		"${lg_stdin:-/dev/null}" "${LG_LINUX_TIMEOUT:-90}" "$@"
+}
+
+# run_linux TAG TEST [ARGS...]: boot $lg_kernel (default the test host's own
+# kernel) with $lg_initrd (default build/initramfs.cpio.gz) in ${lg_mem:-256M}
+# under the launcher with lgtest=TEST on the command line, and any further
+# launcher ARGS, as lg_run_stamped TAG; then show what happened.
+run_linux() {
+	_lg_rt=$1 _lg_test=$2
+	shift 2
+	lg_run_stamped "$_lg_rt" "$LG_LAUNCHER" --kernel "${lg_kernel:-$LG_LINUX_KERNEL}" \
+		--initrd "${lg_initrd:-$LG_LINUX_INITRD}" --mem "${lg_mem:-256M}" \
+		--append "$LG_LINUX_APPEND lgtest=$_lg_test" "$@"
+	linux_show "$_lg_rt"
+}
+
+# linux_show TAG: print a stamped run, its lines timed from the launch.
+linux_show() {
+	awk 'NR == 1 { t0 = $1 }
+	     { t = $1; sub(/^[^ ]* /, ""); printf "  %s %+8.3f | %s\n", tag, t - t0, $0 }' \
+		tag="$1" "/tmp/$1.out"
+	sed "s/^/  $1 stderr: /" "/tmp/$1.err"
+}
+
+# linux_at TAG PREFIX: the stamp of the first line of TAG's run that starts
+# with PREFIX (nothing if none).  linux_text TAG PREFIX: that line itself.
+linux_at() {
+	awk -v p="$2" '{ t = $1; sub(/^[^ ]* /, "") }
+		       index($0, p) == 1 { print t; exit }' "/tmp/$1.out"
+}
+linux_text() {
+	awk -v p="$2" '{ sub(/^[^ ]* /, "") } index($0, p) == 1 { print; exit }' "/tmp/$1.out"
+}
+
+# linux_rc TAG: the launcher's exit status in TAG's run (124: timed out).
+linux_rc() {
+	_lg_x=$(linux_text "$1" "@@EXIT ")
+	echo "${_lg_x#@@EXIT }"
+}
+
+# lg_secs FROM TO: TO - FROM, two stamps, in seconds with 3 decimals.
+lg_secs() {
+	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'
+}
+
+# lg_between X LOW HIGH: succeed if LOW <= X <= HIGH (decimal numbers).
+lg_between() {
+	awk -v x="$1" -v lo="$2" -v hi="$3" 'BEGIN { exit !(x != "" && x >= lo && x <= hi) }'
+}
+
+# expect_linux_rc TAG STATUS: the launcher exited with STATUS (0 powered
+# off, 1 killed or could not run, 2 bad input, 3 rebooted, 4 panicked).
+expect_linux_rc() {
+	_lg_rc=$(linux_rc "$1")
+	[ "$_lg_rc" != 124 ] || fail "$1: the launcher was still running after ${LG_LINUX_TIMEOUT:-90}s"
+	[ "$_lg_rc" = "$2" ] ||
+		fail "$1: launcher exit status '$_lg_rc', want $2 ($(head -n 1 "/tmp/$1.err"))"
+}
+
+# expect_linux_init TAG: the guest's /init printed its marker.
+expect_linux_init() {
+	[ -n "$(linux_at "$1" "@@GUEST init reached")" ] ||
+		fail "$1: the guest never reached init (launcher exit status $(linux_rc "$1")$(
+			[ "$(linux_rc "$1")" != 124 ] || echo ": timed out after ${LG_LINUX_TIMEOUT:-90}s")$(
+			[ ! -s "/tmp/$1.err" ] || echo ": $(head -n 1 "/tmp/$1.err")"))"
+}
+
+# expect_linux_test TAG NAME: the guest test NAME printed "@@GUEST NAME PASS"
+# and no FAIL line.
+expect_linux_test() {
+	_lg_f=$(linux_text "$1" "@@GUEST $2 FAIL")
+	[ -z "$_lg_f" ] || fail "$1: guest: ${_lg_f#@@GUEST }"
+	[ -n "$(linux_at "$1" "@@GUEST $2 PASS")" ] ||
+		fail "$1: the guest test $2 printed no PASS line"
+}
+
+# expect_linux_clean TAG: the launcher wrote nothing to stderr.
+expect_linux_clean() {
+	[ ! -s "/tmp/$1.err" ] || fail "$1: launcher stderr: $(head -n 1 "/tmp/$1.err")"
+}
+
+# expect_linux_pass TAG TEST: a whole run of a guest test: init reached, the
+# test passed, the guest powered off (exit status 0), stderr empty.
+expect_linux_pass() {
+	expect_linux_init "$1"
+	expect_linux_test "$1" "$2"
+	expect_linux_rc "$1" 0
+	expect_linux_clean "$1"
+}
+
+# expect_lguest_error WHAT ARGS...: the launcher refuses ARGS (WHAT says
+# what is wrong with them) within 20 s: exit status 2, nothing on stdout,
+# and exactly one line on stderr, starting "lguest: ".  Sets lguest_error.
+expect_lguest_error() {
+	_lg_what=$1
+	shift
+	timeout -k 2 20 "$LG_LAUNCHER" "$@" </dev/null >/tmp/lgerr.out 2>/tmp/lgerr.err
+	_lg_rc=$?
+	lguest_error=$(head -n 1 /tmp/lgerr.err)
+	echo "$_lg_what: exit status $_lg_rc: $(head -c 300 /tmp/lgerr.err)"
+	[ $_lg_rc != 124 ] || fail "$_lg_what: the launcher was still running after 20 s"
+	[ $_lg_rc = 2 ] || fail "$_lg_what: exit status $_lg_rc, want 2"
+	[ "$(wc -l < /tmp/lgerr.err)" = 1 ] ||
+		fail "$_lg_what: $(wc -l < /tmp/lgerr.err) lines on stderr, want 1"
+	case "$lguest_error" in
+	"lguest: "*) ;;
+	*) fail "$_lg_what: stderr does not start with 'lguest: '" ;;
+	esac
+	[ ! -s /tmp/lgerr.out ] || fail "$_lg_what: output on stdout: $(head -c 200 /tmp/lgerr.out)"
+}
+
+# lg_debugfs: mount debugfs (for the module's per-guest files) if it is not.
+lg_debugfs() {
+	[ -d /sys/kernel/debug/lguest ] || mountpoint -q /sys/kernel/debug ||
+		mount -t debugfs debugfs /sys/kernel/debug
+}

@@ -18,21 +18,26 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <linux/lguest.h>
 
+#include "boot.h"
 #include "parse.h"
 
 #define LGUEST_LAUNCHER_VERSION	"0.1"
 #define DEFAULT_MEM		(256ULL << 20)
 #define MIN_MEM			(2ULL << 20)
+#define DEFAULT_CMDLINE		"console=ttyS0"
 
 /* Exit statuses, documented in --help. */
 enum {
 	EXIT_GUEST_OK	= 0,	/* the guest powered itself off */
 	EXIT_FAILURE_RT	= 1,	/* the guest was killed, or could not run */
 	EXIT_USAGE	= 2,	/* bad arguments or files */
+	EXIT_REBOOT	= 3,	/* the guest rebooted itself */
+	EXIT_PANIC	= 4,	/* the guest's kernel panicked */
 };
 
 struct launch {
@@ -67,17 +72,23 @@ static void usage(FILE *f)
 "\n"
 "  -k, --kernel FILE   Linux bzImage to boot\n"
 "  -i, --initrd FILE   initial ramdisk for --kernel\n"
-"  -a, --append TEXT   kernel command line for --kernel\n"
+"  -a, --append TEXT   kernel command line for --kernel (default\n"
+"                      \"" DEFAULT_CMDLINE "\")\n"
 "  -r, --raw FILE      flat 64-bit image loaded and entered at 1 MiB\n"
 "  -m, --mem SIZE      guest RAM, with K/M/G suffix (default 256M; rounded\n"
-"                      up to 2M)\n"
+"                      up to 2M; at most 3G with --kernel)\n"
 "      --dump-ram FILE write guest RAM to FILE when the guest stops\n"
 "  -v, --verbose       say what the launcher does\n"
 "  -V, --version       print versions (launcher, ABI, loaded module) and exit\n"
 "  -h, --help          print this help and exit\n"
 "\n"
+"A --kernel guest's serial console (ttyS0) is this terminal: output to\n"
+"stdout, input from stdin (a terminal is put in raw mode while the guest\n"
+"runs; Ctrl-C still ends the guest).\n"
+"\n"
 "Exit status: 0 guest powered off, 1 guest killed or could not run,\n"
-"2 bad arguments or files.  Errors are one line starting \"lguest: \".\n");
+"2 bad arguments or files, 3 guest rebooted, 4 guest kernel panicked.\n"
+"Errors are one line starting \"lguest: \".\n");
 }
 
 /* open_image: open a file the user named, or die saying which and why. */
@@ -272,7 +283,6 @@ static void setup_raw(struct guest *g)
 {
 	struct lguest_regs regs = { 0 };
 	struct lguest_sregs sregs;
-	uint64_t gib = (g->mem + (1ULL << 30) - 1) >> 30, i;
 	const struct lguest_segment code = {
 		.selector = 0x08, .limit = 0xffffffff, .attrib = 0xa9b,
 	}, data = {
@@ -280,14 +290,7 @@ static void setup_raw(struct guest *g)
 	};
 
 	/* PML4 -> one PDPT -> one PD per GiB, 2 MiB pages (P|RW|PS). */
-	put64(g, LGUEST_RAW_PML4, (LGUEST_RAW_PML4 + 0x1000) | 0x3);
-	for (i = 0; i < gib; i++) {
-		uint64_t pd = LGUEST_RAW_PML4 + 0x2000 + i * 0x1000, j;
-
-		put64(g, LGUEST_RAW_PML4 + 0x1000 + i * 8, pd | 0x3);
-		for (j = 0; j < 512 && (i << 30) + (j << 21) < g->mem; j++)
-			put64(g, pd + j * 8, ((i << 30) + (j << 21)) | 0x83);
-	}
+	boot_identity_map(g->ram, g->mem, LGUEST_RAW_PML4);
 	put64(g, LGUEST_RAW_GDT, 0);
 	put64(g, LGUEST_RAW_GDT + 8, 0x00af9b000000ffffULL);
 	put64(g, LGUEST_RAW_GDT + 16, 0x00cf93000000ffffULL);
@@ -354,14 +357,137 @@ static int run_guest(struct guest *g, const struct launch *l)
 	case LGUEST_EXIT_KILLED:
 		run.kill_reason[sizeof(run.kill_reason) - 1] = '\0';
 		die(EXIT_FAILURE_RT, "guest killed: %s", run.kill_reason);
+	case LGUEST_EXIT_REBOOT:
+		/*
+		 * We do not restart it: whoever started us decides whether
+		 * a reboot means "run it again".
+		 */
+		die(EXIT_REBOOT, "guest rebooted");
+	case LGUEST_EXIT_PANIC:
+		die(EXIT_PANIC, "guest kernel panicked");
 	}
 	die(EXIT_FAILURE_RT, "LGUEST_RUN returned unknown reason %u", run.reason);
+}
+
+/*T:041 A bzImage is checked as far as it can be without the hypervisor:
+ * its setup header, whether kernel, command line and initrd fit in the RAM
+ * asked for.  So a wrong file or a too-small --mem is reported the same way
+ * on a machine without the module, and nothing is half-built when it is. :*/
+static void plan_kernel(const struct launch *l, struct bzimage *bz,
+			struct boot_layout *lay, int kernel_fd, int initrd_fd)
+{
+	char err[BOOT_ERR_LEN];
+	struct stat st;
+	uint64_t initrd_size = 0;
+
+	if (bzimage_read(bz, kernel_fd, l->kernel, err) < 0)
+		die(EXIT_USAGE, "%s", err);
+	if (initrd_fd >= 0) {
+		if (fstat(initrd_fd, &st) < 0)
+			die(EXIT_USAGE, "initrd '%s': %s", l->initrd, strerror(errno));
+		initrd_size = st.st_size;
+	}
+	if (boot_plan(lay, bz, l->mem, l->append, l->initrd, initrd_size, err) < 0)
+		die(EXIT_USAGE, "%s", err);
+	if (!l->verbose)
+		return;
+	fprintf(stderr, "lguest: kernel '%s': boot protocol %u.%02u, %" PRIu64 " bytes loaded at 0x%" PRIx64 ", unpacks up to 0x%" PRIx64 ", entry 0x%" PRIx64 "\n",
+		l->kernel, bz->version >> 8, bz->version & 0xff, bz->code_size,
+		lay->load, lay->load_end, lay->entry);
+	if (lay->initrd_size)
+		fprintf(stderr, "lguest: initrd '%s': 0x%" PRIx64 "-0x%" PRIx64 " (%" PRIu64 " bytes)\n",
+			l->initrd, lay->initrd, lay->initrd + lay->initrd_size,
+			lay->initrd_size);
+	fprintf(stderr, "lguest: command line at 0x%" PRIx64 ": \"%s\"\n",
+		lay->cmdline, l->append);
+	fprintf(stderr, "lguest: %" PRIu64 " MiB of RAM, boot_params at 0x%" PRIx64 ", ACPI RSDP at 0x%" PRIx64 "\n",
+		lay->mem >> 20, lay->boot_params, lay->acpi);
+}
+
+/* setup_kernel: load the planned bzImage guest and set its registers. */
+static void setup_kernel(struct guest *g, const struct launch *l,
+			 const struct bzimage *bz, const struct boot_layout *lay,
+			 int kernel_fd, int initrd_fd)
+{
+	struct lguest_regs regs;
+	struct lguest_sregs sregs;
+	char err[BOOT_ERR_LEN];
+
+	if (boot_load(g->ram, bz, lay, l->append, kernel_fd, initrd_fd, err) < 0)
+		die(EXIT_USAGE, "%s", err);
+	xioctl(g->fd, LGUEST_GET_SREGS, &sregs, "LGUEST_GET_SREGS");
+	boot_set_regs(lay, &sregs, &regs);
+	xioctl(g->fd, LGUEST_SET_SREGS, &sregs, "LGUEST_SET_SREGS");
+	xioctl(g->fd, LGUEST_SET_REGS, &regs, "LGUEST_SET_REGS");
+}
+
+/* The terminal's settings before we made it raw, to put back at the end. */
+static struct termios saved_tty;
+static volatile sig_atomic_t tty_is_raw;
+
+static void restore_tty(void)
+{
+	if (tty_is_raw) {
+		tcsetattr(STDIN_FILENO, TCSANOW, &saved_tty);
+		tty_is_raw = 0;
+	}
+}
+
+/*
+ * A fatal signal: put the terminal back, then die of the same signal with
+ * its default action (it is blocked while we run, so it lands on return).
+ */
+static void fatal_signal(int sig)
+{
+	restore_tty();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/*T:045 A --kernel guest's serial console is the launcher's terminal.
+ * The module reads stdin itself, so the terminal must hand over every key
+ * as it is typed: no line editing, no echo (the guest echoes).  Signal keys
+ * still work, so Ctrl-C ends the launcher as before; the settings come back
+ * on every way out, a fatal signal included. :*/
+static void console_raw(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+	struct sigaction sa = { .sa_handler = fatal_signal };
+	struct termios t;
+	unsigned int i;
+
+	if (!isatty(STDIN_FILENO) || tcgetpgrp(STDIN_FILENO) != getpgrp() ||
+	    tcgetattr(STDIN_FILENO, &saved_tty) < 0)
+		return;
+	t = saved_tty;
+	t.c_lflag &= ~(ICANON | ECHO | ECHONL | IEXTEN);
+	t.c_iflag &= ~(ICRNL | INLCR | IGNCR | IXON);
+	t.c_cc[VMIN] = 1;
+	t.c_cc[VTIME] = 0;
+	t.c_cc[VSUSP] = _POSIX_VDISABLE;	/* Ctrl-Z goes to the guest */
+
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		struct sigaction old;
+
+		/* Leave ignored what our parent ignored (nohup), bar SIGINT. */
+		if (sigaction(sigs[i], NULL, &old) == 0 &&
+		    old.sa_handler == SIG_IGN && sigs[i] != SIGINT)
+			continue;
+		sigaction(sigs[i], &sa, NULL);
+	}
+	atexit(restore_tty);
+	tty_is_raw = 1;
+	if (tcsetattr(STDIN_FILENO, TCSANOW, &t) < 0)
+		tty_is_raw = 0;
 }
 
 int main(int argc, char **argv)
 {
 	struct launch l = { 0 };
 	struct lguest_console con = { .out_fd = STDOUT_FILENO, .in_fd = -1 };
+	struct bzimage bz;
+	struct boot_layout lay;
 	struct guest g;
 	int image_fd, initrd_fd = -1, lg_fd;
 
@@ -386,23 +512,38 @@ int main(int argc, char **argv)
 	if (l.initrd)
 		initrd_fd = open_image("initrd", l.initrd);
 
-	lg_fd = open_lguest();
-	if (!l.raw)
-		die(EXIT_FAILURE_RT, "booting a bzImage (--kernel) is not supported by this launcher yet; use --raw");
-
-	/* The module takes RAM in 2 MiB units. */
-	l.mem = (l.mem + LGUEST_MEM_ALIGN - 1) & ~(LGUEST_MEM_ALIGN - 1);
+	if (l.kernel && l.mem > LGUEST_RAM_LIMIT)
+		die(EXIT_USAGE, "--mem: a --kernel guest has at most %llu GiB of RAM (devices sit above it)",
+		    LGUEST_RAM_LIMIT >> 30);
 	if (l.mem > LGUEST_MAX_MEM)
 		die(EXIT_USAGE, "--mem: at most %llu GiB of guest RAM", LGUEST_MAX_MEM >> 30);
+	/* The module takes RAM in 2 MiB units. */
+	l.mem = (l.mem + LGUEST_MEM_ALIGN - 1) & ~(LGUEST_MEM_ALIGN - 1);
+	if (l.kernel) {
+		if (!l.append)
+			l.append = DEFAULT_CMDLINE;
+		plan_kernel(&l, &bz, &lay, image_fd, initrd_fd);
+	}
+
+	lg_fd = open_lguest();
 	create_guest(&g, lg_fd, l.mem);
-	load_file(&g, image_fd, "raw image", l.raw, LGUEST_RAW_LOAD);
+	if (l.raw) {
+		load_file(&g, image_fd, "raw image", l.raw, LGUEST_RAW_LOAD);
+		setup_raw(&g);
+		if (l.verbose)
+			fprintf(stderr, "lguest: raw guest '%s', %" PRIu64 " MiB of RAM\n",
+				l.raw, l.mem >> 20);
+	} else {
+		setup_kernel(&g, &l, &bz, &lay, image_fd, initrd_fd);
+	}
+	/* The serial port reads stdin, if we have one. */
+	if (fcntl(STDIN_FILENO, F_GETFD) >= 0)
+		con.in_fd = STDIN_FILENO;
 	close(image_fd);
 	if (initrd_fd >= 0)
 		close(initrd_fd);
-	setup_raw(&g);
 	xioctl(g.fd, LGUEST_SET_CONSOLE, &con, "LGUEST_SET_CONSOLE");
-	if (l.verbose)
-		fprintf(stderr, "lguest: raw guest '%s', %" PRIu64 " MiB of RAM\n",
-			l.raw, l.mem >> 20);
+	if (con.in_fd >= 0)
+		console_raw();
 	return run_guest(&g, &l);
 }

@@ -17,8 +17,12 @@
  *
  * Version 1: only %LGUEST_GET_API_VERSION.
  * Version 2: create a guest, map its RAM, get/set its registers, run it.
+ * Version 3: the PC-like platform a stock Linux kernel boots on (local
+ *	x2APIC, IOAPIC, 8250 UART with input, kvmclock, ACPI sleep/reset
+ *	registers, pvpanic); %LGUEST_EXIT_REBOOT and %LGUEST_EXIT_PANIC;
+ *	&struct lguest_console.in_fd.
  */
-#define LGUEST_API_VERSION	2
+#define LGUEST_API_VERSION	3
 
 /*
  * The ioctl "type" byte.  0xAE is KVM's and 0xAF vhost's; we take the next
@@ -131,7 +135,9 @@ struct lguest_sregs {
  * struct lguest_console - argument of %LGUEST_SET_CONSOLE.
  * @out_fd: file descriptor the guest's serial output (port 0x3f8) is
  *	written to, by the kernel; -1 to discard it.
- * @in_fd: reserved for serial input: must be -1 in this version.
+ * @in_fd: file descriptor the serial port's receiver reads from (the
+ *	launcher's stdin, say), by the kernel, only when it polls readable;
+ *	-1 for a receiver that never receives.
  */
 struct lguest_console {
 	__s32 out_fd;
@@ -147,12 +153,14 @@ struct lguest_console {
 /* Why %LGUEST_RUN returned (struct lguest_run.reason). */
 #define LGUEST_EXIT_POWEROFF	1	/* the guest stopped itself: .status */
 #define LGUEST_EXIT_KILLED	2	/* the guest was killed: .kill_reason */
+#define LGUEST_EXIT_REBOOT	3	/* the guest wrote the ACPI reset register */
+#define LGUEST_EXIT_PANIC	4	/* the guest's kernel panicked (pvpanic) */
 
 #define LGUEST_KILL_REASON_MAX	256
 
 /**
  * struct lguest_run - what %LGUEST_RUN reports.
- * @reason: %LGUEST_EXIT_POWEROFF or %LGUEST_EXIT_KILLED.
+ * @reason: one of the %LGUEST_EXIT_ values.
  * @status: for %LGUEST_EXIT_POWEROFF, the status the guest gave.
  * @kill_reason: for %LGUEST_EXIT_KILLED, a NUL-terminated sentence with
  *	the offending values (e.g. "triple fault (shutdown) at rip 0x...").
@@ -210,8 +218,44 @@ struct lguest_run {
 #define LGUEST_CPUID_SIGNATURE	0x40000100
 #define LGUEST_CPUID_FEATURES	0x40000101
 
-/* The serial port the kernel serves for raw guests (transmit only). */
+/* The 8250 UART (COM1) the kernel serves, and its IOAPIC pin (ISA IRQ 4). */
 #define LGUEST_SERIAL_PORT	0x3f8
+#define LGUEST_SERIAL_IRQ	4
+
+/*
+ * The machine a --kernel guest sees, which the launcher's ACPI tables
+ * describe and the module emulates.  RAM is at guest-physical 0 up to at
+ * most %LGUEST_RAM_LIMIT; above it is the device hole:
+ *  - %LGUEST_MMIO_BASE: virtio-mmio windows, %LGUEST_MMIO_SIZE each,
+ *    device i at LGUEST_MMIO_BASE + i * LGUEST_MMIO_SIZE on IOAPIC pin
+ *    %LGUEST_MMIO_IRQ_BASE + i;
+ *  - %LGUEST_IOAPIC_BASE: one IOAPIC (ID 0, GSI base 0, %LGUEST_IOAPIC_PINS
+ *    pins, pins 0-15 are the ISA IRQs, edge/active-high unless the guest
+ *    programs otherwise);
+ *  - the local APIC starts enabled in x2APIC mode (APIC ID 0), with the
+ *    TSC-deadline, one-shot and periodic timer modes.
+ * I/O ports: the UART at %LGUEST_SERIAL_PORT; the ACPI hardware-reduced
+ * sleep control register %LGUEST_PM_SLEEP_CTL (write SLP_TYP << 2 | SLP_EN,
+ * SLP_EN = 0x20; SLP_TYP %LGUEST_PM_S5_TYP is soft-off, as the DSDT's _S5
+ * says), sleep status %LGUEST_PM_SLEEP_STS, the FADT reset register
+ * %LGUEST_PM_RESET (write %LGUEST_PM_RESET_VALUE), and a pvpanic port
+ * (ACPI _HID "QEMU0001") at %LGUEST_PVPANIC_PORT.  Every other port reads
+ * as all ones and ignores writes, as an empty bus does.
+ */
+#define LGUEST_RAM_LIMIT	0xc0000000ULL
+#define LGUEST_MMIO_BASE	0xd0000000ULL
+#define LGUEST_MMIO_SIZE	0x1000ULL
+#define LGUEST_MMIO_MAX		16
+#define LGUEST_MMIO_IRQ_BASE	5
+#define LGUEST_IOAPIC_BASE	0xfec00000ULL
+#define LGUEST_IOAPIC_PINS	24
+#define LGUEST_LAPIC_BASE	0xfee00000ULL
+#define LGUEST_PM_SLEEP_CTL	0x600
+#define LGUEST_PM_SLEEP_STS	0x601
+#define LGUEST_PM_RESET		0x602
+#define LGUEST_PM_RESET_VALUE	0x01
+#define LGUEST_PM_S5_TYP	5
+#define LGUEST_PVPANIC_PORT	0x505
 
 /*
  * The --raw convention of tools/lguest (what a raw test guest may assume):

@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * debugfs.c - /sys/kernel/debug/lguest/<launcher pid>/: what a running
+ * guest costs the host and how it is set up, for people and for the
+ * benchmarks.  Read-only, and removed before the guest is freed.
+ */
+#include "lg.h"
+
+#include <linux/atomic.h>
+#include <linux/debugfs.h>
+#include <linux/mm.h>
+#include <linux/sched.h>
+#include <linux/seq_file.h>
+#include <asm/fpu/types.h>
+
+static struct dentry *lg_debugfs_root;
+
+/**
+ * lg_overhead_bytes() - host memory this guest uses beyond its RAM.
+ * @lg: the guest.
+ *
+ * Return: bytes of the guest structure, VMCB, nested page tables, RAM
+ * bookkeeping and FPU state (allocations rounded to what they take).
+ */
+unsigned long lg_overhead_bytes(const struct lguest *lg)
+{
+	unsigned long bytes = ksize(lg) + lg->npt_pages * PAGE_SIZE;
+	unsigned long i;
+
+	if (lg->vmcb)
+		bytes += PAGE_SIZE;
+	if (lg->chunks) {
+		bytes += ksize(lg->chunks);
+		for (i = 0; i < lg->nr_chunks; i++)
+			if (lg->chunks[i].pages)
+				bytes += ksize(lg->chunks[i].pages);
+	}
+	if (lg->gfpu.fpstate)
+		bytes += PAGE_ALIGN(offsetof(struct fpstate, regs) +
+				    lg->gfpu.fpstate->size);
+	return bytes;
+}
+
+static int lg_overhead_show(struct seq_file *m, void *unused)
+{
+	seq_printf(m, "%lu\n", lg_overhead_bytes(m->private));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(lg_overhead);
+
+static int lg_info_show(struct seq_file *m, void *unused)
+{
+	struct lguest *lg = m->private;
+
+	seq_printf(m, "mem_bytes %llu\nasid %u\npaging npt\nnpt_pages %lu\n",
+		   lg->mem_size, lg->asid, lg->npt_pages);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(lg_info);
+
+/**
+ * lg_debugfs_add() - give a new guest its directory, named after the
+ *	launcher's PID (with a suffix if that process already has a guest).
+ * @lg: the guest, just created.
+ */
+void lg_debugfs_add(struct lguest *lg)
+{
+	static atomic_t serial = ATOMIC_INIT(0);
+	struct dentry *old;
+	char name[32];
+
+	if (IS_ERR_OR_NULL(lg_debugfs_root))
+		return;
+	snprintf(name, sizeof(name), "%d", task_tgid_nr(current));
+	old = debugfs_lookup(name, lg_debugfs_root);
+	if (old) {
+		dput(old);
+		snprintf(name, sizeof(name), "%d.%d", task_tgid_nr(current),
+			 atomic_inc_return(&serial));
+	}
+	lg->debugfs = debugfs_create_dir(name, lg_debugfs_root);
+	if (IS_ERR(lg->debugfs)) {
+		lg->debugfs = NULL;
+		return;
+	}
+	debugfs_create_file("overhead_bytes", 0400, lg->debugfs, lg, &lg_overhead_fops);
+	debugfs_create_file("info", 0400, lg->debugfs, lg, &lg_info_fops);
+}
+
+/**
+ * lg_debugfs_remove() - remove the guest's directory; after this returns
+ *	no reader can reach the guest.
+ * @lg: the guest.
+ */
+void lg_debugfs_remove(struct lguest *lg)
+{
+	debugfs_remove(lg->debugfs);
+	lg->debugfs = NULL;
+}
+
+/**
+ * lg_debugfs_init() - create /sys/kernel/debug/lguest (failure is harmless).
+ */
+void lg_debugfs_init(void)
+{
+	lg_debugfs_root = debugfs_create_dir("lguest", NULL);
+}
+
+/**
+ * lg_debugfs_exit() - remove it.
+ */
+void lg_debugfs_exit(void)
+{
+	debugfs_remove(lg_debugfs_root);
+}

@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * insn.c - decode the one instruction that touched device memory: only the
+ * MOV forms Linux uses on device registers, in 64-bit mode, and only as far
+ * as emulating the access needs (length, size, direction, register or
+ * immediate).  Everything else is refused.  Also the x86 rules for writing a
+ * loaded value to a register.  Built into lguest.ko and into tests/unit.
+ */
+#include <linux/types.h>
+#include <linux/errno.h>
+
+#include "insn.h"
+
+#define LG_REX_W	0x08
+#define LG_REX_R	0x04
+
+/*
+ * Are the n bytes at pos part of what we may decode?  -E2BIG if they would
+ * make the instruction longer than the CPU allows, else -EFAULT if the
+ * caller did not give us that many bytes.
+ */
+static int lg_insn_room(unsigned int pos, unsigned int n, unsigned int avail)
+{
+	if (pos + n > LG_INSN_MAX_LEN)
+		return -E2BIG;
+	if (pos + n > avail)
+		return -EFAULT;
+	return 0;
+}
+
+static u64 lg_insn_mask(unsigned int size)
+{
+	return size >= 8 ? ~0ULL : (1ULL << (size * 8)) - 1;
+}
+
+/* n (1, 2 or 4) little-endian bytes. */
+static u64 lg_insn_le(const u8 *p, unsigned int n)
+{
+	u64 v = 0;
+
+	while (n--)
+		v = (v << 8) | p[n];
+	return v;
+}
+
+/* The length of a ModRM memory operand's SIB and displacement bytes. */
+static int lg_insn_modrm(const u8 *code, unsigned int avail,
+			 unsigned int *pos, u8 modrm)
+{
+	unsigned int mod = modrm >> 6, rm = modrm & 7, disp;
+	int err;
+
+	/* Register-direct: no memory operand, so it cannot be our access. */
+	if (mod == 3)
+		return -EOPNOTSUPP;
+	disp = mod == 1 ? 1 : mod == 2 ? 4 : 0;
+	if (rm == 4) {
+		/* SIB follows; base 101 with mod 00 means disp32, no base. */
+		err = lg_insn_room(*pos, 1, avail);
+		if (err)
+			return err;
+		if (mod == 0 && (code[*pos] & 7) == 5)
+			disp = 4;
+		(*pos)++;
+	} else if (mod == 0 && rm == 5) {
+		disp = 4;	/* RIP-relative */
+	}
+	/* Neither special case depends on REX.B: R13 behaves like RBP here. */
+	err = lg_insn_room(*pos, disp, avail);
+	if (err)
+		return err;
+	*pos += disp;
+	return 0;
+}
+
+/**
+ * lg_insn_decode() - decode one 64-bit-mode instruction that accesses memory.
+ * @code: the instruction bytes.
+ * @avail: how many of them there are.
+ * @insn: filled in on success; undefined on failure.
+ *
+ * Accepts MOV 88, 89, 8A, 8B (ModRM memory operand, any ModRM/SIB/
+ * displacement/RIP-relative form), C6 /0 and C7 /0 (imm8/16/32; with REX.W
+ * the imm32 is sign-extended), MOVZX 0F B6/B7, MOVSX 0F BE/BF, and MOV
+ * A0-A3 with an 8-byte moffs (4 bytes after 67).  Prefixes: 66 (operand
+ * size), 67 (address size: does not change ModRM lengths in 64-bit mode, only
+ * the moffs width), the segment overrides 26 2E 36 3E 64 65 (ignored: the
+ * address comes from the fault), and REX 40-4F.  As the SDM (vol. 2, 2.2.1)
+ * says, a REX counts only right before the opcode: a REX followed by a legacy
+ * prefix is ignored, as the CPU ignores it.  Two REX bytes in a row (the SDM
+ * allows one) are refused.  LOCK (F0) and REP/REPNE (F2, F3) are refused.
+ *
+ * Return: 0; -EOPNOTSUPP for any other instruction, prefix or encoding
+ * (including a register-direct ModRM); -E2BIG if the instruction would be
+ * longer than %LG_INSN_MAX_LEN bytes; -EFAULT if it runs past @avail bytes
+ * (checked in that order, byte by byte).
+ */
+int lg_insn_decode(const u8 *code, unsigned int avail, struct lg_insn *insn)
+{
+	unsigned int pos = 0, opsize, imm_len = 0;
+	bool op16 = false, addr32 = false, moffs = false;
+	u8 rex = 0, op, modrm;
+	int err;
+
+	/* Legacy prefixes and REX. */
+	for (;;) {
+		err = lg_insn_room(pos, 1, avail);
+		if (err)
+			return err;
+		op = code[pos];
+		if (op >= 0x40 && op <= 0x4f) {
+			if (rex)
+				return -EOPNOTSUPP;
+			rex = op;
+		} else if (op == 0x66) {
+			op16 = true;
+			rex = 0;
+		} else if (op == 0x67) {
+			addr32 = true;
+			rex = 0;
+		} else if (op == 0x26 || op == 0x2e || op == 0x36 ||
+			   op == 0x3e || op == 0x64 || op == 0x65) {
+			rex = 0;
+		} else {
+			break;
+		}
+		pos++;
+	}
+	pos++;	/* the opcode */
+
+	opsize = (rex & LG_REX_W) ? 8 : op16 ? 2 : 4;
+	insn->imm = 0;
+	insn->reg = 0;
+	insn->ext = LG_INSN_EXT_NONE;
+	insn->write = false;
+	insn->high8 = false;
+	insn->has_imm = false;
+
+	switch (op) {
+	case 0x88:	/* MOV r/m8, r8 */
+	case 0x89:	/* MOV r/m, r */
+	case 0x8a:	/* MOV r8, r/m8 */
+	case 0x8b:	/* MOV r, r/m */
+		insn->write = !(op & 2);
+		insn->size = (op & 1) ? opsize : 1;
+		break;
+	case 0xc6:	/* MOV r/m8, imm8 */
+	case 0xc7:	/* MOV r/m, imm16/imm32 */
+		insn->write = true;
+		insn->has_imm = true;
+		insn->size = (op & 1) ? opsize : 1;
+		imm_len = insn->size == 8 ? 4 : insn->size;
+		break;
+	case 0xa0:	/* MOV AL, moffs8 */
+	case 0xa1:	/* MOV rAX, moffs */
+	case 0xa2:	/* MOV moffs8, AL */
+	case 0xa3:	/* MOV moffs, rAX */
+		insn->write = op & 2;
+		insn->size = (op & 1) ? opsize : 1;
+		moffs = true;
+		break;
+	case 0x0f:
+		err = lg_insn_room(pos, 1, avail);
+		if (err)
+			return err;
+		op = code[pos++];
+		/* B6/B7 MOVZX, BE/BF MOVSX; bit 0: 16-bit source. */
+		if (op != 0xb6 && op != 0xb7 && op != 0xbe && op != 0xbf)
+			return -EOPNOTSUPP;
+		insn->size = (op & 1) ? 2 : 1;
+		insn->ext = (op & 8) ? LG_INSN_EXT_SIGN : LG_INSN_EXT_ZERO;
+		break;
+	default:
+		return -EOPNOTSUPP;
+	}
+	insn->dst_size = insn->ext == LG_INSN_EXT_NONE ? insn->size : opsize;
+
+	if (moffs) {
+		/* The register is always rAX; the offset is the address. */
+		err = lg_insn_room(pos, addr32 ? 4 : 8, avail);
+		if (err)
+			return err;
+		insn->len = pos + (addr32 ? 4 : 8);
+		return 0;
+	}
+
+	err = lg_insn_room(pos, 1, avail);
+	if (err)
+		return err;
+	modrm = code[pos++];
+	/* C6/C7 are MOV only with reg field 0 (/0). */
+	if (insn->has_imm && (modrm & 0x38))
+		return -EOPNOTSUPP;
+	err = lg_insn_modrm(code, avail, &pos, modrm);
+	if (err)
+		return err;
+
+	if (insn->has_imm) {
+		err = lg_insn_room(pos, imm_len, avail);
+		if (err)
+			return err;
+		insn->imm = lg_insn_le(code + pos, imm_len);
+		pos += imm_len;
+		if (insn->size == 8 && (insn->imm & 0x80000000ULL))
+			insn->imm |= 0xffffffff00000000ULL;
+	} else {
+		insn->reg = ((modrm >> 3) & 7) | ((rex & LG_REX_R) ? 8 : 0);
+		/* Without REX, byte registers 4-7 are AH, CH, DH, BH. */
+		if (insn->size == 1 && insn->ext == LG_INSN_EXT_NONE &&
+		    !rex && insn->reg >= 4) {
+			insn->high8 = true;
+			insn->reg -= 4;
+		}
+	}
+	insn->len = pos;
+	return 0;
+}
+
+/**
+ * lg_insn_merge() - write @size bytes of @val into a register holding @old.
+ * @old: the register's 64-bit value.
+ * @val: the value written (bits above @size are ignored).
+ * @size: 1, 2, 4 or 8: the width of the register operand.
+ *
+ * The x86 rule in 64-bit mode: 8- and 16-bit writes leave the rest of the
+ * register alone, 32-bit writes zero the upper half, 64-bit writes replace.
+ *
+ * Return: the register's new value.
+ */
+u64 lg_insn_merge(u64 old, u64 val, unsigned int size)
+{
+	if (size >= 4)
+		return val & lg_insn_mask(size);
+	return (old & ~lg_insn_mask(size)) | (val & lg_insn_mask(size));
+}
+
+/**
+ * lg_insn_load_value() - the destination register after a decoded load.
+ * @insn: the decoded load.
+ * @old: the register's value before it (&struct lg_insn.reg).
+ * @data: the value read from memory (bits above @insn->size are ignored).
+ *
+ * Return: the register's new value: @data zero- or sign-extended to
+ * @insn->dst_size for MOVZX/MOVSX, then merged by lg_insn_merge(); or put
+ * in bits 15:8 for AH..BH.
+ */
+u64 lg_insn_load_value(const struct lg_insn *insn, u64 old, u64 data)
+{
+	u64 mask = lg_insn_mask(insn->size);
+
+	data &= mask;
+	if (insn->high8)
+		return (old & ~0xff00ULL) | (data << 8);
+	if (insn->ext == LG_INSN_EXT_SIGN && (data >> (8 * insn->size - 1)))
+		data |= ~mask;
+	return lg_insn_merge(old, data, insn->dst_size);
+}
+
+/**
+ * lg_insn_store_value() - the value a decoded store writes to memory.
+ * @insn: the decoded store.
+ * @regval: the 64-bit value of &struct lg_insn.reg (ignored for an
+ *	immediate).
+ *
+ * Return: the immediate, or the register's low @insn->size bytes (bits 15:8
+ * for AH..BH), with nothing set above @insn->size bytes.
+ */
+u64 lg_insn_store_value(const struct lg_insn *insn, u64 regval)
+{
+	if (insn->has_imm)
+		return insn->imm;
+	if (insn->high8)
+		return (regval >> 8) & 0xff;
+	return regval & lg_insn_mask(insn->size);
+}

@@ -1,0 +1,481 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lapic.c - the guest's local APIC, in x2APIC mode only: its registers as
+ * MSRs 0x800-0x8ff, interrupt priority (IRR, ISR, TPR, PPR), EOI with the
+ * broadcast to the IOAPIC for level-triggered vectors, self-IPIs, and the
+ * timer in its one-shot, periodic and TSC-deadline modes on an hrtimer.
+ */
+#include "lg.h"
+
+#include <linux/bitmap.h>
+#include <linux/hrtimer.h>
+#include <linux/math64.h>
+#include <linux/sched.h>
+#include <asm/apicdef.h>
+#include <asm/msr-index.h>
+#include <asm/tsc.h>
+
+#define LG_X2APIC_MSR_FIRST	0x800
+#define LG_X2APIC_MSR_LAST	0x8ff
+
+/* Register numbers are the xAPIC MMIO offsets divided by 16 (SDM 11.12.1.2). */
+#define LG_REG(off)		((off) >> 4)
+
+/* Version 0x14, six LVT entries (maximum LVT index 5), no directed EOI. */
+#define LG_APIC_VERSION		(0x14 | (5 << 16))
+
+/* The APIC timer counts at 1 GHz: one tick per nanosecond (as KVM does). */
+#define LG_APIC_BUS_NS		1
+
+#define LG_LVT_MASKED		BIT(16)
+#define LG_LVT_TIMER_MODE	(3 << 17)
+#define LG_LVT_ONESHOT		(0 << 17)
+#define LG_LVT_PERIODIC		(1 << 17)
+#define LG_LVT_TSCDEADLINE	(2 << 17)
+
+#define LG_APICBASE_BSP		BIT(8)
+#define LG_APICBASE_EXTD	BIT(10)
+#define LG_APICBASE_EN		BIT(11)
+
+/* Never let a guest program a periodic timer faster than this. */
+#define LG_APIC_MIN_PERIOD_NS	50000
+
+/* 32 bits of a 256-bit register, as the APIC shows it: word 0 is bits 0-31. */
+static u32 lg_apic_reg32(const unsigned long *bits, unsigned int word)
+{
+	return bits[word / 2] >> (32 * (word % 2));
+}
+
+static int lg_highest(const unsigned long *bits)
+{
+	unsigned long v = find_last_bit(bits, 256);
+
+	return v < 256 ? v : -1;
+}
+
+/* Processor priority: the higher of TPR and the class in service (SDM 11.8.3.1). */
+static u32 lg_apic_ppr(struct lguest *lg)
+{
+	struct lg_lapic *a = &lg->lapic;
+	int isrv = lg_highest(a->isr);
+	u32 isr_class = isrv < 0 ? 0 : isrv & 0xf0;
+
+	return (a->tpr & 0xf0) >= isr_class ? a->tpr & 0xff : isr_class;
+}
+
+/**
+ * lg_lapic_set_irq() - request a vector at the guest's local APIC.
+ * @lg: the guest.
+ * @vector: 16-255 (lower ones are illegal and dropped, as an APIC does).
+ * @level: level-triggered (its EOI is broadcast to the IOAPIC).
+ *
+ * Safe from any context: the IOAPIC, timers and devices call it.
+ */
+void lg_lapic_set_irq(struct lguest *lg, u8 vector, bool level)
+{
+	struct lg_lapic *a = &lg->lapic;
+
+	if (vector < 16)
+		return;
+	if (level)
+		set_bit(vector, a->tmr);
+	else
+		clear_bit(vector, a->tmr);
+	set_bit(vector, a->irr);
+	wake_up(&lg->wq);
+}
+
+/**
+ * lg_lapic_next_irq() - the vector the APIC would deliver now.
+ * @lg: the guest (vCPU thread).
+ *
+ * Return: the highest requested vector whose priority class is above the
+ * processor priority, or -1.
+ */
+int lg_lapic_next_irq(struct lguest *lg)
+{
+	int v = lg_highest(lg->lapic.irr);
+
+	if (v < 0 || (v & 0xf0) <= (lg_apic_ppr(lg) & 0xf0))
+		return -1;
+	return v;
+}
+
+/**
+ * lg_lapic_ack() - the guest takes @vector: it moves from IRR to ISR.
+ * @lg: the guest (vCPU thread).
+ * @vector: the vector lg_lapic_next_irq() gave.
+ */
+void lg_lapic_ack(struct lguest *lg, u8 vector)
+{
+	clear_bit(vector, lg->lapic.irr);
+	__set_bit(vector, lg->lapic.isr);
+}
+
+static void lg_apic_eoi(struct lguest *lg)
+{
+	struct lg_lapic *a = &lg->lapic;
+	int v = lg_highest(a->isr);
+
+	if (v < 0)
+		return;
+	__clear_bit(v, a->isr);
+	if (test_bit(v, a->tmr))
+		lg_ioapic_eoi(lg, v);
+}
+
+/* The timer fires: request its vector unless masked (SDM 11.5.4). */
+static void lg_apic_timer_deliver(struct lguest *lg)
+{
+	u32 lvt = READ_ONCE(lg->lapic.lvt_timer);
+
+	if (!(lvt & LG_LVT_MASKED))
+		lg_lapic_set_irq(lg, lvt & 0xff, false);
+}
+
+/*T:660 The APIC timer is three timers in one.  In TSC-deadline mode (what
+ * Linux uses when CPUID offers it) the guest writes an absolute guest TSC
+ * value; we turn it into host nanoseconds once, when it is written, and arm
+ * an hrtimer.  One-shot and periodic modes count down from TMICT at a 1 GHz
+ * "bus".  Either way the expiry lands in the IRR from hrtimer context and
+ * wakes the vCPU if it sleeps in HLT: no polling, no exit per tick. :*/
+static enum hrtimer_restart lg_apic_timer_fn(struct hrtimer *t)
+{
+	struct lguest *lg = container_of(t, struct lguest, lapic.timer);
+	struct lg_lapic *a = &lg->lapic;
+
+	lg_apic_timer_deliver(lg);
+	if ((READ_ONCE(a->lvt_timer) & LG_LVT_TIMER_MODE) == LG_LVT_PERIODIC &&
+	    a->period_ns) {
+		hrtimer_forward_now(t, ns_to_ktime(a->period_ns));
+		return HRTIMER_RESTART;
+	}
+	if ((READ_ONCE(a->lvt_timer) & LG_LVT_TIMER_MODE) == LG_LVT_TSCDEADLINE)
+		WRITE_ONCE(a->tsc_deadline, 0);
+	return HRTIMER_NORESTART;
+}
+
+static u32 lg_apic_divide(u32 tdcr)
+{
+	u32 v = ((tdcr & 3) | ((tdcr & 8) >> 1));
+
+	return v == 7 ? 1 : 2U << v;
+}
+
+static void lg_apic_timer_stop(struct lguest *lg)
+{
+	hrtimer_cancel(&lg->lapic.timer);
+}
+
+/* Arm for TMICT (one-shot/periodic); TMICT 0 stops the timer. */
+static void lg_apic_timer_count(struct lguest *lg)
+{
+	struct lg_lapic *a = &lg->lapic;
+	u64 ns;
+
+	lg_apic_timer_stop(lg);
+	a->period_ns = 0;
+	if (!a->tmict)
+		return;
+	ns = (u64)a->tmict * lg_apic_divide(a->tdcr) * LG_APIC_BUS_NS;
+	if ((a->lvt_timer & LG_LVT_TIMER_MODE) == LG_LVT_PERIODIC)
+		ns = max_t(u64, ns, LG_APIC_MIN_PERIOD_NS);
+	a->period_ns = ns;
+	a->timer_start = ktime_get_ns();
+	hrtimer_start(&a->timer, ns_to_ktime(ns), HRTIMER_MODE_REL);
+}
+
+/* Arm for a TSC deadline given in guest TSC cycles; 0 disarms. */
+static void lg_apic_timer_deadline(struct lguest *lg, u64 deadline)
+{
+	struct lg_lapic *a = &lg->lapic;
+	u64 now = rdtsc() + lg->vmcb->control.tsc_offset;
+	u64 ns;
+
+	lg_apic_timer_stop(lg);
+	a->tsc_deadline = deadline;
+	if (!deadline)
+		return;
+	if (deadline <= now || !tsc_khz) {
+		a->tsc_deadline = 0;
+		lg_apic_timer_deliver(lg);
+		return;
+	}
+	ns = mul_u64_u32_div(deadline - now, 1000000, tsc_khz);
+	hrtimer_start(&a->timer, ns_to_ktime(min_t(u64, ns, KTIME_MAX)),
+		      HRTIMER_MODE_REL);
+}
+
+static u32 lg_apic_tmcct(struct lguest *lg)
+{
+	struct lg_lapic *a = &lg->lapic;
+	u64 elapsed, per_tick;
+
+	if (!a->tmict || !a->period_ns ||
+	    (a->lvt_timer & LG_LVT_TIMER_MODE) == LG_LVT_TSCDEADLINE)
+		return 0;
+	if (!hrtimer_active(&a->timer))
+		return 0;
+	per_tick = (u64)lg_apic_divide(a->tdcr) * LG_APIC_BUS_NS;
+	elapsed = ktime_get_ns() - a->timer_start;
+	elapsed = do_div(elapsed, a->period_ns);	/* remainder: this period */
+	return (a->period_ns - elapsed) / per_tick;
+}
+
+/* Writable bits of each LVT entry (vector, delivery mode, mask, ...). */
+static u32 lg_lvt_mask(unsigned int reg)
+{
+	switch (reg) {
+	case LG_REG(APIC_LVTT):
+		return 0xff | APIC_LVT_MASKED | LG_LVT_TIMER_MODE;
+	case LG_REG(APIC_LVT0): case LG_REG(APIC_LVT1):
+		return 0x7ff | APIC_INPUT_POLARITY | APIC_LVT_LEVEL_TRIGGER |
+		       APIC_LVT_MASKED;
+	case LG_REG(APIC_LVTERR):
+		return 0xff | APIC_LVT_MASKED;
+	default:	/* CMCI, thermal, performance counters */
+		return 0x7ff | APIC_LVT_MASKED;
+	}
+}
+
+static u32 *lg_lvt(struct lg_lapic *a, unsigned int reg)
+{
+	switch (reg) {
+	case LG_REG(APIC_LVTT):		return &a->lvt_timer;
+	case LG_REG(APIC_LVTTHMR):	return &a->lvt_thermal;
+	case LG_REG(APIC_LVTPC):	return &a->lvt_pmc;
+	case LG_REG(APIC_LVT0):		return &a->lvt_lint0;
+	case LG_REG(APIC_LVT1):		return &a->lvt_lint1;
+	case LG_REG(APIC_LVTERR):	return &a->lvt_error;
+	case LG_REG(APIC_LVTCMCI):	return &a->lvt_cmci;
+	}
+	return NULL;
+}
+
+static int lg_apic_read(struct lguest *lg, unsigned int reg, u64 *val)
+{
+	struct lg_lapic *a = &lg->lapic;
+	u32 *lvt = lg_lvt(a, reg);
+
+	if (lvt) {
+		*val = *lvt;
+		return 0;
+	}
+	if (reg >= LG_REG(APIC_ISR) && reg < LG_REG(APIC_ISR) + 8) {
+		*val = lg_apic_reg32(a->isr, reg - LG_REG(APIC_ISR));
+		return 0;
+	}
+	if (reg >= LG_REG(APIC_TMR) && reg < LG_REG(APIC_TMR) + 8) {
+		*val = lg_apic_reg32(a->tmr, reg - LG_REG(APIC_TMR));
+		return 0;
+	}
+	if (reg >= LG_REG(APIC_IRR) && reg < LG_REG(APIC_IRR) + 8) {
+		*val = lg_apic_reg32(a->irr, reg - LG_REG(APIC_IRR));
+		return 0;
+	}
+	switch (reg) {
+	case LG_REG(APIC_ID):
+		*val = 0;
+		return 0;
+	case LG_REG(APIC_LVR):
+		*val = LG_APIC_VERSION;
+		return 0;
+	case LG_REG(APIC_TASKPRI):
+		*val = a->tpr;
+		return 0;
+	case LG_REG(APIC_PROCPRI):
+		*val = lg_apic_ppr(lg);
+		return 0;
+	case LG_REG(APIC_LDR):
+		/* x2APIC: cluster 0, bit 0 for APIC ID 0 (SDM 11.12.10.2). */
+		*val = 1;
+		return 0;
+	case LG_REG(APIC_SPIV):
+		*val = a->svr;
+		return 0;
+	case LG_REG(APIC_ESR):
+		*val = a->esr;
+		return 0;
+	case LG_REG(APIC_ICR):
+		*val = a->icr;
+		return 0;
+	case LG_REG(APIC_TMICT):
+		*val = a->tmict;
+		return 0;
+	case LG_REG(APIC_TMCCT):
+		*val = lg_apic_tmcct(lg);
+		return 0;
+	case LG_REG(APIC_TDCR):
+		*val = a->tdcr;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/* An IPI: we have one CPU, so only the ones that reach it are delivered. */
+static void lg_apic_icr(struct lguest *lg, u64 icr)
+{
+	u32 shorthand = icr & APIC_DEST_ALLBUT, dest = icr >> 32;
+	bool to_self = shorthand == APIC_DEST_SELF ||
+		       shorthand == APIC_DEST_ALLINC ||
+		       (shorthand == 0 && dest == 0);
+
+	lg->lapic.icr = icr & ~(u64)APIC_ICR_BUSY;
+	if (to_self && (icr & APIC_DM_FIXED_MASK) == APIC_DM_FIXED)
+		lg_lapic_set_irq(lg, icr & 0xff, false);
+	/* INIT, SIPI, NMI and IPIs to CPUs that do not exist go nowhere. */
+}
+
+static int lg_apic_write(struct lguest *lg, unsigned int reg, u64 val)
+{
+	struct lg_lapic *a = &lg->lapic;
+	u32 *lvt = lg_lvt(a, reg);
+	u32 mode;
+
+	/* Only the ICR is 64 bits wide; the rest have reserved upper halves. */
+	if (reg != LG_REG(APIC_ICR) && val >> 32)
+		return -EINVAL;
+	if (lvt) {
+		val &= lg_lvt_mask(reg);
+		if (!(a->svr & APIC_SPIV_APIC_ENABLED))
+			val |= APIC_LVT_MASKED;
+		if (reg != LG_REG(APIC_LVTT)) {
+			*lvt = val;
+			return 0;
+		}
+		mode = val & LG_LVT_TIMER_MODE;
+		if (mode == LG_LVT_TIMER_MODE)
+			return -EINVAL;	/* reserved mode */
+		if (mode != (a->lvt_timer & LG_LVT_TIMER_MODE)) {
+			/* Changing mode disarms (SDM 11.5.4.1). */
+			lg_apic_timer_stop(lg);
+			a->tmict = 0;
+			a->tsc_deadline = 0;
+		}
+		WRITE_ONCE(a->lvt_timer, val);
+		return 0;
+	}
+	switch (reg) {
+	case LG_REG(APIC_TASKPRI):
+		a->tpr = val & 0xff;
+		return 0;
+	case LG_REG(APIC_EOI):
+		if (val)
+			return -EINVAL;
+		lg_apic_eoi(lg);
+		return 0;
+	case LG_REG(APIC_SPIV):
+		a->svr = val & (APIC_SPIV_APIC_ENABLED | 0xff);
+		if (!(a->svr & APIC_SPIV_APIC_ENABLED)) {
+			a->lvt_timer |= APIC_LVT_MASKED;
+			a->lvt_thermal |= APIC_LVT_MASKED;
+			a->lvt_pmc |= APIC_LVT_MASKED;
+			a->lvt_lint0 |= APIC_LVT_MASKED;
+			a->lvt_lint1 |= APIC_LVT_MASKED;
+			a->lvt_error |= APIC_LVT_MASKED;
+			a->lvt_cmci |= APIC_LVT_MASKED;
+		}
+		return 0;
+	case LG_REG(APIC_ESR):
+		if (val)
+			return -EINVAL;
+		a->esr = 0;
+		return 0;
+	case LG_REG(APIC_ICR):
+		lg_apic_icr(lg, val);
+		return 0;
+	case LG_REG(APIC_TMICT):
+		if ((a->lvt_timer & LG_LVT_TIMER_MODE) == LG_LVT_TSCDEADLINE)
+			return 0;	/* ignored in TSC-deadline mode */
+		a->tmict = val;
+		lg_apic_timer_count(lg);
+		return 0;
+	case LG_REG(APIC_TDCR):
+		a->tdcr = val & 0xb;
+		return 0;
+	case LG_REG(APIC_SELF_IPI):
+		lg_lapic_set_irq(lg, val & 0xff, false);
+		return 0;
+	}
+	return -EINVAL;		/* read-only or reserved */
+}
+
+/*T:650 The guest's local APIC is reached only through MSRs: it starts, as
+ * a firmware that enabled x2APIC would leave it, in x2APIC mode, so Linux
+ * never needs the xAPIC's MMIO page and every APIC access is one MSR exit
+ * that names its register.  Registers that do not exist, read-only ones
+ * written, and a non-zero EOI raise #GP, as the SDM says an x2APIC does. :*/
+/**
+ * lg_lapic_msr() - emulate an APIC-related MSR, if @msr is one.
+ * @lg: the guest (vCPU thread).
+ * @msr: the MSR number.
+ * @write: WRMSR (with *@val) or RDMSR (filling *@val).
+ * @val: the value.
+ * @err: set to -EINVAL when the access must raise #GP.
+ *
+ * Return: true if @msr belongs to the APIC (then *@err is meaningful).
+ */
+bool lg_lapic_msr(struct lguest *lg, u32 msr, bool write, u64 *val, int *err)
+{
+	struct lg_lapic *a = &lg->lapic;
+	u64 keep = LGUEST_LAPIC_BASE | LG_APICBASE_BSP;
+
+	*err = 0;
+	switch (msr) {
+	case MSR_IA32_APICBASE:
+		if (!write) {
+			*val = a->apic_base;
+			return true;
+		}
+		/* x2APIC enabled, or wholly disabled: nothing else exists here. */
+		if (*val != (keep | LG_APICBASE_EN | LG_APICBASE_EXTD) &&
+		    *val != keep)
+			*err = -EINVAL;
+		else
+			a->apic_base = *val;
+		return true;
+	case MSR_IA32_TSC_DEADLINE:
+		if (!write)
+			*val = READ_ONCE(a->tsc_deadline);
+		else if ((a->lvt_timer & LG_LVT_TIMER_MODE) == LG_LVT_TSCDEADLINE)
+			lg_apic_timer_deadline(lg, *val);
+		return true;
+	case LG_X2APIC_MSR_FIRST ... LG_X2APIC_MSR_LAST:
+		if (!(a->apic_base & LG_APICBASE_EXTD))
+			*err = -EINVAL;
+		else if (write)
+			*err = lg_apic_write(lg, msr - LG_X2APIC_MSR_FIRST, *val);
+		else
+			*err = lg_apic_read(lg, msr - LG_X2APIC_MSR_FIRST, val);
+		return true;
+	}
+	return false;
+}
+
+/**
+ * lg_lapic_init() - reset the local APIC: x2APIC mode, software-disabled
+ *	(SVR 0xff), every LVT masked, as after INIT with firmware's x2APIC on.
+ * @lg: the guest.
+ */
+void lg_lapic_init(struct lguest *lg)
+{
+	struct lg_lapic *a = &lg->lapic;
+
+	a->apic_base = LGUEST_LAPIC_BASE | LG_APICBASE_BSP | LG_APICBASE_EN |
+		       LG_APICBASE_EXTD;
+	a->svr = 0xff;
+	a->lvt_timer = a->lvt_thermal = a->lvt_pmc = APIC_LVT_MASKED;
+	a->lvt_lint0 = a->lvt_lint1 = a->lvt_error = APIC_LVT_MASKED;
+	a->lvt_cmci = APIC_LVT_MASKED;
+	hrtimer_init(&a->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	a->timer.function = lg_apic_timer_fn;
+}
+
+/**
+ * lg_lapic_free() - stop the APIC timer for good.
+ * @lg: the guest.
+ */
+void lg_lapic_free(struct lguest *lg)
+{
+	hrtimer_cancel(&lg->lapic.timer);
+}

@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mmio.c - guest loads and stores to device memory.  A nested page fault
+ * outside RAM comes here from run.c: we decode the MOV that faulted
+ * (insn.c), hand the access to the device whose window it hits (the IOAPIC,
+ * the virtio-mmio windows), do the register half of the MOV the way the CPU
+ * would have, and step the guest over it.
+ */
+#include "lg.h"
+#include "insn.h"
+
+#include <linux/build_bug.h>
+#include <linux/mm.h>
+#include <asm/msr-index.h>
+
+/* The NPF error code in EXITINFO1 (APM vol. 2, 15.25.6). */
+#define LG_NPF_WRITE		BIT_ULL(1)
+#define LG_NPF_FETCH		BIT_ULL(4)
+#define LG_NPF_GUEST_PT		BIT_ULL(33)	/* in the guest's page walk */
+
+/* CS.L in the VMCB segment attribute layout: 64-bit code. */
+#define LG_SEG_ATTR_L		BIT(9)
+
+#define LG_IOAPIC_SIZE		0x1000ULL
+
+/* Device windows start on a multiple of their size (see lg_mmio_exit()). */
+static_assert(!(LGUEST_IOAPIC_BASE & (LG_IOAPIC_SIZE - 1)));
+static_assert(!(LGUEST_MMIO_BASE & (LGUEST_MMIO_SIZE - 1)));
+static_assert(!(LGUEST_MMIO_SIZE & (LGUEST_MMIO_SIZE - 1)));
+
+/*
+ * The virtio-mmio devices, LGUEST_MMIO_MAX windows of LGUEST_MMIO_SIZE
+ * bytes from LGUEST_MMIO_BASE.  None yet: every access is to nothing.
+ * Returns 0 (with *val filled in for a read), or -ENODEV if no device
+ * backs gpa, or another negative errno if the device refuses the access.
+ */
+static int lg_mmio_device_access(struct lguest *lg, u64 gpa, bool write,
+				 unsigned int size, u64 *val)
+{
+	return -ENODEV;
+}
+
+static void lg_mmio_unbacked(struct lguest *lg, u64 gpa, bool write)
+{
+	kill_guest(lg, "%s of unbacked guest-physical address 0x%llx at rip 0x%llx",
+		   write ? "write" : "read", gpa, lg->vmcb->save.rip);
+}
+
+/*
+ * The fault must have been a data access by the instruction at RIP: not a
+ * fetch, not the guest's page walk, not the delivery of an event through
+ * an IDT or a stack out in device space.  Returns false after killing.
+ */
+static bool lg_mmio_fault_ok(struct lguest *lg, u64 gpa)
+{
+	const struct vmcb_control_area *c = &lg->vmcb->control;
+	const struct vmcb_save_area *s = &lg->vmcb->save;
+
+	if (c->exit_info_1 & LG_NPF_FETCH) {
+		kill_guest(lg, "instruction fetch of unbacked guest-physical address 0x%llx at rip 0x%llx",
+			   gpa, s->rip);
+		return false;
+	}
+	if (c->exit_info_1 & LG_NPF_GUEST_PT) {
+		kill_guest(lg, "page-table walk through non-RAM guest-physical address 0x%llx at rip 0x%llx (error 0x%llx)",
+			   gpa, s->rip, c->exit_info_1);
+		return false;
+	}
+	if (c->exit_int_info & SVM_EXITINTINFO_VALID) {
+		kill_guest(lg, "event delivery (exit_int_info 0x%x) touched non-RAM guest-physical address 0x%llx at rip 0x%llx",
+			   c->exit_int_info, gpa, s->rip);
+		return false;
+	}
+	if (!(s->efer & EFER_LMA) || !(s->cs.attrib & LG_SEG_ATTR_L)) {
+		kill_guest(lg, "MMIO from non-64-bit code at rip 0x%llx (gpa 0x%llx, efer 0x%llx, cs attrib 0x%x)",
+			   s->rip, gpa, s->efer, s->cs.attrib);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Read and decode the instruction at RIP.  It may end on the last mapped
+ * page, so if 15 bytes cannot be read, read what RIP's page holds and let
+ * the decoder say whether that was enough.  Returns false after killing.
+ */
+static bool lg_mmio_decode(struct lguest *lg, u64 gpa, struct lg_insn *insn)
+{
+	u64 rip = lg->vmcb->save.rip;
+	u8 code[LG_INSN_MAX_LEN];
+	unsigned int avail = sizeof(code);
+	int err;
+
+	err = lg_read_guest_code(lg, rip, code, avail);
+	if (err == -EFAULT && PAGE_SIZE - offset_in_page(rip) < avail) {
+		avail = PAGE_SIZE - offset_in_page(rip);
+		err = lg_read_guest_code(lg, rip, code, avail);
+	}
+	if (err) {
+		kill_guest(lg, "cannot read the instruction at rip 0x%llx (error %d) that touched guest-physical address 0x%llx",
+			   rip, err, gpa);
+		return false;
+	}
+	err = lg_insn_decode(code, avail, insn);
+	if (err) {
+		kill_guest(lg, "cannot emulate the instruction at rip 0x%llx (%*ph, error %d) on guest-physical address 0x%llx",
+			   rip, avail, code, err, gpa);
+		return false;
+	}
+	/* The CPU told us which way the access went: it must agree. */
+	if (insn->write != !!(lg->vmcb->control.exit_info_1 & LG_NPF_WRITE)) {
+		kill_guest(lg, "instruction at rip 0x%llx (%*ph) is a %s but the fault at guest-physical address 0x%llx was not",
+			   rip, insn->len, code, insn->write ? "store" : "load", gpa);
+		return false;
+	}
+	return true;
+}
+
+/*T:535 A nested page fault tells us the guest-physical address and whether
+ * it was a read or a write, but not how wide the access was, nor which
+ * register it came from or goes to: for that we need the instruction.  KVM
+ * gets its bytes from the CPU's decode assists and runs them through the
+ * kernel's x86 decoder and emulator; we have neither.  QEMU's (TCG) SVM
+ * offers no decode assists, so we read the bytes at RIP through the guest's
+ * page tables ourselves, and Debian's kernel does not export insn_decode()
+ * to modules.  Nor do we want a general emulator here: insn.c decodes only
+ * the MOV forms Linux's readb()..writeq() and the compiler's variants of them
+ * come out as, and anything else kills the guest, bytes and all.  The access
+ * then goes to the one device window it falls inside, never across two, and
+ * the register half follows the CPU's rules: 8- and 16-bit loads merge into
+ * the old register value, 32-bit loads zero the upper half. :*/
+/**
+ * lg_mmio_exit() - emulate the guest's access to device memory at @gpa.
+ * @lg: the guest.
+ * @gpa: the guest-physical address of the nested page fault (EXITINFO2),
+ *	outside RAM.
+ *
+ * Called from the nested-page-fault exit: reads the NPF error code and
+ * EXITINTINFO from the VMCB.  On success the device has seen the access,
+ * a load's register is written and the guest is past the instruction.
+ * Anything we cannot emulate kills the guest, saying why.
+ *
+ * Return: %LG_EXIT_CONTINUE (also after a kill: the run loop sees @lg->dead).
+ */
+enum lg_exit_action lg_mmio_exit(struct lguest *lg, u64 gpa)
+{
+	struct vmcb_control_area *c = &lg->vmcb->control;
+	struct vmcb_save_area *s = &lg->vmcb->save;
+	struct lg_insn insn;
+	u64 val = 0, window;
+	int err;
+
+	if (!lg_mmio_fault_ok(lg, gpa) || !lg_mmio_decode(lg, gpa, &insn))
+		return LG_EXIT_CONTINUE;
+
+	/* gpa - base wraps for gpa < base, so each test is one compare. */
+	if (gpa - LGUEST_IOAPIC_BASE < LG_IOAPIC_SIZE)
+		window = LG_IOAPIC_SIZE;
+	else if (gpa - LGUEST_MMIO_BASE < LGUEST_MMIO_MAX * LGUEST_MMIO_SIZE)
+		window = LGUEST_MMIO_SIZE;
+	else
+		window = 0;
+	if (!window) {
+		lg_mmio_unbacked(lg, gpa, insn.write);
+		return LG_EXIT_CONTINUE;
+	}
+	if ((gpa & (window - 1)) > window - insn.size) {
+		kill_guest(lg, "%u-byte %s at guest-physical address 0x%llx straddles a device window's end at rip 0x%llx",
+			   insn.size, insn.write ? "write" : "read", gpa, s->rip);
+		return LG_EXIT_CONTINUE;
+	}
+
+	if (insn.write)
+		val = lg_insn_store_value(&insn, insn.has_imm ? 0 :
+					  lg_gpr_read(lg, insn.reg));
+	if (window == LG_IOAPIC_SIZE)
+		err = lg_ioapic_mmio(lg, gpa, insn.write, insn.size, &val);
+	else
+		err = lg_mmio_device_access(lg, gpa, insn.write, insn.size, &val);
+	if (err == -ENODEV) {
+		lg_mmio_unbacked(lg, gpa, insn.write);
+		return LG_EXIT_CONTINUE;
+	}
+	if (err) {
+		/* A device that killed the guest itself keeps its reason. */
+		kill_guest(lg, "%u-byte %s of guest-physical address 0x%llx refused by the device (error %d) at rip 0x%llx",
+			   insn.size, insn.write ? "write" : "read", gpa, err, s->rip);
+		return LG_EXIT_CONTINUE;
+	}
+	if (!insn.write)
+		lg_gpr_write(lg, insn.reg,
+			     lg_insn_load_value(&insn, lg_gpr_read(lg, insn.reg), val));
+
+	s->rip += insn.len;
+	/* As in lg_skip_insn(): stepping over it ends any STI/MOV SS shadow. */
+	c->int_state &= ~SVM_INTERRUPT_SHADOW_MASK;
+	return LG_EXIT_CONTINUE;
+}

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * uart.h - the 16550A-compatible serial port (COM1, 0x3f8, IRQ 4) of uart.c:
+ * its state inside struct lguest and the calls the rest of lguest.ko makes.
+ * The receiver reads the launcher's input file, the transmitter writes
+ * lg->console through the buffer lg_console_flush() empties.
+ */
+#ifndef _LGUEST_UART_H
+#define _LGUEST_UART_H
+
+#include <linux/poll.h>
+#include <linux/types.h>
+#include <linux/wait.h>
+
+struct lguest;
+struct file;
+
+/* The receiver FIFO's depth, as on a 16550A. */
+#define LG_UART_FIFO_SIZE	16
+/* Wait queues of the input file we listen on (a pipe or tty has two). */
+#define LG_UART_NR_WAITS	4
+
+struct lg_uart;
+
+/**
+ * struct lg_uart_wait - our entry on one wait queue of the input file.
+ * @wait: the entry; its wake function is lg_uart_wake().
+ * @wqh: the queue it is on; NULL once the queue's owner said POLLFREE
+ *	(read with smp_load_acquire, under rcu_read_lock, as epoll does).
+ * @uart: the UART to tell.
+ */
+struct lg_uart_wait {
+	wait_queue_entry_t wait;
+	wait_queue_head_t *wqh;
+	struct lg_uart *uart;
+};
+
+/**
+ * struct lg_uart - state of the guest's 16550A UART.
+ * @in: the file the receiver reads from (or NULL); our reference.
+ * @pt: the poll table that puts @waits on @in's wait queues.
+ * @waits: those entries; @nr_waits: how many are in use.
+ * @in_flags: %LG_UART_IN_READY: @in may have become readable since the
+ *	vCPU last looked.  The only field touched outside the vCPU thread.
+ * @rx: the receiver FIFO (one byte deep with the FIFOs off), a ring of
+ *	@rx_count bytes from @rx_head.
+ * @rbr: the byte last read from the receiver (what an empty one returns).
+ * @ier: @lcr: @mcr: @scr: @dll: @dlm: the registers of those names.
+ * @fcr: FIFO enable, DMA mode and receiver trigger bits last programmed.
+ * @lsr: the error bits of the line status register (OE); the rest of the
+ *	LSR is computed.
+ * @msr: modem status: input lines (high nibble) and their deltas.
+ * @thri_pending: the "transmitter holding register empty" interrupt is
+ *	pending (not yet cleared by an IIR read or a THR write).
+ * @irq_level: the level last given to the IOAPIC pin.
+ *
+ * All but @in_flags is the vCPU thread's, with lg->lock held.
+ */
+struct lg_uart {
+	struct file *in;
+	poll_table pt;
+	struct lg_uart_wait waits[LG_UART_NR_WAITS];
+	unsigned int nr_waits;
+	unsigned long in_flags;
+
+	u8 rx[LG_UART_FIFO_SIZE];
+	u8 rx_head, rx_count;
+	u8 rbr;
+	u8 ier, lcr, mcr, scr, dll, dlm, fcr, lsr, msr;
+	bool thri_pending;
+	bool irq_level;
+};
+
+/* Bits of struct lg_uart.in_flags. */
+#define LG_UART_IN_READY	0
+
+void lg_uart_init(struct lguest *lg);
+void lg_uart_free(struct lguest *lg);
+int lg_uart_set_input(struct lguest *lg, struct file *in);
+bool lg_uart_io(struct lguest *lg, u16 port, bool in, u8 *val);
+bool lg_uart_has_event(struct lguest *lg);
+void lg_uart_poll(struct lguest *lg);
+
+#endif /* _LGUEST_UART_H */

@@ -1,0 +1,404 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * boot.c - the bzImage loader: checks a Linux kernel's setup header against
+ * the x86 boot protocol (Documentation/x86/boot.rst), plans where kernel,
+ * initrd, command line, boot_params and ACPI tables go in guest RAM, writes
+ * them there and gives the registers for the 64-bit entry point.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <asm/bootparam.h>
+
+#include "acpi.h"
+#include "boot.h"
+
+#define MiB		(1ULL << 20)
+#define KERNEL_MIN_LOAD	(16 * MiB)	/* where a relocatable kernel goes */
+#define KERNEL_ENTRY_64	0x200		/* startup_64, from the load address */
+
+#define E820_TYPE_RAM		1
+#define E820_TYPE_RESERVED	2
+
+/* The header fields we use, where the boot protocol puts them. */
+_Static_assert(offsetof(struct boot_params, acpi_rsdp_addr) == 0x070, "acpi_rsdp_addr");
+_Static_assert(offsetof(struct boot_params, ext_ramdisk_image) == 0x0c0, "ext_ramdisk_image");
+_Static_assert(offsetof(struct boot_params, e820_entries) == 0x1e8, "e820_entries");
+_Static_assert(offsetof(struct boot_params, hdr) == BOOT_HDR_OFF, "hdr");
+_Static_assert(offsetof(struct boot_params, e820_table) == 0x2d0, "e820_table");
+_Static_assert(offsetof(struct setup_header, header) == 0x202 - BOOT_HDR_OFF, "HdrS");
+_Static_assert(offsetof(struct setup_header, init_size) == 0x260 - BOOT_HDR_OFF, "init_size");
+_Static_assert(sizeof(struct boot_params) == 4096, "zero page");
+
+static int __attribute__((format(printf, 2, 3)))
+fail(char *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, BOOT_ERR_LEN, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static uint64_t mib_up(uint64_t bytes)
+{
+	return (bytes + MiB - 1) / MiB;
+}
+
+/* pread_full: read exactly @len bytes at @off; -1 with errno, or 0 on EOF. */
+static int pread_full(int fd, void *buf, uint64_t len, uint64_t off)
+{
+	uint8_t *p = buf;
+
+	while (len) {
+		ssize_t n = pread(fd, p, len, off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0) {
+			errno = 0;
+			return -1;
+		}
+		p += n;
+		off += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/**
+ * bzimage_read() - read and check a bzImage's setup header.
+ * @bz: filled in on success.
+ * @fd: the open kernel file.
+ * @path: its name, for messages.
+ * @err: %BOOT_ERR_LEN bytes for the reason on failure.
+ *
+ * A kernel we can boot has the boot flag 0xAA55 at 0x1fe, "HdrS" at 0x202,
+ * boot protocol 2.12 or later (for xloadflags), LOADED_HIGH (a bzImage, not
+ * a zImage), XLF_KERNEL_64 (a 64-bit entry point) and a file long enough
+ * for the setup sectors and the protected-mode code its header announces.
+ *
+ * Return: 0, or -1 with @err set.
+ */
+int bzimage_read(struct bzimage *bz, int fd, const char *path, char *err)
+{
+	uint8_t head[1024] = { 0 };
+	struct setup_header sh;
+	struct stat st;
+	uint64_t n, end;
+
+	memset(bz, 0, sizeof(*bz));
+	bz->path = path;
+	if (fstat(fd, &st) < 0)
+		return fail(err, "kernel '%s': %s", path, strerror(errno));
+	bz->file_size = st.st_size;
+	n = bz->file_size < sizeof(head) ? bz->file_size : sizeof(head);
+	if (pread_full(fd, head, n, 0) < 0)
+		return fail(err, "cannot read kernel '%s': %s", path,
+			    errno ? strerror(errno) : "unexpected end of file");
+	if (n < 0x206)
+		return fail(err, "kernel '%s' is not a bzImage (only %llu bytes)",
+			    path, (unsigned long long)n);
+	memcpy(&sh, head + BOOT_HDR_OFF, sizeof(sh));
+	if (memcmp(head + 0x202, "HdrS", 4))
+		return fail(err, "kernel '%s' is not a bzImage (no HdrS header)", path);
+	if (sh.boot_flag != 0xaa55)
+		return fail(err, "kernel '%s' is not a bzImage (no boot flag 0xAA55 at 0x1fe)",
+			    path);
+	bz->version = sh.version;
+	if (sh.version < 0x020c)
+		return fail(err, "kernel '%s' has boot protocol %u.%02u, too old: 2.12 or later needed",
+			    path, sh.version >> 8, sh.version & 0xff);
+	bz->setup_size = ((sh.setup_sects ? sh.setup_sects : 4) + 1) * 512ULL;
+	if (bz->file_size <= bz->setup_size ||
+	    bz->file_size - bz->setup_size < sh.syssize * 16ULL)
+		return fail(err, "kernel '%s' is truncated: %llu bytes, its header wants %llu",
+			    path, (unsigned long long)bz->file_size,
+			    (unsigned long long)(bz->setup_size + sh.syssize * 16ULL));
+	if (!(sh.loadflags & LOADED_HIGH))
+		return fail(err, "kernel '%s' is not a bzImage (a zImage: LOADED_HIGH not set)",
+			    path);
+	if (!(sh.xloadflags & XLF_KERNEL_64))
+		return fail(err, "kernel '%s' is not 64-bit capable (no XLF_KERNEL_64)", path);
+	if (sh.relocatable_kernel &&
+	    (!sh.kernel_alignment || (sh.kernel_alignment & (sh.kernel_alignment - 1))))
+		return fail(err, "kernel '%s' has a bad kernel_alignment 0x%x", path,
+			    sh.kernel_alignment);
+
+	bz->code_size = bz->file_size - bz->setup_size;
+	bz->loadflags = sh.loadflags;
+	bz->xloadflags = sh.xloadflags;
+	bz->relocatable = sh.relocatable_kernel;
+	bz->kernel_alignment = sh.kernel_alignment;
+	bz->init_size = sh.init_size;
+	bz->cmdline_size = sh.cmdline_size;
+	bz->initrd_addr_max = sh.initrd_addr_max;
+	bz->pref_address = sh.pref_address;
+
+	/* The header ends at 0x202 + the byte at 0x201 (the jump's offset). */
+	end = 0x202 + head[0x201];
+	if (end < 0x264)
+		end = 0x264;
+	if (end > BOOT_HDR_OFF + BOOT_HDR_MAX)
+		end = BOOT_HDR_OFF + BOOT_HDR_MAX;
+	bz->hdr_len = end - BOOT_HDR_OFF;
+	memcpy(bz->hdr, head + BOOT_HDR_OFF, bz->hdr_len);
+	return 0;
+}
+
+/*T:042 A --kernel guest's memory, as the launcher lays it out:
+ *
+ *   0x000800  GDT: null, null, __BOOT_CS 0x10, __BOOT_DS 0x18
+ *   0x001000  page tables: PML4, PDPT, one PD per GiB; 2 MiB pages map
+ *             all of RAM at its own address
+ *   0x007000  boot_params, the "zero page"
+ *   0x020000  the kernel command line
+ *   0x09fc00  reserved up to 1 MiB (where a PC has its EBDA, VGA and BIOS);
+ *             the ACPI tables sit at 0xe0000 in it, and at the reset
+ *             vector 0xffff0 a four-instruction "firmware" that resets
+ *             the machine through the ACPI reset register
+ *   16 MiB    the kernel's protected-mode code (or its pref_address if it
+ *             cannot be relocated), followed by init_size bytes it may use
+ *             to unpack itself
+ *   top       the initrd, page-aligned, as high as initrd_addr_max allows
+ *
+ * boot_params carries the kernel's own setup header back to it with our
+ * answers filled in (type_of_loader 0xff, command line and initrd
+ * addresses), the ACPI RSDP address, and a three-entry e820 map: RAM below
+ * 0x9fc00, reserved to 1 MiB, RAM from 1 MiB to the end. :*/
+
+/*
+ * The x86 reset vector, 16 bytes below 1 MiB in real mode (F000:FFF0).
+ * A hardware-reduced ACPI machine makes Linux reboot through "EFI", which
+ * without EFI falls back to jumping here from real mode, the way a PC's
+ * firmware is entered after a reset.  Our firmware is four instructions:
+ * write the ACPI reset register, which ends the guest; halt if it did not.
+ */
+static void boot_reset_vector(uint8_t *ram)
+{
+	static const uint8_t stub[] = {
+		0xba, LGUEST_PM_RESET & 0xff, LGUEST_PM_RESET >> 8,	/* mov $port, %dx */
+		0xb0, LGUEST_PM_RESET_VALUE,				/* mov $val, %al */
+		0xee,							/* out %al, (%dx) */
+		0xf4,							/* 1: hlt */
+		0xeb, 0xfd,						/* jmp 1b */
+	};
+
+	memcpy(ram + BOOT_RESET_VECTOR, stub, sizeof(stub));
+}
+
+/**
+ * boot_plan() - decide the guest memory layout, checking that it all fits.
+ * @lay: filled in on success.
+ * @bz: the kernel, from bzimage_read().
+ * @mem: guest RAM in bytes.
+ * @cmdline: the kernel command line.
+ * @initrd_path: the initrd's file name, or NULL for none.
+ * @initrd_size: its size in bytes.
+ * @err: %BOOT_ERR_LEN bytes for the reason on failure.
+ *
+ * Everything a user can get wrong is found here, before the launcher asks
+ * for a guest: RAM over %LGUEST_RAM_LIMIT or too small for the kernel, a
+ * command line longer than the kernel takes, an initrd that does not fit.
+ *
+ * Return: 0, or -1 with @err set.
+ */
+int boot_plan(struct boot_layout *lay, const struct bzimage *bz, uint64_t mem,
+	      const char *cmdline, const char *initrd_path,
+	      uint64_t initrd_size, char *err)
+{
+	uint64_t span, top, max_cmdline;
+
+	memset(lay, 0, sizeof(*lay));
+	lay->mem = mem;
+	if (mem > LGUEST_RAM_LIMIT)
+		return fail(err, "--mem: a --kernel guest has at most %llu GiB of RAM (devices sit above it)",
+			    LGUEST_RAM_LIMIT >> 30);
+
+	if (bz->relocatable) {
+		uint64_t a = bz->kernel_alignment;
+
+		lay->load = (KERNEL_MIN_LOAD + a - 1) & ~(a - 1);
+	} else {
+		lay->load = bz->pref_address;
+		if (lay->load < BOOT_HIGH || lay->load >= LGUEST_RAM_LIMIT)
+			return fail(err, "kernel '%s' is not relocatable and wants to load at 0x%llx, outside guest RAM",
+				    bz->path, (unsigned long long)lay->load);
+	}
+	span = bz->init_size > bz->code_size ? bz->init_size : bz->code_size;
+	lay->load_end = lay->load + span;
+	lay->entry = lay->load + KERNEL_ENTRY_64;
+	if (lay->load_end > mem)
+		return fail(err, "kernel '%s' needs %llu MiB of guest RAM (it takes %llu MiB from %llu MiB up), not %llu MiB; use a larger --mem",
+			    bz->path, (unsigned long long)mib_up(lay->load_end),
+			    (unsigned long long)mib_up(span),
+			    (unsigned long long)(lay->load / MiB),
+			    (unsigned long long)(mem / MiB));
+
+	lay->cmdline = BOOT_CMDLINE;
+	lay->cmdline_len = strlen(cmdline);
+	max_cmdline = BOOT_CMDLINE_END - BOOT_CMDLINE - 1;
+	if (bz->cmdline_size < max_cmdline)
+		max_cmdline = bz->cmdline_size;
+	if (lay->cmdline_len > max_cmdline)
+		return fail(err, "command line is %zu bytes, the kernel takes at most %llu",
+			    lay->cmdline_len, (unsigned long long)max_cmdline);
+
+	if (initrd_path) {
+		top = (uint64_t)bz->initrd_addr_max + 1;
+		if (top > mem)
+			top = mem;
+		if (initrd_size > top || ((top - initrd_size) & ~4095ULL) < lay->load_end)
+			return fail(err, "initrd '%s' (%llu MiB) does not fit in %llu MiB of guest RAM with the kernel; use a larger --mem",
+				    initrd_path, (unsigned long long)mib_up(initrd_size),
+				    (unsigned long long)(mem / MiB));
+		lay->initrd_path = initrd_path;
+		lay->initrd = (top - initrd_size) & ~4095ULL;
+		lay->initrd_size = initrd_size;
+	}
+	lay->boot_params = BOOT_PARAMS;
+	lay->acpi = BOOT_ACPI;
+	return 0;
+}
+
+static void put64(uint8_t *ram, uint64_t gpa, uint64_t val)
+{
+	memcpy(ram + gpa, &val, sizeof(val));
+}
+
+/**
+ * boot_identity_map() - build page tables mapping all RAM at its own address.
+ * @ram: guest RAM as the launcher sees it.
+ * @mem: its size (at most 64 GiB: one PDPT).
+ * @pml4: guest-physical address of the PML4; the PDPT follows it, then one
+ *	page directory per GiB, each page 4 KiB.
+ *
+ * 2 MiB pages, present and writable; the guest may rebuild them as it likes.
+ */
+void boot_identity_map(uint8_t *ram, uint64_t mem, uint64_t pml4)
+{
+	uint64_t gib = (mem + (1ULL << 30) - 1) >> 30, i, j;
+
+	put64(ram, pml4, (pml4 + 0x1000) | 0x3);
+	for (i = 0; i < gib; i++) {
+		uint64_t pd = pml4 + 0x2000 + i * 0x1000;
+
+		put64(ram, pml4 + 0x1000 + i * 8, pd | 0x3);
+		for (j = 0; j < 512 && (i << 30) + (j << 21) < mem; j++)
+			put64(ram, pd + j * 8, ((i << 30) + (j << 21)) | 0x83);
+	}
+}
+
+static void e820_add(struct boot_params *bp, uint64_t start, uint64_t end,
+		     uint32_t type)
+{
+	struct boot_e820_entry *e = &bp->e820_table[bp->e820_entries++];
+
+	e->addr = start;
+	e->size = end - start;
+	e->type = type;
+}
+
+/**
+ * boot_load() - load the kernel and initrd and write the boot tables.
+ * @ram: guest RAM as the launcher sees it, @lay->mem bytes, zeroed.
+ * @bz: the kernel, from bzimage_read().
+ * @lay: the layout, from boot_plan() with the same @bz and command line.
+ * @cmdline: the kernel command line.
+ * @kernel_fd: the kernel file.
+ * @initrd_fd: the initrd file, or -1 if @lay has no initrd.
+ * @err: %BOOT_ERR_LEN bytes for the reason on failure.
+ *
+ * Return: 0, or -1 with @err set (a file that changed under us).
+ */
+int boot_load(uint8_t *ram, const struct bzimage *bz,
+	      const struct boot_layout *lay, const char *cmdline,
+	      int kernel_fd, int initrd_fd, char *err)
+{
+	struct boot_params *bp = (struct boot_params *)(ram + lay->boot_params);
+	size_t acpi_len;
+
+	if (pread_full(kernel_fd, ram + lay->load, bz->code_size, bz->setup_size) < 0)
+		return fail(err, "cannot read kernel '%s': %s", bz->path,
+			    errno ? strerror(errno) : "file shrank while loading");
+	if (lay->initrd_size &&
+	    pread_full(initrd_fd, ram + lay->initrd, lay->initrd_size, 0) < 0)
+		return fail(err, "cannot read initrd '%s': %s", lay->initrd_path,
+			    errno ? strerror(errno) : "file shrank while loading");
+	memcpy(ram + lay->cmdline, cmdline, lay->cmdline_len + 1);
+
+	put64(ram, BOOT_GDT, 0);
+	put64(ram, BOOT_GDT + 8, 0);
+	put64(ram, BOOT_GDT + BOOT_CS, 0x00af9b000000ffffULL);	/* 64-bit code */
+	put64(ram, BOOT_GDT + BOOT_DS, 0x00cf93000000ffffULL);	/* 4G data */
+	boot_identity_map(ram, lay->mem, BOOT_PML4);
+
+	/* The ACPI tables go in the reserved area below 1 MiB. */
+	acpi_len = acpi_build(ram + lay->acpi, BOOT_ACPI_END - lay->acpi,
+			      lay->acpi, NULL, 0);
+	if (!acpi_len)
+		return fail(err, "ACPI tables do not fit below 1 MiB");
+
+	boot_reset_vector(ram);
+
+	memset(bp, 0, sizeof(*bp));
+	memcpy((uint8_t *)bp + BOOT_HDR_OFF, bz->hdr, bz->hdr_len);
+	bp->hdr.type_of_loader = 0xff;		/* undefined boot loader */
+	bp->hdr.code32_start = lay->load;
+	bp->hdr.cmd_line_ptr = lay->cmdline;
+	bp->ext_cmd_line_ptr = lay->cmdline >> 32;
+	bp->hdr.ramdisk_image = lay->initrd;
+	bp->ext_ramdisk_image = lay->initrd >> 32;
+	bp->hdr.ramdisk_size = lay->initrd_size;
+	bp->ext_ramdisk_size = lay->initrd_size >> 32;
+	bp->acpi_rsdp_addr = lay->acpi;
+	e820_add(bp, 0, BOOT_LOW_RAM_END, E820_TYPE_RAM);
+	e820_add(bp, BOOT_LOW_RAM_END, BOOT_HIGH, E820_TYPE_RESERVED);
+	e820_add(bp, BOOT_HIGH, lay->mem, E820_TYPE_RAM);
+	return 0;
+}
+
+/*T:043 The kernel is entered at its 64-bit entry point, 0x200 past where
+ * it was loaded, as Documentation/x86/boot.rst describes: long mode with
+ * paging on and identity mapping, __BOOT_CS and __BOOT_DS from our GDT,
+ * interrupts off, and RSI pointing at boot_params.  The kernel builds its
+ * own stack, GDT and page tables from there. :*/
+
+/**
+ * boot_set_regs() - the registers for the kernel's 64-bit entry.
+ * @lay: the layout the kernel was loaded with.
+ * @sregs: the special registers (as %LGUEST_GET_SREGS gave them), changed.
+ * @regs: the general registers, overwritten.
+ */
+void boot_set_regs(const struct boot_layout *lay, struct lguest_sregs *sregs,
+		   struct lguest_regs *regs)
+{
+	const struct lguest_segment code = {
+		.selector = BOOT_CS, .limit = 0xffffffff, .attrib = 0xa9b,
+	}, data = {
+		.selector = BOOT_DS, .limit = 0xffffffff, .attrib = 0xc93,
+	};
+
+	sregs->cs = code;
+	sregs->ds = sregs->es = sregs->ss = data;
+	sregs->fs = sregs->gs = (struct lguest_segment){ 0 };
+	sregs->gdt = (struct lguest_dtable){ .base = BOOT_GDT, .limit = 31 };
+	sregs->idt = (struct lguest_dtable){ 0 };
+	sregs->cr0 = 0x80010033;	/* PG WP NE ET MP PE */
+	sregs->cr3 = BOOT_PML4;
+	sregs->cr4 = 0x620;		/* OSXMMEXCPT OSFXSR PAE */
+	sregs->efer = 0xd00;		/* NXE LMA LME */
+
+	memset(regs, 0, sizeof(*regs));
+	regs->rip = lay->entry;
+	regs->rsi = lay->boot_params;
+	regs->rflags = 0x2;
+}

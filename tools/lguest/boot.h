@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * boot.h - loading a Linux bzImage for its 64-bit entry point (x86 boot
+ * protocol 2.12+): header checks, the guest memory layout, boot_params and
+ * the initial registers.  No /dev/lguest in here, so tests/unit can run it
+ * against a plain buffer standing in for guest RAM.
+ */
+#ifndef LGUEST_TOOLS_BOOT_H
+#define LGUEST_TOOLS_BOOT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <linux/lguest.h>
+
+/* The low guest-physical layout of a --kernel guest (see boot.c). */
+#define BOOT_GDT		0x800
+#define BOOT_PML4		0x1000
+#define BOOT_PARAMS		0x7000
+#define BOOT_CMDLINE		0x20000
+#define BOOT_CMDLINE_END	0x9fc00
+#define BOOT_LOW_RAM_END	0x9fc00
+#define BOOT_ACPI		0xe0000
+#define BOOT_RESET_VECTOR	0xffff0	/* F000:FFF0, see boot_reset_vector() */
+#define BOOT_ACPI_END		BOOT_RESET_VECTOR
+#define BOOT_HIGH		0x100000
+
+#define BOOT_CS			0x10	/* __BOOT_CS */
+#define BOOT_DS			0x18	/* __BOOT_DS */
+
+/* The setup header lives at 0x1f1 of the file and of boot_params. */
+#define BOOT_HDR_OFF		0x1f1
+#define BOOT_HDR_MAX		(0x290 - BOOT_HDR_OFF)
+
+/* Room for a message from the functions below; it names the file. */
+#define BOOT_ERR_LEN		512
+
+/* What the launcher learned from a bzImage's setup header. */
+struct bzimage {
+	const char *path;	/* the file's name, for messages */
+	uint64_t file_size;
+	uint64_t setup_size;	/* (setup_sects + 1) * 512: code starts here */
+	uint64_t code_size;	/* the protected-mode part: the rest */
+	uint16_t version;	/* boot protocol, 0x020f for 2.15 */
+	uint8_t loadflags;
+	uint8_t relocatable;
+	uint16_t xloadflags;
+	uint32_t kernel_alignment;
+	uint32_t init_size;
+	uint32_t cmdline_size;
+	uint32_t initrd_addr_max;
+	uint64_t pref_address;
+	size_t hdr_len;		/* bytes of header to copy, from 0x1f1 */
+	uint8_t hdr[BOOT_HDR_MAX];
+};
+
+/* Where everything goes in guest memory, decided before RAM exists. */
+struct boot_layout {
+	uint64_t mem;		/* guest RAM in bytes */
+	uint64_t load;		/* the protected-mode code */
+	uint64_t load_end;	/* load + the kernel's init_size */
+	uint64_t entry;		/* load + 0x200: startup_64 */
+	const char *initrd_path;
+	uint64_t initrd;	/* 0 if none */
+	uint64_t initrd_size;
+	uint64_t cmdline;
+	size_t cmdline_len;	/* without the NUL */
+	uint64_t boot_params;
+	uint64_t acpi;		/* the RSDP */
+};
+
+int bzimage_read(struct bzimage *bz, int fd, const char *path, char *err);
+int boot_plan(struct boot_layout *lay, const struct bzimage *bz, uint64_t mem,
+	      const char *cmdline, const char *initrd_path,
+	      uint64_t initrd_size, char *err);
+int boot_load(uint8_t *ram, const struct bzimage *bz,
+	      const struct boot_layout *lay, const char *cmdline,
+	      int kernel_fd, int initrd_fd, char *err);
+void boot_identity_map(uint8_t *ram, uint64_t mem, uint64_t pml4);
+void boot_set_regs(const struct boot_layout *lay, struct lguest_sregs *sregs,
+		   struct lguest_regs *regs);
+
+#endif
