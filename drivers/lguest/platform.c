@@ -297,9 +297,9 @@ enum lg_exit_action lg_exit_msr(struct lguest *lg)
 		err = write ? lg_wrmsr(lg, msr, val) : lg_rdmsr(lg, msr, &val);
 	if (err) {
 		if (write)
-			pr_debug_ratelimited("guest wrmsr 0x%x <- 0x%llx: #GP\n", msr, val);
+			pr_info_ratelimited("guest wrmsr 0x%x <- 0x%llx: #GP\n", msr, val);
 		else
-			pr_debug_ratelimited("guest rdmsr 0x%x: #GP\n", msr);
+			pr_info_ratelimited("guest rdmsr 0x%x: #GP\n", msr);
 		lg_inject_exception(lg, X86_TRAP_GP, true, 0);
 		return LG_EXIT_CONTINUE;
 	}

@@ -149,8 +149,14 @@ static void probe_guest(void)
 	expect_errno(ioctl(fd, LGUEST_SET_CONSOLE, &con), EBADF, "SET_CONSOLE read-only fd");
 	close(con.out_fd);
 	con.out_fd = 1;
-	con.in_fd = 0;
-	expect_errno(ioctl(fd, LGUEST_SET_CONSOLE, &con), EINVAL, "SET_CONSOLE with input fd");
+	con.in_fd = 999;
+	expect_errno(ioctl(fd, LGUEST_SET_CONSOLE, &con), EBADF, "SET_CONSOLE closed input fd");
+	con.in_fd = open("/dev/null", O_WRONLY);
+	expect_errno(ioctl(fd, LGUEST_SET_CONSOLE, &con), EBADF, "SET_CONSOLE write-only input fd");
+	close(con.in_fd);
+	con.in_fd = open("/dev/null", O_RDONLY);
+	check(ioctl(fd, LGUEST_SET_CONSOLE, &con) == 0, "SET_CONSOLE with a readable input fd (ABI 3)");
+	close(con.in_fd);
 	close(fd);
 }
 
