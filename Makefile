@@ -42,8 +42,13 @@ deps:
 	sh scripts/deps.sh
 endif
 
+# Kbuild does not see lguest.ko's exported symbol versions change under
+# lguest_dev.ko (KBUILD_EXTRA_SYMBOLS is not a dependency): relink it then,
+# or it would load with stale versions and be refused.
 modules:
 	$(KMAKE) M=$(TOP)/drivers/lguest CONFIG_LGUEST=m modules
+	if [ $(LGUEST_SYMVERS) -nt drivers/lguest_dev/lguest_dev.ko ]; then \
+		$(KMAKE) M=$(TOP)/drivers/lguest_dev clean; fi
 	$(KMAKE) M=$(TOP)/drivers/lguest_dev CONFIG_LGUEST_DEV=m \
 		KBUILD_EXTRA_SYMBOLS=$(LGUEST_SYMVERS) modules
 

@@ -217,9 +217,9 @@ static u32 lg_apic_tmcct(struct lguest *lg)
 	if (!hrtimer_active(&a->timer))
 		return 0;
 	per_tick = (u64)lg_apic_divide(a->tdcr) * LG_APIC_BUS_NS;
-	elapsed = ktime_get_ns() - a->timer_start;
-	elapsed = do_div(elapsed, a->period_ns);	/* remainder: this period */
-	return (a->period_ns - elapsed) / per_tick;
+	/* 64-bit divisor: a period can pass 2^32 ns (do_div would truncate it). */
+	div64_u64_rem(ktime_get_ns() - a->timer_start, a->period_ns, &elapsed);
+	return div64_u64(a->period_ns - elapsed, per_tick);
 }
 
 /* Writable bits of each LVT entry (vector, delivery mode, mask, ...). */
