@@ -57,6 +57,26 @@ unlock:
 EXPORT_SYMBOL_GPL(lguest_register_backend);
 
 /**
+ * lg_backend_get() - the device backend, pinned (module_put() its owner).
+ *
+ * Return: the first registered backend, or NULL if none is loaded.
+ */
+struct lguest_backend *lg_backend_get(void)
+{
+	struct lguest_backend *b, *found = NULL;
+
+	mutex_lock(&lg_backends_lock);
+	list_for_each_entry(b, &lg_backends, list) {
+		if (try_module_get(b->owner)) {
+			found = b;
+			break;
+		}
+	}
+	mutex_unlock(&lg_backends_lock);
+	return found;
+}
+
+/**
  * lguest_unregister_backend() - withdraw a backend registered earlier.
  * @backend: the backend passed to lguest_register_backend().
  */

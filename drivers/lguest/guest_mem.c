@@ -80,6 +80,31 @@ int lg_copy_from_guest(struct lguest *lg, void *dst, u64 gpa, size_t len)
 	return 0;
 }
 
+/**
+ * lg_copy_to_guest() - copy bytes into guest RAM.
+ * @lg: the guest.
+ * @gpa: guest-physical destination.
+ * @src: kernel buffer.
+ * @len: bytes to copy.
+ *
+ * Return: 0, or -EFAULT if any byte is outside guest RAM (nothing copied).
+ */
+int lg_copy_to_guest(struct lguest *lg, u64 gpa, const void *src, size_t len)
+{
+	if (!lg_gpa_range_ok(lg, gpa, len))
+		return -EFAULT;
+	while (len) {
+		size_t off = offset_in_page(gpa);
+		size_t n = min_t(size_t, len, PAGE_SIZE - off);
+
+		memcpy(page_address(lg_gpa_page(lg, gpa)) + off, src, n);
+		src += n;
+		gpa += n;
+		len -= n;
+	}
+	return 0;
+}
+
 /* Read one 8-byte page-table entry of the guest, checked. */
 static int lg_read_gpte(struct lguest *lg, u64 gpa, u64 *gpte)
 {

@@ -38,6 +38,10 @@
  *	pages), or NULL if the chunk had to be built from single pages.
  * @pages: the single pages, when @base is NULL.
  */
+struct lguest_backend;
+struct lguest_device;
+struct task_struct;
+
 struct lg_chunk {
 	struct page *base;
 	struct page **pages;
@@ -144,6 +148,10 @@ struct lg_gprs {
  * @panicked: the guest reported a panic through pvpanic.
  * @mtrr_def_type: @hwcr: the guest's values of those MSRs.
  * @debugfs: the guest's directory under /sys/kernel/debug/lguest.
+ * @ran: LGUEST_RUN was called: no more devices may be added.
+ * @vcpu_task: the thread inside LGUEST_RUN (NULL outside), for kicks.
+ * @devices: the device in each MMIO window (or NULL).
+ * @device_backend: the backend that made it, pinned while it exists.
  */
 struct lguest {
 	struct mutex lock;
@@ -182,6 +190,11 @@ struct lguest {
 	u64 hwcr;
 	struct dentry *debugfs;
 
+	bool ran;
+	struct task_struct *vcpu_task;
+	struct lguest_device *devices[LGUEST_MMIO_MAX];
+	struct lguest_backend *device_backend[LGUEST_MMIO_MAX];
+
 	bool dead;
 	char kill_reason[LGUEST_KILL_REASON_MAX];
 	bool poweroff;
@@ -211,6 +224,7 @@ void lg_mem_free(struct lguest *lg);
 bool lg_gpa_range_ok(const struct lguest *lg, u64 gpa, u64 len);
 struct page *lg_gpa_page(const struct lguest *lg, u64 gpa);
 int lg_copy_from_guest(struct lguest *lg, void *dst, u64 gpa, size_t len);
+int lg_copy_to_guest(struct lguest *lg, u64 gpa, const void *src, size_t len);
 int lg_read_guest_code(struct lguest *lg, u64 rip, void *dst, size_t len);
 int lg_mmap(struct lguest *lg, struct vm_area_struct *vma);
 
@@ -273,6 +287,14 @@ void lg_kvmclock_update(struct lguest *lg, int cpu);
 
 /* mmio.c: guest accesses to device memory (nested page faults outside RAM) */
 enum lg_exit_action lg_mmio_exit(struct lguest *lg, u64 gpa);
+
+/* devices.c: the virtio-mmio windows and the backend API */
+int lg_add_device(struct lguest *lg, const struct lguest_device_desc __user *udesc);
+void lg_devices_destroy(struct lguest *lg);
+int lg_device_mmio(struct lguest *lg, u64 gpa, bool write, unsigned int size, u64 *val);
+
+/* core.c */
+struct lguest_backend *lg_backend_get(void);
 
 /* debugfs.c */
 void lg_debugfs_init(void);

@@ -32,6 +32,7 @@ static int lg_open(struct inode *inode, struct file *file)
 static void lg_destroy(struct lguest *lg)
 {
 	lg_debugfs_remove(lg);
+	lg_devices_destroy(lg);
 	hrtimer_cancel(&lg->timer);
 	lg_platform_free(lg);
 	if (lg->gfpu.fpstate)
@@ -167,6 +168,8 @@ static long lg_guest_ioctl(struct lguest *lg, unsigned int cmd, void __user *uar
 		return lg_set_sregs(lg, &sregs);
 	case LGUEST_SET_CONSOLE:
 		return lg_set_console(lg, uarg);
+	case LGUEST_ADD_DEVICE:
+		return lg_add_device(lg, uarg);
 	case LGUEST_RUN:
 		err = lg_run(lg, &run);
 		if (err)
@@ -192,7 +195,7 @@ static long lg_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	switch (cmd) {
 	case LGUEST_CREATE: case LGUEST_GET_REGS: case LGUEST_SET_REGS:
 	case LGUEST_GET_SREGS: case LGUEST_SET_SREGS: case LGUEST_SET_CONSOLE:
-	case LGUEST_RUN:
+	case LGUEST_ADD_DEVICE: case LGUEST_RUN:
 		break;
 	default:
 		return -ENOTTY;

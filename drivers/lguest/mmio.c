@@ -28,18 +28,6 @@ static_assert(!(LGUEST_IOAPIC_BASE & (LG_IOAPIC_SIZE - 1)));
 static_assert(!(LGUEST_MMIO_BASE & (LGUEST_MMIO_SIZE - 1)));
 static_assert(!(LGUEST_MMIO_SIZE & (LGUEST_MMIO_SIZE - 1)));
 
-/*
- * The virtio-mmio devices, LGUEST_MMIO_MAX windows of LGUEST_MMIO_SIZE
- * bytes from LGUEST_MMIO_BASE.  None yet: every access is to nothing.
- * Returns 0 (with *val filled in for a read), or -ENODEV if no device
- * backs gpa, or another negative errno if the device refuses the access.
- */
-static int lg_mmio_device_access(struct lguest *lg, u64 gpa, bool write,
-				 unsigned int size, u64 *val)
-{
-	return -ENODEV;
-}
-
 static void lg_mmio_unbacked(struct lguest *lg, u64 gpa, bool write)
 {
 	kill_guest(lg, "%s of unbacked guest-physical address 0x%llx at rip 0x%llx",
@@ -176,7 +164,7 @@ enum lg_exit_action lg_mmio_exit(struct lguest *lg, u64 gpa)
 	if (window == LG_IOAPIC_SIZE)
 		err = lg_ioapic_mmio(lg, gpa, insn.write, insn.size, &val);
 	else
-		err = lg_mmio_device_access(lg, gpa, insn.write, insn.size, &val);
+		err = lg_device_mmio(lg, gpa, insn.write, insn.size, &val);
 	if (err == -ENODEV) {
 		lg_mmio_unbacked(lg, gpa, insn.write);
 		return LG_EXIT_CONTINUE;

@@ -444,6 +444,8 @@ int lg_run(struct lguest *lg, struct lguest_run *run)
 
 	if (!lg->vmcb)
 		return -ENOENT;
+	lg->ran = true;
+	WRITE_ONCE(lg->vcpu_task, current);
 	fpu_swap_kvm_fpstate(&lg->gfpu, true);
 	for (;;) {
 		if (lg->dead || lg->poweroff || lg->reboot || lg->panicked)
@@ -469,6 +471,7 @@ int lg_run(struct lguest *lg, struct lguest_run *run)
 		lg_handle_exit(lg);
 	}
 	fpu_swap_kvm_fpstate(&lg->gfpu, false);
+	WRITE_ONCE(lg->vcpu_task, NULL);
 	lg_console_flush(lg);
 	if (ret)
 		return ret;

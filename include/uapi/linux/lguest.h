@@ -21,8 +21,9 @@
  *	x2APIC, IOAPIC, 8250 UART with input, kvmclock, ACPI sleep/reset
  *	registers, pvpanic); %LGUEST_EXIT_REBOOT and %LGUEST_EXIT_PANIC;
  *	&struct lguest_console.in_fd.
+ * Version 4: %LGUEST_ADD_DEVICE, virtio-mmio devices served in the kernel.
  */
-#define LGUEST_API_VERSION	3
+#define LGUEST_API_VERSION	4
 
 /*
  * The ioctl "type" byte.  0xAE is KVM's and 0xAF vhost's; we take the next
@@ -149,6 +150,54 @@ struct lguest_console {
  * The module takes its own references; the launcher may close its copies.
  */
 #define LGUEST_SET_CONSOLE	_IOW(LGUEST_IOC_MAGIC, 0x06, struct lguest_console)
+
+/* Device types of %LGUEST_ADD_DEVICE: the virtio device IDs. */
+#define LGUEST_DEV_NET		1
+#define LGUEST_DEV_BLOCK	2
+#define LGUEST_DEV_CONSOLE	3
+#define LGUEST_DEV_RNG		4
+
+/* &struct lguest_device_desc.flags */
+#define LGUEST_DEV_F_READONLY	(1U << 0)	/* block: refuse writes */
+
+#define LGUEST_DEVICE_FDS	2
+
+/**
+ * struct lguest_device_desc - argument of %LGUEST_ADD_DEVICE.
+ * @type: %LGUEST_DEV_NET, %LGUEST_DEV_BLOCK, %LGUEST_DEV_CONSOLE or
+ *	%LGUEST_DEV_RNG.
+ * @slot: the MMIO window, 0 to %LGUEST_MMIO_MAX - 1, not already used:
+ *	the device appears at %LGUEST_MMIO_BASE + slot * %LGUEST_MMIO_SIZE on
+ *	IOAPIC pin %LGUEST_MMIO_IRQ_BASE + slot (the launcher's ACPI tables
+ *	must say the same).
+ * @fds: file descriptors the device uses, -1 for none.  Block: fds[0] is
+ *	the disk (a regular file or block device, open for reading, and for
+ *	writing unless %LGUEST_DEV_F_READONLY).  Console: fds[0] input,
+ *	fds[1] output.  Net and rng: none.  The module takes its own
+ *	references; the launcher may close its copies.
+ * @flags: %LGUEST_DEV_F_ flags.
+ * @mac: net: the guest's MAC address (all zero: a random local one).
+ * @name: net: the host interface name, NUL-terminated (e.g. "lg0").
+ * @reserved: must be 0.
+ */
+struct lguest_device_desc {
+	__u32 type;
+	__u32 slot;
+	__s32 fds[LGUEST_DEVICE_FDS];
+	__u32 flags;
+	__u8 mac[6];
+	__u8 pad[2];
+	char name[16];
+	__u64 reserved[4];
+};
+
+/**
+ * LGUEST_ADD_DEVICE - give the guest a device, served by lguest_dev.ko.
+ * Before the first %LGUEST_RUN.  Errors: %EINVAL bad description,
+ * %EBUSY slot in use or the guest has run, %EBADF a bad descriptor,
+ * %ENODEV no backend loaded (modprobe lguest_dev) or the type unknown.
+ */
+#define LGUEST_ADD_DEVICE	_IOW(LGUEST_IOC_MAGIC, 0x07, struct lguest_device_desc)
 
 /* Why %LGUEST_RUN returned (struct lguest_run.reason). */
 #define LGUEST_EXIT_POWEROFF	1	/* the guest stopped itself: .status */

@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * devices.c - the guest's devices as lguest.ko sees them: a window each in
+ * the MMIO hole, made by a backend module (lguest_dev.ko) when the launcher
+ * asks (LGUEST_ADD_DEVICE), reached from mmio.c, destroyed with the guest;
+ * and the functions backends call: checked guest memory, interrupt lines.
+ */
+#include "lg.h"
+
+#include <linux/file.h>
+#include <linux/lguest_backend.h>
+#include <linux/module.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/uaccess.h>
+
+/*T:690 A device is born when the launcher hands over its description and
+ * its file descriptors, before the guest first runs.  The hypervisor does
+ * not know what a disk or a network link is: it checks the description's
+ * shape, takes the files, and asks the backend module for a device to put
+ * in the window the launcher chose (its ACPI tables already say where).
+ * From then on the window's loads and stores go to the device, and the
+ * device owns the files until the guest dies. :*/
+/**
+ * lg_add_device() - handle LGUEST_ADD_DEVICE.
+ * @lg: the guest, with its lock held.
+ * @udesc: the launcher's &struct lguest_device_desc.
+ *
+ * Return: 0 or a negative errno (see the uapi header).
+ */
+int lg_add_device(struct lguest *lg, const struct lguest_device_desc __user *udesc)
+{
+	struct file *files[LGUEST_DEVICE_FDS] = { NULL };
+	struct lguest_device_desc desc;
+	struct lguest_backend *backend;
+	struct lguest_device *dev;
+	unsigned int i;
+	int err;
+
+	if (copy_from_user(&desc, udesc, sizeof(desc)))
+		return -EFAULT;
+	if (desc.type < LGUEST_DEV_NET || desc.type > LGUEST_DEV_RNG ||
+	    desc.slot >= LGUEST_MMIO_MAX || (desc.flags & ~LGUEST_DEV_F_READONLY) ||
+	    desc.pad[0] || desc.pad[1] ||
+	    memchr_inv(desc.reserved, 0, sizeof(desc.reserved)) ||
+	    !memchr(desc.name, '\0', sizeof(desc.name)))
+		return -EINVAL;
+	if (lg->ran || lg->devices[desc.slot])
+		return -EBUSY;
+	for (i = 0; i < LGUEST_DEVICE_FDS; i++) {
+		if (desc.fds[i] == -1)
+			continue;
+		err = -EBADF;
+		files[i] = fget(desc.fds[i]);
+		if (!files[i])
+			goto put_files;
+	}
+	err = -ENODEV;
+	backend = lg_backend_get();
+	if (!backend)
+		goto put_files;
+	if (!backend->create)
+		goto put_backend;
+	dev = backend->create(lg, &desc, files);
+	if (IS_ERR(dev)) {
+		err = PTR_ERR(dev);
+		goto put_backend;
+	}
+	dev->lg = lg;
+	dev->slot = desc.slot;
+	dev->irq = LGUEST_MMIO_IRQ_BASE + desc.slot;
+	lg->devices[desc.slot] = dev;
+	lg->device_backend[desc.slot] = backend;
+	return 0;
+
+put_backend:
+	module_put(backend->owner);
+put_files:
+	for (i = 0; i < LGUEST_DEVICE_FDS; i++)
+		if (files[i])
+			fput(files[i]);
+	return err;
+}
+
+/**
+ * lg_devices_destroy() - destroy every device of a dying guest.
+ * @lg: the guest; its RAM still exists, so devices can finish their work.
+ */
+void lg_devices_destroy(struct lguest *lg)
+{
+	unsigned int i;
+
+	for (i = 0; i < LGUEST_MMIO_MAX; i++) {
+		struct lguest_device *dev = lg->devices[i];
+
+		if (!dev)
+			continue;
+		lg->devices[i] = NULL;
+		dev->ops->destroy(dev);
+		module_put(lg->device_backend[i]->owner);
+		lg->device_backend[i] = NULL;
+	}
+}
+
+/**
+ * lg_device_mmio() - a guest access to a virtio-mmio window.
+ * @lg: the guest (vCPU thread, lock held).
+ * @gpa: the address, inside the windows; [gpa, gpa + size) in one window.
+ * @write: store (of *@val) or load (into *@val).
+ * @size: 1, 2, 4 or 8.
+ * @val: the value.
+ *
+ * Return: 0, -ENODEV for an empty window, or the device's error.
+ */
+int lg_device_mmio(struct lguest *lg, u64 gpa, bool write, unsigned int size, u64 *val)
+{
+	u64 off = gpa - LGUEST_MMIO_BASE;
+	struct lguest_device *dev = lg->devices[off / LGUEST_MMIO_SIZE];
+
+	if (!dev)
+		return -ENODEV;
+	off %= LGUEST_MMIO_SIZE;
+	if (write)
+		return dev->ops->mmio_write(dev, off, size, *val);
+	return dev->ops->mmio_read(dev, off, size, val);
+}
+
+/**
+ * lguest_copy_from_guest() - copy bytes out of guest RAM, checked.
+ * @lg: the guest.
+ * @dst: kernel buffer.
+ * @gpa: guest-physical source.
+ * @len: bytes.
+ *
+ * Safe from any context while the guest exists.
+ *
+ * Return: 0, or -EFAULT if any byte is outside guest RAM (nothing copied).
+ */
+int lguest_copy_from_guest(struct lguest *lg, void *dst, u64 gpa, size_t len)
+{
+	return lg_copy_from_guest(lg, dst, gpa, len);
+}
+EXPORT_SYMBOL_GPL(lguest_copy_from_guest);
+
+/**
+ * lguest_copy_to_guest() - copy bytes into guest RAM, checked.
+ * @lg: the guest.
+ * @gpa: guest-physical destination.
+ * @src: kernel buffer.
+ * @len: bytes.
+ *
+ * Return: 0, or -EFAULT if any byte is outside guest RAM (nothing copied).
+ */
+int lguest_copy_to_guest(struct lguest *lg, u64 gpa, const void *src, size_t len)
+{
+	return lg_copy_to_guest(lg, gpa, src, len);
+}
+EXPORT_SYMBOL_GPL(lguest_copy_to_guest);
+
+/**
+ * lguest_guest_bvecs() - describe guest RAM as page pieces, for I/O
+ *	straight to and from the guest (an ITER_BVEC iov_iter).
+ * @lg: the guest.
+ * @gpa: guest-physical start.
+ * @len: bytes.
+ * @bv: filled with at most @max pieces.
+ * @max: room in @bv.
+ *
+ * Return: the number of pieces, -EFAULT if the range leaves RAM, -E2BIG
+ * if it needs more than @max pieces.
+ */
+int lguest_guest_bvecs(struct lguest *lg, u64 gpa, u64 len, struct bio_vec *bv,
+		       unsigned int max)
+{
+	unsigned int n = 0;
+
+	if (!lg_gpa_range_ok(lg, gpa, len))
+		return -EFAULT;
+	while (len) {
+		unsigned int off = offset_in_page(gpa);
+		unsigned int chunk = min_t(u64, len, PAGE_SIZE - off);
+
+		if (n == max)
+			return -E2BIG;
+		bv[n].bv_page = lg_gpa_page(lg, gpa);
+		bv[n].bv_len = chunk;
+		bv[n].bv_offset = off;
+		n++;
+		gpa += chunk;
+		len -= chunk;
+	}
+	return n;
+}
+EXPORT_SYMBOL_GPL(lguest_guest_bvecs);
+
+/**
+ * lguest_set_irq() - set the level of the guest's IOAPIC line @pin, and
+ *	make a running vCPU notice at once.
+ * @lg: the guest.
+ * @pin: the line (a device's @irq).
+ * @level: asserted or not.
+ *
+ * Safe from any context while the guest exists.
+ */
+void lguest_set_irq(struct lguest *lg, unsigned int pin, bool level)
+{
+	struct task_struct *vcpu;
+
+	lg_ioapic_set_irq(lg, pin, level);
+	/*
+	 * A vCPU in guest mode on another CPU only looks at its interrupts
+	 * on its next exit: an IPI makes one.  Task structs are freed after
+	 * an RCU grace period, so the pointer is good while we look.
+	 */
+	rcu_read_lock();
+	vcpu = READ_ONCE(lg->vcpu_task);
+	if (vcpu && vcpu != current)
+		kick_process(vcpu);
+	rcu_read_unlock();
+}
+EXPORT_SYMBOL_GPL(lguest_set_irq);
+
+/**
+ * lguest_kill() - kill the guest for something it did to a device.
+ * @lg: the guest, from a device's MMIO op (the vCPU thread).
+ * @fmt: printf-style reason with the offending values.
+ */
+void lguest_kill(struct lguest *lg, const char *fmt, ...)
+{
+	char reason[LGUEST_KILL_REASON_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+	kill_guest(lg, "%s", reason);
+}
+EXPORT_SYMBOL_GPL(lguest_kill);
