@@ -31,7 +31,7 @@ expect_mmio_kill() {
 load_lguest
 expect_mmio_kill hostile-mmio-lock "lock or on guest-physical 0xfec00000" \
 	"lguest: guest killed: cannot emulate the instruction" \
-	"(f0 83 08 01 " "on guest-physical address 0xfec00000"
+	"(f0 83 0b 01 " "on guest-physical address 0xfec00000"
 expect_mmio_kill hostile-mmio-rep "rep movsl from guest-physical 0xfec00000" \
 	"lguest: guest killed: cannot emulate the instruction" \
 	"(f3 a5 " "on guest-physical address 0xfec00000"
