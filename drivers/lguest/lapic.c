@@ -233,7 +233,7 @@ static u32 lg_lvt_mask(unsigned int reg)
 		       APIC_LVT_MASKED;
 	case LG_REG(APIC_LVTERR):
 		return 0xff | APIC_LVT_MASKED;
-	default:	/* CMCI, thermal, performance counters */
+	default:	/* thermal, performance counters */
 		return 0x7ff | APIC_LVT_MASKED;
 	}
 }
@@ -247,8 +247,8 @@ static u32 *lg_lvt(struct lg_lapic *a, unsigned int reg)
 	case LG_REG(APIC_LVT0):		return &a->lvt_lint0;
 	case LG_REG(APIC_LVT1):		return &a->lvt_lint1;
 	case LG_REG(APIC_LVTERR):	return &a->lvt_error;
-	case LG_REG(APIC_LVTCMCI):	return &a->lvt_cmci;
 	}
+	/* No CMCI LVT: the version register counts six LVT entries. */
 	return NULL;
 }
 
@@ -312,16 +312,34 @@ static int lg_apic_read(struct lguest *lg, unsigned int reg, u64 *val)
 	return -EINVAL;
 }
 
+/*
+ * Does an x2APIC destination name us (APIC ID 0)?  Physical: ID 0 or the
+ * broadcast 0xffffffff.  Logical: cluster 0 with our LDR bit (bit 0), or
+ * broadcast (SDM 11.12.9 and 11.12.10).
+ */
+static bool lg_apic_dest_is_us(u64 icr)
+{
+	u32 dest = icr >> 32;
+
+	if (dest == 0xffffffff)
+		return true;
+	if (icr & APIC_DEST_LOGICAL)
+		return (dest >> 16) == 0 && (dest & 1);
+	return dest == 0;
+}
+
 /* An IPI: we have one CPU, so only the ones that reach it are delivered. */
 static void lg_apic_icr(struct lguest *lg, u64 icr)
 {
-	u32 shorthand = icr & APIC_DEST_ALLBUT, dest = icr >> 32;
+	u32 shorthand = icr & APIC_DEST_ALLBUT;
 	bool to_self = shorthand == APIC_DEST_SELF ||
 		       shorthand == APIC_DEST_ALLINC ||
-		       (shorthand == 0 && dest == 0);
+		       (shorthand == 0 && lg_apic_dest_is_us(icr));
 
 	lg->lapic.icr = icr & ~(u64)APIC_ICR_BUSY;
-	if (to_self && (icr & APIC_DM_FIXED_MASK) == APIC_DM_FIXED)
+	/* A software-disabled APIC accepts no fixed interrupts (SDM 11.4.7.2). */
+	if (to_self && (icr & APIC_DM_FIXED_MASK) == APIC_DM_FIXED &&
+	    (lg->lapic.svr & APIC_SPIV_APIC_ENABLED))
 		lg_lapic_set_irq(lg, icr & 0xff, false);
 	/* INIT, SIPI, NMI and IPIs to CPUs that do not exist go nowhere. */
 }
@@ -373,7 +391,6 @@ static int lg_apic_write(struct lguest *lg, unsigned int reg, u64 val)
 			a->lvt_lint0 |= APIC_LVT_MASKED;
 			a->lvt_lint1 |= APIC_LVT_MASKED;
 			a->lvt_error |= APIC_LVT_MASKED;
-			a->lvt_cmci |= APIC_LVT_MASKED;
 		}
 		return 0;
 	case LG_REG(APIC_ESR):
@@ -394,10 +411,28 @@ static int lg_apic_write(struct lguest *lg, unsigned int reg, u64 val)
 		a->tdcr = val & 0xb;
 		return 0;
 	case LG_REG(APIC_SELF_IPI):
-		lg_lapic_set_irq(lg, val & 0xff, false);
+		if (a->svr & APIC_SPIV_APIC_ENABLED)
+			lg_lapic_set_irq(lg, val & 0xff, false);
 		return 0;
 	}
 	return -EINVAL;		/* read-only or reserved */
+}
+
+/* The state after reset (or a disable through APIC_BASE), with @base. */
+static void lg_apic_reset(struct lguest *lg, u64 base)
+{
+	struct lg_lapic *a = &lg->lapic;
+
+	lg_apic_timer_stop(lg);
+	bitmap_zero(a->irr, 256);
+	bitmap_zero(a->isr, 256);
+	bitmap_zero(a->tmr, 256);
+	a->apic_base = base;
+	a->tpr = a->esr = a->tdcr = a->tmict = 0;
+	a->icr = a->period_ns = a->tsc_deadline = 0;
+	a->svr = 0xff;
+	a->lvt_timer = a->lvt_thermal = a->lvt_pmc = APIC_LVT_MASKED;
+	a->lvt_lint0 = a->lvt_lint1 = a->lvt_error = APIC_LVT_MASKED;
 }
 
 /*T:650 The guest's local APIC is reached only through MSRs: it starts, as
@@ -431,6 +466,8 @@ bool lg_lapic_msr(struct lguest *lg, u32 msr, bool write, u64 *val, int *err)
 		if (*val != (keep | LG_APICBASE_EN | LG_APICBASE_EXTD) &&
 		    *val != keep)
 			*err = -EINVAL;
+		else if (*val == keep)
+			lg_apic_reset(lg, keep);	/* disabling resets it */
 		else
 			a->apic_base = *val;
 		return true;
@@ -461,14 +498,10 @@ void lg_lapic_init(struct lguest *lg)
 {
 	struct lg_lapic *a = &lg->lapic;
 
-	a->apic_base = LGUEST_LAPIC_BASE | LG_APICBASE_BSP | LG_APICBASE_EN |
-		       LG_APICBASE_EXTD;
-	a->svr = 0xff;
-	a->lvt_timer = a->lvt_thermal = a->lvt_pmc = APIC_LVT_MASKED;
-	a->lvt_lint0 = a->lvt_lint1 = a->lvt_error = APIC_LVT_MASKED;
-	a->lvt_cmci = APIC_LVT_MASKED;
 	hrtimer_init(&a->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
 	a->timer.function = lg_apic_timer_fn;
+	lg_apic_reset(lg, LGUEST_LAPIC_BASE | LG_APICBASE_BSP | LG_APICBASE_EN |
+		      LG_APICBASE_EXTD);
 }
 
 /**

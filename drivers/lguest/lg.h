@@ -59,7 +59,7 @@ struct lg_chunk {
  * @isr: vectors in service; vCPU thread only.
  * @tmr: level-triggered vectors; IOAPIC EOI broadcast goes to these.
  * @apic_base: MSR_IA32_APICBASE.
- * @tpr: @svr: @lvt_timer: @lvt_lint0: @lvt_lint1: @lvt_error: @lvt_cmci:
+ * @tpr: @svr: @lvt_timer: @lvt_lint0: @lvt_lint1: @lvt_error:
  *	@lvt_thermal: @lvt_pmc: @esr: @icr: @tdcr: the registers of those names.
  * @tmict: the initial count; @timer_start: when it was written (ns),
  *	@period_ns: the one-shot/periodic period it stands for.
@@ -71,7 +71,7 @@ struct lg_lapic {
 	DECLARE_BITMAP(isr, 256);
 	DECLARE_BITMAP(tmr, 256);
 	u64 apic_base;
-	u32 tpr, svr, lvt_timer, lvt_lint0, lvt_lint1, lvt_error, lvt_cmci;
+	u32 tpr, svr, lvt_timer, lvt_lint0, lvt_lint1, lvt_error;
 	u32 lvt_thermal, lvt_pmc, esr, tdcr;
 	u64 icr;
 	u32 tmict;

@@ -247,6 +247,9 @@ struct lguest_run {
 /*
  * Arm the guest's one-shot timer: RBX = nanoseconds from now (0 disarms),
  * RCX = vector to inject when it fires (32-255), or 0 only to wake a HLT.
+ * The vector arrives like any edge interrupt at the local APIC (even one
+ * software-disabled): it stays in service, blocking its priority class,
+ * until the guest writes EOI (x2APIC MSR 0x80b).
  */
 #define LGUEST_HC_SET_TIMER	(LGUEST_HC_BASE + 2)
 
