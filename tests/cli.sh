@@ -3,7 +3,9 @@
 # cli.sh - the launcher's command line, on this machine (no module needed):
 # --help and --version succeed; bad options, missing files, bad sizes and
 # bzImage problems (not a bzImage, RAM, initrd, command line) get exactly
-# one stderr line starting "lguest: " and exit status 2.
+# one stderr line starting "lguest: " and exit status 2; so do bad device
+# options (--disk, --net, --rng), which are all checked before /dev/lguest.
+# Last, a stand-in /dev/lguest (LD_PRELOAD) records the devices added.
 top=$(cd "$(dirname "$0")/.." && pwd)
 lg=$top/tools/lguest/lguest
 tmp=$(mktemp -d)
@@ -51,6 +53,48 @@ expect mem-unaligned 2 "lguest: --mem 3000001: not a multiple of 4K" --kernel "$
 expect initrd-with-raw 2 "lguest: --initrd and --append go with --kernel" --raw "$tmp/file" --initrd "$tmp/file"
 expect kernel-passwd 2 "lguest: kernel '/etc/passwd' is not a bzImage" --kernel /etc/passwd
 expect kernel-tiny 2 "lguest: kernel '$tmp/file' is not a bzImage (only 13 bytes)" --kernel "$tmp/file"
+# Devices: each bad one is refused before the kernel is even looked at.
+truncate -s 1M "$tmp/disk.img"
+expect disk-missing 2 "lguest: --disk '$tmp/nope': No such file or directory" \
+	--kernel "$tmp/file" --disk "$tmp/nope"
+expect disk-dir 2 "lguest: --disk '$tmp': not a regular file or block device" \
+	--kernel "$tmp/file" --disk "$tmp"
+expect disk-bad-option 2 "lguest: --disk $tmp/disk.img,foo: unknown option 'foo' (only ro)" \
+	--kernel "$tmp/file" --disk "$tmp/disk.img,foo"
+expect disk-no-file 2 "lguest: --disk ',ro': no file name" --kernel "$tmp/file" --disk ,ro
+expect disk-twice-rw 2 "lguest: --disk '$tmp/disk.img': the same file as --disk '$tmp/disk.img'" \
+	--kernel "$tmp/file" --disk "$tmp/disk.img" --disk "$tmp/disk.img,ro"
+expect net-bad-mac 2 "lguest: --net lg0,mac=52:54:00:12:34: bad MAC '52:54:00:12:34'" \
+	--kernel "$tmp/file" --net lg0,mac=52:54:00:12:34
+expect net-multicast-mac 2 "lguest: --net lg0,mac=01:00:5e:00:00:01: MAC 01:00:5e:00:00:01 is a multicast address" \
+	--kernel "$tmp/file" --net lg0,mac=01:00:5e:00:00:01
+expect net-long-name 2 "lguest: --net 'sixteen-bytes-xx': interface name is 16 bytes, at most 15" \
+	--kernel "$tmp/file" --net sixteen-bytes-xx
+expect net-empty-name 2 "lguest: --net '': empty interface name" --kernel "$tmp/file" --net ''
+expect net-bad-option 2 "lguest: --net lg0,foo: unknown option 'foo' (only mac=)" \
+	--kernel "$tmp/file" --net lg0,foo
+expect net-twice 2 "lguest: --net lg0: interface 'lg0' given twice" \
+	--kernel "$tmp/file" --net lg0 --net lg0
+expect disk-with-raw 2 "lguest: --disk/--net/--rng need --kernel" --raw "$tmp/file" --disk "$tmp/disk.img"
+expect rng-with-raw 2 "lguest: --disk/--net/--rng need --kernel" --raw "$tmp/file" --rng
+expect missing-disk-arg 2 "lguest: option --disk needs an argument" --kernel "$tmp/file" --disk
+set -- --kernel "$tmp/file"
+for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17; do
+	set -- "$@" --disk "$tmp/disk.img,ro"
+done
+expect devices-17-disks 2 "lguest: too many devices: at most 16 --disk, --net and --rng in all" "$@"
+set -- --kernel "$tmp/file" --rng
+for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16; do
+	set -- "$@" --net "lg$i"
+done
+expect devices-16-nets-rng 2 "lguest: too many devices: at most 16 --disk, --net and --rng in all" "$@"
+set --
+if "$lg" --help | grep -q -- '--disk FILE\[,ro\]' && "$lg" --help | grep -q -- '--net NAME\[,mac=' &&
+   "$lg" --help | grep -q -- '--rng'; then
+	echo "PASS cli/help-devices"
+else
+	echo "FAIL cli/help-devices: --help does not describe --disk, --net and --rng"
+fi
 if "$lg" --help | grep -q '3 guest rebooted, 4 guest kernel panicked'; then
 	echo "PASS cli/help-exit-statuses"
 else
@@ -90,4 +134,142 @@ if [ ! -e /dev/lguest ]; then
 	else
 		echo "FAIL cli/verbose-layout: exit status $rc, stderr: $(tr '\n' '|' < "$tmp/err")"
 	fi
+	# -v: every device's slot, window and pin: disks, nets, then the rng.
+	"$lg" -v --kernel "$kernel" --rng --net lg0,mac=52:54:00:12:34:56 --disk "$tmp/disk.img,ro" \
+		--net lg1 --disk "$tmp/big.img" > "$tmp/out" 2> "$tmp/err"
+	rc=$?
+	if [ $rc = 1 ] &&
+	   grep -q "^lguest: slot 0: disk '$tmp/disk.img' (read-only) at 0xd0000000, irq 5$" "$tmp/err" &&
+	   grep -q "^lguest: slot 1: disk '$tmp/big.img' at 0xd0001000, irq 6$" "$tmp/err" &&
+	   grep -q "^lguest: slot 2: net 'lg0' (mac 52:54:00:12:34:56) at 0xd0002000, irq 7$" "$tmp/err" &&
+	   grep -q "^lguest: slot 3: net 'lg1' (random mac) at 0xd0003000, irq 8$" "$tmp/err" &&
+	   grep -q "^lguest: slot 4: rng at 0xd0004000, irq 9$" "$tmp/err" &&
+	   [ "$(tail -n 1 "$tmp/err")" = "lguest: /dev/lguest not found: load the module first (modprobe lguest)" ]; then
+		echo "PASS cli/verbose-devices"
+	else
+		echo "FAIL cli/verbose-devices: exit status $rc, stderr: $(tr '\n' '|' < "$tmp/err")"
+	fi
 fi
+
+# A stand-in /dev/lguest (LD_PRELOAD): the LGUEST_ADD_DEVICE calls the
+# launcher makes, in slot order with their files, and the DSDT it wrote.
+cat > "$tmp/fake.c" <<'END'
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <linux/lguest.h>
+
+static int fake = -1;
+
+int open(const char *path, int flags, ...)
+{
+	static int (*real)(const char *, int, ...);
+	va_list ap;
+	int mode;
+
+	va_start(ap, flags);
+	mode = va_arg(ap, int);
+	va_end(ap);
+	if (!real)
+		real = dlsym(RTLD_NEXT, "open");
+	if (strcmp(path, "/dev/lguest"))
+		return real(path, flags, mode);
+	fake = memfd_create("lguest", MFD_CLOEXEC);
+	return fake;
+}
+
+static int add_device(const struct lguest_device_desc *d)
+{
+	int fl = d->fds[0] >= 0 ? fcntl(d->fds[0], F_GETFL) & O_ACCMODE : -1;
+	const char *fail = getenv("FAKE_LG_ENODEV");
+	FILE *f = fopen(getenv("FAKE_LG_LOG"), "a");
+
+	fprintf(f, "type %u slot %u fd %s %d flags %u mac %02x:%02x:%02x:%02x:%02x:%02x name '%s'\n",
+		d->type, d->slot, fl < 0 ? "none" : fl == O_RDWR ? "rw" : "ro",
+		d->fds[1], d->flags, d->mac[0], d->mac[1], d->mac[2], d->mac[3],
+		d->mac[4], d->mac[5], d->name);
+	fclose(f);
+	if (fail && atoi(fail) == (int)d->slot) {
+		errno = ENODEV;
+		return -1;
+	}
+	return 0;
+}
+
+static int run(int fd, struct lguest_run *r)
+{
+	uint8_t *ram = mmap(NULL, 0x100000, PROT_READ, MAP_SHARED, fd, 0);
+	FILE *f = fopen(getenv("FAKE_LG_ACPI"), "w");
+
+	fwrite(ram + 0xe0000, 0x20000, 1, f);
+	fclose(f);
+	memset(r, 0, sizeof(*r));
+	r->reason = LGUEST_EXIT_POWEROFF;
+	return 0;
+}
+
+int ioctl(int fd, unsigned long req, ...)
+{
+	static int (*real)(int, unsigned long, ...);
+	va_list ap;
+	void *arg;
+
+	va_start(ap, req);
+	arg = va_arg(ap, void *);
+	va_end(ap);
+	if (!real)
+		real = dlsym(RTLD_NEXT, "ioctl");
+	if (fd != fake)
+		return real(fd, req, arg);
+	switch (req) {
+	case LGUEST_GET_API_VERSION:
+		return LGUEST_API_VERSION;
+	case LGUEST_CREATE:
+		return ftruncate(fd, ((struct lguest_create *)arg)->mem_size);
+	case LGUEST_GET_SREGS:
+		memset(arg, 0, sizeof(struct lguest_sregs));
+		return 0;
+	case LGUEST_ADD_DEVICE:
+		return add_device(arg);
+	case LGUEST_RUN:
+		return run(fd, arg);
+	}
+	return 0;
+}
+END
+if ! ${CC:-cc} -shared -fPIC -I"$top/include/uapi" -o "$tmp/fake.so" "$tmp/fake.c" -ldl \
+	2> "$tmp/cc.err"; then
+	echo "FAIL cli/fake-lguest: cannot build a stand-in /dev/lguest: $(head -n 3 "$tmp/cc.err" | tr '\n' '|')"
+	exit 0
+fi
+export FAKE_LG_LOG="$tmp/add.log" FAKE_LG_ACPI="$tmp/acpi.bin"
+: > "$FAKE_LG_LOG"
+LD_PRELOAD="$tmp/fake.so" "$lg" --kernel "$kernel" --mem 128M --rng --net lg0,mac=52:54:00:12:34:56 \
+	--disk "$tmp/disk.img,ro" --net lg1 --disk "$tmp/big.img" < /dev/null > "$tmp/out" 2> "$tmp/err"
+rc=$?
+cat > "$tmp/want" <<END
+type 2 slot 0 fd ro -1 flags 1 mac 00:00:00:00:00:00 name ''
+type 2 slot 1 fd rw -1 flags 0 mac 00:00:00:00:00:00 name ''
+type 1 slot 2 fd none -1 flags 0 mac 52:54:00:12:34:56 name 'lg0'
+type 1 slot 3 fd none -1 flags 0 mac 00:00:00:00:00:00 name 'lg1'
+type 4 slot 4 fd none -1 flags 0 mac 00:00:00:00:00:00 name ''
+END
+if [ $rc = 0 ] && [ ! -s "$tmp/err" ] && cmp -s "$tmp/want" "$FAKE_LG_LOG" &&
+   [ "$(LC_ALL=C grep -ao LNRO0005 "$FAKE_LG_ACPI" | wc -l)" = 5 ]; then
+	echo "PASS cli/add-devices"
+else
+	echo "FAIL cli/add-devices: exit status $rc, stderr '$(cat "$tmp/err")', calls: $(tr '\n' '|' < "$FAKE_LG_LOG")"
+fi
+: > "$FAKE_LG_LOG"
+export FAKE_LG_ENODEV=1 LD_PRELOAD="$tmp/fake.so"
+expect add-device-enodev 1 "lguest: cannot add rng: No such device: load lguest_dev.ko (modprobe lguest_dev)" \
+	--kernel "$kernel" --mem 128M --disk "$tmp/disk.img" --rng < /dev/null
+unset FAKE_LG_ENODEV LD_PRELOAD

@@ -2,8 +2,9 @@
 /*
  * test_acpi.c - unit tests of the guest's ACPI tables (tools/lguest/acpi.c):
  * checksums, lengths and pointers from the RSDP down, the FADT and MADT
- * fields, AML PkgLength at its encoding boundaries, and, when iasl is
- * installed (acpica-tools), that ACPICA's disassembler reads every table.
+ * fields, AML PkgLength at its encoding boundaries, the virtio-mmio
+ * devices of the DSDT, and, when iasl is installed (acpica-tools), that
+ * ACPICA's disassembler reads every table and finds each device.
  */
 #define _GNU_SOURCE
 #include <stdlib.h>
@@ -65,9 +66,89 @@ static const struct acpi_mmio_dev devs[3] = {
 	{ LGUEST_MMIO_BASE + 2 * LGUEST_MMIO_SIZE, LGUEST_MMIO_IRQ_BASE + 2 },
 };
 
+/* count: how many times @needle occurs in @hay. */
+static unsigned int count(const void *hay, size_t n, const void *needle, size_t m)
+{
+	const uint8_t *p = hay, *end = p + n;
+	unsigned int c = 0;
+
+	while (p < end && (p = memmem(p, end - p, needle, m))) {
+		c++;
+		p += m;
+	}
+	return c;
+}
+
+/* The AML of each device's _CRS: Memory32Fixed, then Interrupt. */
+static void check_dsdt_devs(const uint8_t *dsdt, size_t n, unsigned int ndevs)
+{
+	unsigned int i;
+
+	UNIT_CHECK(count(dsdt, n, "LNRO0005", 9) == ndevs, "%u LNRO0005 in the DSDT, want %u",
+		   count(dsdt, n, "LNRO0005", 9), ndevs);
+	for (i = 0; i < ndevs; i++) {
+		uint8_t crs[12 + 9] = { 0x86, 0x09, 0x00, 0x01 };
+
+		memcpy(crs + 4, &(uint32_t){ devs[i].base }, 4);
+		memcpy(crs + 8, &(uint32_t){ LGUEST_MMIO_SIZE }, 4);
+		memcpy(crs + 12, "\x89\x06\x00\x01\x01", 5);
+		memcpy(crs + 17, &devs[i].irq, 4);
+		UNIT_CHECK(count(dsdt, n, crs, sizeof(crs)) == 1,
+			   "device %u: no _CRS with Memory32Fixed 0x%llx and Interrupt %u", i,
+			   (unsigned long long)devs[i].base, devs[i].irq);
+	}
+}
+
+/* nstr: how many times the string @word occurs in the first @n bytes of @p. */
+static unsigned int nstr(const char *p, size_t n, const char *word)
+{
+	return count(p, n, word, strlen(word));
+}
+
+/*
+ * check_dsl_devs: iasl's text has each device VR0i, in order, with its
+ * _HID, window and interrupt, and nothing else called LNRO0005.
+ */
+static void check_dsl_devs(const char *text, unsigned int ndevs)
+{
+	unsigned int i;
+
+	size_t len = strlen(text);
+
+	UNIT_CHECK(nstr(text, len, "\"LNRO0005\"") == ndevs,
+		   "iasl lists LNRO0005 %u times, want %u",
+		   nstr(text, len, "\"LNRO0005\""), ndevs);
+	UNIT_CHECK(nstr(text, len, "Memory32Fixed (ReadWrite,") == ndevs,
+		   "iasl lists Memory32Fixed %u times, want %u",
+		   nstr(text, len, "Memory32Fixed (ReadWrite,"), ndevs);
+	for (i = 0; i < ndevs; i++) {
+		char dev[32], base[64], irq[32];
+		const char *p, *next;
+
+		snprintf(dev, sizeof(dev), "Device (VR%02u)", i);
+		snprintf(base, sizeof(base), "0x%08llX,         // Address Base",
+			 (unsigned long long)devs[i].base);
+		snprintf(irq, sizeof(irq), "0x%08X,", devs[i].irq);
+		p = strstr(text, dev);
+		UNIT_CHECK(p, "iasl: no %s", dev);
+		if (!p)
+			continue;
+		next = strstr(p + 1, "Device (");
+		if (!next)
+			next = p + strlen(p);
+		UNIT_CHECK(nstr(p, next - p, "\"LNRO0005\"") == 1 &&
+			   nstr(p, next - p, base) == 1 &&
+			   nstr(p, next - p, "0x00001000,         // Address Length") == 1 &&
+			   nstr(p, next - p, "Interrupt (ResourceConsumer, Level, ActiveHigh, Exclusive") == 1 &&
+			   nstr(p, next - p, irq) == 1,
+			   "iasl: %s is not LNRO0005 at %s with interrupt %u: %.*s", dev, base,
+			   devs[i].irq, (int)(next - p), p);
+	}
+}
+
 /* iasl: disassemble one table; its .dsl must exist and mention @words. */
 static void iasl_check(const char *dir, const char *name, const uint8_t *t,
-		       const char *const *words)
+		       const char *const *words, unsigned int ndevs)
 {
 	char path[256], cmd[600], *text;
 	FILE *f;
@@ -100,6 +181,8 @@ static void iasl_check(const char *dir, const char *name, const uint8_t *t,
 			   name, *words);
 	UNIT_CHECK(!strstr(text, "Incorrect checksum") && !strstr(text, "Invalid"),
 		   "iasl found something wrong in %s", name);
+	if (!strcmp(name, "dsdt"))
+		check_dsl_devs(text, ndevs);
 	free(text);
 }
 
@@ -172,8 +255,7 @@ static void check_tables(unsigned int ndevs)
 		UNIT_CHECK(find(dsdt, n, com1_io, sizeof(com1_io)), "COM1 _CRS bytes wrong");
 		UNIT_CHECK(find(dsdt, n, "QEMU0001", 9), "no QEMU0001 in DSDT");
 		UNIT_CHECK(find(dsdt, n, s5, sizeof(s5)), "no Name(\\_S5, Package) in DSDT");
-		UNIT_CHECK(!find(dsdt, n, "LNRO0005", 9) == !ndevs,
-			   "LNRO0005 present with %u devices", ndevs);
+		check_dsdt_devs(dsdt, n, ndevs);
 	}
 
 	if (system("command -v iasl > /dev/null 2>&1")) {
@@ -193,9 +275,9 @@ static void check_tables(unsigned int ndevs)
 			UNIT_CHECK(0, "mkdtemp failed");
 			return;
 		}
-		iasl_check(dir, "dsdt", dsdt, ndevs ? dsdt_dev_words : dsdt_words);
-		iasl_check(dir, "facp", fadt, fadt_words);
-		iasl_check(dir, "apic", madt, madt_words);
+		iasl_check(dir, "dsdt", dsdt, ndevs ? dsdt_dev_words : dsdt_words, ndevs);
+		iasl_check(dir, "facp", fadt, fadt_words, 0);
+		iasl_check(dir, "apic", madt, madt_words, 0);
 		if (!unit_failures) {
 			snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 			if (system(cmd))

@@ -2,8 +2,9 @@
 /*
  * test_bzimage.c - unit tests of the bzImage loader (tools/lguest/boot.c):
  * fake kernels crafted in memory are loaded into a buffer standing in for
- * guest RAM (layout, boot_params, e820, GDT, page tables, registers) or
- * rejected with the right message; then the real Debian kernels are read.
+ * guest RAM (layout, boot_params, e820, GDT, page tables, registers, all
+ * LGUEST_MMIO_MAX virtio-mmio devices in the DSDT) or rejected with the
+ * right message; then the real Debian kernels are read.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -14,6 +15,7 @@
 
 #include <asm/bootparam.h>
 
+#include "../../tools/lguest/acpi.h"
 #include "../../tools/lguest/boot.h"
 #include "unit.h"
 
@@ -194,7 +196,8 @@ static void test_good_load(void)
 	char err[BOOT_ERR_LEN] = "";
 	uint8_t *ram = calloc(1, mem);
 	int kfd = fake_kernel(&good), ifd = fake_initrd(initrd_size);
-	uint64_t i, bad = 0;
+	struct acpi_mmio_dev mmio[LGUEST_MMIO_MAX];
+	uint64_t i, n, bad = 0;
 
 	UNIT_CHECK(bzimage_read(&bz, kfd, "vmlinuz", err) == 0, "good kernel: %s", err);
 	UNIT_CHECK(bz.setup_size == 5 * 512 && bz.code_size == good.code_size,
@@ -208,7 +211,17 @@ static void test_good_load(void)
 	UNIT_CHECK(lay.initrd == ((mem - initrd_size) & ~4095ULL) && lay.initrd >= lay.load_end &&
 		   lay.initrd + initrd_size <= mem && !(lay.initrd & 4095),
 		   "initrd at 0x%llx", (unsigned long long)lay.initrd);
-	UNIT_CHECK(boot_load(ram, &bz, &lay, cmdline, kfd, ifd, err) == 0, "boot_load: %s", err);
+	for (i = 0; i < LGUEST_MMIO_MAX; i++) {
+		mmio[i].base = LGUEST_MMIO_BASE + i * LGUEST_MMIO_SIZE;
+		mmio[i].irq = LGUEST_MMIO_IRQ_BASE + i;
+	}
+	UNIT_CHECK(boot_load(ram, &bz, &lay, cmdline, kfd, ifd, mmio, LGUEST_MMIO_MAX, err) == 0,
+		   "boot_load with %d devices: %s", (int)LGUEST_MMIO_MAX, err);
+	/* The most devices there can be all reach the DSDT below 1 MiB. */
+	for (i = BOOT_ACPI, n = 0; i + 9 <= BOOT_ACPI_END; i++)
+		n += !memcmp(ram + i, "LNRO0005", 9);
+	UNIT_CHECK(n == LGUEST_MMIO_MAX, "%llu LNRO0005 devices in the ACPI tables, want %d",
+		   (unsigned long long)n, (int)LGUEST_MMIO_MAX);
 
 	for (i = 0; i < good.code_size; i++)
 		bad += ram[lay.load + i] != code_byte(i);
@@ -395,7 +408,7 @@ static void test_real_kernel(const char *var)
 	UNIT_CHECK(lay.load == 16 * MiB && bz.init_size >= bz.code_size,
 		   "%s at 0x%llx", var, (unsigned long long)lay.load);
 	ram = calloc(1, mem);
-	UNIT_CHECK(boot_load(ram, &bz, &lay, "console=ttyS0", fd, -1, err) == 0,
+	UNIT_CHECK(boot_load(ram, &bz, &lay, "console=ttyS0", fd, -1, NULL, 0, err) == 0,
 		   "%s load: %s", var, err);
 	UNIT_CHECK(pread(fd, want, sizeof(want), bz.setup_size + 0x200) == sizeof(want) &&
 		   !memcmp(ram + lay.entry, want, sizeof(want)),

@@ -315,13 +315,16 @@ static void e820_add(struct boot_params *bp, uint64_t start, uint64_t end,
  * @cmdline: the kernel command line.
  * @kernel_fd: the kernel file.
  * @initrd_fd: the initrd file, or -1 if @lay has no initrd.
+ * @devs: the virtio-mmio windows the DSDT describes, or NULL.
+ * @ndevs: how many (at most %LGUEST_MMIO_MAX, which always fit).
  * @err: %BOOT_ERR_LEN bytes for the reason on failure.
  *
  * Return: 0, or -1 with @err set (a file that changed under us).
  */
 int boot_load(uint8_t *ram, const struct bzimage *bz,
 	      const struct boot_layout *lay, const char *cmdline,
-	      int kernel_fd, int initrd_fd, char *err)
+	      int kernel_fd, int initrd_fd,
+	      const struct acpi_mmio_dev *devs, unsigned int ndevs, char *err)
 {
 	struct boot_params *bp = (struct boot_params *)(ram + lay->boot_params);
 	size_t acpi_len;
@@ -343,7 +346,7 @@ int boot_load(uint8_t *ram, const struct bzimage *bz,
 
 	/* The ACPI tables go in the reserved area below 1 MiB. */
 	acpi_len = acpi_build(ram + lay->acpi, BOOT_ACPI_END - lay->acpi,
-			      lay->acpi, NULL, 0);
+			      lay->acpi, devs, ndevs);
 	if (!acpi_len)
 		return fail(err, "ACPI tables do not fit below 1 MiB");
 

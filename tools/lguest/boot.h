@@ -13,6 +13,8 @@
 
 #include <linux/lguest.h>
 
+struct acpi_mmio_dev;
+
 /* The low guest-physical layout of a --kernel guest (see boot.c). */
 #define BOOT_GDT		0x800
 #define BOOT_PML4		0x1000
@@ -75,7 +77,8 @@ int boot_plan(struct boot_layout *lay, const struct bzimage *bz, uint64_t mem,
 	      uint64_t initrd_size, char *err);
 int boot_load(uint8_t *ram, const struct bzimage *bz,
 	      const struct boot_layout *lay, const char *cmdline,
-	      int kernel_fd, int initrd_fd, char *err);
+	      int kernel_fd, int initrd_fd,
+	      const struct acpi_mmio_dev *devs, unsigned int ndevs, char *err);
 void boot_identity_map(uint8_t *ram, uint64_t mem, uint64_t pml4);
 void boot_set_regs(const struct boot_layout *lay, struct lguest_sregs *sregs,
 		   struct lguest_regs *regs);

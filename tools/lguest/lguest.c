@@ -23,7 +23,9 @@
 
 #include <linux/lguest.h>
 
+#include "acpi.h"
 #include "boot.h"
+#include "devopts.h"
 #include "parse.h"
 
 #define LGUEST_LAUNCHER_VERSION	"0.1"
@@ -48,6 +50,7 @@ struct launch {
 	const char *dump_ram;	/* --dump-ram: write guest RAM here at the end */
 	uint64_t mem;		/* --mem: guest RAM in bytes */
 	int verbose;
+	struct devopts devs;	/* --disk, --net, --rng, in slot order */
 };
 
 static void __attribute__((format(printf, 2, 3), noreturn))
@@ -67,6 +70,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 "Usage: lguest --kernel BZIMAGE [--initrd FILE] [--append CMDLINE] [--mem SIZE]\n"
+"                     [--disk FILE[,ro]]... [--net NAME[,mac=MAC]]... [--rng]\n"
 "       lguest --raw FILE [--mem SIZE]\n"
 "Run a guest on the lguest hypervisor (/dev/lguest, module lguest.ko).\n"
 "\n"
@@ -77,6 +81,13 @@ static void usage(FILE *f)
 "  -r, --raw FILE      flat 64-bit image loaded and entered at 1 MiB\n"
 "  -m, --mem SIZE      guest RAM, with K/M/G suffix (default 256M; rounded\n"
 "                      up to 2M; at most 3G with --kernel)\n"
+"      --disk FILE[,ro]\n"
+"                      virtio disk on FILE (a regular file or a block\n"
+"                      device), read-only with \",ro\"; repeatable\n"
+"      --net NAME[,mac=xx:xx:xx:xx:xx:xx]\n"
+"                      virtio network card on host interface NAME (a random\n"
+"                      MAC unless given); repeatable\n"
+"      --rng           virtio entropy device (the host's random numbers)\n"
 "      --dump-ram FILE write guest RAM to FILE when the guest stops\n"
 "  -v, --verbose       say what the launcher does\n"
 "  -V, --version       print versions (launcher, ABI, loaded module) and exit\n"
@@ -86,9 +97,15 @@ static void usage(FILE *f)
 "stdout, input from stdin (a terminal is put in raw mode while the guest\n"
 "runs; Ctrl-C still ends the guest).\n"
 "\n"
+"Devices (--kernel only, at most %u in all) are virtio-mmio devices served\n"
+"by lguest_dev.ko.  Slots go to the disks, then the nets, each in the order\n"
+"given, then the rng: slot N is at 0x%llx + N * 0x%llx, IOAPIC pin %u + N.\n"
+"\n"
 "Exit status: 0 guest powered off, 1 guest killed or could not run,\n"
 "2 bad arguments or files, 3 guest rebooted, 4 guest kernel panicked.\n"
-"Errors are one line starting \"lguest: \".\n");
+"Errors are one line starting \"lguest: \".\n",
+		(unsigned int)LGUEST_MMIO_MAX, LGUEST_MMIO_BASE, LGUEST_MMIO_SIZE,
+		(unsigned int)LGUEST_MMIO_IRQ_BASE);
 }
 
 /* open_image: open a file the user named, or die saying which and why. */
@@ -121,14 +138,19 @@ static void parse_args(int argc, char **argv, struct launch *l)
 		{ "raw",	required_argument, NULL, 'r' },
 		{ "mem",	required_argument, NULL, 'm' },
 		{ "dump-ram",	required_argument, NULL, 'D' },
+		{ "disk",	required_argument, NULL, 'd' },
+		{ "net",	required_argument, NULL, 'n' },
+		{ "rng",	no_argument,	   NULL, 'R' },
 		{ "verbose",	no_argument,	   NULL, 'v' },
 		{ "version",	no_argument,	   NULL, 'V' },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ }
 	};
+	char msg[DEVOPT_ERR_LEN];
 	int c, err;
 
 	l->mem = DEFAULT_MEM;
+	devopts_init(&l->devs);
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":k:i:a:r:m:vVh", opts, NULL)) != -1) {
 		switch (c) {
@@ -138,6 +160,15 @@ static void parse_args(int argc, char **argv, struct launch *l)
 		case 'r': l->raw = optarg; break;
 		case 'D': l->dump_ram = optarg; break;
 		case 'v': l->verbose++; break;
+		case 'R': l->devs.rng = true; break;
+		case 'd':
+			if (devopts_add_disk(&l->devs, optarg, msg) < 0)
+				die(EXIT_USAGE, "%s", msg);
+			break;
+		case 'n':
+			if (devopts_add_net(&l->devs, optarg, msg) < 0)
+				die(EXIT_USAGE, "%s", msg);
+			break;
 		case 'm':
 			err = parse_size(optarg, &l->mem);
 			if (err)
@@ -166,6 +197,10 @@ static void parse_args(int argc, char **argv, struct launch *l)
 		die(EXIT_USAGE, "give exactly one of --kernel or --raw (see --help)");
 	if (l->raw && (l->initrd || l->append))
 		die(EXIT_USAGE, "--initrd and --append go with --kernel, not --raw");
+	if (l->raw && (l->devs.n || l->devs.rng))
+		die(EXIT_USAGE, "--disk/--net/--rng need --kernel (a --raw guest has no devices)");
+	if (devopts_finish(&l->devs, msg) < 0)
+		die(EXIT_USAGE, "%s", msg);
 	if (l->mem < MIN_MEM)
 		die(EXIT_USAGE, "--mem %" PRIu64 ": guest RAM must be at least %lluM",
 		    l->mem, MIN_MEM >> 20);
@@ -404,16 +439,72 @@ static void plan_kernel(const struct launch *l, struct bzimage *bz,
 		lay->mem >> 20, lay->boot_params, lay->acpi);
 }
 
+/* print_devices: -v, say where every device goes. */
+static void print_devices(const struct launch *l)
+{
+	unsigned int i;
+
+	for (i = 0; i < l->devs.n; i++) {
+		const struct devopt *o = &l->devs.dev[i];
+		const uint8_t *m = o->mac;
+		char what[PATH_MAX + 64];
+
+		if (o->type == LGUEST_DEV_BLOCK)
+			snprintf(what, sizeof(what), "disk '%s'%s", o->path,
+				 o->flags & LGUEST_DEV_F_READONLY ? " (read-only)" : "");
+		else if (o->type == LGUEST_DEV_NET && (m[0] | m[1] | m[2] | m[3] | m[4] | m[5]))
+			snprintf(what, sizeof(what), "net '%s' (mac %02x:%02x:%02x:%02x:%02x:%02x)",
+				 o->name, m[0], m[1], m[2], m[3], m[4], m[5]);
+		else if (o->type == LGUEST_DEV_NET)
+			snprintf(what, sizeof(what), "net '%s' (random mac)", o->name);
+		else
+			snprintf(what, sizeof(what), "rng");
+		fprintf(stderr, "lguest: slot %u: %s at 0x%llx, irq %u\n", o->slot, what,
+			LGUEST_MMIO_BASE + o->slot * LGUEST_MMIO_SIZE,
+			(unsigned int)LGUEST_MMIO_IRQ_BASE + o->slot);
+	}
+}
+
+/*
+ * add_devices: give the module every device, in slot order.  It takes its
+ * own references to the files, so ours are closed afterwards.
+ */
+static void add_devices(struct guest *g, struct devopts *d)
+{
+	struct lguest_device_desc desc;
+	unsigned int i;
+
+	for (i = 0; i < d->n; i++) {
+		const struct devopt *o = &d->dev[i];
+		const char *name = o->type == LGUEST_DEV_BLOCK ? o->path : o->name;
+		int e;
+
+		devopt_desc(o, &desc);
+		if (ioctl(g->fd, LGUEST_ADD_DEVICE, &desc) == 0)
+			continue;
+		e = errno;
+		die(EXIT_FAILURE_RT, "cannot add %s%s%s%s: %s%s", devopt_kind(o),
+		    *name ? " '" : "", name, *name ? "'" : "", strerror(e),
+		    e == ENODEV ? ": load lguest_dev.ko (modprobe lguest_dev)" : "");
+	}
+	devopts_close(d);
+}
+
 /* setup_kernel: load the planned bzImage guest and set its registers. */
 static void setup_kernel(struct guest *g, const struct launch *l,
 			 const struct bzimage *bz, const struct boot_layout *lay,
 			 int kernel_fd, int initrd_fd)
 {
+	struct acpi_mmio_dev mmio[LGUEST_MMIO_MAX];
 	struct lguest_regs regs;
 	struct lguest_sregs sregs;
 	char err[BOOT_ERR_LEN];
+	unsigned int n;
 
-	if (boot_load(g->ram, bz, lay, l->append, kernel_fd, initrd_fd, err) < 0)
+	/* The DSDT describes every device the module will be given. */
+	n = devopts_mmio(&l->devs, mmio);
+	if (boot_load(g->ram, bz, lay, l->append, kernel_fd, initrd_fd,
+		      mmio, n, err) < 0)
 		die(EXIT_USAGE, "%s", err);
 	xioctl(g->fd, LGUEST_GET_SREGS, &sregs, "LGUEST_GET_SREGS");
 	boot_set_regs(lay, &sregs, &regs);
@@ -484,11 +575,12 @@ static void console_raw(void)
 
 int main(int argc, char **argv)
 {
-	struct launch l = { 0 };
+	static struct launch l;
 	struct lguest_console con = { .out_fd = STDOUT_FILENO, .in_fd = -1 };
 	struct bzimage bz;
 	struct boot_layout lay;
 	struct guest g;
+	char msg[DEVOPT_ERR_LEN];
 	int image_fd, initrd_fd = -1, lg_fd;
 
 	/*
@@ -511,6 +603,8 @@ int main(int argc, char **argv)
 		image_fd = open_image("kernel", l.kernel);
 	if (l.initrd)
 		initrd_fd = open_image("initrd", l.initrd);
+	if (devopts_open(&l.devs, msg) < 0)
+		die(EXIT_USAGE, "%s", msg);
 
 	if (l.kernel && l.mem > LGUEST_RAM_LIMIT)
 		die(EXIT_USAGE, "--mem: a --kernel guest has at most %llu GiB of RAM (devices sit above it)",
@@ -524,9 +618,12 @@ int main(int argc, char **argv)
 			l.append = DEFAULT_CMDLINE;
 		plan_kernel(&l, &bz, &lay, image_fd, initrd_fd);
 	}
+	if (l.verbose)
+		print_devices(&l);
 
 	lg_fd = open_lguest();
 	create_guest(&g, lg_fd, l.mem);
+	add_devices(&g, &l.devs);
 	if (l.raw) {
 		load_file(&g, image_fd, "raw image", l.raw, LGUEST_RAW_LOAD);
 		setup_raw(&g);
