@@ -136,13 +136,15 @@ enum lg_exit_action lg_mmio_exit(struct lguest *lg, u64 gpa)
 	struct vmcb_save_area *s = &lg->vmcb->save;
 	struct lg_insn insn;
 	u64 val = 0, window;
+	bool ioapic;
 	int err;
 
 	if (!lg_mmio_fault_ok(lg, gpa) || !lg_mmio_decode(lg, gpa, &insn))
 		return LG_EXIT_CONTINUE;
 
 	/* gpa - base wraps for gpa < base, so each test is one compare. */
-	if (gpa - LGUEST_IOAPIC_BASE < LG_IOAPIC_SIZE)
+	ioapic = gpa - LGUEST_IOAPIC_BASE < LG_IOAPIC_SIZE;
+	if (ioapic)
 		window = LG_IOAPIC_SIZE;
 	else if (gpa - LGUEST_MMIO_BASE < LGUEST_MMIO_MAX * LGUEST_MMIO_SIZE)
 		window = LGUEST_MMIO_SIZE;
@@ -161,7 +163,7 @@ enum lg_exit_action lg_mmio_exit(struct lguest *lg, u64 gpa)
 	if (insn.write)
 		val = lg_insn_store_value(&insn, insn.has_imm ? 0 :
 					  lg_gpr_read(lg, insn.reg));
-	if (window == LG_IOAPIC_SIZE)
+	if (ioapic)
 		err = lg_ioapic_mmio(lg, gpa, insn.write, insn.size, &val);
 	else
 		err = lg_device_mmio(lg, gpa, insn.write, insn.size, &val);
