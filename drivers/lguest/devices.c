@@ -126,6 +126,22 @@ int lg_device_mmio(struct lguest *lg, u64 gpa, bool write, unsigned int size, u6
 }
 
 /**
+ * lguest_gpa_ok() - is [@gpa, @gpa + @len) inside guest RAM?
+ * @lg: the guest.
+ * @gpa: guest-physical start.
+ * @len: bytes (0 is inside if @gpa is at most the RAM size).
+ *
+ * The same overflow-safe check every lguest.ko access goes through.
+ *
+ * Return: true if the whole range is RAM.
+ */
+bool lguest_gpa_ok(struct lguest *lg, u64 gpa, u64 len)
+{
+	return lg_gpa_range_ok(lg, gpa, len);
+}
+EXPORT_SYMBOL_GPL(lguest_gpa_ok);
+
+/**
  * lguest_copy_from_guest() - copy bytes out of guest RAM, checked.
  * @lg: the guest.
  * @dst: kernel buffer.

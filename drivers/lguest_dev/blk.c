@@ -1,0 +1,336 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * blk.c - virtio-blk over a file or block device the launcher opened.
+ * The vCPU thread only takes requests off the ring; reads, writes and
+ * flushes run on the device's workqueue, several at once, straight between
+ * the file and guest pages (ITER_BVEC), and complete on the used ring.
+ */
+#define pr_fmt(fmt) "lguest_dev: " fmt
+
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/uio.h>
+#include <linux/virtio_blk.h>
+#include <linux/virtio_ids.h>
+#include <linux/workqueue.h>
+
+#include "lgdev.h"
+
+#define LGDEV_BLK_SEG_MAX	128
+#define LGDEV_BLK_SIZE_MAX	(1U << 20)
+/* The most data one request may move (SEG_MAX x SIZE_MAX would be more). */
+#define LGDEV_BLK_REQ_MAX	(8U << 20)
+#define LGDEV_BLK_IN_FLIGHT	16
+#define LGDEV_SECTOR_SHIFT	9
+#define LGDEV_SECTOR_SIZE	(1U << LGDEV_SECTOR_SHIFT)
+
+struct lgdev_blk {
+	struct lgdev dev;
+	struct file *file;
+	bool readonly;
+	u64 capacity;			/* 512-byte sectors */
+	struct workqueue_struct *wq;
+	struct lgdev_chain *chain;	/* the vCPU thread's scratch chain */
+	char serial[VIRTIO_BLK_ID_BYTES];
+};
+
+struct lgdev_blk_req {
+	struct work_struct work;
+	struct lgdev_blk *blk;
+	struct lgdev_chain chain;	/* flexible: keep last */
+};
+
+/*
+ * Describe the data part of @c as guest pages: the readable (@write false)
+ * or writable buffers, from byte @skip, @len bytes.  Returns the bvec
+ * array (kvfree it) and its length in *@nr, or NULL.
+ */
+static struct bio_vec *blk_bvecs(struct lgdev_blk *blk, const struct lgdev_chain *c,
+				 bool write, u64 skip, u64 len, unsigned int *nr)
+{
+	struct lguest *lg = blk->dev.ldev.lg;
+	unsigned int i, max = 0, n = 0;
+	struct bio_vec *bv;
+	u64 left;
+
+	/* Pages each piece spans: len is at most LGDEV_BLK_REQ_MAX. */
+	for (i = 0, left = len + skip; i < c->n && left; i++) {
+		const struct lgdev_buf *b = &c->buf[i];
+		u32 take = min_t(u64, b->len, left);
+
+		if (b->write != write)
+			continue;
+		max += DIV_ROUND_UP(offset_in_page(b->addr) + take, PAGE_SIZE);
+		left -= take;
+	}
+	bv = kvmalloc_array(max ?: 1, sizeof(*bv), GFP_KERNEL);
+	if (!bv)
+		return NULL;
+	for (i = 0, left = len; i < c->n && left; i++) {
+		const struct lgdev_buf *b = &c->buf[i];
+		u64 addr = b->addr;
+		u32 take = b->len;
+		int got;
+
+		if (b->write != write)
+			continue;
+		if (skip >= take) {
+			skip -= take;
+			continue;
+		}
+		addr += skip;
+		take -= skip;
+		skip = 0;
+		take = min_t(u64, take, left);
+		got = lguest_guest_bvecs(lg, addr, take, bv + n, max - n);
+		if (got < 0) {
+			kvfree(bv);
+			return NULL;
+		}
+		n += got;
+		left -= take;
+	}
+	if (left) {
+		kvfree(bv);
+		return NULL;
+	}
+	*nr = n;
+	return bv;
+}
+
+/* Read or write @len bytes at sector @sector between the file and @c. */
+static u8 blk_rw(struct lgdev_blk *blk, const struct lgdev_chain *c, bool out,
+		 u64 sector, u64 len)
+{
+	struct iov_iter iter;
+	loff_t pos;
+	struct bio_vec *bv;
+	unsigned int nr;
+	u8 status = VIRTIO_BLK_S_OK;
+
+	if (len % LGDEV_SECTOR_SIZE || len > LGDEV_BLK_REQ_MAX ||
+	    sector > blk->capacity || len / LGDEV_SECTOR_SIZE > blk->capacity - sector)
+		return VIRTIO_BLK_S_IOERR;
+	if (out && blk->readonly)
+		return VIRTIO_BLK_S_IOERR;
+	pos = sector << LGDEV_SECTOR_SHIFT;
+	if (!len)
+		return VIRTIO_BLK_S_OK;
+	/* Data follows the 16-byte header; the status byte follows the data. */
+	bv = blk_bvecs(blk, c, !out, out ? sizeof(struct virtio_blk_outhdr) : 0, len, &nr);
+	if (!bv)
+		return VIRTIO_BLK_S_IOERR;
+	iov_iter_bvec(&iter, out ? ITER_SOURCE : ITER_DEST, bv, nr, len);
+	if (out)
+		file_start_write(blk->file);
+	while (iov_iter_count(&iter)) {
+		ssize_t ret;
+
+		if (out)
+			ret = vfs_iter_write(blk->file, &iter, &pos, 0);
+		else
+			ret = vfs_iter_read(blk->file, &iter, &pos, 0);
+		if (ret <= 0) {
+			status = VIRTIO_BLK_S_IOERR;
+			break;
+		}
+	}
+	if (out)
+		file_end_write(blk->file);
+	kvfree(bv);
+	return status;
+}
+
+/* Serve one request; *@written is the data bytes put in its buffers. */
+static u8 blk_serve(struct lgdev_blk *blk, const struct lgdev_chain *c, u32 *written)
+{
+	struct virtio_blk_outhdr hdr;
+	u64 in_data = c->in_len - 1;
+	u8 status;
+	size_t n;
+
+	*written = 0;
+	if (lgdev_chain_copy(&blk->dev, c, false, 0, &hdr, sizeof(hdr)))
+		return VIRTIO_BLK_S_IOERR;
+	switch (le32_to_cpu(hdr.type)) {
+	case VIRTIO_BLK_T_IN:
+		status = blk_rw(blk, c, false, le64_to_cpu(hdr.sector), in_data);
+		if (status == VIRTIO_BLK_S_OK)
+			*written = in_data;
+		return status;
+	case VIRTIO_BLK_T_OUT:
+		return blk_rw(blk, c, true, le64_to_cpu(hdr.sector),
+			      c->out_len - sizeof(hdr));
+	case VIRTIO_BLK_T_FLUSH:
+		return vfs_fsync(blk->file, 0) ? VIRTIO_BLK_S_IOERR : VIRTIO_BLK_S_OK;
+	case VIRTIO_BLK_T_GET_ID:
+		n = min_t(u64, in_data, VIRTIO_BLK_ID_BYTES);
+		if (lgdev_chain_copy(&blk->dev, c, true, 0, blk->serial, n))
+			return VIRTIO_BLK_S_IOERR;
+		*written = n;
+		return VIRTIO_BLK_S_OK;
+	}
+	return VIRTIO_BLK_S_UNSUPP;
+}
+
+/* Finish a request: status byte (the last writable byte), used ring. */
+static void blk_complete(struct lgdev_blk *blk, const struct lgdev_chain *c,
+			 u8 status, u32 written)
+{
+	/* Best effort: the range was checked when the chain was taken. */
+	lgdev_chain_copy(&blk->dev, c, true, c->in_len - 1, &status, 1);
+	lgdev_vq_push(&blk->dev.vqs[0], c->head, written + 1);
+}
+
+static void blk_work(struct work_struct *work)
+{
+	struct lgdev_blk_req *req = container_of(work, struct lgdev_blk_req, work);
+	u32 written;
+	u8 status;
+
+	status = blk_serve(req->blk, &req->chain, &written);
+	blk_complete(req->blk, &req->chain, status, written);
+	kfree(req);
+}
+
+/* vCPU thread: hand one checked chain to the workqueue. */
+static void blk_submit(struct lgdev_blk *blk, const struct lgdev_chain *c)
+{
+	struct lgdev_blk_req *req;
+
+	if (c->out_len < sizeof(struct virtio_blk_outhdr) || !c->in_len) {
+		lgdev_needs_reset(&blk->dev, "queue 0: request at head %u has %llu readable and %llu writable bytes",
+				  c->head, c->out_len, c->in_len);
+		return;
+	}
+	req = kmalloc(struct_size(req, chain.buf, c->n), GFP_KERNEL);
+	if (!req) {
+		blk_complete(blk, c, VIRTIO_BLK_S_IOERR, 0);
+		return;
+	}
+	req->blk = blk;
+	req->chain.head = c->head;
+	req->chain.n = c->n;
+	req->chain.out_len = c->out_len;
+	req->chain.in_len = c->in_len;
+	memcpy(req->chain.buf, c->buf, flex_array_size(c, buf, c->n));
+	INIT_WORK(&req->work, blk_work);
+	queue_work(blk->wq, &req->work);
+}
+
+/*T:920 The guest's queue notify arrives in the vCPU thread, which must
+ * not wait for a disk.  So the notify only takes requests off the ring;
+ * each goes to the device's workqueue, where the I/O runs straight between
+ * the backing file and the guest's pages (an ITER_BVEC over them, no
+ * copy), and its completion puts it in the used ring and raises the
+ * device's interrupt line from there, kicking the vCPU if it is in the
+ * guest.  Several requests are in flight at once. :*/
+static void blk_notify(struct lgdev *d, unsigned int q)
+{
+	struct lgdev_blk *blk = container_of(d, struct lgdev_blk, dev);
+	struct lgdev_vq *vq = &d->vqs[q];
+	int r;
+
+	do {
+		while ((r = lgdev_vq_pop(vq, blk->chain)) > 0)
+			blk_submit(blk, blk->chain);
+		if (r < 0)
+			return;
+	} while (lgdev_vq_more(vq));
+}
+
+/* Wait for every request in flight (they only touch guest RAM and the file). */
+static void blk_reset(struct lgdev *d)
+{
+	struct lgdev_blk *blk = container_of(d, struct lgdev_blk, dev);
+
+	drain_workqueue(blk->wq);
+}
+
+static void blk_destroy(struct lgdev *d)
+{
+	struct lgdev_blk *blk = container_of(d, struct lgdev_blk, dev);
+
+	destroy_workqueue(blk->wq);
+	fput(blk->file);
+	kfree(blk->chain);
+	kfree(blk);
+}
+
+static const struct lgdev_type blk_type = {
+	.name		= "virtio-blk",
+	.device_id	= VIRTIO_ID_BLOCK,
+	.nvqs		= 1,
+	.notify		= blk_notify,
+	.reset		= blk_reset,
+	.destroy	= blk_destroy,
+};
+
+/**
+ * lgdev_blk_create() - make a virtio-blk device on @files[0].
+ * @lg: the guest.
+ * @desc: the launcher's description (type and fds checked by main.c).
+ * @files: @files[0] the disk: a regular file or a block device, open for
+ *	reading, and for writing unless %LGUEST_DEV_F_READONLY.
+ *
+ * Return: the device (which now owns @files[0]), or ERR_PTR(-EINVAL) for
+ * an unusable file, ERR_PTR(-ENOMEM).
+ */
+struct lguest_device *lgdev_blk_create(struct lguest *lg,
+				       const struct lguest_device_desc *desc,
+				       struct file *files[LGUEST_DEVICE_FDS])
+{
+	struct file *file = files[0];
+	umode_t mode = file_inode(file)->i_mode;
+	bool readonly = desc->flags & LGUEST_DEV_F_READONLY;
+	struct virtio_blk_config *cfg;
+	struct lgdev_blk *blk;
+	u64 features;
+
+	if (!S_ISREG(mode) && !S_ISBLK(mode)) {
+		pr_warn("virtio-blk in slot %u: the disk is neither a regular file nor a block device\n",
+			desc->slot);
+		return ERR_PTR(-EINVAL);
+	}
+	if (!(file->f_mode & FMODE_READ) || !(file->f_mode & FMODE_CAN_READ) ||
+	    (!readonly && (!(file->f_mode & FMODE_WRITE) ||
+			   !(file->f_mode & FMODE_CAN_WRITE)))) {
+		pr_warn("virtio-blk in slot %u: the disk is not open for %s\n",
+			desc->slot, readonly ? "reading" : "reading and writing");
+		return ERR_PTR(-EINVAL);
+	}
+	blk = kzalloc(sizeof(*blk), GFP_KERNEL);
+	if (!blk)
+		return ERR_PTR(-ENOMEM);
+	blk->chain = lgdev_chain_alloc();
+	if (!blk->chain)
+		goto free;
+	blk->wq = alloc_workqueue("lguest-blk%u", WQ_UNBOUND, LGDEV_BLK_IN_FLIGHT, desc->slot);
+	if (!blk->wq)
+		goto free;
+	blk->file = file;
+	blk->readonly = readonly;
+	/* A block device's size is its mapping's inode's, not the node's. */
+	blk->capacity = i_size_read(file->f_mapping->host) >> LGDEV_SECTOR_SHIFT;
+	snprintf(blk->serial, sizeof(blk->serial), "lguest-vd%u", desc->slot);
+
+	features = BIT_ULL(VIRTIO_BLK_F_SIZE_MAX) | BIT_ULL(VIRTIO_BLK_F_SEG_MAX) |
+		   BIT_ULL(VIRTIO_BLK_F_FLUSH);
+	if (readonly)
+		features |= BIT_ULL(VIRTIO_BLK_F_RO);
+	lgdev_setup(&blk->dev, lg, desc, &blk_type, features);
+	BUILD_BUG_ON(sizeof(*cfg) > LGDEV_CONFIG_MAX);
+	cfg = (struct virtio_blk_config *)blk->dev.config;
+	cfg->capacity = cpu_to_le64(blk->capacity);
+	cfg->size_max = cpu_to_le32(LGDEV_BLK_SIZE_MAX);
+	cfg->seg_max = cpu_to_le32(LGDEV_BLK_SEG_MAX);
+	blk->dev.config_len = sizeof(*cfg);
+	return &blk->dev.ldev;
+
+free:
+	kfree(blk->chain);
+	kfree(blk);
+	return ERR_PTR(-ENOMEM);
+}

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * lgdev.h - what the pieces of lguest_dev.ko share: the virtio-mmio device
+ * (transport.c), the device types plugged into it (rng.c, blk.c), and the
+ * constructors main.c dispatches to.
+ */
+#ifndef _LGUEST_DEV_LGDEV_H
+#define _LGUEST_DEV_LGDEV_H
+
+#include <linux/lguest_backend.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+
+#include "virtqueue.h"
+
+#define LGDEV_MAX_QUEUES	2
+#define LGDEV_CONFIG_MAX	256
+
+struct lgdev;
+
+/**
+ * struct lgdev_type - one kind of virtio device.
+ * @name: for messages.
+ * @device_id: the virtio device ID (DeviceID register).
+ * @nvqs: how many virtqueues it has (at most %LGDEV_MAX_QUEUES).
+ * @notify: the guest kicked queue @q (vCPU thread, guest lock held, only
+ *	after DRIVER_OK and while the device does not need a reset).
+ * @reset: stop and wait for all work in flight; after it returns nothing
+ *	touches the queues until the guest sets them up again.  May sleep.
+ *	Called for a device reset, a queue stopped with QueueReady = 0, and
+ *	before @destroy.
+ * @destroy: free the device (its work already stopped by @reset).
+ */
+struct lgdev_type {
+	const char *name;
+	u32 device_id;
+	unsigned int nvqs;
+	void (*notify)(struct lgdev *d, unsigned int q);
+	void (*reset)(struct lgdev *d);
+	void (*destroy)(struct lgdev *d);
+};
+
+/**
+ * struct lgdev - a virtio-mmio (version 2) device; device types embed it.
+ * @ldev: what lguest.ko knows of the device.
+ * @type: the device type.
+ * @features: the device's feature bits (DeviceFeatures).
+ * @driver_features: what the driver wrote (DriverFeatures).
+ * @features_sel: DeviceFeaturesSel.
+ * @driver_features_sel: DriverFeaturesSel.
+ * @queue_sel: QueueSel.
+ * @lock: guards @status and @isr, which I/O workers change too.
+ * @status: the Status register.
+ * @isr: the InterruptStatus register.
+ * @config: the device configuration space, little-endian.
+ * @config_len: its size in bytes.
+ * @vqs: the virtqueues.
+ */
+struct lgdev {
+	struct lguest_device ldev;
+	const struct lgdev_type *type;
+	u64 features;
+	u64 driver_features;
+	u32 features_sel;
+	u32 driver_features_sel;
+	u32 queue_sel;
+	spinlock_t lock;
+	u32 status;
+	u32 isr;
+	u8 config[LGDEV_CONFIG_MAX];
+	unsigned int config_len;
+	struct lgdev_vq vqs[LGDEV_MAX_QUEUES];
+};
+
+void lgdev_setup(struct lgdev *d, struct lguest *lg, const struct lguest_device_desc *desc,
+		const struct lgdev_type *type, u64 features);
+bool lgdev_has_feature(const struct lgdev *d, unsigned int bit);
+void lgdev_interrupt(struct lgdev *d, u32 bits);
+__printf(2, 3) void lgdev_needs_reset(struct lgdev *d, const char *fmt, ...);
+bool lgdev_broken(struct lgdev *d);
+
+struct lguest_device *lgdev_rng_create(struct lguest *lg,
+				       const struct lguest_device_desc *desc,
+				       struct file *files[LGUEST_DEVICE_FDS]);
+struct lguest_device *lgdev_blk_create(struct lguest *lg,
+				       const struct lguest_device_desc *desc,
+				       struct file *files[LGUEST_DEVICE_FDS]);
+
+#endif /* _LGUEST_DEV_LGDEV_H */
