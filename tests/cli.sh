@@ -270,6 +270,6 @@ else
 fi
 : > "$FAKE_LG_LOG"
 export FAKE_LG_ENODEV=1 LD_PRELOAD="$tmp/fake.so"
-expect add-device-enodev 1 "lguest: cannot add rng: No such device: load lguest_dev.ko (modprobe lguest_dev)" \
+expect add-device-enodev 1 "lguest: cannot add rng: No such device: no backend serves it (is lguest_dev.ko loaded? modprobe lguest_dev)" \
 	--kernel "$kernel" --mem 128M --disk "$tmp/disk.img" --rng < /dev/null
 unset FAKE_LG_ENODEV LD_PRELOAD

@@ -485,7 +485,7 @@ static void add_devices(struct guest *g, struct devopts *d)
 		e = errno;
 		die(EXIT_FAILURE_RT, "cannot add %s%s%s%s: %s%s", devopt_kind(o),
 		    *name ? " '" : "", name, *name ? "'" : "", strerror(e),
-		    e == ENODEV ? ": load lguest_dev.ko (modprobe lguest_dev)" : "");
+		    e == ENODEV ? ": no backend serves it (is lguest_dev.ko loaded? modprobe lguest_dev)" : "");
 	}
 	devopts_close(d);
 }
