@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * lgdev.h - what the pieces of lguest_dev.ko share: the virtio-mmio device
- * (transport.c), the device types plugged into it (rng.c, blk.c), and the
+ * (transport.c), the device types plugged into it (rng.c, blk.c, net.c), and the
  * constructors main.c dispatches to.
  */
 #ifndef _LGUEST_DEV_LGDEV_H
@@ -83,6 +83,9 @@ struct lguest_device *lgdev_rng_create(struct lguest *lg,
 				       const struct lguest_device_desc *desc,
 				       struct file *files[LGUEST_DEVICE_FDS]);
 struct lguest_device *lgdev_blk_create(struct lguest *lg,
+				       const struct lguest_device_desc *desc,
+				       struct file *files[LGUEST_DEVICE_FDS]);
+struct lguest_device *lgdev_net_create(struct lguest *lg,
 				       const struct lguest_device_desc *desc,
 				       struct file *files[LGUEST_DEVICE_FDS]);
 

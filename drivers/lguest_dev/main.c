@@ -28,6 +28,7 @@ static bool lgdev_desc_ok(const struct lguest_device_desc *desc,
 	switch (desc->type) {
 	case LGUEST_DEV_BLOCK:
 		return files[0] && !files[1];
+	case LGUEST_DEV_NET:
 	case LGUEST_DEV_RNG:
 		return !files[0] && !files[1];
 	}
@@ -56,8 +57,11 @@ static struct lguest_device *lgdev_create(struct lguest *lg,
 	case LGUEST_DEV_BLOCK:
 		dev = lgdev_blk_create(lg, desc, files);
 		break;
+	case LGUEST_DEV_NET:
+		dev = lgdev_net_create(lg, desc, files);
+		break;
 	default:
-		/* Console and net are not served yet. */
+		/* The console is not served yet. */
 		return ERR_PTR(-ENODEV);
 	}
 	if (!IS_ERR(dev))

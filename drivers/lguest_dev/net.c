@@ -1,0 +1,389 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * net.c - virtio-net: each device is a host Ethernet interface (named by
+ * the launcher, e.g. "lg0") whose other end is the guest's eth0.  What the
+ * host sends on the interface is queued (bounded) and copied into the
+ * guest's receive buffers by a work item; what the guest sends is copied
+ * out of its transmit queue by another work item, which the notify (the
+ * vCPU thread) only schedules, and handed to the host stack with
+ * netif_rx().  No offloads: every packet
+ * carries a 12-byte virtio_net_hdr_v1 that says nothing but num_buffers.
+ */
+#define pr_fmt(fmt) "lguest_dev: " fmt
+
+#include <linux/etherdevice.h>
+#include <linux/if_vlan.h>
+#include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
+#include <linux/skbuff.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/virtio_ids.h>
+#include <linux/virtio_net.h>
+#include <linux/workqueue.h>
+
+#include "lgdev.h"
+
+#define LGDEV_NET_RXQ		0	/* host -> guest */
+#define LGDEV_NET_TXQ		1	/* guest -> host */
+#define LGDEV_NET_MTU		ETH_DATA_LEN
+#define LGDEV_NET_HDR_LEN	sizeof(struct virtio_net_hdr_v1)
+/* The longest frame either way: Ethernet header, a VLAN tag, the MTU. */
+#define LGDEV_NET_FRAME_MAX	(VLAN_ETH_HLEN + LGDEV_NET_MTU)
+/* Packets the host may have queued for the guest before we drop. */
+#define LGDEV_NET_QUEUE_MAX	512
+/* Packets per run of the receive work, and per transmit notify. */
+#define LGDEV_NET_RX_BUDGET	64
+#define LGDEV_NET_TX_BUDGET	64
+
+struct lgdev_net {
+	struct lgdev dev;
+	struct net_device *ndev;
+	struct lgdev_chain *tx_chain;	/* the transmit work's */
+	struct lgdev_chain *rx_chain;	/* the receive work's */
+	struct sk_buff_head rxq;	/* host packets for the guest */
+	struct work_struct rx_work;
+	struct work_struct tx_work;
+	/* Under rxq.lock: the driver is running us, the work may be queued. */
+	bool running;
+};
+
+struct lgdev_net_priv {
+	struct lgdev_net *net;
+};
+
+static struct lgdev_net *ndev_net(struct net_device *ndev)
+{
+	return ((struct lgdev_net_priv *)netdev_priv(ndev))->net;
+}
+
+/*
+ * Copy one packet into the chain @c: header then frame, all into the
+ * writable buffers.  Returns the bytes written, or 0 if it does not fit
+ * or the buffers are bad (the packet is dropped; the chain goes back empty).
+ */
+static u32 net_rx_fill(struct lgdev_net *net, const struct lgdev_chain *c,
+		       const struct sk_buff *skb)
+{
+	struct virtio_net_hdr_mrg_rxbuf hdr = { .num_buffers = cpu_to_le16(1) };
+	u8 *data = skb->data;
+	u32 len = skb->len;
+
+	if (c->out_len || c->in_len < LGDEV_NET_HDR_LEN + len)
+		return 0;
+	if (lgdev_chain_copy(&net->dev, c, true, 0, &hdr, LGDEV_NET_HDR_LEN) ||
+	    lgdev_chain_copy(&net->dev, c, true, LGDEV_NET_HDR_LEN, data, len))
+		return 0;
+	return LGDEV_NET_HDR_LEN + len;
+}
+
+/*
+ * The receive work: the only one that takes chains off the receive queue,
+ * so the vCPU thread never races with it for the available ring; the used
+ * ring is serialized by lgdev_vq_push().  Runs only while @running.
+ */
+static void net_rx_work(struct work_struct *work)
+{
+	struct lgdev_net *net = container_of(work, struct lgdev_net, rx_work);
+	struct lgdev_vq *vq = &net->dev.vqs[LGDEV_NET_RXQ];
+	struct net_device *ndev = net->ndev;
+	unsigned int budget = LGDEV_NET_RX_BUDGET;
+	struct sk_buff *skb;
+	int r;
+
+	while ((skb = skb_peek(&net->rxq))) {
+		u32 n;
+
+		if (!budget--) {
+			queue_work(system_unbound_wq, &net->rx_work);
+			return;
+		}
+		r = lgdev_vq_pop(vq, net->rx_chain);
+		if (r < 0) {
+			/* The device needs a reset: nothing more goes in. */
+			skb_queue_purge(&net->rxq);
+			return;
+		}
+		if (!r) {
+			/* No buffer: ask for a notify when there is one. */
+			if (lgdev_vq_more(vq))
+				continue;
+			return;
+		}
+		skb = skb_dequeue(&net->rxq);
+		if (!skb) {
+			/* Purged by a reset meanwhile: hand the buffer back. */
+			lgdev_vq_push(vq, net->rx_chain->head, 0);
+			return;
+		}
+		n = net_rx_fill(net, net->rx_chain, skb);
+		if (n) {
+			DEV_STATS_INC(ndev, tx_packets);
+			DEV_STATS_ADD(ndev, tx_bytes, skb->len);
+		} else {
+			DEV_STATS_INC(ndev, tx_errors);
+		}
+		lgdev_vq_push(vq, net->rx_chain->head, n);
+		consume_skb(skb);
+	}
+}
+
+/* Host stack -> guest: queue the frame for the receive work. */
+static netdev_tx_t net_start_xmit(struct sk_buff *skb, struct net_device *ndev)
+{
+	struct lgdev_net *net = ndev_net(ndev);
+	unsigned long flags;
+
+	if (skb->len > LGDEV_NET_FRAME_MAX || skb_linearize(skb))
+		goto drop;
+	spin_lock_irqsave(&net->rxq.lock, flags);
+	if (!net->running || skb_queue_len(&net->rxq) >= LGDEV_NET_QUEUE_MAX) {
+		spin_unlock_irqrestore(&net->rxq.lock, flags);
+		goto drop;
+	}
+	skb_orphan(skb);
+	__skb_queue_tail(&net->rxq, skb);
+	queue_work(system_unbound_wq, &net->rx_work);
+	spin_unlock_irqrestore(&net->rxq.lock, flags);
+	return NETDEV_TX_OK;
+
+drop:
+	DEV_STATS_INC(ndev, tx_dropped);
+	dev_kfree_skb_any(skb);
+	return NETDEV_TX_OK;
+}
+
+/* Guest -> host: one transmit chain into an skb for the host stack. */
+static void net_tx_one(struct lgdev_net *net, const struct lgdev_chain *c)
+{
+	struct net_device *ndev = net->ndev;
+	struct sk_buff *skb;
+	u32 len;
+
+	if (c->out_len < LGDEV_NET_HDR_LEN + ETH_HLEN ||
+	    c->out_len > LGDEV_NET_HDR_LEN + LGDEV_NET_FRAME_MAX) {
+		DEV_STATS_INC(ndev, rx_length_errors);
+		DEV_STATS_INC(ndev, rx_dropped);
+		return;
+	}
+	len = c->out_len - LGDEV_NET_HDR_LEN;
+	skb = netdev_alloc_skb_ip_align(ndev, len);
+	if (!skb) {
+		DEV_STATS_INC(ndev, rx_dropped);
+		return;
+	}
+	/* The header asks for no offload we offered: it is not looked at. */
+	if (lgdev_chain_copy(&net->dev, c, false, LGDEV_NET_HDR_LEN, skb_put(skb, len), len)) {
+		DEV_STATS_INC(ndev, rx_errors);
+		kfree_skb(skb);
+		return;
+	}
+	skb->protocol = eth_type_trans(skb, ndev);
+	DEV_STATS_INC(ndev, rx_packets);
+	DEV_STATS_ADD(ndev, rx_bytes, len);
+	netif_rx(skb);
+}
+
+/* Start serving at the first notify after DRIVER_OK. */
+static void net_start(struct lgdev_net *net)
+{
+	bool was;
+
+	spin_lock_irq(&net->rxq.lock);
+	was = net->running;
+	net->running = true;
+	spin_unlock_irq(&net->rxq.lock);
+	if (!was)
+		netif_carrier_on(net->ndev);
+}
+
+/*
+ * The transmit work: the only one that takes chains off the transmit
+ * queue.  The host stack's receive processing (netif_rx() may run it right
+ * here) stays out of the vCPU thread.
+ */
+static void net_tx_work(struct work_struct *work)
+{
+	struct lgdev_net *net = container_of(work, struct lgdev_net, tx_work);
+	struct lgdev_vq *vq = &net->dev.vqs[LGDEV_NET_TXQ];
+	unsigned int budget = LGDEV_NET_TX_BUDGET;
+	int r = 0;
+
+	do {
+		while (budget && (r = lgdev_vq_pop(vq, net->tx_chain)) > 0) {
+			net_tx_one(net, net->tx_chain);
+			lgdev_vq_push(vq, net->tx_chain->head, 0);
+			budget--;
+		}
+		if (r < 0)
+			return;
+		if (!budget) {
+			queue_work(system_unbound_wq, &net->tx_work);
+			return;
+		}
+	} while (lgdev_vq_more(vq));
+}
+
+/*T:930 A network device has two queues and two directions, and a work
+ * item for each, which alone takes that queue's chains: the notify, in the
+ * vCPU thread, only schedules it.  What the guest sends is copied into a
+ * fresh skb for the host stack; what the host sends waits in a bounded
+ * queue for the guest's receive buffers.  Neither direction waits on, nor
+ * races with, the vCPU thread. :*/
+static void net_notify(struct lgdev *d, unsigned int q)
+{
+	struct lgdev_net *net = container_of(d, struct lgdev_net, dev);
+
+	net_start(net);
+	queue_work(system_unbound_wq, q == LGDEV_NET_RXQ ? &net->rx_work : &net->tx_work);
+}
+
+/* Stop both works and drop what waits for the guest; carrier off. */
+static void net_reset(struct lgdev *d)
+{
+	struct lgdev_net *net = container_of(d, struct lgdev_net, dev);
+
+	spin_lock_irq(&net->rxq.lock);
+	net->running = false;
+	spin_unlock_irq(&net->rxq.lock);
+	cancel_work_sync(&net->rx_work);
+	cancel_work_sync(&net->tx_work);
+	skb_queue_purge(&net->rxq);
+	netif_carrier_off(net->ndev);
+}
+
+static void net_destroy(struct lgdev *d)
+{
+	struct lgdev_net *net = container_of(d, struct lgdev_net, dev);
+
+	unregister_netdev(net->ndev);
+	free_netdev(net->ndev);
+	skb_queue_purge(&net->rxq);
+	kfree(net->rx_chain);
+	kfree(net->tx_chain);
+	kfree(net);
+}
+
+static int net_open(struct net_device *ndev)
+{
+	netif_start_queue(ndev);
+	return 0;
+}
+
+static int net_stop(struct net_device *ndev)
+{
+	netif_stop_queue(ndev);
+	return 0;
+}
+
+static const struct net_device_ops net_ndo = {
+	.ndo_open		= net_open,
+	.ndo_stop		= net_stop,
+	.ndo_start_xmit		= net_start_xmit,
+	.ndo_set_mac_address	= eth_mac_addr,
+	.ndo_validate_addr	= eth_validate_addr,
+};
+
+static const struct lgdev_type net_type = {
+	.name		= "virtio-net",
+	.device_id	= VIRTIO_ID_NET,
+	.nvqs		= 2,
+	.notify		= net_notify,
+	.reset		= net_reset,
+	.destroy	= net_destroy,
+};
+
+/* The launcher's interface name: NUL-terminated, valid, used as is. */
+static bool net_name_ok(const char *name, size_t size)
+{
+	return memchr(name, '\0', size) && dev_valid_name(name) && !strchr(name, '%');
+}
+
+/**
+ * lgdev_net_create() - make a virtio-net device and its host interface.
+ * @lg: the guest.
+ * @desc: the launcher's description (checked by main.c): @desc->name is
+ *	the host interface's name, @desc->mac the guest's MAC (all zero: a
+ *	random locally administered one).
+ * @files: unused (all NULL).
+ *
+ * Return: the device, or ERR_PTR(-EINVAL) for a bad name or MAC,
+ * ERR_PTR(-EEXIST) if the name is taken, ERR_PTR(-ENOMEM).
+ */
+struct lguest_device *lgdev_net_create(struct lguest *lg,
+				       const struct lguest_device_desc *desc,
+				       struct file *files[LGUEST_DEVICE_FDS])
+{
+	struct virtio_net_config *cfg;
+	struct lgdev_net_priv *priv;
+	struct net_device *ndev;
+	struct lgdev_net *net;
+	u8 mac[ETH_ALEN];
+	int err;
+
+	if (!net_name_ok(desc->name, sizeof(desc->name))) {
+		pr_warn_ratelimited("virtio-net in slot %u: bad interface name\n", desc->slot);
+		return ERR_PTR(-EINVAL);
+	}
+	BUILD_BUG_ON(sizeof(desc->mac) != ETH_ALEN);
+	if (is_zero_ether_addr(desc->mac)) {
+		eth_random_addr(mac);
+	} else if (is_valid_ether_addr(desc->mac)) {
+		ether_addr_copy(mac, desc->mac);
+	} else {
+		pr_warn_ratelimited("virtio-net in slot %u: bad MAC %pM\n", desc->slot, desc->mac);
+		return ERR_PTR(-EINVAL);
+	}
+
+	net = kzalloc(sizeof(*net), GFP_KERNEL);
+	if (!net)
+		return ERR_PTR(-ENOMEM);
+	err = -ENOMEM;
+	net->tx_chain = lgdev_chain_alloc();
+	net->rx_chain = lgdev_chain_alloc();
+	if (!net->tx_chain || !net->rx_chain)
+		goto free;
+	skb_queue_head_init(&net->rxq);
+	INIT_WORK(&net->rx_work, net_rx_work);
+	INIT_WORK(&net->tx_work, net_tx_work);
+
+	ndev = alloc_netdev(sizeof(*priv), desc->name, NET_NAME_USER, ether_setup);
+	if (!ndev)
+		goto free;
+	priv = netdev_priv(ndev);
+	priv->net = net;
+	net->ndev = ndev;
+	ndev->netdev_ops = &net_ndo;
+	ndev->mtu = LGDEV_NET_MTU;
+	ndev->min_mtu = ETH_MIN_MTU;
+	ndev->max_mtu = LGDEV_NET_MTU;
+	ndev->priv_flags |= IFF_LIVE_ADDR_CHANGE;
+	eth_hw_addr_random(ndev);
+	netif_carrier_off(ndev);
+
+	lgdev_setup(&net->dev, lg, desc, &net_type,
+		    BIT_ULL(VIRTIO_NET_F_MAC) | BIT_ULL(VIRTIO_NET_F_STATUS) |
+		    BIT_ULL(VIRTIO_NET_F_MTU));
+	BUILD_BUG_ON(sizeof(*cfg) > LGDEV_CONFIG_MAX);
+	cfg = (struct virtio_net_config *)net->dev.config;
+	memcpy(cfg->mac, mac, ETH_ALEN);
+	cfg->status = cpu_to_le16(VIRTIO_NET_S_LINK_UP);
+	cfg->max_virtqueue_pairs = cpu_to_le16(1);
+	cfg->mtu = cpu_to_le16(LGDEV_NET_MTU);
+	net->dev.config_len = offsetofend(struct virtio_net_config, mtu);
+
+	err = register_netdev(ndev);
+	if (err) {
+		pr_warn_ratelimited("virtio-net in slot %u: cannot register %s: %d\n",
+				    desc->slot, desc->name, err);
+		free_netdev(ndev);
+		goto free;
+	}
+	return &net->dev.ldev;
+
+free:
+	kfree(net->rx_chain);
+	kfree(net->tx_chain);
+	kfree(net);
+	return ERR_PTR(err);
+}
