@@ -38,6 +38,7 @@ for ko in $("$here/../scripts/modlist.sh" "$root" "$kver" $modules); do
 	echo "$name" >> "$tmp/lib/modules/order"
 done
 install -m 755 "$here/init" "$tmp/init"
+install -m 644 "$here/lgtest.sh" "$tmp/lib/lgtest.sh"
 for t in "$here"/tests/*.sh; do
 	install -m 755 "$t" "$tmp/tests/"
 done

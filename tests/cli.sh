@@ -87,7 +87,7 @@ set -- --kernel "$tmp/file" --rng
 for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16; do
 	set -- "$@" --net "lg$i"
 done
-expect devices-16-nets-rng 2 "lguest: too many devices: at most 16 --disk, --net and --rng in all" "$@"
+expect devices-16-nets-rng 2 "lguest: too many devices: at most 15 --disk, --net and --rng in all (one slot is the console's)" "$@"
 set --
 if "$lg" --help | grep -q -- '--disk FILE\[,ro\]' && "$lg" --help | grep -q -- '--net NAME\[,mac=' &&
    "$lg" --help | grep -q -- '--rng'; then
@@ -188,13 +188,14 @@ int open(const char *path, int flags, ...)
 
 static int add_device(const struct lguest_device_desc *d)
 {
-	int fl = d->fds[0] >= 0 ? fcntl(d->fds[0], F_GETFL) & O_ACCMODE : -1;
+	int fl = d->fds[0] >= 0 ? fcntl(d->fds[0], F_GETFL) : -1;
 	const char *fail = getenv("FAKE_LG_ENODEV");
 	FILE *f = fopen(getenv("FAKE_LG_LOG"), "a");
 
-	fprintf(f, "type %u slot %u fd %s %d flags %u mac %02x:%02x:%02x:%02x:%02x:%02x name '%s'\n",
-		d->type, d->slot, fl < 0 ? "none" : fl == O_RDWR ? "rw" : "ro",
-		d->fds[1], d->flags, d->mac[0], d->mac[1], d->mac[2], d->mac[3],
+	fprintf(f, "type %u slot %u fd %s%s %d flags %u mac %02x:%02x:%02x:%02x:%02x:%02x name '%s'\n",
+		d->type, d->slot,
+		fl < 0 ? "none" : (fl & O_ACCMODE) == O_RDWR ? "rw" : "ro",
+		fl >= 0 && (fl & O_NONBLOCK) ? ",nb" : "", d->fds[1], d->flags, d->mac[0], d->mac[1], d->mac[2], d->mac[3],
 		d->mac[4], d->mac[5], d->name);
 	fclose(f);
 	if (fail && atoi(fail) == (int)d->slot) {
@@ -212,7 +213,17 @@ static int run(int fd, struct lguest_run *r)
 	fwrite(ram + 0xe0000, 0x20000, 1, f);
 	fclose(f);
 	memset(r, 0, sizeof(*r));
-	r->reason = LGUEST_EXIT_POWEROFF;
+	r->reason = getenv("FAKE_LG_QUIT") ? LGUEST_EXIT_QUIT : LGUEST_EXIT_POWEROFF;
+	return 0;
+}
+
+/* The serial port's files: is stdin read there? */
+static int set_console(const struct lguest_console *c)
+{
+	FILE *f = fopen(getenv("FAKE_LG_LOG"), "a");
+
+	fprintf(f, "serial out %d in %d\n", c->out_fd, c->in_fd);
+	fclose(f);
 	return 0;
 }
 
@@ -239,6 +250,8 @@ int ioctl(int fd, unsigned long req, ...)
 		return 0;
 	case LGUEST_ADD_DEVICE:
 		return add_device(arg);
+	case LGUEST_SET_CONSOLE:
+		return set_console(arg);
 	case LGUEST_RUN:
 		return run(fd, arg);
 	}
@@ -261,9 +274,11 @@ type 2 slot 1 fd rw -1 flags 0 mac 00:00:00:00:00:00 name ''
 type 1 slot 2 fd none -1 flags 0 mac 52:54:00:12:34:56 name 'lg0'
 type 1 slot 3 fd none -1 flags 0 mac 00:00:00:00:00:00 name 'lg1'
 type 4 slot 4 fd none -1 flags 0 mac 00:00:00:00:00:00 name ''
+type 3 slot 5 fd ro,nb 1 flags 2 mac 00:00:00:00:00:00 name ''
+serial out 1 in -1
 END
 if [ $rc = 0 ] && [ ! -s "$tmp/err" ] && cmp -s "$tmp/want" "$FAKE_LG_LOG" &&
-   [ "$(LC_ALL=C grep -ao LNRO0005 "$FAKE_LG_ACPI" | wc -l)" = 5 ]; then
+   [ "$(LC_ALL=C grep -ao LNRO0005 "$FAKE_LG_ACPI" | wc -l)" = 6 ]; then
 	echo "PASS cli/add-devices"
 else
 	echo "FAIL cli/add-devices: exit status $rc, stderr '$(cat "$tmp/err")', calls: $(tr '\n' '|' < "$FAKE_LG_LOG")"
@@ -273,3 +288,36 @@ export FAKE_LG_ENODEV=1 LD_PRELOAD="$tmp/fake.so"
 expect add-device-enodev 1 "lguest: cannot add rng: No such device: no backend serves it (is lguest_dev.ko loaded? modprobe lguest_dev)" \
 	--kernel "$kernel" --mem 128M --disk "$tmp/disk.img" --rng < /dev/null
 unset FAKE_LG_ENODEV LD_PRELOAD
+
+# The virtio console: --console serial leaves it out and gives stdin to the
+# UART; a missing backend drops the default one (stdin to the UART, the
+# DSDT without it) but fails an explicit --console virtio; Ctrl-A x
+# (LGUEST_EXIT_QUIT) is a clean exit.
+# console_case NAME STATUS WANT_LOG LNRO_COUNT ARGS...: run with the stand-in.
+console_case() {
+	_n=$1 _rc=$2 _want=$3 _lnro=$4
+	shift 4
+	: > "$FAKE_LG_LOG"
+	LD_PRELOAD="$tmp/fake.so" "$lg" --kernel "$kernel" --mem 128M "$@" \
+		< /dev/null > "$tmp/out" 2> "$tmp/err"
+	rc=$?
+	got=$(tr '\n' '|' < "$FAKE_LG_LOG")
+	lnro=$(LC_ALL=C grep -ao LNRO0005 "$FAKE_LG_ACPI" 2>/dev/null | wc -l)
+	if [ $rc = "$_rc" ] && [ "$got" = "$_want" ] && { [ "$_lnro" = - ] || [ "$lnro" = "$_lnro" ]; }; then
+		echo "PASS cli/$_n"
+	else
+		echo "FAIL cli/$_n: exit status $rc (want $_rc), calls '$got' (want '$_want'), $lnro LNRO0005 (want $_lnro), stderr '$(cat "$tmp/err")'"
+	fi
+}
+rm -f "$FAKE_LG_ACPI"
+console_case console-serial 0 "type 4 slot 0 fd none -1 flags 0 mac 00:00:00:00:00:00 name ''|serial out 1 in 0|" 1 \
+	--rng --console serial
+rm -f "$FAKE_LG_ACPI"
+FAKE_LG_ENODEV=1 console_case console-fallback 0 "type 4 slot 0 fd none -1 flags 0 mac 00:00:00:00:00:00 name ''|type 3 slot 1 fd ro,nb 1 flags 2 mac 00:00:00:00:00:00 name ''|serial out 1 in 0|" 1 \
+	--rng
+rm -f "$FAKE_LG_ACPI"
+FAKE_LG_ENODEV=0 console_case console-explicit-enodev 1 "type 3 slot 0 fd ro,nb 1 flags 2 mac 00:00:00:00:00:00 name ''|" - \
+	--console virtio
+FAKE_LG_QUIT=1 console_case console-quit 0 "type 3 slot 0 fd ro,nb 1 flags 2 mac 00:00:00:00:00:00 name ''|serial out 1 in -1|" 1
+expect console-bad 2 "lguest: --console tty: want virtio or serial" --kernel "$kernel" --console tty
+expect console-raw 2 "lguest: --console goes with --kernel" --raw "$kernel" --console serial

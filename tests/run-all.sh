@@ -31,7 +31,7 @@ run sh tests/host/run.sh --nosvm --timeout 60 no-svm
 # initramfs under lguest; every guest run is bounded (90 s, lib.sh).
 run sh tests/host/run.sh --suite host-linux --timeout 120 \
 	linux-badinput linux-boot linux-timekeeping linux-sleep linux-poweroff \
-	linux-reboot linux-panic linux-console-input linux-612 linux-two linux-disk \
+	linux-reboot linux-panic linux-console-input linux-console linux-612 linux-two linux-disk \
 	linux-hostile-rings linux-net
 
 passed=$(grep -c '^PASS ' "$results")

@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * debugfs.c - /sys/kernel/debug/lguest/<launcher pid>/: what a running
- * guest costs the host and how it is set up, for people and for the
- * benchmarks.  Read-only, and removed before the guest is freed.
+ * guest costs the host, how it is set up, and the state of its interrupts
+ * and devices, for people, tests and the benchmarks.  Read-only, and
+ * removed before the guest is freed.
  */
 #include "lg.h"
 
 #include <linux/atomic.h>
 #include <linux/debugfs.h>
+#include <linux/lguest_backend.h>
 #include <linux/mm.h>
 #include <linux/sched.h>
 #include <linux/seq_file.h>
@@ -58,6 +60,63 @@ static int lg_info_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(lg_info);
 
+/*
+ * Interrupt state, for when a device seems to have stopped: what the
+ * guest's local APIC has requested and in service, and each IOAPIC pin
+ * that is raised, unmasked or waiting for its EOI.  A snapshot taken
+ * while the guest runs, so its parts may disagree by an instant.
+ */
+static int lg_interrupts_show(struct seq_file *m, void *unused)
+{
+	struct lguest *lg = m->private;
+	struct lg_ioapic *io = &lg->ioapic;
+	unsigned long flags;
+	u64 redir[LGUEST_IOAPIC_PINS];
+	unsigned int pin;
+	u32 level;
+
+	seq_printf(m, "lapic irr %*pbl\nlapic isr %*pbl\nlapic tmr %*pbl\n",
+		   256, lg->lapic.irr, 256, lg->lapic.isr, 256, lg->lapic.tmr);
+	seq_printf(m, "lapic tpr 0x%x lvt_timer 0x%x\n",
+		   READ_ONCE(lg->lapic.tpr), READ_ONCE(lg->lapic.lvt_timer));
+	spin_lock_irqsave(&io->lock, flags);
+	memcpy(redir, io->redir, sizeof(redir));
+	level = io->level;
+	spin_unlock_irqrestore(&io->lock, flags);
+	for (pin = 0; pin < LGUEST_IOAPIC_PINS; pin++) {
+		if (!(level & BIT(pin)) && (redir[pin] & BIT_ULL(16)))
+			continue;
+		seq_printf(m, "ioapic pin %u: level %u redir 0x%016llx%s\n", pin,
+			   !!(level & BIT(pin)), redir[pin],
+			   redir[pin] & BIT_ULL(14) ? " remote-irr" : "");
+	}
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(lg_interrupts);
+
+/*
+ * The devices in the MMIO windows, each described by its backend.  The
+ * windows are filled before the guest first runs and emptied only after
+ * this directory is gone, so the pointers are stable while we read.
+ */
+static int lg_devices_show(struct seq_file *m, void *unused)
+{
+	struct lguest *lg = m->private;
+	unsigned int i;
+
+	for (i = 0; i < LGUEST_MMIO_MAX; i++) {
+		struct lguest_device *dev = READ_ONCE(lg->devices[i]);
+
+		if (!dev)
+			continue;
+		seq_printf(m, "slot %u irq %u\n", dev->slot, dev->irq);
+		if (dev->ops->show)
+			dev->ops->show(dev, m);
+	}
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(lg_devices);
+
 /**
  * lg_debugfs_add() - give a new guest its directory, named after the
  *	launcher's PID (with a suffix if that process already has a guest).
@@ -85,6 +144,8 @@ void lg_debugfs_add(struct lguest *lg)
 	}
 	debugfs_create_file("overhead_bytes", 0400, lg->debugfs, lg, &lg_overhead_fops);
 	debugfs_create_file("info", 0400, lg->debugfs, lg, &lg_info_fops);
+	debugfs_create_file("interrupts", 0400, lg->debugfs, lg, &lg_interrupts_fops);
+	debugfs_create_file("devices", 0400, lg->debugfs, lg, &lg_devices_fops);
 }
 
 /**

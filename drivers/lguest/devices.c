@@ -40,7 +40,8 @@ int lg_add_device(struct lguest *lg, const struct lguest_device_desc __user *ude
 	if (copy_from_user(&desc, udesc, sizeof(desc)))
 		return -EFAULT;
 	if (desc.type < LGUEST_DEV_NET || desc.type > LGUEST_DEV_RNG ||
-	    desc.slot >= LGUEST_MMIO_MAX || (desc.flags & ~LGUEST_DEV_F_READONLY) ||
+	    desc.slot >= LGUEST_MMIO_MAX ||
+	    (desc.flags & ~(LGUEST_DEV_F_READONLY | LGUEST_DEV_F_ESCAPE)) ||
 	    desc.pad[0] || desc.pad[1] ||
 	    memchr_inv(desc.reserved, 0, sizeof(desc.reserved)) ||
 	    !memchr(desc.name, '\0', sizeof(desc.name)))
@@ -209,20 +210,11 @@ int lguest_guest_bvecs(struct lguest *lg, u64 gpa, u64 len, struct bio_vec *bv,
 }
 EXPORT_SYMBOL_GPL(lguest_guest_bvecs);
 
-/**
- * lguest_set_irq() - set the level of the guest's IOAPIC line @pin, and
- *	make a running vCPU notice at once.
- * @lg: the guest.
- * @pin: the line (a device's @irq).
- * @level: asserted or not.
- *
- * Safe from any context while the guest exists.
- */
-void lguest_set_irq(struct lguest *lg, unsigned int pin, bool level)
+/* Make the vCPU, if it is in the guest on another CPU, exit at once. */
+static void lg_kick_vcpu(struct lguest *lg)
 {
 	struct task_struct *vcpu;
 
-	lg_ioapic_set_irq(lg, pin, level);
 	/*
 	 * A vCPU in guest mode on another CPU only looks at its interrupts
 	 * on its next exit: an IPI makes one.  Task structs are freed after
@@ -234,7 +226,37 @@ void lguest_set_irq(struct lguest *lg, unsigned int pin, bool level)
 		kick_process(vcpu);
 	rcu_read_unlock();
 }
+
+/**
+ * lguest_set_irq() - set the level of the guest's IOAPIC line @pin, and
+ *	make a running vCPU notice at once.
+ * @lg: the guest.
+ * @pin: the line (a device's @irq).
+ * @level: asserted or not.
+ *
+ * Safe from any context while the guest exists.
+ */
+void lguest_set_irq(struct lguest *lg, unsigned int pin, bool level)
+{
+	lg_ioapic_set_irq(lg, pin, level);
+	lg_kick_vcpu(lg);
+}
 EXPORT_SYMBOL_GPL(lguest_set_irq);
+
+/**
+ * lguest_quit() - the console's user asked to quit: %LGUEST_RUN ends with
+ *	%LGUEST_EXIT_QUIT as soon as the vCPU notices, halted or not.
+ * @lg: the guest.
+ *
+ * Safe from any context while the guest exists.
+ */
+void lguest_quit(struct lguest *lg)
+{
+	WRITE_ONCE(lg->quit, true);
+	wake_up(&lg->wq);
+	lg_kick_vcpu(lg);
+}
+EXPORT_SYMBOL_GPL(lguest_quit);
 
 /**
  * lguest_kill() - kill the guest for something it did to a device.

@@ -146,6 +146,7 @@ struct lg_gprs {
  * @lapic: @ioapic: @kvmclock: @uart: the platform's devices.
  * @reboot: the guest wrote the ACPI reset register.
  * @panicked: the guest reported a panic through pvpanic.
+ * @quit: the console's user asked to quit (any thread sets it).
  * @mtrr_def_type: @hwcr: the guest's values of those MSRs.
  * @debugfs: the guest's directory under /sys/kernel/debug/lguest.
  * @ran: LGUEST_RUN was called: no more devices may be added.
@@ -186,6 +187,7 @@ struct lguest {
 	struct lg_uart uart;
 	bool reboot;
 	bool panicked;
+	bool quit;
 	u64 mtrr_def_type;
 	u64 hwcr;
 	struct dentry *debugfs;

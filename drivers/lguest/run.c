@@ -126,7 +126,8 @@ void lg_raise_irq(struct lguest *lg, u8 vector)
  */
 static bool lg_has_event(struct lguest *lg)
 {
-	return READ_ONCE(lg->timer_fired) || lg_uart_has_event(lg) ||
+	return READ_ONCE(lg->timer_fired) || READ_ONCE(lg->quit) ||
+	       lg_uart_has_event(lg) ||
 	       ((lg->vmcb->save.rflags & X86_EFLAGS_IF) &&
 		lg_lapic_next_irq(lg) >= 0);
 }
@@ -395,6 +396,14 @@ static void lg_enter_guest(struct lguest *lg, u64 host_xcr0)
 	int cpu;
 
 	local_irq_disable();
+	/*
+	 * Interrupts are looked at only now, with the host's off: a device
+	 * that raises one later finds us on this CPU and kicks us with an
+	 * IPI, which stays pending and makes VMRUN exit at once.  Looked at
+	 * any earlier, that kick could land before VMRUN and be lost, and the
+	 * interrupt would wait for the guest's next exit.
+	 */
+	lg_inject_pending(lg);
 	cpu = smp_processor_id();
 	if (lg->last_cpu != cpu || lg->asid == LG_SHARED_ASID) {
 		c->tlb_ctl = boot_cpu_has(X86_FEATURE_FLUSHBYASID) ?
@@ -448,7 +457,8 @@ int lg_run(struct lguest *lg, struct lguest_run *run)
 	WRITE_ONCE(lg->vcpu_task, current);
 	fpu_swap_kvm_fpstate(&lg->gfpu, true);
 	for (;;) {
-		if (lg->dead || lg->poweroff || lg->reboot || lg->panicked)
+		if (lg->dead || lg->poweroff || lg->reboot || lg->panicked ||
+		    READ_ONCE(lg->quit))
 			break;
 		if (signal_pending(current)) {
 			ret = -EINTR;
@@ -466,7 +476,6 @@ int lg_run(struct lguest *lg, struct lguest_run *run)
 		}
 		if (lg_uart_has_event(lg))
 			lg_uart_poll(lg);
-		lg_inject_pending(lg);
 		lg_enter_guest(lg, host_xcr0);
 		lg_handle_exit(lg);
 	}
@@ -480,6 +489,8 @@ int lg_run(struct lguest *lg, struct lguest_run *run)
 	if (lg->dead) {
 		run->reason = LGUEST_EXIT_KILLED;
 		strscpy(run->kill_reason, lg->kill_reason, sizeof(run->kill_reason));
+	} else if (READ_ONCE(lg->quit)) {
+		run->reason = LGUEST_EXIT_QUIT;
 	} else if (lg->panicked) {
 		run->reason = LGUEST_EXIT_PANIC;
 	} else if (lg->reboot) {

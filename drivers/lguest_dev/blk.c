@@ -4,9 +4,11 @@
  * The vCPU thread only takes requests off the ring; reads, writes and
  * flushes run on the device's workqueue, several at once, straight between
  * the file and guest pages (ITER_BVEC), and complete on the used ring.
+ * Discard punches holes in a regular file.
  */
 #define pr_fmt(fmt) "lguest_dev: " fmt
 
+#include <linux/falloc.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
@@ -25,11 +27,15 @@
 #define LGDEV_BLK_IN_FLIGHT	16
 #define LGDEV_SECTOR_SHIFT	9
 #define LGDEV_SECTOR_SIZE	(1U << LGDEV_SECTOR_SHIFT)
+/* Discard: one range per request, at most 1 GiB, in 4 KiB units. */
+#define LGDEV_BLK_DISCARD_SECTORS	(1U << 21)
+#define LGDEV_BLK_DISCARD_ALIGN		8
 
 struct lgdev_blk {
 	struct lgdev dev;
 	struct file *file;
 	bool readonly;
+	bool discard;			/* VIRTIO_BLK_F_DISCARD offered */
 	u64 capacity;			/* 512-byte sectors */
 	struct workqueue_struct *wq;
 	struct lgdev_chain *chain;	/* the vCPU thread's scratch chain */
@@ -143,6 +149,38 @@ static u8 blk_rw(struct lgdev_blk *blk, const struct lgdev_chain *c, bool out,
 	return status;
 }
 
+/*
+ * Discard: the readable data is one struct virtio_blk_discard_write_zeroes
+ * (we said max_discard_seg 1); its range becomes a hole in the file, which
+ * then reads as zeroes, as the guest may expect but must not rely on.
+ */
+static u8 blk_discard(struct lgdev_blk *blk, const struct lgdev_chain *c)
+{
+	struct virtio_blk_discard_write_zeroes seg;
+	u64 sector;
+	u32 num;
+
+	if (!blk->discard)
+		return VIRTIO_BLK_S_UNSUPP;
+	if (c->out_len != sizeof(struct virtio_blk_outhdr) + sizeof(seg) ||
+	    lgdev_chain_copy(&blk->dev, c, false, sizeof(struct virtio_blk_outhdr),
+			     &seg, sizeof(seg)))
+		return VIRTIO_BLK_S_IOERR;
+	sector = le64_to_cpu(seg.sector);
+	num = le32_to_cpu(seg.num_sectors);
+	if (le32_to_cpu(seg.flags))
+		return VIRTIO_BLK_S_UNSUPP;
+	if (num > LGDEV_BLK_DISCARD_SECTORS || sector > blk->capacity ||
+	    num > blk->capacity - sector)
+		return VIRTIO_BLK_S_IOERR;
+	if (!num)
+		return VIRTIO_BLK_S_OK;
+	if (vfs_fallocate(blk->file, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+			  sector << LGDEV_SECTOR_SHIFT, (u64)num << LGDEV_SECTOR_SHIFT))
+		return VIRTIO_BLK_S_IOERR;
+	return VIRTIO_BLK_S_OK;
+}
+
 /* Serve one request; *@written is the data bytes put in its buffers. */
 static u8 blk_serve(struct lgdev_blk *blk, const struct lgdev_chain *c, u32 *written)
 {
@@ -165,6 +203,8 @@ static u8 blk_serve(struct lgdev_blk *blk, const struct lgdev_chain *c, u32 *wri
 			      c->out_len - sizeof(hdr));
 	case VIRTIO_BLK_T_FLUSH:
 		return vfs_fsync(blk->file, 0) ? VIRTIO_BLK_S_IOERR : VIRTIO_BLK_S_OK;
+	case VIRTIO_BLK_T_DISCARD:
+		return blk_discard(blk, c);
 	case VIRTIO_BLK_T_GET_ID:
 		n = min_t(u64, in_data, VIRTIO_BLK_ID_BYTES);
 		if (lgdev_chain_copy(&blk->dev, c, true, 0, blk->serial, n))
@@ -320,12 +360,21 @@ struct lguest_device *lgdev_blk_create(struct lguest *lg,
 		   BIT_ULL(VIRTIO_BLK_F_FLUSH);
 	if (readonly)
 		features |= BIT_ULL(VIRTIO_BLK_F_RO);
+	/* Discard where it is one call: a writable regular file that can punch holes. */
+	blk->discard = !readonly && S_ISREG(mode) && file->f_op->fallocate;
+	if (blk->discard)
+		features |= BIT_ULL(VIRTIO_BLK_F_DISCARD);
 	lgdev_setup(&blk->dev, lg, desc, &blk_type, features);
 	BUILD_BUG_ON(sizeof(*cfg) > LGDEV_CONFIG_MAX);
 	cfg = (struct virtio_blk_config *)blk->dev.config;
 	cfg->capacity = cpu_to_le64(blk->capacity);
 	cfg->size_max = cpu_to_le32(LGDEV_BLK_SIZE_MAX);
 	cfg->seg_max = cpu_to_le32(LGDEV_BLK_SEG_MAX);
+	if (blk->discard) {
+		cfg->max_discard_sectors = cpu_to_le32(LGDEV_BLK_DISCARD_SECTORS);
+		cfg->max_discard_seg = cpu_to_le32(1);
+		cfg->discard_sector_alignment = cpu_to_le32(LGDEV_BLK_DISCARD_ALIGN);
+	}
 	blk->dev.config_len = sizeof(*cfg);
 	return &blk->dev.ldev;
 

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * lgdev.h - what the pieces of lguest_dev.ko share: the virtio-mmio device
- * (transport.c), the device types plugged into it (rng.c, blk.c, net.c), and the
- * constructors main.c dispatches to.
+ * (transport.c), the device types plugged into it (console.c, blk.c, net.c,
+ * rng.c), and the constructors main.c dispatches to.
  */
 #ifndef _LGUEST_DEV_LGDEV_H
 #define _LGUEST_DEV_LGDEV_H
@@ -17,6 +17,7 @@
 #define LGDEV_CONFIG_MAX	256
 
 struct lgdev;
+struct seq_file;
 
 /**
  * struct lgdev_type - one kind of virtio device.
@@ -30,6 +31,7 @@ struct lgdev;
  *	Called for a device reset, a queue stopped with QueueReady = 0, and
  *	before @destroy.
  * @destroy: free the device (its work already stopped by @reset).
+ * @show: optional: a few more lines for debugfs (any thread, a snapshot).
  */
 struct lgdev_type {
 	const char *name;
@@ -38,6 +40,7 @@ struct lgdev_type {
 	void (*notify)(struct lgdev *d, unsigned int q);
 	void (*reset)(struct lgdev *d);
 	void (*destroy)(struct lgdev *d);
+	void (*show)(struct lgdev *d, struct seq_file *m);
 };
 
 /**
@@ -82,6 +85,9 @@ bool lgdev_broken(struct lgdev *d);
 struct lguest_device *lgdev_rng_create(struct lguest *lg,
 				       const struct lguest_device_desc *desc,
 				       struct file *files[LGUEST_DEVICE_FDS]);
+struct lguest_device *lgdev_console_create(struct lguest *lg,
+					   const struct lguest_device_desc *desc,
+					   struct file *files[LGUEST_DEVICE_FDS]);
 struct lguest_device *lgdev_blk_create(struct lguest *lg,
 				       const struct lguest_device_desc *desc,
 				       struct file *files[LGUEST_DEVICE_FDS]);

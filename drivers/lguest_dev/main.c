@@ -23,11 +23,15 @@ static bool lgdev_desc_ok(const struct lguest_device_desc *desc,
 	if (desc->type != LGUEST_DEV_NET &&
 	    (memchr_inv(desc->mac, 0, sizeof(desc->mac)) || desc->name[0]))
 		return false;
-	if (desc->type != LGUEST_DEV_BLOCK && desc->flags)
+	if ((desc->type == LGUEST_DEV_BLOCK && (desc->flags & ~LGUEST_DEV_F_READONLY)) ||
+	    (desc->type == LGUEST_DEV_CONSOLE && (desc->flags & ~LGUEST_DEV_F_ESCAPE)) ||
+	    (desc->type != LGUEST_DEV_BLOCK && desc->type != LGUEST_DEV_CONSOLE && desc->flags))
 		return false;
 	switch (desc->type) {
 	case LGUEST_DEV_BLOCK:
 		return files[0] && !files[1];
+	case LGUEST_DEV_CONSOLE:
+		return files[1];
 	case LGUEST_DEV_NET:
 	case LGUEST_DEV_RNG:
 		return !files[0] && !files[1];
@@ -60,8 +64,10 @@ static struct lguest_device *lgdev_create(struct lguest *lg,
 	case LGUEST_DEV_NET:
 		dev = lgdev_net_create(lg, desc, files);
 		break;
+	case LGUEST_DEV_CONSOLE:
+		dev = lgdev_console_create(lg, desc, files);
+		break;
 	default:
-		/* The console is not served yet. */
 		return ERR_PTR(-ENODEV);
 	}
 	if (!IS_ERR(dev))

@@ -15,6 +15,7 @@
 #include <linux/if_vlan.h>
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
+#include <linux/seq_file.h>
 #include <linux/skbuff.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -284,6 +285,15 @@ static const struct net_device_ops net_ndo = {
 	.ndo_validate_addr	= eth_validate_addr,
 };
 
+static void net_show(struct lgdev *d, struct seq_file *m)
+{
+	struct lgdev_net *net = container_of(d, struct lgdev_net, dev);
+
+	seq_printf(m, "  %s: running %d, %u packets for the guest, work pending rx %d tx %d\n",
+		   netdev_name(net->ndev), READ_ONCE(net->running), skb_queue_len(&net->rxq),
+		   work_pending(&net->rx_work), work_pending(&net->tx_work));
+}
+
 static const struct lgdev_type net_type = {
 	.name		= "virtio-net",
 	.device_id	= VIRTIO_ID_NET,
@@ -291,6 +301,7 @@ static const struct lgdev_type net_type = {
 	.notify		= net_notify,
 	.reset		= net_reset,
 	.destroy	= net_destroy,
+	.show		= net_show,
 };
 
 /* The launcher's interface name: NUL-terminated, valid, used as is. */

@@ -8,6 +8,7 @@
 #define pr_fmt(fmt) "lguest_dev: " fmt
 
 #include <linux/kernel.h>
+#include <linux/seq_file.h>
 #include <linux/virtio_config.h>
 #include <linux/virtio_mmio.h>
 #include <linux/virtio_ring.h>
@@ -325,10 +326,49 @@ static void lgdev_destroy(struct lguest_device *ldev)
 	d->type->destroy(d);
 }
 
+/*
+ * For debugfs: the transport's registers, and each queue as we see it
+ * next to what the guest's rings say (avail idx, the flags or used_event
+ * it set, our avail_event), which is what tells a lost notify from a lost
+ * interrupt.  Reads of guest RAM here are checked like any other.
+ */
+static void lgdev_show(struct lguest_device *ldev, struct seq_file *m)
+{
+	struct lgdev *d = to_lgdev(ldev);
+	unsigned int i;
+
+	seq_printf(m, "  %s status 0x%x isr 0x%x features 0x%llx driver 0x%llx\n",
+		   d->type->name, READ_ONCE(d->status), READ_ONCE(d->isr),
+		   d->features, d->driver_features);
+	for (i = 0; i < d->type->nvqs; i++) {
+		struct lgdev_vq *vq = &d->vqs[i];
+		u16 avail_flags = 0, avail_idx = 0, used_event = 0, avail_event = 0;
+		u32 num = READ_ONCE(vq->num);
+
+		if (!READ_ONCE(vq->ready) || !num) {
+			seq_printf(m, "  queue %u: not ready\n", i);
+			continue;
+		}
+		lguest_copy_from_guest(d->ldev.lg, &avail_flags, vq->avail, 2);
+		lguest_copy_from_guest(d->ldev.lg, &avail_idx, vq->avail + 2, 2);
+		lguest_copy_from_guest(d->ldev.lg, &used_event, vq->avail + 4 + 2ULL * num, 2);
+		lguest_copy_from_guest(d->ldev.lg, &avail_event, vq->used + 4 + 8ULL * num, 2);
+		seq_printf(m, "  queue %u: num %u last_avail %u used_idx %u | avail idx %u flags 0x%x used_event %u | avail_event %u\n",
+			   i, num, READ_ONCE(vq->last_avail), READ_ONCE(vq->used_idx),
+			   le16_to_cpu((__force __le16)avail_idx),
+			   le16_to_cpu((__force __le16)avail_flags),
+			   le16_to_cpu((__force __le16)used_event),
+			   le16_to_cpu((__force __le16)avail_event));
+	}
+	if (d->type->show)
+		d->type->show(d, m);
+}
+
 static const struct lguest_device_ops lgdev_ops = {
 	.mmio_read	= lgdev_mmio_read,
 	.mmio_write	= lgdev_mmio_write,
 	.destroy	= lgdev_destroy,
+	.show		= lgdev_show,
 };
 
 /**

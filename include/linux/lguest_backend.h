@@ -20,11 +20,13 @@
  *
  * Version 1: registration only.
  * Version 2: devices (create, MMIO, destroy), guest memory, interrupts.
+ * Version 3: &lguest_device_ops.show, lguest_quit().
  */
-#define LGUEST_BACKEND_API_VERSION	2
+#define LGUEST_BACKEND_API_VERSION	3
 
 struct lguest;		/* one guest; opaque to backends */
 struct lguest_device;
+struct seq_file;
 
 /**
  * struct lguest_device_ops - what lguest.ko calls on a device.
@@ -37,11 +39,15 @@ struct lguest_device;
  * @destroy: the guest is going away (its file was closed): stop all work
  *	on the device, wait for it, and free the device.  May sleep.  No
  *	other op runs during or after it.
+ * @show: optional: describe the device's state in a few lines for
+ *	debugfs (/sys/kernel/debug/lguest/<pid>/devices).  Any thread, while
+ *	the guest runs: a snapshot, without waiting on anything.
  */
 struct lguest_device_ops {
 	int (*mmio_read)(struct lguest_device *dev, u64 off, unsigned int size, u64 *val);
 	int (*mmio_write)(struct lguest_device *dev, u64 off, unsigned int size, u64 val);
 	void (*destroy)(struct lguest_device *dev);
+	void (*show)(struct lguest_device *dev, struct seq_file *m);
 };
 
 /**
@@ -92,6 +98,7 @@ int lguest_copy_to_guest(struct lguest *lg, u64 gpa, const void *src, size_t len
 int lguest_guest_bvecs(struct lguest *lg, u64 gpa, u64 len, struct bio_vec *bv,
 		       unsigned int max);
 void lguest_set_irq(struct lguest *lg, unsigned int pin, bool level);
+void lguest_quit(struct lguest *lg);
 __printf(2, 3) void lguest_kill(struct lguest *lg, const char *fmt, ...);
 
 #endif /* _LINUX_LGUEST_BACKEND_H */

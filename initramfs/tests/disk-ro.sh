@@ -3,11 +3,8 @@
 # disk-ro.sh - guest test: the first virtio disk is read-only: the kernel
 # says so, its files check out, and a raw write to it fails.
 name=disk-ro
-for i in 1 2 3 4 5 6 7 8 9 10; do
-	[ -b /dev/vda ] && break
-	sleep 0.5
-done
-[ -b /dev/vda ] || { echo "@@GUEST $name FAIL no /dev/vda"; exit 1; }
+. /lib/lgtest.sh
+wait_disk vda
 [ "$(cat /sys/block/vda/ro)" = 1 ] || { echo "@@GUEST $name FAIL /sys/block/vda/ro is not 1"; exit 1; }
 mount -t ext4 -o ro /dev/vda /mnt || { echo "@@GUEST $name FAIL mount"; exit 1; }
 (cd /mnt && sha256sum -c -s SHA256SUMS) || { echo "@@GUEST $name FAIL checksum mismatch"; exit 1; }

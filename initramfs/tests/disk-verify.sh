@@ -3,11 +3,8 @@
 # disk-verify.sh - guest test: mount the first virtio disk read-only and
 # check every file against the SHA256SUMS that images/mkimage.sh wrote.
 name=disk-verify
-for i in 1 2 3 4 5 6 7 8 9 10; do
-	[ -b /dev/vda ] && break
-	sleep 0.5
-done
-[ -b /dev/vda ] || { echo "@@GUEST $name FAIL no /dev/vda"; exit 1; }
+. /lib/lgtest.sh
+wait_disk vda
 mount -t ext4 -o ro /dev/vda /mnt || { echo "@@GUEST $name FAIL mount"; exit 1; }
 if (cd /mnt && sha256sum -c -s SHA256SUMS); then
 	echo "@@GUEST $name PASS $(wc -l < /mnt/SHA256SUMS) files verified"

@@ -40,6 +40,13 @@ set -- qemu-system-x86_64 -machine q35,accel=tcg -cpu "$cpu" -smp 2 -m 2048 \
 	-virtfs local,path=/,mount_tag=root,security_model=none,readonly=on,multidevs=remap \
 	${LG_QEMU_EXTRA:-}
 
+# One test host at a time on this machine: two TCG hosts on the same CPUs
+# run each other's timeouts out.  Later runs wait here for the lock.
+if command -v flock > /dev/null 2>&1; then
+	exec 9> "${TMPDIR:-/tmp}/lguest-testhost.lock"
+	flock 9
+fi
+
 if [ "$mode" = demo ]; then
 	exec "$@" -serial mon:stdio
 fi

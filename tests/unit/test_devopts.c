@@ -148,6 +148,27 @@ static void test_limit(void)
 	UNIT_CHECK(devopts_finish(&d, err) == 0 && d.n == LGUEST_MMIO_MAX &&
 		   d.dev[LGUEST_MMIO_MAX - 1].type == LGUEST_DEV_RNG,
 		   "15 devices and --rng: %s", err);
+
+	/* The console takes the last slot, after the rng, and counts. */
+	devopts_init(&d);
+	for (i = 0; i < LGUEST_MMIO_MAX - 2; i++)
+		add('n', names[i], NULL);
+	d.rng = true;
+	d.console = true;
+	UNIT_CHECK(devopts_finish(&d, err) == 0 && d.n == LGUEST_MMIO_MAX &&
+		   d.dev[LGUEST_MMIO_MAX - 2].type == LGUEST_DEV_RNG &&
+		   d.dev[LGUEST_MMIO_MAX - 1].type == LGUEST_DEV_CONSOLE &&
+		   d.dev[LGUEST_MMIO_MAX - 1].flags == LGUEST_DEV_F_ESCAPE,
+		   "14 devices, --rng and the console: %s", err);
+	devopts_init(&d);
+	for (i = 0; i < LGUEST_MMIO_MAX - 1; i++)
+		add('n', names[i], NULL);
+	d.rng = true;
+	d.console = true;
+	err[0] = '\0';
+	UNIT_CHECK(devopts_finish(&d, err) < 0 &&
+		   !strcmp(err, "too many devices: at most 15 --disk, --net and --rng in all (one slot is the console's)"),
+		   "15 devices, --rng and the console: '%s'", err);
 }
 
 /* Disks, then nets, in the order given, then the rng. */
@@ -201,6 +222,22 @@ static void test_order(void)
 	UNIT_CHECK(desc.type == LGUEST_DEV_RNG && desc.slot == 4 && desc.fds[0] == -1 &&
 		   desc.fds[1] == -1 && !desc.name[0], "rng desc: type %u slot %u fds %d",
 		   desc.type, desc.slot, desc.fds[0]);
+
+	/* A console after them all, with the files it is given. */
+	devopts_init(&d);
+	d.console = true;
+	add('d', "x", NULL);
+	UNIT_CHECK(devopts_finish(&d, err) == 0 && d.n == 2 &&
+		   d.dev[1].type == LGUEST_DEV_CONSOLE && d.dev[1].slot == 1,
+		   "disk and console: %s", err);
+	devopts_console_fds(&d, 7, 1);
+	devopt_desc(&d.dev[1], &desc);
+	UNIT_CHECK(desc.type == LGUEST_DEV_CONSOLE && desc.slot == 1 && desc.fds[0] == 7 &&
+		   desc.fds[1] == 1 && desc.flags == LGUEST_DEV_F_ESCAPE &&
+		   !strcmp(devopt_kind(&d.dev[1]), "console"),
+		   "console desc: type %u slot %u fds %d %d flags %u", desc.type, desc.slot,
+		   desc.fds[0], desc.fds[1], desc.flags);
+	d.dev[1].fd = -1;
 }
 
 static char *path(const char *name)

@@ -3,7 +3,8 @@
  * devopts.c - the device options of the launcher, kvmtool/Firecracker style:
  * "--disk FILE[,ro]", "--net NAME[,mac=xx:xx:xx:xx:xx:xx]" and "--rng".
  * Everything is checked here, disk files included, before the launcher
- * opens /dev/lguest; slots go to disks, then nets, then the rng.
+ * opens /dev/lguest; slots go to disks, then nets, then the rng, then the
+ * virtio console.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -72,14 +73,16 @@ static struct devopt *new_dev(struct devopts *d, uint32_t type,
 	struct devopt *o;
 
 	if (d->n >= LGUEST_MMIO_MAX) {
-		fail(err, "too many devices: at most %u --disk, --net and --rng in all",
-		     (unsigned int)LGUEST_MMIO_MAX);
+		fail(err, "too many devices: at most %u --disk, --net and --rng in all%s",
+		     (unsigned int)LGUEST_MMIO_MAX - d->console,
+		     d->console ? " (one slot is the console's)" : "");
 		return NULL;
 	}
 	o = &d->dev[d->n];
 	memset(o, 0, sizeof(*o));
 	o->type = type;
 	o->fd = -1;
+	o->fd_out = -1;
 	o->arg = arg;
 	return o;
 }
@@ -222,27 +225,29 @@ static int rank(uint32_t type)
 	switch (type) {
 	case LGUEST_DEV_BLOCK:	return 0;
 	case LGUEST_DEV_NET:	return 1;
-	default:		return 2;
+	case LGUEST_DEV_RNG:	return 2;
+	default:		return 3;
 	}
 }
 
 /*T:046 Devices are given kvmtool-style: "--disk FILE[,ro]" and "--net
  * NAME[,mac=...]" as often as wanted, and "--rng".  The launcher checks
  * each, opens the disk files, and hands out the virtio-mmio windows: disks
- * first, then network interfaces, in the order given, then the rng, so the
- * guest normally sees the first --disk as vda.  Slot i is the window at
+ * first, then network interfaces, in the order given, then the rng, then
+ * the virtio console, so the guest normally sees the first --disk as vda.  Slot i is the window at
  * LGUEST_MMIO_BASE + i * 4 KiB on IOAPIC pin LGUEST_MMIO_IRQ_BASE + i; the
  * DSDT names each as an "LNRO0005" device, which Linux's virtio-mmio driver
  * binds to.  Once the guest exists, LGUEST_ADD_DEVICE gives each one to the
  * module with its file; the launcher itself never touches a virtqueue. :*/
 
 /**
- * devopts_finish() - add the rng if asked, and give every device its slot.
+ * devopts_finish() - add the rng and the console if asked, and give every
+ *	device its slot.
  * @d: the devices from devopts_add_disk() and devopts_add_net().
  * @err: %DEVOPT_ERR_LEN bytes for the reason on failure.
  *
  * Slots go to the disks, then the nets, each in command-line order, then
- * the rng.
+ * the rng, then the console.
  *
  * Return: 0, or -1 with @err set (too many devices).
  */
@@ -253,6 +258,14 @@ int devopts_finish(struct devopts *d, char *err)
 	if (d->rng) {
 		if (!new_dev(d, LGUEST_DEV_RNG, "", err))
 			return -1;
+		d->n++;
+	}
+	if (d->console) {
+		struct devopt *o = new_dev(d, LGUEST_DEV_CONSOLE, "", err);
+
+		if (!o)
+			return -1;
+		o->flags = LGUEST_DEV_F_ESCAPE;
 		d->n++;
 	}
 	/* A stable insertion sort by kind. */
@@ -343,6 +356,24 @@ int devopts_open(struct devopts *d, char *err)
 	return 0;
 }
 
+/**
+ * devopts_console_fds() - give the console its files.
+ * @d: the devices, after devopts_finish().
+ * @in_fd: the input, open O_NONBLOCK, or -1; devopts_close() closes it.
+ * @out_fd: the output; left open.
+ */
+void devopts_console_fds(struct devopts *d, int in_fd, int out_fd)
+{
+	unsigned int i;
+
+	for (i = 0; i < d->n; i++) {
+		if (d->dev[i].type != LGUEST_DEV_CONSOLE)
+			continue;
+		d->dev[i].fd = in_fd;
+		d->dev[i].fd_out = out_fd;
+	}
+}
+
 /* devopts_close() - close the launcher's copies of the disk files. */
 void devopts_close(struct devopts *d)
 {
@@ -362,6 +393,7 @@ const char *devopt_kind(const struct devopt *o)
 	case LGUEST_DEV_BLOCK:	return "disk";
 	case LGUEST_DEV_NET:	return "net";
 	case LGUEST_DEV_RNG:	return "rng";
+	case LGUEST_DEV_CONSOLE: return "console";
 	}
 	return "device";
 }
@@ -376,8 +408,8 @@ void devopt_desc(const struct devopt *o, struct lguest_device_desc *desc)
 	memset(desc, 0, sizeof(*desc));
 	desc->type = o->type;
 	desc->slot = o->slot;
-	desc->fds[0] = o->type == LGUEST_DEV_BLOCK ? o->fd : -1;
-	desc->fds[1] = -1;
+	desc->fds[0] = o->type == LGUEST_DEV_BLOCK || o->type == LGUEST_DEV_CONSOLE ? o->fd : -1;
+	desc->fds[1] = o->type == LGUEST_DEV_CONSOLE ? o->fd_out : -1;
 	desc->flags = o->flags;
 	if (o->type == LGUEST_DEV_NET) {
 		memcpy(desc->mac, o->mac, sizeof(desc->mac));

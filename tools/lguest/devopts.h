@@ -21,10 +21,12 @@
 
 /* One device the user asked for. */
 struct devopt {
-	uint32_t type;		/* LGUEST_DEV_BLOCK, LGUEST_DEV_NET, LGUEST_DEV_RNG */
+	uint32_t type;		/* LGUEST_DEV_BLOCK, _NET, _RNG, _CONSOLE */
 	uint32_t flags;		/* LGUEST_DEV_F_ */
 	uint32_t slot;		/* its MMIO window, from devopts_finish() */
-	int fd;			/* block: the disk, from devopts_open(); else -1 */
+	int fd;			/* block: the disk, from devopts_open(); console:
+				 * the input, from devopts_console_fds(); else -1 */
+	int fd_out;		/* console: the output (not ours to close); else -1 */
 	const char *arg;	/* the option's argument as given, for messages */
 	char path[PATH_MAX];	/* block: the file */
 	uint8_t mac[6];		/* net: all zero for a random one */
@@ -36,6 +38,7 @@ struct devopts {
 	struct devopt dev[LGUEST_MMIO_MAX];
 	unsigned int n;
 	bool rng;		/* --rng: added by devopts_finish() */
+	bool console;		/* a virtio console: added by devopts_finish() */
 };
 
 void devopts_init(struct devopts *d);
@@ -44,6 +47,7 @@ int devopts_add_disk(struct devopts *d, const char *arg, char *err);
 int devopts_add_net(struct devopts *d, const char *arg, char *err);
 int devopts_finish(struct devopts *d, char *err);
 int devopts_open(struct devopts *d, char *err);
+void devopts_console_fds(struct devopts *d, int in_fd, int out_fd);
 void devopts_close(struct devopts *d);
 const char *devopt_kind(const struct devopt *o);
 void devopt_desc(const struct devopt *o, struct lguest_device_desc *desc);

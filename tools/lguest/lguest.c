@@ -50,6 +50,8 @@ struct launch {
 	const char *dump_ram;	/* --dump-ram: write guest RAM here at the end */
 	uint64_t mem;		/* --mem: guest RAM in bytes */
 	int verbose;
+	bool serial_console;	/* --console serial: stdin to ttyS0, no hvc0 */
+	bool console_given;	/* --console was given (else we may fall back) */
 	struct devopts devs;	/* --disk, --net, --rng, in slot order */
 };
 
@@ -71,6 +73,7 @@ static void usage(FILE *f)
 	fprintf(f,
 "Usage: lguest --kernel BZIMAGE [--initrd FILE] [--append CMDLINE] [--mem SIZE]\n"
 "                     [--disk FILE[,ro]]... [--net NAME[,mac=MAC]]... [--rng]\n"
+"                     [--console virtio|serial]\n"
 "       lguest --raw FILE [--mem SIZE]\n"
 "Run a guest on the lguest hypervisor (/dev/lguest, module lguest.ko).\n"
 "\n"
@@ -88,14 +91,20 @@ static void usage(FILE *f)
 "                      virtio network card on host interface NAME (a random\n"
 "                      MAC unless given); repeatable\n"
 "      --rng           virtio entropy device (the host's random numbers)\n"
+"      --console virtio|serial\n"
+"                      where stdin goes (default virtio, see below)\n"
 "      --dump-ram FILE write guest RAM to FILE when the guest stops\n"
 "  -v, --verbose       say what the launcher does\n"
 "  -V, --version       print versions (launcher, ABI, loaded module) and exit\n"
 "  -h, --help          print this help and exit\n"
 "\n"
-"A --kernel guest's serial console (ttyS0) is this terminal: output to\n"
-"stdout, input from stdin (a terminal is put in raw mode while the guest\n"
-"runs; Ctrl-C still ends the guest).\n"
+"A --kernel guest has two consoles on this terminal, both writing to\n"
+"stdout: the serial port ttyS0 (the kernel's messages, with the default\n"
+"command line) and a virtio console, hvc0, which reads stdin.  A terminal\n"
+"is put in raw mode, so every key, Ctrl-C included, goes to the guest:\n"
+"type Ctrl-A x to quit (exit status 0), Ctrl-A Ctrl-A to send a Ctrl-A.\n"
+"With --console serial there is no hvc0: ttyS0 reads stdin, and Ctrl-C\n"
+"ends the guest.  The guest needs virtio_console to use hvc0.\n"
 "\n"
 "Devices (--kernel only, at most %u in all) are virtio-mmio devices served\n"
 "by lguest_dev.ko.  Slots go to the disks, then the nets, each in the order\n"
@@ -141,6 +150,7 @@ static void parse_args(int argc, char **argv, struct launch *l)
 		{ "disk",	required_argument, NULL, 'd' },
 		{ "net",	required_argument, NULL, 'n' },
 		{ "rng",	no_argument,	   NULL, 'R' },
+		{ "console",	required_argument, NULL, 'C' },
 		{ "verbose",	no_argument,	   NULL, 'v' },
 		{ "version",	no_argument,	   NULL, 'V' },
 		{ "help",	no_argument,	   NULL, 'h' },
@@ -161,6 +171,15 @@ static void parse_args(int argc, char **argv, struct launch *l)
 		case 'D': l->dump_ram = optarg; break;
 		case 'v': l->verbose++; break;
 		case 'R': l->devs.rng = true; break;
+		case 'C':
+			if (!strcmp(optarg, "serial"))
+				l->serial_console = true;
+			else if (!strcmp(optarg, "virtio"))
+				l->serial_console = false;
+			else
+				die(EXIT_USAGE, "--console %s: want virtio or serial", optarg);
+			l->console_given = true;
+			break;
 		case 'd':
 			if (devopts_add_disk(&l->devs, optarg, msg) < 0)
 				die(EXIT_USAGE, "%s", msg);
@@ -199,6 +218,9 @@ static void parse_args(int argc, char **argv, struct launch *l)
 		die(EXIT_USAGE, "--initrd and --append go with --kernel, not --raw");
 	if (l->raw && (l->devs.n || l->devs.rng))
 		die(EXIT_USAGE, "--disk/--net/--rng need --kernel (a --raw guest has no devices)");
+	if (l->raw && l->console_given)
+		die(EXIT_USAGE, "--console goes with --kernel (a --raw guest has only the serial port)");
+	l->devs.console = l->kernel && !l->serial_console;
 	if (devopts_finish(&l->devs, msg) < 0)
 		die(EXIT_USAGE, "%s", msg);
 	if (l->mem < MIN_MEM)
@@ -400,6 +422,10 @@ static int run_guest(struct guest *g, const struct launch *l)
 		die(EXIT_REBOOT, "guest rebooted");
 	case LGUEST_EXIT_PANIC:
 		die(EXIT_PANIC, "guest kernel panicked");
+	case LGUEST_EXIT_QUIT:
+		if (l->verbose)
+			fprintf(stderr, "lguest: quit (Ctrl-A x)\n");
+		return EXIT_GUEST_OK;
 	}
 	die(EXIT_FAILURE_RT, "LGUEST_RUN returned unknown reason %u", run.reason);
 }
@@ -457,6 +483,8 @@ static void print_devices(const struct launch *l)
 				 o->name, m[0], m[1], m[2], m[3], m[4], m[5]);
 		else if (o->type == LGUEST_DEV_NET)
 			snprintf(what, sizeof(what), "net '%s' (random mac)", o->name);
+		else if (o->type == LGUEST_DEV_CONSOLE)
+			snprintf(what, sizeof(what), "console (hvc0 on stdin/stdout, Ctrl-A x quits)");
 		else
 			snprintf(what, sizeof(what), "rng");
 		fprintf(stderr, "lguest: slot %u: %s at 0x%llx, irq %u\n", o->slot, what,
@@ -467,10 +495,14 @@ static void print_devices(const struct launch *l)
 
 /*
  * add_devices: give the module every device, in slot order.  It takes its
- * own references to the files, so ours are closed afterwards.
+ * own references to the files, so ours are closed afterwards.  The virtio
+ * console nobody asked for by name is dropped, not fatal, when no backend
+ * serves it (lguest_dev.ko not loaded): stdin then goes to ttyS0.  It is
+ * the last device, and the DSDT is written after this, without it.
  */
-static void add_devices(struct guest *g, struct devopts *d)
+static void add_devices(struct guest *g, struct launch *l)
 {
+	struct devopts *d = &l->devs;
 	struct lguest_device_desc desc;
 	unsigned int i;
 
@@ -483,6 +515,15 @@ static void add_devices(struct guest *g, struct devopts *d)
 		if (ioctl(g->fd, LGUEST_ADD_DEVICE, &desc) == 0)
 			continue;
 		e = errno;
+		if (o->type == LGUEST_DEV_CONSOLE && e == ENODEV && !l->console_given) {
+			if (l->verbose)
+				fprintf(stderr, "lguest: no virtio console (lguest_dev.ko is not loaded): stdin goes to ttyS0\n");
+			if (o->fd >= 0)
+				close(o->fd);
+			d->n--;
+			d->console = false;
+			break;
+		}
 		die(EXIT_FAILURE_RT, "cannot add %s%s%s%s: %s%s", devopt_kind(o),
 		    *name ? " '" : "", name, *name ? "'" : "", strerror(e),
 		    e == ENODEV ? ": no backend serves it (is lguest_dev.ko loaded? modprobe lguest_dev)" : "");
@@ -535,12 +576,14 @@ static void fatal_signal(int sig)
 	raise(sig);
 }
 
-/*T:045 A --kernel guest's serial console is the launcher's terminal.
- * The module reads stdin itself, so the terminal must hand over every key
- * as it is typed: no line editing, no echo (the guest echoes).  Signal keys
- * still work, so Ctrl-C ends the launcher as before; the settings come back
- * on every way out, a fatal signal included. :*/
-static void console_raw(void)
+/*T:045 A --kernel guest's console is the launcher's terminal.  The
+ * module reads stdin itself, so the terminal must hand over every key as it
+ * is typed: no line editing, no echo (the guest echoes).  With the virtio
+ * console the signal keys go to the guest too (Ctrl-C interrupts the
+ * guest's program, not the guest), and the module's Ctrl-A x is the way
+ * out; with only the serial port, Ctrl-C still ends the launcher.  The
+ * settings come back on every way out, a fatal signal included. :*/
+static void console_raw(bool keep_signals)
 {
 	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
 	struct sigaction sa = { .sa_handler = fatal_signal };
@@ -556,6 +599,8 @@ static void console_raw(void)
 	t.c_cc[VMIN] = 1;
 	t.c_cc[VTIME] = 0;
 	t.c_cc[VSUSP] = _POSIX_VDISABLE;	/* Ctrl-Z goes to the guest */
+	if (!keep_signals)
+		t.c_lflag &= ~ISIG;
 
 	sigemptyset(&sa.sa_mask);
 	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
@@ -571,6 +616,30 @@ static void console_raw(void)
 	tty_is_raw = 1;
 	if (tcsetattr(STDIN_FILENO, TCSANOW, &t) < 0)
 		tty_is_raw = 0;
+}
+
+/*
+ * console_fds: the virtio console's files.  The module reads the input
+ * from a worker that must not sleep on it, so it wants a non-blocking file
+ * of its own: stdin reopened through /proc, which makes a new open file
+ * (O_NONBLOCK there does not change the shell's stdin).  No stdin, or one
+ * that cannot be reopened (a socket), means no console input.
+ */
+static void console_fds(struct devopts *d)
+{
+	int in = -1, out = STDOUT_FILENO;
+
+	if (fcntl(STDIN_FILENO, F_GETFD) >= 0) {
+		in = open("/proc/self/fd/0", O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+		if (in < 0)
+			fprintf(stderr, "lguest: console input off: cannot reopen stdin: %s\n",
+				strerror(errno));
+	}
+	if (fcntl(STDOUT_FILENO, F_GETFD) < 0)
+		out = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (out < 0)
+		die(EXIT_FAILURE_RT, "no stdout and cannot open /dev/null: %s", strerror(errno));
+	devopts_console_fds(d, in, out);
 }
 
 int main(int argc, char **argv)
@@ -605,6 +674,8 @@ int main(int argc, char **argv)
 		initrd_fd = open_image("initrd", l.initrd);
 	if (devopts_open(&l.devs, msg) < 0)
 		die(EXIT_USAGE, "%s", msg);
+	if (l.devs.console)
+		console_fds(&l.devs);
 
 	if (l.kernel && l.mem > LGUEST_RAM_LIMIT)
 		die(EXIT_USAGE, "--mem: a --kernel guest has at most %llu GiB of RAM (devices sit above it)",
@@ -623,7 +694,7 @@ int main(int argc, char **argv)
 
 	lg_fd = open_lguest();
 	create_guest(&g, lg_fd, l.mem);
-	add_devices(&g, &l.devs);
+	add_devices(&g, &l);
 	if (l.raw) {
 		load_file(&g, image_fd, "raw image", l.raw, LGUEST_RAW_LOAD);
 		setup_raw(&g);
@@ -633,14 +704,14 @@ int main(int argc, char **argv)
 	} else {
 		setup_kernel(&g, &l, &bz, &lay, image_fd, initrd_fd);
 	}
-	/* The serial port reads stdin, if we have one. */
-	if (fcntl(STDIN_FILENO, F_GETFD) >= 0)
+	/* The serial port reads stdin, if we have one and no virtio console. */
+	if (!l.devs.console && fcntl(STDIN_FILENO, F_GETFD) >= 0)
 		con.in_fd = STDIN_FILENO;
 	close(image_fd);
 	if (initrd_fd >= 0)
 		close(initrd_fd);
 	xioctl(g.fd, LGUEST_SET_CONSOLE, &con, "LGUEST_SET_CONSOLE");
-	if (con.in_fd >= 0)
-		console_raw();
+	if (con.in_fd >= 0 || l.devs.console)
+		console_raw(!l.devs.console);
 	return run_guest(&g, &l);
 }

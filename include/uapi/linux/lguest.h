@@ -22,8 +22,10 @@
  *	registers, pvpanic); %LGUEST_EXIT_REBOOT and %LGUEST_EXIT_PANIC;
  *	&struct lguest_console.in_fd.
  * Version 4: %LGUEST_ADD_DEVICE, virtio-mmio devices served in the kernel.
+ * Version 5: the virtio console (%LGUEST_DEV_CONSOLE), its escape
+ *	(%LGUEST_DEV_F_ESCAPE) and %LGUEST_EXIT_QUIT.
  */
-#define LGUEST_API_VERSION	4
+#define LGUEST_API_VERSION	5
 
 /*
  * The ioctl "type" byte.  0xAE is KVM's and 0xAF vhost's; we take the next
@@ -159,6 +161,12 @@ struct lguest_console {
 
 /* &struct lguest_device_desc.flags */
 #define LGUEST_DEV_F_READONLY	(1U << 0)	/* block: refuse writes */
+/*
+ * console: the input is a user's keyboard.  Ctrl-A x ends LGUEST_RUN with
+ * %LGUEST_EXIT_QUIT; Ctrl-A Ctrl-A sends one Ctrl-A; Ctrl-A followed by
+ * anything else sends both.
+ */
+#define LGUEST_DEV_F_ESCAPE	(1U << 1)
 
 #define LGUEST_DEVICE_FDS	2
 
@@ -172,8 +180,11 @@ struct lguest_console {
  *	must say the same).
  * @fds: file descriptors the device uses, -1 for none.  Block: fds[0] is
  *	the disk (a regular file or block device, open for reading, and for
- *	writing unless %LGUEST_DEV_F_READONLY).  Console: fds[0] input,
- *	fds[1] output.  Net and rng: none.  The module takes its own
+ *	writing unless %LGUEST_DEV_F_READONLY).  Console: fds[0] input
+ *	(-1 for none), which must be open with O_NONBLOCK since the module
+ *	reads it from a worker that must never sleep on it (a launcher
+ *	reopens its stdin for that, as /proc/self/fd/0); fds[1] output
+ *	(required), written by the vCPU thread.  Net and rng: none.  The module takes its own
  *	references; the launcher may close its copies.
  * @flags: %LGUEST_DEV_F_ flags.
  * @mac: net: the guest's MAC address (all zero: a random local one).
@@ -204,6 +215,7 @@ struct lguest_device_desc {
 #define LGUEST_EXIT_KILLED	2	/* the guest was killed: .kill_reason */
 #define LGUEST_EXIT_REBOOT	3	/* the guest wrote the ACPI reset register */
 #define LGUEST_EXIT_PANIC	4	/* the guest's kernel panicked (pvpanic) */
+#define LGUEST_EXIT_QUIT	5	/* the console's user typed Ctrl-A x */
 
 #define LGUEST_KILL_REASON_MAX	256
 

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
-# linux-console-input: the launcher's stdin reaches the guest's console.
+# linux-console-input: with --console serial, the launcher's stdin reaches
+# the guest's serial console (ttyS0, through the UART's receiver).
 # Once the guest says it is ready, the host writes one line into the
 # launcher's stdin; the guest must print it back as "@@GUEST got: <line>".
 . "$LG_TOP/tests/host/lib.sh"
@@ -11,7 +12,7 @@ mkfifo /tmp/ci.in || fail "mkfifo"
 exec 3<>/tmp/ci.in
 step "boot, then type '$line'"
 lg_stdin=/tmp/ci.in lg_run_stamped ci "$LG_LAUNCHER" --kernel "$LG_LINUX_KERNEL" \
-	--initrd "$LG_LINUX_INITRD" --mem 256M \
+	--initrd "$LG_LINUX_INITRD" --mem 256M --console serial \
 	--append "$LG_LINUX_APPEND lgtest=console-input" &
 job=$!
 i=0

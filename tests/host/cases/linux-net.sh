@@ -8,8 +8,9 @@
 # (each guest has its own interface; nothing leaks to lg0's subnet).
 . "$LG_TOP/tests/host/lib.sh"
 
-NET_MB=${NET_MB:-8}
+NET_MB=${NET_MB:-16}
 load_lguest dev
+lg_debugfs
 
 # wait_for SECS CMD...: poll CMD every 0.2 s until it succeeds.
 wait_for() {
@@ -22,6 +23,19 @@ wait_for() {
 	done
 }
 has_line() { [ -n "$(linux_text "$1" "$2")" ]; }
+
+# net_fail WHY: say what the devices and interrupts looked like, then fail.
+net_fail() {
+	echo "linux-net: state when it failed:"
+	ip -s link show lg0 2>&1 | sed 's/^/  /'
+	for d in /sys/kernel/debug/lguest/*/; do
+		[ -d "$d" ] || continue
+		echo "  $d"
+		cat "$d/devices" "$d/interrupts" 2>&1 | sed 's/^/    /'
+	done
+	linux_show ln
+	fail "$*"
+}
 exited() { has_line "$1" "@@EXIT "; }
 
 run_net() {
@@ -43,7 +57,7 @@ ip addr add 10.0.9.1/24 dev lg0 || fail "ip addr add on lg0"
 ip link set lg0 up || fail "ip link set lg0 up"
 wait_for 60 has_line ln "@@NETSUM " || { wait $gpid; linux_show ln; fail "the guest sent no checksum"; }
 # The guest's nc ends only after ours has written everything and closed.
-wait_for 90 has_line ln "@@NET sent " || fail "the transfer to the host did not finish"
+wait_for 90 has_line ln "@@NET sent " || net_fail "the transfer to the host did not finish"
 gsum=$(linux_text ln "@@NETSUM ")
 gsum=${gsum#@@NETSUM }
 rsum=$(sha256sum < /tmp/net-rx | cut -d' ' -f1)
@@ -51,7 +65,7 @@ echo "linux-net: guest sent sha256 $gsum; host got $(wc -c < /tmp/net-rx) bytes,
 carrier=$(cat /sys/class/net/lg0/carrier)
 wait_for 30 has_line ln "@@NET listening" || { wait $gpid; linux_show ln; fail "the guest did not listen"; }
 sleep 0.5
-busybox nc 10.0.9.2 5001 < /tmp/net-tx || fail "nc to the guest failed"
+timeout -k 2 90 busybox nc 10.0.9.2 5001 < /tmp/net-tx || net_fail "nc to the guest failed"
 ip -s link show lg0 | sed 's/^/  /'
 wait $gpid
 linux_show ln
