@@ -8,9 +8,9 @@
  */
 #define pr_fmt(fmt) "lguest_dev: " fmt
 
-#include <linux/falloc.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/falloc.h>	/* after fs.h, for its types */
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/uio.h>
