@@ -66,12 +66,20 @@ initramfs2: $(GUEST2_INITRAMFS)
 image: $(BUILD)/test.ext4
 host-initrd: $(BUILD)/host-initrd.cpio.gz
 
-$(BUILD)/initramfs.cpio.gz: initramfs/mkinitramfs.sh initramfs/init \
-		$(wildcard initramfs/tests/*.sh) scripts/modlist.sh $(BUILD)/config.mk
+# mkinitramfs.sh builds lgio (initramfs/lgio.c) into each initramfs; the
+# test host runs this copy of it for the host's end of the bench's TCP runs.
+$(BUILD)/lgio: initramfs/lgio.c
+	@mkdir -p $(BUILD)
+	$(CC) -static -O2 -Wall -o $@ $<
+
+$(BUILD)/initramfs.cpio.gz: initramfs/mkinitramfs.sh initramfs/init initramfs/lgtest.sh initramfs/lgio.c \
+		$(wildcard initramfs/tests/*.sh) scripts/modlist.sh $(BUILD)/config.mk \
+		$(BUILD)/lgio
 	sh initramfs/mkinitramfs.sh $(HOST_MODULES) $(KVER) $@
 
-$(GUEST2_INITRAMFS): initramfs/mkinitramfs.sh initramfs/init \
-		$(wildcard initramfs/tests/*.sh) scripts/modlist.sh $(BUILD)/config.mk
+$(GUEST2_INITRAMFS): initramfs/mkinitramfs.sh initramfs/init initramfs/lgtest.sh initramfs/lgio.c \
+		$(wildcard initramfs/tests/*.sh) scripts/modlist.sh $(BUILD)/config.mk \
+		$(BUILD)/lgio
 	sh initramfs/mkinitramfs.sh $(GUEST2_MODULES) $(GUEST2_KVER) $@
 
 $(BUILD)/test.ext4: images/mkimage.sh

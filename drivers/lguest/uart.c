@@ -321,68 +321,24 @@ bool lg_uart_io(struct lguest *lg, u16 port, bool in, u8 *val)
 /* --- The receiver: the launcher's input file. --- */
 
 /*
- * The input file's wait queue calls this, with that queue's lock held and
- * maybe from interrupt context: only note that input may be there and
- * wake the vCPU, which reads it itself before its next entry.  POLLFREE
- * means the queue itself is going away (RCU-delayed): leave it, and make
- * the store of NULL our last access, as epoll does.
+ * input.c calls this from the input file's wait queue, maybe in interrupt
+ * context: only note that input may be there and wake the vCPU, which
+ * reads it itself before its next entry.
  */
-static int lg_uart_wake(wait_queue_entry_t *wait, unsigned int mode, int sync,
-			void *key)
+static void lg_uart_ready(struct lguest_input *in)
 {
-	struct lg_uart_wait *w = container_of(wait, struct lg_uart_wait, wait);
-	struct lg_uart *u = w->uart;
+	struct lg_uart *u = container_of(in, struct lg_uart, in);
 	struct lguest *lg = container_of(u, struct lguest, uart);
-	__poll_t mask = key_to_poll(key);
 
-	if (!mask || (mask & (LG_UART_IN_EVENTS | POLLFREE))) {
-		set_bit(LG_UART_IN_READY, &u->in_flags);
-		wake_up(&lg->wq);
-	}
-	if (mask & POLLFREE) {
-		list_del_init(&wait->entry);
-		smp_store_release(&w->wqh, NULL);
-	}
-	return 0;
+	set_bit(LG_UART_IN_READY, &u->in_flags);
+	wake_up(&lg->wq);
 }
 
-static void lg_uart_queue_proc(struct file *file, wait_queue_head_t *wqh,
-			       poll_table *pt)
-{
-	struct lg_uart *u = container_of(pt, struct lg_uart, pt);
-	struct lg_uart_wait *w;
-
-	/* More queues than entries: the input ones come first. */
-	if (u->nr_waits >= LG_UART_NR_WAITS)
-		return;
-	w = &u->waits[u->nr_waits++];
-	w->uart = u;
-	init_waitqueue_func_entry(&w->wait, lg_uart_wake);
-	w->wqh = wqh;
-	add_wait_queue(wqh, &w->wait);
-}
-
-/*
- * Stop listening and let the file go.  Once remove_wait_queue() has taken
- * and dropped a queue's lock, no wake function of ours runs on it.
- */
+/* Stop listening and let the file go. */
 static void lg_uart_drop_input(struct lg_uart *u)
 {
-	wait_queue_head_t *wqh;
-	unsigned int i;
-
-	for (i = 0; i < u->nr_waits; i++) {
-		rcu_read_lock();
-		wqh = smp_load_acquire(&u->waits[i].wqh);
-		if (wqh)
-			remove_wait_queue(wqh, &u->waits[i].wait);
-		rcu_read_unlock();
-	}
-	u->nr_waits = 0;
+	lguest_input_stop(&u->in);
 	clear_bit(LG_UART_IN_READY, &u->in_flags);
-	if (u->in)
-		fput(u->in);
-	u->in = NULL;
 }
 
 /*
@@ -441,12 +397,9 @@ int lg_uart_set_input(struct lguest *lg, struct file *in)
 		fput(in);
 		return 0;
 	}
-	u->in = in;
-	init_poll_funcptr(&u->pt, lg_uart_queue_proc);
-	u->pt._key = LG_UART_IN_EVENTS;
 	/* Look once in any case: input may be waiting, or never wake us. */
 	set_bit(LG_UART_IN_READY, &u->in_flags);
-	vfs_poll(in, &u->pt);
+	lguest_input_start(&u->in, in, LG_UART_IN_EVENTS, lg_uart_ready);
 	return 0;
 }
 
@@ -461,7 +414,7 @@ bool lg_uart_has_event(struct lguest *lg)
 {
 	struct lg_uart *u = &lg->uart;
 
-	return u->in && test_bit(LG_UART_IN_READY, &u->in_flags) &&
+	return u->in.file && test_bit(LG_UART_IN_READY, &u->in_flags) &&
 	       lg_uart_rx_wanted(u);
 }
 
@@ -478,7 +431,7 @@ void lg_uart_poll(struct lguest *lg)
 	struct lg_uart *u = &lg->uart;
 	u8 buf[LG_UART_FIFO_SIZE];
 	unsigned int room, i;
-	struct file *f = u->in;
+	struct file *f = u->in.file;
 	loff_t *ppos;
 	ssize_t n;
 

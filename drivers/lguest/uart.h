@@ -8,38 +8,18 @@
 #ifndef _LGUEST_UART_H
 #define _LGUEST_UART_H
 
-#include <linux/poll.h>
+#include <linux/lguest_backend.h>
 #include <linux/types.h>
-#include <linux/wait.h>
 
 struct lguest;
 struct file;
 
 /* The receiver FIFO's depth, as on a 16550A. */
 #define LG_UART_FIFO_SIZE	16
-/* Wait queues of the input file we listen on (a pipe or tty has two). */
-#define LG_UART_NR_WAITS	4
-
-struct lg_uart;
-
-/**
- * struct lg_uart_wait - our entry on one wait queue of the input file.
- * @wait: the entry; its wake function is lg_uart_wake().
- * @wqh: the queue it is on; NULL once the queue's owner said POLLFREE
- *	(read with smp_load_acquire, under rcu_read_lock, as epoll does).
- * @uart: the UART to tell.
- */
-struct lg_uart_wait {
-	wait_queue_entry_t wait;
-	wait_queue_head_t *wqh;
-	struct lg_uart *uart;
-};
-
 /**
  * struct lg_uart - state of the guest's 16550A UART.
- * @in: the file the receiver reads from (or NULL); our reference.
- * @pt: the poll table that puts @waits on @in's wait queues.
- * @waits: those entries; @nr_waits: how many are in use.
+ * @in: the file the receiver reads from (@in.file, or NULL), listened to
+ *	through input.c.
  * @in_flags: %LG_UART_IN_READY: @in may have become readable since the
  *	vCPU last looked.  The only field touched outside the vCPU thread.
  * @rx: the receiver FIFO (one byte deep with the FIFOs off), a ring of
@@ -57,10 +37,7 @@ struct lg_uart_wait {
  * All but @in_flags is the vCPU thread's, with lg->lock held.
  */
 struct lg_uart {
-	struct file *in;
-	poll_table pt;
-	struct lg_uart_wait waits[LG_UART_NR_WAITS];
-	unsigned int nr_waits;
+	struct lguest_input in;
 	unsigned long in_flags;
 
 	u8 rx[LG_UART_FIFO_SIZE];

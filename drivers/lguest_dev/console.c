@@ -23,45 +23,32 @@
 #define LGDEV_CON_TXQ		1	/* transmitq: guest -> host */
 #define LGDEV_CON_BUF		1024	/* bytes read or written at a time */
 #define LGDEV_CON_RX_BUDGET	64	/* chains per run of the input work */
-#define LGDEV_CON_NR_WAITS	2	/* wait queues an input file may use */
 #define LGDEV_CON_IN_EVENTS	(EPOLLIN | EPOLLRDNORM | EPOLLHUP | EPOLLERR)
 #define CTRL_A			0x01
-
-struct lgdev_con;
-
-/* One wait-queue entry on the input file. */
-struct lgdev_con_wait {
-	wait_queue_entry_t wait;
-	wait_queue_head_t *wqh;		/* NULL once the queue is freed */
-	struct lgdev_con *con;
-};
 
 /**
  * struct lgdev_con - a virtio console.
  * @dev: the transport.
- * @in: the input file (O_NONBLOCK), or NULL: no input, or it ended.
+ * @in: the input file (O_NONBLOCK; @in.file NULL: no input, or it ended),
+ *	listened to through lguest.ko's struct lguest_input.
  * @out: the output file, or NULL: output is discarded.
  * @escape: Ctrl-A x quits (%LGUEST_DEV_F_ESCAPE).
  * @running: the driver has kicked us since DRIVER_OK: input may flow.
  * @rx_work: moves input into the receive queue; alone takes its chains.
  * @rx_chain: @rx_work's chain.  @tx_chain: the vCPU thread's.
- * @pt: @waits: @nr_waits: our entries on the input file's wait queues.
  * @esc_pending: @rx_work saw a Ctrl-A as the last byte.
  * @pend: input read but not yet in a guest buffer; @pend_off, @pend_len.
  * @tx_buf: output staging, vCPU thread only.
  */
 struct lgdev_con {
 	struct lgdev dev;
-	struct file *in;
+	struct lguest_input in;
 	struct file *out;
 	bool escape;
 	bool running;
 	struct work_struct rx_work;
 	struct lgdev_chain *rx_chain;
 	struct lgdev_chain *tx_chain;
-	poll_table pt;
-	struct lgdev_con_wait waits[LGDEV_CON_NR_WAITS];
-	unsigned int nr_waits;
 	bool esc_pending;
 	u8 pend[LGDEV_CON_BUF + 1];
 	unsigned int pend_off, pend_len;
@@ -162,32 +149,13 @@ static unsigned int con_filter(struct lgdev_con *con, const u8 *in, unsigned int
 	return o;
 }
 
-/* Stop listening to the input file and let it go (EOF, error, destroy). */
-static void con_drop_input(struct lgdev_con *con)
-{
-	wait_queue_head_t *wqh;
-	unsigned int i;
-
-	for (i = 0; i < con->nr_waits; i++) {
-		rcu_read_lock();
-		wqh = smp_load_acquire(&con->waits[i].wqh);
-		if (wqh)
-			remove_wait_queue(wqh, &con->waits[i].wait);
-		rcu_read_unlock();
-	}
-	con->nr_waits = 0;
-	if (con->in)
-		fput(con->in);
-	WRITE_ONCE(con->in, NULL);
-}
-
 /*
  * Refill @pend from the input file.  Returns > 0 with bytes pending, 0 if
  * there is nothing now (wait for a wake-up), < 0 if the input is over.
  */
 static int con_read(struct lgdev_con *con)
 {
-	struct file *f = con->in;
+	struct file *f = con->in.file;
 	loff_t *ppos;
 	bool quit = false;
 	ssize_t n;
@@ -230,8 +198,7 @@ static void con_rx_work(struct work_struct *work)
 		}
 		r = con_read(con);
 		if (r < 0) {
-			if (con->in)
-				con_drop_input(con);
+			lguest_input_stop(&con->in);
 			return;
 		}
 		if (!r)
@@ -254,38 +221,13 @@ static void con_rx_work(struct work_struct *work)
 	}
 }
 
-/*
- * The input file's wait queue calls this, with that queue's lock held and
- * maybe in interrupt context: only schedule the work.  POLLFREE means the
- * queue itself is going away: leave it, as epoll does.
- */
-static int con_wake(wait_queue_entry_t *wait, unsigned int mode, int sync, void *key)
+/* The input file may be readable (any context): schedule the work. */
+static void con_ready(struct lguest_input *in)
 {
-	struct lgdev_con_wait *w = container_of(wait, struct lgdev_con_wait, wait);
-	struct lgdev_con *con = w->con;
-	__poll_t mask = key_to_poll(key);
+	struct lgdev_con *con = container_of(in, struct lgdev_con, in);
 
-	if ((!mask || (mask & (LGDEV_CON_IN_EVENTS | POLLFREE))) && READ_ONCE(con->running))
+	if (READ_ONCE(con->running))
 		queue_work(system_unbound_wq, &con->rx_work);
-	if (mask & POLLFREE) {
-		list_del_init(&wait->entry);
-		smp_store_release(&w->wqh, NULL);
-	}
-	return 0;
-}
-
-static void con_queue_proc(struct file *file, wait_queue_head_t *wqh, poll_table *pt)
-{
-	struct lgdev_con *con = container_of(pt, struct lgdev_con, pt);
-	struct lgdev_con_wait *w;
-
-	if (con->nr_waits >= LGDEV_CON_NR_WAITS)
-		return;
-	w = &con->waits[con->nr_waits++];
-	w->con = con;
-	init_waitqueue_func_entry(&w->wait, con_wake);
-	w->wqh = wqh;
-	add_wait_queue(wqh, &w->wait);
 }
 
 /*T:945 Input comes the other way, from a file that may have nothing to
@@ -320,7 +262,7 @@ static void con_destroy(struct lgdev *d)
 {
 	struct lgdev_con *con = to_con(d);
 
-	con_drop_input(con);
+	lguest_input_stop(&con->in);
 	/* A wake-up that saw @running before the reset may have queued it. */
 	cancel_work_sync(&con->rx_work);
 	if (con->out)
@@ -335,7 +277,7 @@ static void con_show(struct lgdev *d, struct seq_file *m)
 	struct lgdev_con *con = to_con(d);
 
 	seq_printf(m, "  console: input %s, output %s, running %d, %u bytes pending%s\n",
-		   READ_ONCE(con->in) ? "open" : "none", con->out ? "open" : "none",
+		   READ_ONCE(con->in.file) ? "open" : "none", con->out ? "open" : "none",
 		   READ_ONCE(con->running), READ_ONCE(con->pend_len),
 		   con->escape ? ", Ctrl-A escape" : "");
 }
@@ -416,13 +358,9 @@ struct lguest_device *lgdev_console_create(struct lguest *lg,
 		con->out = out;
 	else
 		fput(out);
-	if (in && con_can_read(in)) {
-		con->in = in;
-		init_poll_funcptr(&con->pt, con_queue_proc);
-		con->pt._key = LGDEV_CON_IN_EVENTS;
-		vfs_poll(in, &con->pt);
-	} else if (in) {
+	if (in && con_can_read(in))
+		lguest_input_start(&con->in, in, LGDEV_CON_IN_EVENTS, con_ready);
+	else if (in)
 		fput(in);
-	}
 	return &con->dev.ldev;
 }

@@ -11,7 +11,9 @@
 #include <linux/bvec.h>
 #include <linux/list.h>
 #include <linux/module.h>
+#include <linux/poll.h>
 #include <linux/types.h>
+#include <linux/wait.h>
 #include <uapi/linux/lguest.h>
 
 /*
@@ -20,7 +22,7 @@
  *
  * Version 1: registration only.
  * Version 2: devices (create, MMIO, destroy), guest memory, interrupts.
- * Version 3: &lguest_device_ops.show, lguest_quit().
+ * Version 3: &lguest_device_ops.show, lguest_quit(), struct lguest_input.
  */
 #define LGUEST_BACKEND_API_VERSION	3
 
@@ -99,6 +101,43 @@ int lguest_guest_bvecs(struct lguest *lg, u64 gpa, u64 len, struct bio_vec *bv,
 		       unsigned int max);
 void lguest_set_irq(struct lguest *lg, unsigned int pin, bool level);
 void lguest_quit(struct lguest *lg);
+
+/* Wait queues of an input file we listen on (a pipe or tty has two). */
+#define LGUEST_INPUT_WAITS	4
+
+struct lguest_input;
+
+/**
+ * struct lguest_input_wait - our entry on one wait queue of the file.
+ * @wait: the entry.
+ * @wqh: the queue it is on; NULL once the queue's owner said POLLFREE.
+ * @input: the input it belongs to.
+ */
+struct lguest_input_wait {
+	wait_queue_entry_t wait;
+	wait_queue_head_t *wqh;
+	struct lguest_input *input;
+};
+
+/**
+ * struct lguest_input - a file listened to without a thread (the UART's
+ *	receiver and the virtio console read the launcher's stdin this way).
+ * @file: the file, our reference (NULL when stopped).
+ * @ready: told, from any context, that @file may be readable.
+ * @pt: the poll table that hung @waits on @file's queues.
+ * @waits: those entries; @nr_waits: how many are in use.
+ */
+struct lguest_input {
+	struct file *file;
+	void (*ready)(struct lguest_input *input);
+	poll_table pt;
+	struct lguest_input_wait waits[LGUEST_INPUT_WAITS];
+	unsigned int nr_waits;
+};
+
+void lguest_input_start(struct lguest_input *input, struct file *file, __poll_t events,
+			void (*ready)(struct lguest_input *input));
+void lguest_input_stop(struct lguest_input *input);
 __printf(2, 3) void lguest_kill(struct lguest *lg, const char *fmt, ...);
 
 #endif /* _LINUX_LGUEST_BACKEND_H */

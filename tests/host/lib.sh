@@ -298,6 +298,23 @@ linux_text() {
 	awk -v p="$2" '{ sub(/^[^ ]* /, "") } index($0, p) == 1 { print; exit }' "/tmp/$1.out"
 }
 
+# linux_has TAG PREFIX: succeed if a line of TAG's run starts with PREFIX.
+linux_has() {
+	[ -n "$(linux_text "$1" "$2")" ]
+}
+
+# wait_for SECS CMD...: run CMD every 0.1 s until it succeeds; fail (return
+# 1) if it has not within SECS seconds.
+wait_for() {
+	_lg_w=$(( $1 * 10 ))
+	shift
+	until "$@"; do
+		_lg_w=$((_lg_w - 1))
+		[ "$_lg_w" -gt 0 ] || return 1
+		sleep 0.1
+	done
+}
+
 # linux_rc TAG: the launcher's exit status in TAG's run (124: timed out).
 linux_rc() {
 	_lg_x=$(linux_text "$1" "@@EXIT ")

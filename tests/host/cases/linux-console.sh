@@ -9,17 +9,7 @@
 
 load_lguest dev
 
-# wait_for SECS CMD...: poll CMD every 0.1 s until it succeeds.
-wait_for() {
-	_w=$(( $1 * 10 ))
-	shift
-	until "$@"; do
-		_w=$((_w - 1))
-		[ "$_w" -gt 0 ] || return 1
-		sleep 0.1
-	done
-}
-has_line() { [ -n "$(linux_text con "$1")" ]; }
+has_line() { linux_has con "$1"; }
 con_fail() {
 	kill $job 2>/dev/null
 	wait $job

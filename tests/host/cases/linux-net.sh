@@ -14,17 +14,6 @@ NET_MB=${NET_MB:-50}
 load_lguest dev
 lg_debugfs
 
-# wait_for SECS CMD...: poll CMD every 0.2 s until it succeeds.
-wait_for() {
-	_w=$(( $1 * 5 ))
-	shift
-	until "$@"; do
-		_w=$((_w - 1))
-		[ "$_w" -gt 0 ] || return 1
-		sleep 0.2
-	done
-}
-has_line() { [ -n "$(linux_text "$1" "$2")" ]; }
 carrier_is() { [ "$(cat "/sys/class/net/$1/carrier" 2>/dev/null)" = "$2" ]; }
 
 # net_fail WHY: say what the devices and interrupts looked like, then fail.
@@ -60,21 +49,21 @@ ip addr add 10.0.9.1/24 dev lg0 || fail "ip addr add on lg0"
 ip link set lg0 up || fail "ip link set lg0 up"
 # The guest's kernel is still starting: no driver has run the device yet.
 early=$(cat /sys/class/net/lg0/carrier)
-wait_for 60 has_line ln "@@NETSUM " || net_fail "the guest sent no checksum"
+wait_for 60 linux_has ln "@@NETSUM " || net_fail "the guest sent no checksum"
 carrier=$(cat /sys/class/net/lg0/carrier)
 # The guest's nc ends only after ours has written everything and closed.
-wait_for 120 has_line ln "@@NET sent " || net_fail "the transfer to the host did not finish"
+wait_for 120 linux_has ln "@@NET sent " || net_fail "the transfer to the host did not finish"
 gsum=$(linux_text ln "@@NETSUM ")
 gsum=${gsum#@@NETSUM }
 rsum=$(sha256sum < /tmp/net-rx | cut -d' ' -f1)
 echo "linux-net: guest sent sha256 $gsum; host got $(wc -c < /tmp/net-rx) bytes, sha256 $rsum"
-wait_for 30 has_line ln "@@NET listening" || net_fail "the guest did not listen"
+wait_for 30 linux_has ln "@@NET listening" || net_fail "the guest did not listen"
 sleep 0.5
 timeout -k 2 120 busybox nc 10.0.9.2 5001 < /tmp/net-tx || net_fail "nc to the guest failed"
-wait_for 60 has_line ln "@@NET unbound" || net_fail "the guest did not unbind its driver"
+wait_for 60 linux_has ln "@@NET unbound" || net_fail "the guest did not unbind its driver"
 sleep 1
 unbound=$(cat /sys/class/net/lg0/carrier)
-wait_for 30 has_line ln "@@NET rebound" || net_fail "the guest did not bind its driver again"
+wait_for 30 linux_has ln "@@NET rebound" || net_fail "the guest did not bind its driver again"
 wait_for 10 carrier_is lg0 1
 rebound=$(cat /sys/class/net/lg0/carrier)
 ip -s link show lg0 | sed 's/^/  /'

@@ -1,0 +1,301 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lgio - the device figures of "make bench": sequential and random direct
+ * I/O on a block device, and one-way TCP throughput.  Built static, it runs
+ * in the busybox guest (/bin/lgio) and in the test host (build/lgio).  Each
+ * measurement prints one line "@@IO <what> <value> <unit>"; MB is 10^6 bytes.
+ * A run that has no result after $LGIO_LIMIT seconds (default 120) fails.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MIB		(1024 * 1024)
+#define SEQ_BLOCK	MIB		/* sequential I/O: 1 MiB requests */
+#define RAND_BLOCK	4096		/* random reads: 4 KiB */
+#define RAND_SPAN	(64 * MIB)	/* random reads fall in the first 64 MiB */
+#define NET_CHUNK	(128 * 1024)	/* send()/recv() size */
+#define CONNECT_TRIES	200		/* connect: every 0.1 s, 20 s in all */
+#define LIMIT_SECS	120		/* default for $LGIO_LIMIT */
+
+static const char *what = "lgio";
+
+/* die: one line on stderr, "lgio: <subcommand>: <why>", and exit 1. */
+static void __attribute__((noreturn, format(printf, 1, 2))) die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "lgio: %s: ", what);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+static char alarm_msg[80];
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	if (write(2, alarm_msg, strlen(alarm_msg)) < 0)
+		_exit(1);
+	_exit(1);
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* number: a positive decimal argument, or die. */
+static long number(const char *s, const char *name)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v <= 0 || v > 1L << 20)
+		die("bad %s '%s'", name, s);
+	return v;
+}
+
+/* port: a TCP port argument, or die. */
+static long port(const char *s)
+{
+	long v = number(s, "port");
+
+	if (v > 65535)
+		die("bad port '%s'", s);
+	return v;
+}
+
+/* aligned_buf: LEN bytes aligned for O_DIRECT, filled with a pattern. */
+static unsigned char *aligned_buf(size_t len)
+{
+	unsigned char *buf;
+	size_t i;
+
+	if (posix_memalign((void **)&buf, 4096, len))
+		die("cannot allocate %zu bytes", len);
+	for (i = 0; i < len; i++)
+		buf[i] = (unsigned char)(i * 131 + (i >> 12));
+	return buf;
+}
+
+/* open_direct: DEV opened with O_DIRECT, and at least BYTES long. */
+static int open_direct(const char *dev, int flags, long long bytes)
+{
+	long long size;
+	int fd;
+
+	fd = open(dev, flags | O_DIRECT);
+	if (fd < 0)
+		die("cannot open %s with O_DIRECT: %s", dev, strerror(errno));
+	size = lseek(fd, 0, SEEK_END);
+	if (size < bytes)
+		die("%s has %lld bytes, need %lld", dev, size, bytes);
+	if (lseek(fd, 0, SEEK_SET) < 0)
+		die("lseek %s: %s", dev, strerror(errno));
+	return fd;
+}
+
+/*
+ * seq: MIB MiB in 1 MiB direct requests from offset 0; a write ends with
+ * fdatasync (the disk's flush), inside the timed span.
+ */
+static void seq(const char *dev, long mib, int writing)
+{
+	unsigned char *buf = aligned_buf(SEQ_BLOCK);
+	double t0, t1;
+	ssize_t n;
+	long i;
+	int fd;
+
+	fd = open_direct(dev, writing ? O_WRONLY : O_RDONLY, (long long)mib * MIB);
+	t0 = now();
+	for (i = 0; i < mib; i++) {
+		n = writing ? write(fd, buf, SEQ_BLOCK) : read(fd, buf, SEQ_BLOCK);
+		if (n != SEQ_BLOCK)
+			die("%s at MiB %ld of %s: %s", writing ? "write" : "read", i, dev,
+			    n < 0 ? strerror(errno) : "short transfer");
+	}
+	if (writing && fdatasync(fd))
+		die("fdatasync %s: %s", dev, strerror(errno));
+	t1 = now();
+	close(fd);
+	printf("@@IO %s %.1f MB/s %ld MiB in %.3f s\n", what,
+	       mib * (double)MIB / 1e6 / (t1 - t0), mib, t1 - t0);
+}
+
+/*
+ * randread: 4 KiB direct reads at random aligned offsets in the first
+ * 64 MiB, one at a time, for SECS seconds.
+ */
+static void randread(const char *dev, long secs)
+{
+	unsigned char *buf = aligned_buf(RAND_BLOCK);
+	uint64_t x = 0x9e3779b97f4a7c15ull ^ (uint64_t)getpid();
+	double t0, t, end;
+	long ops = 0;
+	off_t off;
+	int fd;
+
+	fd = open_direct(dev, O_RDONLY, RAND_SPAN);
+	t0 = now();
+	end = t0 + secs;
+	do {
+		/* xorshift64 */
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		off = (off_t)(x % (RAND_SPAN / RAND_BLOCK)) * RAND_BLOCK;
+		if (pread(fd, buf, RAND_BLOCK, off) != RAND_BLOCK)
+			die("read at %lld of %s: %s", (long long)off, dev, strerror(errno));
+		ops++;
+		t = now();
+	} while (t < end);
+	close(fd);
+	printf("@@IO randread %.0f IOPS %ld reads in %.3f s\n", ops / (t - t0), ops, t - t0);
+}
+
+/*
+ * send_tcp: connect to HOST:PORT (retrying while it is not listening yet),
+ * send MIB MiB, half-close, and wait for the receiver to close.
+ */
+static void send_tcp(const char *host, long port, long mib)
+{
+	unsigned char *buf = aligned_buf(NET_CHUNK);
+	long long left = (long long)mib * MIB;
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	double t0, t1;
+	int fd, tries;
+	ssize_t n;
+
+	if (inet_pton(AF_INET, host, &sa.sin_addr) != 1)
+		die("bad IPv4 address '%s'", host);
+	sa.sin_port = htons(port);
+	for (tries = 0; ; tries++) {
+		fd = socket(AF_INET, SOCK_STREAM, 0);
+		if (fd < 0)
+			die("socket: %s", strerror(errno));
+		if (!connect(fd, (struct sockaddr *)&sa, sizeof(sa)))
+			break;
+		if (tries >= CONNECT_TRIES)
+			die("cannot connect to %s:%ld: %s", host, port, strerror(errno));
+		close(fd);
+		usleep(100000);
+	}
+	t0 = now();
+	while (left > 0) {
+		n = send(fd, buf, left < NET_CHUNK ? left : NET_CHUNK, MSG_NOSIGNAL);
+		if (n <= 0)
+			die("send to %s:%ld with %lld bytes left: %s", host, port, left,
+			    n < 0 ? strerror(errno) : "nothing sent");
+		left -= n;
+	}
+	if (shutdown(fd, SHUT_WR))
+		die("shutdown: %s", strerror(errno));
+	/* The receiver closes once it has it all. */
+	while ((n = recv(fd, buf, NET_CHUNK, 0)) > 0)
+		;
+	t1 = now();
+	close(fd);
+	printf("@@IO send %.1f MB/s %ld MiB to %s:%ld in %.3f s (sender's view)\n",
+	       mib * (double)MIB / 1e6 / (t1 - t0), mib, host, port, t1 - t0);
+}
+
+/*
+ * recv_tcp: listen on PORT, accept one connection, read until EOF; the
+ * rate runs from the first byte to the last and needs MIB MiB in all.
+ */
+static void recv_tcp(long port, long mib)
+{
+	unsigned char *buf = aligned_buf(NET_CHUNK);
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	long long got = 0, want = (long long)mib * MIB;
+	double t0 = 0, t1 = 0;
+	int lfd, fd, one = 1;
+	ssize_t n;
+
+	lfd = socket(AF_INET, SOCK_STREAM, 0);
+	if (lfd < 0)
+		die("socket: %s", strerror(errno));
+	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	sa.sin_addr.s_addr = htonl(INADDR_ANY);
+	sa.sin_port = htons(port);
+	if (bind(lfd, (struct sockaddr *)&sa, sizeof(sa)) || listen(lfd, 1))
+		die("cannot listen on port %ld: %s", port, strerror(errno));
+	printf("@@IO listening %ld\n", port);
+	fflush(stdout);
+	fd = accept(lfd, NULL, NULL);
+	if (fd < 0)
+		die("accept: %s", strerror(errno));
+	close(lfd);
+	while ((n = recv(fd, buf, NET_CHUNK, 0)) > 0) {
+		t1 = now();
+		if (!got)
+			t0 = t1;
+		got += n;
+	}
+	if (n < 0)
+		die("recv after %lld bytes: %s", got, strerror(errno));
+	close(fd);
+	if (got != want)
+		die("received %lld bytes, want %lld", got, want);
+	printf("@@IO recv %.1f MB/s %ld MiB in %.3f s\n",
+	       got / 1e6 / (t1 - t0), mib, t1 - t0);
+}
+
+static void __attribute__((noreturn)) usage(void)
+{
+	fprintf(stderr,
+		"usage: lgio seqwrite DEV MIB | seqread DEV MIB | randread DEV SECONDS\n"
+		"       lgio send HOST PORT MIB | recv PORT MIB\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	long limit;
+
+	if (argc < 2)
+		usage();
+	what = argv[1];
+	limit = getenv("LGIO_LIMIT") ? number(getenv("LGIO_LIMIT"), "LGIO_LIMIT") : LIMIT_SECS;
+	snprintf(alarm_msg, sizeof(alarm_msg), "lgio: %s: gave up: no result in %ld s\n",
+		 what, limit);
+	signal(SIGALRM, on_alarm);
+	alarm(limit);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (!strcmp(what, "seqwrite") && argc == 4)
+		seq(argv[2], number(argv[3], "MiB"), 1);
+	else if (!strcmp(what, "seqread") && argc == 4)
+		seq(argv[2], number(argv[3], "MiB"), 0);
+	else if (!strcmp(what, "randread") && argc == 4)
+		randread(argv[2], number(argv[3], "seconds"));
+	else if (!strcmp(what, "send") && argc == 5)
+		send_tcp(argv[2], port(argv[3]), number(argv[4], "MiB"));
+	else if (!strcmp(what, "recv") && argc == 4)
+		recv_tcp(port(argv[2]), number(argv[3], "MiB"));
+	else
+		usage();
+	return 0;
+}
