@@ -13,6 +13,7 @@
 #include <linux/sched/signal.h>
 #include <linux/stddef.h>
 #include <asm/debugreg.h>
+#include <asm/fpu/api.h>
 #include <asm/fpu/xcr.h>
 #include <asm/special_insns.h>
 #include <asm/trapnr.h>
@@ -386,8 +387,11 @@ static void lg_handle_exit(struct lguest *lg)
  * that arrives while the guest runs makes it exit instead (we intercept
  * INTR and NMI), to be taken the moment we set GIF again.  Around the
  * switch go the pieces of state the guest owns but VMRUN does not switch:
- * XCR0, and the TLB flush when the guest moved to another CPU, since its
- * ASID's entries on the old CPU may be stale by the time it returns. :*/
+ * XCR0; the FPU registers, loaded again if the host used them while we
+ * were switched out; and the TLB flush when the guest moved to another
+ * CPU, since its ASID's entries on the old CPU may be stale by the time it
+ * returns.  Pending interrupts are looked at here too, with the host's
+ * off, so that a device's kick cannot slip in between. :*/
 static void lg_enter_guest(struct lguest *lg, u64 host_xcr0)
 {
 	struct vmcb_control_area *c = &lg->vmcb->control;
@@ -404,6 +408,16 @@ static void lg_enter_guest(struct lguest *lg, u64 host_xcr0)
 	 * interrupt would wait for the guest's next exit.
 	 */
 	lg_inject_pending(lg);
+	/*
+	 * The guest's FPU state is this task's while LGUEST_RUN lasts
+	 * (fpu_swap_kvm_fpstate()), but the registers keep it only until
+	 * the task is switched out or a softirq borrows the FPU: both save it
+	 * to memory and set TIF_NEED_FPU_LOAD, leaving someone else's values
+	 * in the registers.  Load it back before the guest sees them (KVM
+	 * does the same); with interrupts off nobody can take it again.
+	 */
+	if (test_thread_flag(TIF_NEED_FPU_LOAD))
+		switch_fpu_return();
 	cpu = smp_processor_id();
 	if (lg->last_cpu != cpu || lg->asid == LG_SHARED_ASID) {
 		c->tlb_ctl = boot_cpu_has(X86_FEATURE_FLUSHBYASID) ?

@@ -90,5 +90,7 @@ if [ "$carrier" = 1 ]; then
 	ip addr add "$ip/24" dev eth0 || fail "ip addr add after rebinding"
 	ip link set eth0 up || fail "ip link set eth0 up after rebinding"
 	reach
+	# Stay a while: the host looks at the carrier now.
+	sleep 3
 fi
 pass "$pings pings, $mb MiB each way$([ "$carrier" = 1 ] && echo ", driver unbound and bound again")"
