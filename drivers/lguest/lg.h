@@ -151,6 +151,9 @@ struct lg_gprs {
  * @debugfs: the guest's directory under /sys/kernel/debug/lguest.
  * @ran: LGUEST_RUN was called: no more devices may be added.
  * @vcpu_task: the thread inside LGUEST_RUN (NULL outside), for kicks.
+ * @last_event_inj: @last_event_inj_err: the event given to the last VMRUN.
+ * @this_exit: @prev_exit: the codes of the last two exits (for the log
+ *	when a guest dies of a triple fault).
  * @devices: the device in each MMIO window (or NULL).
  * @device_backend: the backend that made it, pinned while it exists.
  */
@@ -194,6 +197,8 @@ struct lguest {
 
 	bool ran;
 	struct task_struct *vcpu_task;
+	u32 last_event_inj, last_event_inj_err;
+	u32 this_exit, prev_exit;
 	struct lguest_device *devices[LGUEST_MMIO_MAX];
 	struct lguest_backend *device_backend[LGUEST_MMIO_MAX];
 

@@ -294,8 +294,20 @@ static enum lg_exit_action lg_exit_unsupported(struct lguest *lg)
 
 static enum lg_exit_action lg_exit_shutdown(struct lguest *lg)
 {
-	/* After SHUTDOWN the VMCB's guest state is undefined (APM 15.12). */
-	kill_guest(lg, "triple fault (shutdown) at rip 0x%llx", lg->vmcb->save.rip);
+	const struct vmcb_save_area *s = &lg->vmcb->save;
+
+	/*
+	 * After SHUTDOWN the VMCB's guest state is undefined (APM 15.12),
+	 * but what it says is often the best clue there is: logged as is.
+	 */
+	pr_info_ratelimited("guest %d triple fault: rip 0x%llx rsp 0x%llx rflags 0x%llx cr0 0x%llx cr2 0x%llx cr3 0x%llx cr4 0x%llx cs 0x%x/0x%x ss 0x%x idt 0x%llx/0x%x tr 0x%llx gs 0x%llx; last injected 0x%x (err 0x%x), exit before 0x%x, exitintinfo 0x%x\n",
+			    task_tgid_nr(current), s->rip, s->rsp, s->rflags, s->cr0, s->cr2,
+			    s->cr3, s->cr4, s->cs.selector, s->cs.attrib, s->ss.selector,
+			    s->idtr.base, s->idtr.limit, s->tr.base, s->gs.base,
+			    lg->last_event_inj, lg->last_event_inj_err, lg->prev_exit,
+			    lg->vmcb->control.exit_int_info);
+	kill_guest(lg, "triple fault (shutdown) at rip 0x%llx rsp 0x%llx cr2 0x%llx, last injected event 0x%x",
+		   s->rip, s->rsp, s->cr2, lg->last_event_inj);
 	return LG_EXIT_CONTINUE;
 }
 
@@ -359,6 +371,8 @@ static void lg_handle_exit(struct lguest *lg)
 	u32 info = c->exit_int_info;
 
 	trace_lguest_exit(code, lg->vmcb->save.rip, c->exit_info_1, c->exit_info_2);
+	lg->prev_exit = lg->this_exit;
+	lg->this_exit = code;
 
 	/*
 	 * An event the CPU was delivering when it exited (an interrupt
@@ -432,6 +446,8 @@ static void lg_enter_guest(struct lguest *lg, u64 host_xcr0)
 	asm volatile("clgi" ::: "memory");
 	if (swap_xcr0)
 		xsetbv(XCR_XFEATURE_ENABLED_MASK, lg->xcr0);
+	lg->last_event_inj = c->event_inj;
+	lg->last_event_inj_err = c->event_inj_err;
 	lg_vmrun(&lg->gprs, __pa(lg->vmcb), lg_host_save_pa());
 	if (swap_xcr0)
 		xsetbv(XCR_XFEATURE_ENABLED_MASK, host_xcr0);

@@ -304,13 +304,13 @@ linux_has() {
 }
 
 # wait_for SECS CMD...: run CMD every 0.1 s until it succeeds; fail (return
-# 1) if it has not within SECS seconds.
+# 1) if it has not within SECS seconds of the host's clock (however slow
+# CMD itself is).
 wait_for() {
-	_lg_w=$(( $1 * 10 ))
+	_lg_end=$(($(date +%s) + $1))
 	shift
 	until "$@"; do
-		_lg_w=$((_lg_w - 1))
-		[ "$_lg_w" -gt 0 ] || return 1
+		[ "$(date +%s)" -lt "$_lg_end" ] || return 1
 		sleep 0.1
 	done
 }

@@ -26,6 +26,7 @@ net_fail() {
 		cat "$d/devices" "$d/interrupts" 2>&1 | sed 's/^/    /'
 	done
 	linux_show ln
+	dmesg | grep "lguest" | tail -n 5 | sed 's/^/  dmesg: /'
 	fail "$*"
 }
 
@@ -108,10 +109,12 @@ for g in nna nnb; do
 done
 
 step "two guests on a host bridge reach each other"
+[ -d /sys/module/bridge ] || kmod bridge || fail "cannot load the bridge module"
 ip link add br0 type bridge || fail "ip link add br0"
 ip link set br0 up || fail "ip link set br0 up"
 two_guests br 1 30
 ip link del br0
+rmmod bridge stp llc 2>/dev/null
 expect_linux_pass bra net
 expect_linux_pass brb net
 
