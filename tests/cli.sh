@@ -319,5 +319,15 @@ rm -f "$FAKE_LG_ACPI"
 FAKE_LG_ENODEV=0 console_case console-explicit-enodev 1 "type 3 slot 0 fd ro,nb 1 flags 2 mac 00:00:00:00:00:00 name ''|" - \
 	--console virtio
 FAKE_LG_QUIT=1 console_case console-quit 0 "type 3 slot 0 fd ro,nb 1 flags 2 mac 00:00:00:00:00:00 name ''|serial out 1 in -1|" 1
+: > "$FAKE_LG_LOG"
+LD_PRELOAD="$tmp/fake.so" "$lg" -v --kernel "$kernel" --mem 128M --rng --mmio-cmdline \
+	--append "console=ttyS0" < /dev/null > "$tmp/out" 2> "$tmp/err"
+rc=$?
+if [ $rc = 0 ] && grep -q 'command line at 0x[0-9a-f]*: "console=ttyS0 virtio_mmio.device=4K@0xd0000000:5 virtio_mmio.device=4K@0xd0001000:6"$' "$tmp/err"; then
+	echo "PASS cli/mmio-cmdline"
+else
+	echo "FAIL cli/mmio-cmdline: exit status $rc, stderr: $(tr '\n' '|' < "$tmp/err")"
+fi
+expect mmio-cmdline-raw 2 "lguest: --mmio-cmdline goes with --kernel" --raw "$kernel" --mmio-cmdline
 expect console-bad 2 "lguest: --console tty: want virtio or serial" --kernel "$kernel" --console tty
 expect console-raw 2 "lguest: --console goes with --kernel" --raw "$kernel" --console serial

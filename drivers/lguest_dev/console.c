@@ -165,19 +165,23 @@ static int con_read(struct lgdev_con *con)
 	if (!f)
 		return -ENOENT;
 	ppos = (f->f_mode & FMODE_STREAM) ? NULL : &f->f_pos;
-	n = kernel_read(f, con->rd_buf, sizeof(con->rd_buf), ppos);
-	if (n == -EAGAIN || n == -EINTR || n == -ERESTARTSYS)
-		return 0;
-	if (n <= 0)
-		return -ENOENT;		/* end of file, or an error: no more input */
-	con->pend_off = 0;
-	con->pend_len = con_filter(con, con->rd_buf, n, con->pend, &quit);
-	if (quit) {
-		pr_info("virtio-console in slot %u: Ctrl-A x: quitting\n", con->dev.ldev.slot);
-		lguest_quit(con->dev.ldev.lg);
-		con->pend_len = 0;
-		return -ENOENT;
-	}
+	/* Read on while all we get is escape bytes: no wake-up is owed for them. */
+	do {
+		n = kernel_read(f, con->rd_buf, sizeof(con->rd_buf), ppos);
+		if (n == -EAGAIN || n == -EINTR || n == -ERESTARTSYS)
+			return 0;
+		if (n <= 0)
+			return -ENOENT;	/* end of file, or an error: no more input */
+		con->pend_off = 0;
+		con->pend_len = con_filter(con, con->rd_buf, n, con->pend, &quit);
+		if (quit) {
+			pr_info("virtio-console in slot %u: Ctrl-A x: quitting\n",
+				con->dev.ldev.slot);
+			lguest_quit(con->dev.ldev.lg);
+			con->pend_len = 0;
+			return -ENOENT;
+		}
+	} while (!con->pend_len);
 	return 1;
 }
 

@@ -238,6 +238,16 @@ static void test_order(void)
 		   "console desc: type %u slot %u fds %d %d flags %u", desc.type, desc.slot,
 		   desc.fds[0], desc.fds[1], desc.flags);
 	d.dev[1].fd = -1;
+
+	/* The same windows as kernel parameters (--mmio-cmdline). */
+	{
+		char line[256], tiny[40];
+
+		UNIT_CHECK(devopts_cmdline(&d, line, sizeof(line)) == 0 &&
+			   !strcmp(line, " virtio_mmio.device=4K@0xd0000000:5 virtio_mmio.device=4K@0xd0001000:6"),
+			   "cmdline '%s'", line);
+		UNIT_CHECK(devopts_cmdline(&d, tiny, sizeof(tiny)) < 0, "a short buffer is refused");
+	}
 }
 
 static char *path(const char *name)

@@ -434,3 +434,34 @@ unsigned int devopts_mmio(const struct devopts *d, struct acpi_mmio_dev *out)
 	}
 	return d->n;
 }
+
+/**
+ * devopts_cmdline() - the devices as kernel parameters, for kernels built
+ *	with CONFIG_VIRTIO_MMIO_CMDLINE_DEVICES (which find them without ACPI).
+ * @d: the devices, after devopts_finish().
+ * @buf: filled with " virtio_mmio.device=4K@0xBASE:IRQ" per device, in slot
+ *	order (empty if there are none).
+ * @len: its size.
+ *
+ * Return: 0, or -1 if @buf is too small.
+ */
+int devopts_cmdline(const struct devopts *d, char *buf, size_t len)
+{
+	size_t used = 0;
+	unsigned int i;
+
+	if (!len)
+		return -1;
+	buf[0] = '\0';
+	for (i = 0; i < d->n; i++) {
+		int n = snprintf(buf + used, len - used, " virtio_mmio.device=%lluK@0x%llx:%u",
+				 LGUEST_MMIO_SIZE >> 10,
+				 LGUEST_MMIO_BASE + d->dev[i].slot * LGUEST_MMIO_SIZE,
+				 (unsigned int)LGUEST_MMIO_IRQ_BASE + d->dev[i].slot);
+
+		if (n < 0 || (size_t)n >= len - used)
+			return -1;
+		used += n;
+	}
+	return 0;
+}

@@ -52,5 +52,6 @@ void devopts_close(struct devopts *d);
 const char *devopt_kind(const struct devopt *o);
 void devopt_desc(const struct devopt *o, struct lguest_device_desc *desc);
 unsigned int devopts_mmio(const struct devopts *d, struct acpi_mmio_dev *out);
+int devopts_cmdline(const struct devopts *d, char *buf, size_t len);
 
 #endif

@@ -52,6 +52,7 @@ struct launch {
 	int verbose;
 	bool serial_console;	/* --console serial: stdin to ttyS0, no hvc0 */
 	bool console_given;	/* --console was given (else we may fall back) */
+	bool mmio_cmdline;	/* --mmio-cmdline: devices on the command line too */
 	struct devopts devs;	/* --disk, --net, --rng, in slot order */
 };
 
@@ -73,7 +74,7 @@ static void usage(FILE *f)
 	fprintf(f,
 "Usage: lguest --kernel BZIMAGE [--initrd FILE] [--append CMDLINE] [--mem SIZE]\n"
 "                     [--disk FILE[,ro]]... [--net NAME[,mac=MAC]]... [--rng]\n"
-"                     [--console virtio|serial]\n"
+"                     [--console virtio|serial] [--mmio-cmdline]\n"
 "       lguest --raw FILE [--mem SIZE]\n"
 "Run a guest on the lguest hypervisor (/dev/lguest, module lguest.ko).\n"
 "\n"
@@ -93,6 +94,10 @@ static void usage(FILE *f)
 "      --rng           virtio entropy device (the host's random numbers)\n"
 "      --console virtio|serial\n"
 "                      where stdin goes (default virtio, see below)\n"
+"      --mmio-cmdline  also list the devices on the kernel command line\n"
+"                      (virtio_mmio.device=, for kernels built with\n"
+"                      CONFIG_VIRTIO_MMIO_CMDLINE_DEVICES; stock kernels\n"
+"                      find them through ACPI)\n"
 "      --dump-ram FILE write guest RAM to FILE when the guest stops\n"
 "  -v, --verbose       say what the launcher does\n"
 "  -V, --version       print versions (launcher, ABI, loaded module) and exit\n"
@@ -151,6 +156,7 @@ static void parse_args(int argc, char **argv, struct launch *l)
 		{ "net",	required_argument, NULL, 'n' },
 		{ "rng",	no_argument,	   NULL, 'R' },
 		{ "console",	required_argument, NULL, 'C' },
+		{ "mmio-cmdline", no_argument,	   NULL, 'M' },
 		{ "verbose",	no_argument,	   NULL, 'v' },
 		{ "version",	no_argument,	   NULL, 'V' },
 		{ "help",	no_argument,	   NULL, 'h' },
@@ -171,6 +177,7 @@ static void parse_args(int argc, char **argv, struct launch *l)
 		case 'D': l->dump_ram = optarg; break;
 		case 'v': l->verbose++; break;
 		case 'R': l->devs.rng = true; break;
+		case 'M': l->mmio_cmdline = true; break;
 		case 'C':
 			if (!strcmp(optarg, "serial"))
 				l->serial_console = true;
@@ -218,6 +225,11 @@ static void parse_args(int argc, char **argv, struct launch *l)
 		die(EXIT_USAGE, "--initrd and --append go with --kernel, not --raw");
 	if (l->raw && (l->devs.n || l->devs.rng))
 		die(EXIT_USAGE, "--disk/--net/--rng need --kernel (a --raw guest has no devices)");
+	if (l->raw && l->mmio_cmdline)
+		die(EXIT_USAGE, "--mmio-cmdline goes with --kernel (a --raw guest has no devices)");
+	/* The command line names the console's window: no dropping it later. */
+	if (l->mmio_cmdline)
+		l->console_given = true;
 	if (l->raw && l->console_given)
 		die(EXIT_USAGE, "--console goes with --kernel (a --raw guest has only the serial port)");
 	l->devs.console = l->kernel && !l->serial_console;
@@ -619,6 +631,21 @@ static void console_raw(bool keep_signals)
 }
 
 /*
+ * append_mmio_params: the command line with virtio_mmio.device= for every
+ * device.  boot_plan() still checks its length against the kernel's limit.
+ */
+static const char *append_mmio_params(const struct launch *l)
+{
+	static char line[4096];
+	char params[LGUEST_MMIO_MAX * 48];
+
+	if (devopts_cmdline(&l->devs, params, sizeof(params)) < 0 ||
+	    snprintf(line, sizeof(line), "%s%s", l->append, params) >= (int)sizeof(line))
+		die(EXIT_USAGE, "--mmio-cmdline: the command line would be too long");
+	return line;
+}
+
+/*
  * console_fds: the virtio console's files.  The module reads the input
  * from a worker that must not sleep on it, so it wants a non-blocking file
  * of its own: stdin reopened through /proc, which makes a new open file
@@ -687,6 +714,8 @@ int main(int argc, char **argv)
 	if (l.kernel) {
 		if (!l.append)
 			l.append = DEFAULT_CMDLINE;
+		if (l.mmio_cmdline)
+			l.append = append_mmio_params(&l);
 		plan_kernel(&l, &bz, &lay, image_fd, initrd_fd);
 	}
 	if (l.verbose)
