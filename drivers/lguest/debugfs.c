@@ -50,6 +50,14 @@ static int lg_overhead_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(lg_overhead);
 
+/* The last exits; read while the guest runs, a line may be torn. */
+static int lg_exits_show(struct seq_file *m, void *unused)
+{
+	lg_exit_hist_show(m->private, m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(lg_exits);
+
 static int lg_info_show(struct seq_file *m, void *unused)
 {
 	struct lguest *lg = m->private;
@@ -146,6 +154,7 @@ void lg_debugfs_add(struct lguest *lg)
 	debugfs_create_file("info", 0400, lg->debugfs, lg, &lg_info_fops);
 	debugfs_create_file("interrupts", 0400, lg->debugfs, lg, &lg_interrupts_fops);
 	debugfs_create_file("devices", 0400, lg->debugfs, lg, &lg_devices_fops);
+	debugfs_create_file("exits", 0400, lg->debugfs, lg, &lg_exits_fops);
 }
 
 /**

@@ -119,6 +119,21 @@ struct lg_gprs {
 	u64 r8, r9, r10, r11, r12, r13, r14, r15;
 };
 
+#define LG_EXIT_HIST	16
+
+/**
+ * struct lg_exit_rec - one VMRUN and the exit that ended it.
+ * @inj: EVENTINJ given to VMRUN.  @code: the exit code.
+ * @intinfo: EXITINTINFO.  @int_state: the interrupt shadow after it.
+ * @rip: @rflags: the guest's, after it.
+ */
+struct seq_file;
+
+struct lg_exit_rec {
+	u32 inj, code, intinfo, int_state;
+	u64 rip, rflags;
+};
+
 /**
  * struct lguest - one guest: its memory, its vCPU state and why it stopped.
  * @lock: serialises ioctls on the guest (one runner at a time).
@@ -154,6 +169,10 @@ struct lg_gprs {
  * @last_event_inj: @last_event_inj_err: the event given to the last VMRUN.
  * @this_exit: @prev_exit: the codes of the last two exits (for the log
  *	when a guest dies of a triple fault).
+ * @virq_vec: the vector posted as the VMCB's virtual interrupt for this
+ *	VMRUN (-1: none); moved from IRR to ISR only once the guest takes it.
+ * @hist: the last %LG_EXIT_HIST exits, oldest first from @hist_pos, for
+ *	debugfs and for the log when a guest dies.
  * @devices: the device in each MMIO window (or NULL).
  * @device_backend: the backend that made it, pinned while it exists.
  */
@@ -199,6 +218,9 @@ struct lguest {
 	struct task_struct *vcpu_task;
 	u32 last_event_inj, last_event_inj_err;
 	u32 this_exit, prev_exit;
+	int virq_vec;
+	struct lg_exit_rec hist[LG_EXIT_HIST];
+	unsigned int hist_pos;
 	struct lguest_device *devices[LGUEST_MMIO_MAX];
 	struct lguest_backend *device_backend[LGUEST_MMIO_MAX];
 
@@ -255,6 +277,7 @@ void lg_vmrun(struct lg_gprs *gprs, u64 vmcb_pa, u64 host_save_pa);
 /* run.c */
 int lg_run(struct lguest *lg, struct lguest_run *run);
 void lg_inject_exception(struct lguest *lg, u8 vector, bool has_err, u32 err);
+void lg_exit_hist_show(struct lguest *lg, struct seq_file *m);
 void lg_raise_irq(struct lguest *lg, u8 vector);
 int lg_skip_insn(struct lguest *lg, const u8 *opcode, unsigned int len);
 u64 lg_rip_linear(struct lguest *lg);

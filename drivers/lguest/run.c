@@ -11,6 +11,7 @@
 
 #include <linux/hrtimer.h>
 #include <linux/sched/signal.h>
+#include <linux/seq_file.h>
 #include <linux/stddef.h>
 #include <asm/debugreg.h>
 #include <asm/fpu/api.h>
@@ -156,30 +157,101 @@ void lg_timer_init(struct lguest *lg)
 	lg->timer.function = lg_timer_fn;
 }
 
-/*T:510 An interrupt can only be injected when the guest would take it:
- * RFLAGS.IF set and not in the one-instruction shadow after STI or MOV SS.
- * If it cannot, we set a virtual interrupt request (V_IRQ) and intercept
- * VINTR, so the CPU exits the moment the guest opens the window, rather
- * than us polling (APM vol. 2, 15.21.4). :*/
+/* Note this exit in the guest's history (debugfs "exits", and the log). */
+static void lg_exit_record(struct lguest *lg)
+{
+	const struct vmcb_control_area *c = &lg->vmcb->control;
+	struct lg_exit_rec *r = &lg->hist[lg->hist_pos];
+
+	r->inj = lg->last_event_inj;
+	r->code = c->exit_code;
+	r->intinfo = c->exit_int_info;
+	r->int_state = c->int_state;
+	r->rip = lg->vmcb->save.rip;
+	r->rflags = lg->vmcb->save.rflags;
+	lg->hist_pos = (lg->hist_pos + 1) % LG_EXIT_HIST;
+}
+
+/**
+ * lg_exit_hist_show() - print the guest's last exits, oldest first.
+ * @lg: the guest.
+ * @m: where to, or NULL for the kernel log.
+ */
+void lg_exit_hist_show(struct lguest *lg, struct seq_file *m)
+{
+	unsigned int i;
+
+	for (i = 0; i < LG_EXIT_HIST; i++) {
+		const struct lg_exit_rec *r =
+			&lg->hist[(lg->hist_pos + i) % LG_EXIT_HIST];
+
+		if (!r->code && !r->rip)
+			continue;
+		if (m)
+			seq_printf(m, "inj 0x%08x exit 0x%03x intinfo 0x%08x shadow %u rip 0x%llx rflags 0x%llx\n",
+				   r->inj, r->code, r->intinfo, r->int_state & 1, r->rip, r->rflags);
+		else
+			pr_info("guest %d: inj 0x%08x exit 0x%03x intinfo 0x%08x shadow %u rip 0x%llx rflags 0x%llx\n",
+				task_tgid_nr(current), r->inj, r->code, r->intinfo,
+				r->int_state & 1, r->rip, r->rflags);
+	}
+}
+
+/*T:510 An interrupt can only be taken when the guest would take it:
+ * RFLAGS.IF set, not in the one-instruction shadow after STI or MOV SS, and
+ * not below what it is already servicing.  Rather than judge that from
+ * outside, we post the APIC's best vector as the VMCB's virtual interrupt
+ * (V_IRQ, V_INTR_VECTOR; APM vol. 2, 15.21.4) and let the CPU deliver it
+ * through the guest's IDT the moment the guest opens its window, with no
+ * exit.  After the exit, a cleared V_IRQ says it was taken: only then does
+ * the vector move from IRR to ISR.  (EVENTINJ stays for exceptions and for
+ * events an exit interrupted; QEMU's TCG, our test host, also mishandles an
+ * injected INTR if its thread is kicked right after VMRUN, delivering it a
+ * second time as an exception, with the guest's IF already clear.) :*/
 static void lg_inject_pending(struct lguest *lg)
 {
 	struct vmcb_control_area *c = &lg->vmcb->control;
-	int vec;
+	int vec = lg_lapic_next_irq(lg);
 
-	if (c->event_inj & SVM_EVTINJ_VALID)
-		return;
-	vec = lg_lapic_next_irq(lg);
+	c->int_ctl &= ~(V_IRQ_MASK | V_INTR_PRIO_MASK);
+	lg->virq_vec = vec;
 	if (vec < 0)
 		return;
-	if ((lg->vmcb->save.rflags & X86_EFLAGS_IF) &&
-	    !(c->int_state & SVM_INTERRUPT_SHADOW_MASK)) {
-		/* Injected means taken: it moves from IRR to ISR now. */
-		lg_lapic_ack(lg, vec);
-		c->event_inj = vec | SVM_EVTINJ_TYPE_INTR | SVM_EVTINJ_VALID;
+	/* The priority we have judged already (lg_lapic_next_irq()). */
+	c->int_vector = vec;
+	c->int_ctl |= V_IRQ_MASK | V_IGN_TPR_MASK |
+		      ((vec >> 4) << V_INTR_PRIO_SHIFT);
+}
+
+/*
+ * After an exit: was the posted virtual interrupt taken?  Either V_IRQ is
+ * clear, or the exit interrupted its delivery (then EXITINTINFO names it and
+ * it is given again with EVENTINJ).  A vector above 31 is always an external
+ * interrupt, whatever type the exit reported (APM 15.20: exceptions are
+ * vectors 0-31); TCG calls them exceptions.
+ */
+static void lg_virq_complete(struct lguest *lg)
+{
+	struct vmcb_control_area *c = &lg->vmcb->control;
+	u32 info = c->exit_int_info;
+	int vec = lg->virq_vec;
+
+	if ((info & SVM_EXITINTINFO_VALID) &&
+	    (info & SVM_EXITINTINFO_TYPE_MASK) == SVM_EXITINTINFO_TYPE_EXEPT &&
+	    (info & SVM_EXITINTINFO_VEC_MASK) > 31)
+		c->exit_int_info = (info & ~(SVM_EXITINTINFO_TYPE_MASK |
+					     SVM_EXITINTINFO_VALID_ERR)) |
+				   SVM_EXITINTINFO_TYPE_INTR;
+	if (vec < 0)
 		return;
-	}
-	c->int_ctl |= V_IRQ_MASK | V_IGN_TPR_MASK | (0xf << V_INTR_PRIO_SHIFT);
-	c->intercepts[INTERCEPT_VINTR / 32] |= BIT(INTERCEPT_VINTR % 32);
+	info = c->exit_int_info;
+	if (!(c->int_ctl & V_IRQ_MASK) ||
+	    ((info & SVM_EXITINTINFO_VALID) &&
+	     (info & SVM_EXITINTINFO_TYPE_MASK) == SVM_EXITINTINFO_TYPE_INTR &&
+	     (info & SVM_EXITINTINFO_VEC_MASK) == vec))
+		lg_lapic_ack(lg, vec);
+	c->int_ctl &= ~V_IRQ_MASK;
+	lg->virq_vec = -1;
 }
 
 /**
@@ -241,15 +313,6 @@ static enum lg_exit_action lg_exit_nothing(struct lguest *lg)
 	return LG_EXIT_CONTINUE;
 }
 
-static enum lg_exit_action lg_exit_vintr(struct lguest *lg)
-{
-	struct vmcb_control_area *c = &lg->vmcb->control;
-
-	c->int_ctl &= ~(V_IRQ_MASK | V_IGN_TPR_MASK | V_INTR_PRIO_MASK);
-	c->intercepts[INTERCEPT_VINTR / 32] &= ~BIT(INTERCEPT_VINTR % 32);
-	return LG_EXIT_CONTINUE;
-}
-
 /*T:520 HLT is where an idle guest gives the CPU back.  We step over it and,
  * if nothing is pending, mark the guest halted; the run loop then sleeps
  * until the timer fires or an interrupt is raised, instead of spinning. :*/
@@ -306,6 +369,7 @@ static enum lg_exit_action lg_exit_shutdown(struct lguest *lg)
 			    s->idtr.base, s->idtr.limit, s->tr.base, s->gs.base,
 			    lg->last_event_inj, lg->last_event_inj_err, lg->prev_exit,
 			    lg->vmcb->control.exit_int_info);
+	lg_exit_hist_show(lg, NULL);
 	kill_guest(lg, "triple fault (shutdown) at rip 0x%llx rsp 0x%llx cr2 0x%llx, last injected event 0x%x",
 		   s->rip, s->rsp, s->cr2, lg->last_event_inj);
 	return LG_EXIT_CONTINUE;
@@ -338,7 +402,6 @@ static const lg_exit_fn lg_exit_handlers[SVM_EXIT_NPF + 1] = {
 	[SVM_EXIT_INTR]		= lg_exit_nothing,
 	[SVM_EXIT_NMI]		= lg_exit_nothing,
 	[SVM_EXIT_SMI]		= lg_exit_nothing,
-	[SVM_EXIT_VINTR]	= lg_exit_vintr,
 	[SVM_EXIT_CPUID]	= lg_exit_cpuid,
 	[SVM_EXIT_RSM]		= lg_exit_unsupported,
 	[SVM_EXIT_INVD]		= lg_exit_invd,
@@ -364,11 +427,22 @@ static const lg_exit_fn lg_exit_handlers[SVM_EXIT_NPF + 1] = {
 	[SVM_EXIT_NPF]		= lg_exit_npf,
 };
 
+/* An event raised by an instruction, which runs again after the exit. */
+static bool lg_event_is_soft(u32 info)
+{
+	u32 type = info & SVM_EXITINTINFO_TYPE_MASK;
+	u8 vec = info & SVM_EXITINTINFO_VEC_MASK;
+
+	return type == SVM_EXITINTINFO_TYPE_SOFT ||
+	       (type == SVM_EXITINTINFO_TYPE_EXEPT &&
+		(vec == X86_TRAP_BP || vec == X86_TRAP_OF));
+}
+
 static void lg_handle_exit(struct lguest *lg)
 {
 	struct vmcb_control_area *c = &lg->vmcb->control;
 	u32 code = c->exit_code;
-	u32 info = c->exit_int_info;
+	u32 info;
 
 	trace_lguest_exit(code, lg->vmcb->save.rip, c->exit_info_1, c->exit_info_2);
 	lg->prev_exit = lg->this_exit;
@@ -377,11 +451,13 @@ static void lg_handle_exit(struct lguest *lg)
 	/*
 	 * An event the CPU was delivering when it exited (an interrupt
 	 * meeting a nested page fault, say) was not delivered: give it
-	 * again.  A software interrupt is redone by re-executing INTn.
+	 * again.  A software interrupt, INT3 or INTO, is redone by executing
+	 * the instruction again (RIP still points at it), as KVM does.
 	 */
+	lg_virq_complete(lg);
+	info = c->exit_int_info;
 	c->event_inj = 0;
-	if ((info & SVM_EXITINTINFO_VALID) &&
-	    (info & SVM_EXITINTINFO_TYPE_MASK) != SVM_EXITINTINFO_TYPE_SOFT) {
+	if ((info & SVM_EXITINTINFO_VALID) && !lg_event_is_soft(info)) {
 		c->event_inj = info;
 		c->event_inj_err = c->exit_int_info_err;
 	}
@@ -449,6 +525,7 @@ static void lg_enter_guest(struct lguest *lg, u64 host_xcr0)
 	lg->last_event_inj = c->event_inj;
 	lg->last_event_inj_err = c->event_inj_err;
 	lg_vmrun(&lg->gprs, __pa(lg->vmcb), lg_host_save_pa());
+	lg_exit_record(lg);
 	if (swap_xcr0)
 		xsetbv(XCR_XFEATURE_ENABLED_MASK, host_xcr0);
 	if (cpu_feature_enabled(X86_FEATURE_OSPKE) && rdpkru() != host_pkru)
@@ -511,6 +588,8 @@ int lg_run(struct lguest *lg, struct lguest_run *run)
 	}
 	fpu_swap_kvm_fpstate(&lg->gfpu, false);
 	WRITE_ONCE(lg->vcpu_task, NULL);
+	if (lg->panicked)
+		lg_exit_hist_show(lg, NULL);
 	lg_console_flush(lg);
 	if (ret)
 		return ret;

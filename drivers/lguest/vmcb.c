@@ -134,6 +134,7 @@ int lg_vmcb_alloc(struct lguest *lg)
 	lg->asid = asid < 0 ? LG_SHARED_ASID : asid;
 	c->asid = lg->asid;
 	lg->last_cpu = -1;
+	lg->virq_vec = -1;
 
 	/* The guest's IF masks virtual interrupts only; ours stay ours. */
 	c->int_ctl = V_INTR_MASKING_MASK;

@@ -44,7 +44,7 @@ ip addr add "$ip/24" dev eth0 || fail "ip addr add"
 ip link set eth0 up || fail "ip link set eth0 up"
 echo "@@NET eth0 $(cat /sys/class/net/eth0/address) mtu $(cat /sys/class/net/eth0/mtu) carrier $(cat /sys/class/net/eth0/carrier)"
 reach
-out=$(ping -c "$pings" -i 0.05 -W 2 "$host" 2>&1 | tail -n 2 | tr '\n' ' ')
+out=$(ping -c "$pings" -i 0.05 -W 10 "$host" 2>&1 | tail -n 2 | tr '\n' ' ')
 echo "@@NET ping: $out"
 case "$out" in
 *" $pings packets received, 0% packet loss"*) ;;

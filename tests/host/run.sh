@@ -33,10 +33,12 @@ initrd=$top/build/host-initrd.cpio.gz
 [ -f "$initrd" ] || { echo "lguest: run make first (no $initrd)" >&2; exit 2; }
 
 cases=$(echo "$@" | tr ' ' ,)
+# LG_TCG_THREAD=single: the test host on one TCG thread for both of its
+# CPUs instead of one thread each (see README, "Known problem").
 # LG_HOST_APPEND: more for the test host's command line (debugging, e.g.
 # "loglevel=8" to see every message on the serial log).
 append="console=ttyS0 loglevel=4 panic=-1 lgrepo=$top lgcases=$cases lgtimeout=$per_test lgmode=$mode ${LG_HOST_APPEND:-}"
-set -- qemu-system-x86_64 -machine q35,accel=tcg -cpu "$cpu" -smp 2 -m 2048 \
+set -- qemu-system-x86_64 -machine q35 -accel "tcg,thread=${LG_TCG_THREAD:-multi}" -cpu "$cpu" -smp 2 -m 2048 \
 	-nodefaults -nic none -display none -no-reboot \
 	-kernel "$kernel" -initrd "$initrd" -append "$append" \
 	-virtfs local,path=/,mount_tag=root,security_model=none,readonly=on,multidevs=remap \

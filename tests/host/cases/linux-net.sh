@@ -23,7 +23,7 @@ net_fail() {
 	for d in /sys/kernel/debug/lguest/*/; do
 		[ -d "$d" ] || continue
 		echo "  $d"
-		cat "$d/devices" "$d/interrupts" 2>&1 | sed 's/^/    /'
+		cat "$d/devices" "$d/interrupts" "$d/exits" 2>&1 | sed 's/^/    /'
 	done
 	linux_show ln
 	dmesg | grep "lguest" | tail -n 5 | sed 's/^/  dmesg: /'
