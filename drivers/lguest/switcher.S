@@ -83,8 +83,14 @@ SYM_FUNC_START(lg_vmrun)
 	 * whether physical interrupts reach us (and exit the guest) while
 	 * it runs (APM 15.21.1).  GIF is still clear, so STI lets nothing
 	 * in here; it only makes the host's timer able to stop the guest.
+	 * The NOP takes STI's one-instruction interrupt shadow: VMRUN gives
+	 * the guest the shadow its VMCB says (15.21.5), but QEMU's TCG, our
+	 * test host, carries ours into the guest, where it would hold off
+	 * the virtual interrupt we post for one guest instruction ("sti; hlt;
+	 * cli" would never see it).
 	 */
 	sti
+	nop
 	vmrun	%rax
 	cli
 	vmsave	%rax			/* RAX is the VMCB again */

@@ -6,12 +6,15 @@
  * guest's receive buffers by a work item; what the guest sends is copied
  * out of its transmit queue by another work item, which the notify (the
  * vCPU thread) only schedules, and handed to the host stack with
- * netif_rx().  No offloads: every packet
- * carries a 12-byte virtio_net_hdr_v1 that says nothing but num_buffers.
+ * netif_rx().  Checksum and TCP segmentation offload both ways, as a
+ * tap device does them: a guest's 64 KiB TCP segment crosses as one packet
+ * with its virtio_net_hdr, and so does the host's (offered to the host stack
+ * only while the guest's driver has said it takes them).
  */
 #define pr_fmt(fmt) "lguest_dev: " fmt
 
 #include <linux/etherdevice.h>
+#include <linux/highmem.h>
 #include <linux/if_vlan.h>
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
@@ -31,6 +34,10 @@
 #define LGDEV_NET_HDR_LEN	sizeof(struct virtio_net_hdr_v1)
 /* The longest frame either way: Ethernet header, a VLAN tag, the MTU. */
 #define LGDEV_NET_FRAME_MAX	(VLAN_ETH_HLEN + LGDEV_NET_MTU)
+/* The longest TSO packet either way (what GSO_MAX_SIZE allows). */
+#define LGDEV_NET_GSO_MAX	(VLAN_ETH_HLEN + 65536)
+/* Bytes of a guest packet copied to the skb's head; the rest go to pages. */
+#define LGDEV_NET_HEAD		256
 /* Packets the host may have queued for the guest before we drop. */
 #define LGDEV_NET_QUEUE_MAX	512
 /* Packets per run of the receive work, and per transmit notify. */
@@ -45,6 +52,7 @@ struct lgdev_net {
 	struct sk_buff_head rxq;	/* host packets for the guest */
 	struct work_struct rx_work;
 	struct work_struct tx_work;
+	struct work_struct feat_work;	/* updates the netdev's offloads */
 	/* Under rxq.lock: the driver is running us, the work may be queued. */
 	bool running;
 };
@@ -67,15 +75,36 @@ static u32 net_rx_fill(struct lgdev_net *net, const struct lgdev_chain *c,
 		       const struct sk_buff *skb)
 {
 	struct virtio_net_hdr_mrg_rxbuf hdr = { .num_buffers = cpu_to_le16(1) };
-	u8 *data = skb->data;
-	u32 len = skb->len;
+	u64 off = LGDEV_NET_HDR_LEN;
+	unsigned int i;
 
-	if (c->out_len || c->in_len < LGDEV_NET_HDR_LEN + len)
+	if (c->out_len || c->in_len < LGDEV_NET_HDR_LEN + skb->len)
+		return 0;
+	/* Offloads the guest did not take were undone in net_start_xmit(). */
+	if (virtio_net_hdr_from_skb(skb, &hdr.hdr, true, false, 0))
 		return 0;
 	if (lgdev_chain_copy(&net->dev, c, true, 0, &hdr, LGDEV_NET_HDR_LEN) ||
-	    lgdev_chain_copy(&net->dev, c, true, LGDEV_NET_HDR_LEN, data, len))
+	    lgdev_chain_copy(&net->dev, c, true, off, skb->data, skb_headlen(skb)))
 		return 0;
-	return LGDEV_NET_HDR_LEN + len;
+	off += skb_headlen(skb);
+	for (i = 0; i < skb_shinfo(skb)->nr_frags; i++) {
+		const skb_frag_t *f = &skb_shinfo(skb)->frags[i];
+		u32 p_off, p_len, copied;
+		struct page *p;
+
+		skb_frag_foreach_page(f, skb_frag_off(f), skb_frag_size(f),
+				      p, p_off, p_len, copied) {
+			void *va = kmap_local_page(p);
+			int err = lgdev_chain_copy(&net->dev, c, true, off,
+						   va + p_off, p_len);
+
+			kunmap_local(va);
+			if (err)
+				return 0;
+			off += p_len;
+		}
+	}
+	return off;
 }
 
 /*
@@ -129,13 +158,40 @@ static void net_rx_work(struct work_struct *work)
 	}
 }
 
+/*
+ * Can the guest take @skb as it is?  The netdev offers offloads only while
+ * the guest's driver takes them (net_fix_features()), but a packet may have
+ * been built just before a reset: a checksum left to us is computed here, a
+ * TSO packet for a guest that takes none is dropped.  Frag lists (rare) are
+ * flattened so net_rx_fill() only walks pages.
+ */
+static bool net_rx_offloads_ok(struct lgdev_net *net, struct sk_buff *skb)
+{
+	struct lgdev *d = &net->dev;
+
+	if (skb_is_gso(skb)) {
+		unsigned int type = skb_shinfo(skb)->gso_type;
+
+		if (skb->len > LGDEV_NET_GSO_MAX ||
+		    ((type & SKB_GSO_TCPV4) && !lgdev_has_feature(d, VIRTIO_NET_F_GUEST_TSO4)) ||
+		    ((type & SKB_GSO_TCPV6) && !lgdev_has_feature(d, VIRTIO_NET_F_GUEST_TSO6)))
+			return false;
+	} else if (skb->len > LGDEV_NET_FRAME_MAX) {
+		return false;
+	}
+	if (skb->ip_summed == CHECKSUM_PARTIAL &&
+	    !lgdev_has_feature(d, VIRTIO_NET_F_GUEST_CSUM) && skb_checksum_help(skb))
+		return false;
+	return !skb_has_frag_list(skb) || !__skb_linearize(skb);
+}
+
 /* Host stack -> guest: queue the frame for the receive work. */
 static netdev_tx_t net_start_xmit(struct sk_buff *skb, struct net_device *ndev)
 {
 	struct lgdev_net *net = ndev_net(ndev);
 	unsigned long flags;
 
-	if (skb->len > LGDEV_NET_FRAME_MAX || skb_linearize(skb))
+	if (!net_rx_offloads_ok(net, skb))
 		goto drop;
 	spin_lock_irqsave(&net->rxq.lock, flags);
 	if (!net->running || skb_queue_len(&net->rxq) >= LGDEV_NET_QUEUE_MAX) {
@@ -154,35 +210,87 @@ drop:
 	return NETDEV_TX_OK;
 }
 
-/* Guest -> host: one transmit chain into an skb for the host stack. */
+/* Copy @len bytes of a chain from @off into @skb's head and page frags. */
+static int net_tx_copy(struct lgdev_net *net, const struct lgdev_chain *c,
+		       u64 off, struct sk_buff *skb, u32 head)
+{
+	unsigned int i;
+
+	if (lgdev_chain_copy(&net->dev, c, false, off, skb->data, head))
+		return -EFAULT;
+	off += head;
+	for (i = 0; i < skb_shinfo(skb)->nr_frags; i++) {
+		skb_frag_t *f = &skb_shinfo(skb)->frags[i];
+
+		/* alloc_skb_with_frags() pages: lowmem, compound, offset 0. */
+		if (lgdev_chain_copy(&net->dev, c, false, off,
+				     page_address(skb_frag_page(f)) + skb_frag_off(f),
+				     skb_frag_size(f)))
+			return -EFAULT;
+		off += skb_frag_size(f);
+	}
+	return 0;
+}
+
+/*
+ * Guest -> host: one transmit chain into an skb for the host stack.  The
+ * header's offload requests are checked by virtio_net_hdr_to_skb(), as tap
+ * checks a user's: a TSO packet must have been negotiated and be sane.
+ */
 static void net_tx_one(struct lgdev_net *net, const struct lgdev_chain *c)
 {
 	struct net_device *ndev = net->ndev;
+	struct virtio_net_hdr_mrg_rxbuf hdr;
 	struct sk_buff *skb;
-	u32 len;
+	u32 len, head;
+	int err;
 
 	if (c->out_len < LGDEV_NET_HDR_LEN + ETH_HLEN ||
-	    c->out_len > LGDEV_NET_HDR_LEN + LGDEV_NET_FRAME_MAX) {
-		DEV_STATS_INC(ndev, rx_length_errors);
-		DEV_STATS_INC(ndev, rx_dropped);
-		return;
-	}
+	    c->out_len > LGDEV_NET_HDR_LEN + LGDEV_NET_GSO_MAX ||
+	    lgdev_chain_copy(&net->dev, c, false, 0, &hdr, LGDEV_NET_HDR_LEN))
+		goto length_error;
 	len = c->out_len - LGDEV_NET_HDR_LEN;
-	skb = netdev_alloc_skb_ip_align(ndev, len);
+	if (hdr.hdr.gso_type == VIRTIO_NET_HDR_GSO_NONE) {
+		if (len > LGDEV_NET_FRAME_MAX)
+			goto length_error;
+	} else if (!lgdev_has_feature(&net->dev, VIRTIO_NET_F_HOST_TSO4) &&
+		   !lgdev_has_feature(&net->dev, VIRTIO_NET_F_HOST_TSO6)) {
+		goto frame_error;
+	}
+	head = min_t(u32, len, LGDEV_NET_HEAD);
+	skb = alloc_skb_with_frags(NET_IP_ALIGN + head, len - head,
+				   PAGE_ALLOC_COSTLY_ORDER, &err, GFP_KERNEL);
 	if (!skb) {
 		DEV_STATS_INC(ndev, rx_dropped);
 		return;
 	}
-	/* The header asks for no offload we offered: it is not looked at. */
-	if (lgdev_chain_copy(&net->dev, c, false, LGDEV_NET_HDR_LEN, skb_put(skb, len), len)) {
+	skb_reserve(skb, NET_IP_ALIGN);
+	skb_put(skb, head);
+	skb->data_len = len - head;
+	skb->len += len - head;
+	skb->dev = ndev;
+	if (net_tx_copy(net, c, LGDEV_NET_HDR_LEN, skb, head)) {
 		DEV_STATS_INC(ndev, rx_errors);
 		kfree_skb(skb);
 		return;
+	}
+	if (virtio_net_hdr_to_skb(skb, &hdr.hdr, true)) {
+		kfree_skb(skb);
+		goto frame_error;
 	}
 	skb->protocol = eth_type_trans(skb, ndev);
 	DEV_STATS_INC(ndev, rx_packets);
 	DEV_STATS_ADD(ndev, rx_bytes, len);
 	netif_rx(skb);
+	return;
+
+length_error:
+	DEV_STATS_INC(ndev, rx_length_errors);
+	DEV_STATS_INC(ndev, rx_dropped);
+	return;
+frame_error:
+	DEV_STATS_INC(ndev, rx_frame_errors);
+	DEV_STATS_INC(ndev, rx_dropped);
 }
 
 /* Start serving at the first notify after DRIVER_OK. */
@@ -194,8 +302,35 @@ static void net_start(struct lgdev_net *net)
 	was = net->running;
 	net->running = true;
 	spin_unlock_irq(&net->rxq.lock);
-	if (!was)
+	if (!was) {
 		netif_carrier_on(net->ndev);
+		schedule_work(&net->feat_work);
+	}
+}
+
+/* The offloads the host may use toward the guest follow what it took. */
+static netdev_features_t net_fix_features(struct net_device *ndev,
+					  netdev_features_t features)
+{
+	struct lgdev_net *net = ndev_net(ndev);
+	struct lgdev *d = &net->dev;
+
+	if (!READ_ONCE(net->running) || !lgdev_has_feature(d, VIRTIO_NET_F_GUEST_CSUM))
+		features &= ~(NETIF_F_HW_CSUM | NETIF_F_TSO | NETIF_F_TSO6);
+	if (!lgdev_has_feature(d, VIRTIO_NET_F_GUEST_TSO4))
+		features &= ~NETIF_F_TSO;
+	if (!lgdev_has_feature(d, VIRTIO_NET_F_GUEST_TSO6))
+		features &= ~NETIF_F_TSO6;
+	return features;
+}
+
+static void net_feat_work(struct work_struct *work)
+{
+	struct lgdev_net *net = container_of(work, struct lgdev_net, feat_work);
+
+	rtnl_lock();
+	netdev_update_features(net->ndev);
+	rtnl_unlock();
 }
 
 /*
@@ -251,12 +386,14 @@ static void net_reset(struct lgdev *d)
 	cancel_work_sync(&net->tx_work);
 	skb_queue_purge(&net->rxq);
 	netif_carrier_off(net->ndev);
+	schedule_work(&net->feat_work);
 }
 
 static void net_destroy(struct lgdev *d)
 {
 	struct lgdev_net *net = container_of(d, struct lgdev_net, dev);
 
+	cancel_work_sync(&net->feat_work);
 	unregister_netdev(net->ndev);
 	free_netdev(net->ndev);
 	skb_queue_purge(&net->rxq);
@@ -281,6 +418,7 @@ static const struct net_device_ops net_ndo = {
 	.ndo_open		= net_open,
 	.ndo_stop		= net_stop,
 	.ndo_start_xmit		= net_start_xmit,
+	.ndo_fix_features	= net_fix_features,
 	.ndo_set_mac_address	= eth_mac_addr,
 	.ndo_validate_addr	= eth_validate_addr,
 };
@@ -357,6 +495,7 @@ struct lguest_device *lgdev_net_create(struct lguest *lg,
 	skb_queue_head_init(&net->rxq);
 	INIT_WORK(&net->rx_work, net_rx_work);
 	INIT_WORK(&net->tx_work, net_tx_work);
+	INIT_WORK(&net->feat_work, net_feat_work);
 
 	ndev = alloc_netdev(sizeof(*priv), desc->name, NET_NAME_USER, ether_setup);
 	if (!ndev)
@@ -369,12 +508,17 @@ struct lguest_device *lgdev_net_create(struct lguest *lg,
 	ndev->min_mtu = ETH_MIN_MTU;
 	ndev->max_mtu = LGDEV_NET_MTU;
 	ndev->priv_flags |= IFF_LIVE_ADDR_CHANGE;
+	ndev->hw_features = NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_TSO | NETIF_F_TSO6;
+	ndev->features = ndev->hw_features;
 	eth_hw_addr_random(ndev);
 	netif_carrier_off(ndev);
 
 	lgdev_setup(&net->dev, lg, desc, &net_type,
 		    BIT_ULL(VIRTIO_NET_F_MAC) | BIT_ULL(VIRTIO_NET_F_STATUS) |
-		    BIT_ULL(VIRTIO_NET_F_MTU));
+		    BIT_ULL(VIRTIO_NET_F_MTU) | BIT_ULL(VIRTIO_NET_F_CSUM) |
+		    BIT_ULL(VIRTIO_NET_F_GUEST_CSUM) | BIT_ULL(VIRTIO_NET_F_HOST_TSO4) |
+		    BIT_ULL(VIRTIO_NET_F_HOST_TSO6) | BIT_ULL(VIRTIO_NET_F_GUEST_TSO4) |
+		    BIT_ULL(VIRTIO_NET_F_GUEST_TSO6));
 	BUILD_BUG_ON(sizeof(*cfg) > LGDEV_CONFIG_MAX);
 	cfg = (struct virtio_net_config *)net->dev.config;
 	memcpy(cfg->mac, mac, ETH_ALEN);
