@@ -87,6 +87,9 @@ static void lg_cpuid(struct lguest *lg, u32 leaf, u32 sub,
 			cpuid_count(7, 0, a, b, c, d);
 			*a = 0;
 			*b &= CPUID7_EBX_OK;
+			/* The shadow MMU does not emulate SMAP: not offered. */
+			if (lg->shadow)
+				*b &= ~BIT(20);
 			*c = *d = 0;
 		}
 		return;
@@ -245,11 +248,15 @@ static int lg_wrmsr(struct lguest *lg, u32 msr, u64 val)
 		/* LME may not change while paging is on; LMA is the CPU's. */
 		if ((s->cr0 & X86_CR0_PG) && ((val ^ s->efer) & EFER_LME))
 			return -EINVAL;
+		if ((val ^ s->efer) & EFER_NX)
+			lg_shadow_flush(lg);	/* NX bits change meaning */
 		s->efer = (val & ~(u64)EFER_LMA) | (s->efer & EFER_LMA) | EFER_SVME;
 		return 0;
 	case MSR_IA32_CR_PAT:
 		if (!lg_pat_valid(val))
 			return -EINVAL;
+		if (val != s->g_pat)
+			lg_shadow_flush(lg);	/* shadow memory types follow it */
 		s->g_pat = val;
 		return 0;
 	case MSR_IA32_TSC:

@@ -335,6 +335,14 @@ typedef enum lg_exit_action (*lg_exit_fn)(struct lguest *lg);
  * APM vol. 2, appendix C.  A code with no entry is one we never asked for;
  * the guest is killed with the number rather than guessed at. :*/
 static const lg_exit_fn lg_exit_handlers[SVM_EXIT_NPF + 1] = {
+	/* Shadow paging only (shadow.c): CR0/CR3 reads and writes, CR4 writes, #PF, INVLPG. */
+	[SVM_EXIT_READ_CR0]	= lg_exit_cr,
+	[SVM_EXIT_READ_CR3]	= lg_exit_cr,
+	[SVM_EXIT_WRITE_CR0]	= lg_exit_cr,
+	[SVM_EXIT_WRITE_CR3]	= lg_exit_cr,
+	[SVM_EXIT_WRITE_CR4]	= lg_exit_cr,
+	[SVM_EXIT_EXCP_BASE + X86_TRAP_PF] = lg_exit_pf,
+	[SVM_EXIT_INVLPG]	= lg_exit_invlpg,
 	[SVM_EXIT_INTR]		= lg_exit_nothing,
 	[SVM_EXIT_NMI]		= lg_exit_nothing,
 	[SVM_EXIT_SMI]		= lg_exit_nothing,

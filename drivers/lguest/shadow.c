@@ -1,0 +1,986 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * shadow.c - running a guest without nested paging: the choice of paging
+ * mode (the paging= parameter, the per-guest LGUEST_CREATE flags), and the
+ * shadow MMU, a virtual TLB of host-owned page tables filled from the
+ * guest's own 4-level tables on #PF and emptied on CR3 writes, INVLPG and
+ * changes of the bits that govern translation (APM vol. 2, 5 and 15.9-15.12).
+ */
+#include "lg.h"
+
+#include <linux/gfp.h>
+#include <linux/io.h>
+#include <linux/mm.h>
+#include <linux/moduleparam.h>
+#include <linux/seq_file.h>
+#include <asm/msr.h>
+#include <asm/processor-flags.h>
+#include <asm/trapnr.h>
+
+/* Long-mode page-table entry bits (APM vol. 2, 5.4 and 5.6). */
+#define PTE_P		BIT_ULL(0)
+#define PTE_RW		BIT_ULL(1)
+#define PTE_US		BIT_ULL(2)
+#define PTE_PWT		BIT_ULL(3)
+#define PTE_PCD		BIT_ULL(4)
+#define PTE_A		BIT_ULL(5)
+#define PTE_D		BIT_ULL(6)
+#define PTE_PS		BIT_ULL(7)
+#define PTE_PAT_4K	BIT_ULL(7)
+#define PTE_PAT_LARGE	BIT_ULL(12)
+#define PTE_NX		BIT_ULL(63)
+#define PTE_ADDR	GENMASK_ULL(51, 12)
+/* A software bit of ours (APM 5.4.1 "AVL"): this shadow entry splinters a guest large page. */
+#define SPTE_SPLINTER	BIT_ULL(9)
+#define SPTE_TABLE	(PTE_P | PTE_RW | PTE_US | PTE_A)
+
+/* The #PF error code (APM vol. 2, 8.4.2). */
+#define LG_PF_P		BIT(0)
+#define LG_PF_W		BIT(1)
+#define LG_PF_U		BIT(2)
+#define LG_PF_RSVD		BIT(3)
+#define LG_PF_ID		BIT(4)
+
+/* The memory types of the PAT (APM vol. 2, 7.8.1). */
+#define LG_MT_UC	0
+
+/* What the administrator chose: auto, npt or shadow (see lg_paging_mode()). */
+static int lg_paging_param = LGUEST_PAGING_AUTO;
+
+static int lg_paging_set(const char *val, const struct kernel_param *kp)
+{
+	if (sysfs_streq(val, "auto"))
+		lg_paging_param = LGUEST_PAGING_AUTO;
+	else if (sysfs_streq(val, "npt"))
+		lg_paging_param = LGUEST_PAGING_NPT;
+	else if (sysfs_streq(val, "shadow"))
+		lg_paging_param = LGUEST_PAGING_SHADOW;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+static int lg_paging_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%s\n", lg_paging_name(lg_paging_param));
+}
+
+static const struct kernel_param_ops lg_paging_ops = {
+	.set = lg_paging_set,
+	.get = lg_paging_get,
+};
+module_param_cb(paging, &lg_paging_ops, NULL, 0644);
+MODULE_PARM_DESC(paging, "default paging mode of new guests: auto (nested paging if the CPU has it), npt or shadow");
+
+static unsigned int shadow_pages = 1024;
+module_param(shadow_pages, uint, 0644);
+MODULE_PARM_DESC(shadow_pages, "pages of shadow page tables per shadow-paged guest (16-65536, default 1024)");
+
+/**
+ * lg_paging_name() - the name of a paging mode, as the parameter spells it.
+ * @mode: an %LGUEST_PAGING_ value.
+ *
+ * Return: "auto", "npt", "shadow", "default", or "unavailable" for an
+ * error from lg_paging_mode().
+ */
+const char *lg_paging_name(int mode)
+{
+	if (mode < 0)
+		return "unavailable";
+	switch (mode) {
+	case LGUEST_PAGING_NPT: return "npt";
+	case LGUEST_PAGING_SHADOW: return "shadow";
+	case LGUEST_PAGING_AUTO: return "auto";
+	}
+	return "default";
+}
+
+/*T:550 Nested paging is the fast way to run a guest, but not the only one:
+ * the ancestor ran for years on shadow page tables, and a CPU without NPT
+ * (or a tester who wants to compare) still deserves a guest.  Each guest
+ * picks its mode when it is created: the launcher's --paging, or else the
+ * module's paging= parameter, whose "auto" means nested paging whenever
+ * the CPU has it.  Asking for NPT on a CPU without it is an error, not a
+ * silent downgrade. :*/
+/**
+ * lg_paging_mode() - the paging mode a new guest gets.
+ * @flags: &struct lguest_create.flags (its paging bits).
+ *
+ * Return: %LGUEST_PAGING_NPT or %LGUEST_PAGING_SHADOW, or -EOPNOTSUPP.
+ */
+int lg_paging_mode(u32 flags)
+{
+	int mode = flags & LGUEST_CREATE_PAGING_MASK;
+
+	if (mode == LGUEST_PAGING_DEFAULT)
+		mode = READ_ONCE(lg_paging_param);
+	if (mode == LGUEST_PAGING_AUTO)
+		mode = boot_cpu_has(X86_FEATURE_NPT) ? LGUEST_PAGING_NPT :
+						       LGUEST_PAGING_SHADOW;
+	if (mode == LGUEST_PAGING_NPT && !boot_cpu_has(X86_FEATURE_NPT))
+		return -EOPNOTSUPP;
+	return mode;
+}
+
+/**
+ * struct lg_shadow - a guest's shadow MMU: a pool of page-table pages,
+ *	handed out in order and all taken back at once on a flush.
+ * @tables: the pool's pages (kernel addresses); @tables[0] is the root,
+ *	the PML4 the hardware's CR3 points at, for the guest's whole life.
+ * @nr: pages in the pool.  @used: pages handed out (the root included).
+ * @faults: @fills: @guest_faults: @mmio: @flushes: @invlpgs: @cr_exits:
+ *	counters for debugfs.
+ */
+struct lg_shadow {
+	u64 **tables;
+	unsigned int nr, used;
+	unsigned long faults, fills, guest_faults, mmio, flushes, invlpgs, cr_exits;
+};
+
+/* The host PAT index holding each memory type (-1: none), read at load. */
+static s8 lg_host_pat_index[8];
+
+static void lg_shadow_read_host_pat(void)
+{
+	unsigned int i;
+	u64 pat;
+
+	rdmsrl(MSR_IA32_CR_PAT, pat);
+	memset(lg_host_pat_index, -1, sizeof(lg_host_pat_index));
+	for (i = 0; i < 8; i++) {
+		u8 type = (pat >> (i * 8)) & 7;
+
+		if (lg_host_pat_index[type] < 0)
+			lg_host_pat_index[type] = i;
+	}
+}
+
+/**
+ * lg_shadow_create() - give a guest its shadow MMU (instead of nested
+ *	page tables): the whole bounded pool is allocated now, so no exit
+ *	ever has to allocate.
+ * @lg: the guest, being created.
+ *
+ * Return: 0 or -ENOMEM (lg_shadow_free() cleans up).
+ */
+int lg_shadow_create(struct lguest *lg)
+{
+	unsigned int i, nr = clamp(READ_ONCE(shadow_pages), 16U, 65536U);
+	struct lg_shadow *sh;
+
+	lg_shadow_read_host_pat();
+	sh = kzalloc(sizeof(*sh), GFP_KERNEL_ACCOUNT);
+	if (!sh)
+		return -ENOMEM;
+	lg->shadow = sh;
+	sh->tables = kvcalloc(nr, sizeof(*sh->tables), GFP_KERNEL_ACCOUNT);
+	if (!sh->tables)
+		return -ENOMEM;
+	for (i = 0; i < nr; i++) {
+		sh->tables[i] = (u64 *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+		if (!sh->tables[i])
+			return -ENOMEM;
+		sh->nr++;
+	}
+	sh->used = 1;
+	return 0;
+}
+
+/**
+ * lg_shadow_free() - free the shadow MMU (if the guest has one).
+ * @lg: the guest.
+ */
+void lg_shadow_free(struct lguest *lg)
+{
+	struct lg_shadow *sh = lg->shadow;
+	unsigned int i;
+
+	if (!sh)
+		return;
+	for (i = 0; sh->tables && i < sh->nr; i++)
+		free_page((unsigned long)sh->tables[i]);
+	kvfree(sh->tables);
+	kfree(sh);
+	lg->shadow = NULL;
+}
+
+/**
+ * lg_shadow_pages() - pages the shadow MMU holds (for overhead_bytes).
+ * @lg: the guest.
+ *
+ * Return: the pool's size, or 0 without shadow paging.
+ */
+unsigned long lg_shadow_pages(const struct lguest *lg)
+{
+	return lg->shadow ? lg->shadow->nr + 1 : 0;
+}
+
+/**
+ * lg_shadow_show() - the shadow MMU's state and counters, for debugfs.
+ * @lg: the guest.
+ * @m: the file.
+ */
+void lg_shadow_show(struct lguest *lg, struct seq_file *m)
+{
+	const struct lg_shadow *sh = lg->shadow;
+
+	if (!sh)
+		return;
+	seq_printf(m, "shadow_pages %u\nshadow_used %u\nshadow_faults %lu\nshadow_fills %lu\nshadow_guest_faults %lu\nshadow_mmio %lu\nshadow_flushes %lu\nshadow_invlpgs %lu\nshadow_cr_exits %lu\nguest_cr0 0x%llx\nguest_cr3 0x%llx\n",
+		   sh->nr, READ_ONCE(sh->used), sh->faults, sh->fills,
+		   sh->guest_faults, sh->mmio, sh->flushes, sh->invlpgs,
+		   sh->cr_exits, lg->guest_cr0, lg->guest_cr3);
+}
+
+/* The guest's ASID must forget what it cached: on the next VMRUN (APM 15.16). */
+static void lg_shadow_flush_tlb(struct lguest *lg)
+{
+	lg->vmcb->control.tlb_ctl = boot_cpu_has(X86_FEATURE_FLUSHBYASID) ?
+				    TLB_CONTROL_FLUSH_ASID :
+				    TLB_CONTROL_FLUSH_ALL_ASID;
+}
+
+/*T:555 A virtual TLB is flushed the way a real one is: all at once.  The
+ * pool hands out pages in order, so taking them all back is one counter
+ * and one cleared root page; the hardware's TLB entries for the guest's
+ * ASID go on the next VMRUN.  This happens on every CR3 write, on changes
+ * to CR0.WP, CR4.PGE/PAE/PSE, EFER.NXE or the PAT, and when the pool runs
+ * dry, which is what bounds a guest's shadow memory. :*/
+/**
+ * lg_shadow_flush() - drop every shadow translation (no-op under NPT).
+ * @lg: the guest.
+ */
+void lg_shadow_flush(struct lguest *lg)
+{
+	struct lg_shadow *sh = lg->shadow;
+
+	if (!sh)
+		return;
+	clear_page(sh->tables[0]);
+	sh->used = 1;
+	sh->flushes++;
+	lg_shadow_flush_tlb(lg);
+}
+
+static u64 *lg_shadow_alloc(struct lg_shadow *sh)
+{
+	u64 *table;
+
+	if (sh->used >= sh->nr)
+		return NULL;
+	table = sh->tables[sh->used++];
+	clear_page(table);
+	return table;
+}
+
+/**
+ * lg_shadow_hw_cr0() - the CR0 the hardware runs a shadow-paged guest with.
+ * @guest_cr0: the guest's CR0.
+ *
+ * Paging is always on (our tables), and so is WP: a guest running with
+ * WP clear has it emulated in the shadow entries (see lg_shadow_fill()).
+ *
+ * Return: the value for the VMCB.
+ */
+static u64 lg_shadow_hw_cr0(u64 guest_cr0)
+{
+	return guest_cr0 | X86_CR0_PG | X86_CR0_PE | X86_CR0_WP;
+}
+
+/**
+ * lg_shadow_vmcb_init() - set up a new VMCB for shadow paging: no nested
+ *	paging; intercept CR0 and CR3 reads and writes, CR4 writes, INVLPG
+ *	and #PF (APM vol. 2, 15.9-15.12); the hardware's CR3 is our root.
+ * @lg: the guest, with its VMCB and shadow MMU.
+ *
+ * Until the launcher sets a long-mode state the guest's paging is off,
+ * which shadow mode does not run: the hardware still runs with paging on
+ * through our empty root, so the first access faults and the guest is
+ * killed, never reaching host memory.
+ */
+void lg_shadow_vmcb_init(struct lguest *lg)
+{
+	struct vmcb_control_area *c = &lg->vmcb->control;
+	struct vmcb_save_area *s = &lg->vmcb->save;
+
+	c->nested_ctl = 0;
+	c->nested_cr3 = 0;
+	c->intercepts[INTERCEPT_CR] |= BIT(INTERCEPT_CR0_READ) |
+		BIT(INTERCEPT_CR3_READ) | BIT(INTERCEPT_CR0_WRITE) |
+		BIT(INTERCEPT_CR3_WRITE) | BIT(INTERCEPT_CR4_WRITE);
+	c->intercepts[INTERCEPT_EXCEPTION] |= BIT(X86_TRAP_PF);
+	c->intercepts[INTERCEPT_INVLPG / 32] |= BIT(INTERCEPT_INVLPG % 32);
+	lg->guest_cr0 = s->cr0;
+	lg->guest_cr3 = 0;
+	s->cr0 = lg_shadow_hw_cr0(s->cr0);
+	s->cr3 = __pa(lg->shadow->tables[0]);
+}
+
+/**
+ * lg_shadow_sregs_ok() - can a shadow-paged guest start in this state?
+ * @lg: the guest.
+ * @cr0: @cr4: @efer: what the launcher asks for.
+ *
+ * Return: true under NPT, or for long mode with paging on.
+ */
+bool lg_shadow_sregs_ok(struct lguest *lg, u64 cr0, u64 cr4, u64 efer)
+{
+	if (!lg->shadow)
+		return true;
+	return (cr0 & X86_CR0_PG) && (cr4 & X86_CR4_PAE) && (efer & EFER_LMA) &&
+	       !(cr4 & (X86_CR4_LA57 | X86_CR4_PCIDE | X86_CR4_SMEP | X86_CR4_SMAP));
+}
+
+/**
+ * lg_shadow_load_cr() - after LGUEST_SET_SREGS wrote the guest's CR0 and
+ *	CR3 into the VMCB, keep them as the guest's and give the hardware
+ *	ours instead.  No-op under NPT.
+ * @lg: the guest.
+ */
+void lg_shadow_load_cr(struct lguest *lg)
+{
+	struct vmcb_save_area *s = &lg->vmcb->save;
+
+	if (!lg->shadow)
+		return;
+	lg->guest_cr0 = s->cr0;
+	lg->guest_cr3 = s->cr3;
+	s->cr0 = lg_shadow_hw_cr0(s->cr0);
+	s->cr3 = __pa(lg->shadow->tables[0]);
+	lg_shadow_flush(lg);
+}
+
+/* Reserved bits of a guest entry at @level (APM vol. 2, 5.3.3 and 5.4). */
+static u64 lg_gpte_rsvd(struct lguest *lg, u64 gpte, int level)
+{
+	u64 rsvd = GENMASK_ULL(51, boot_cpu_data.x86_phys_bits);
+
+	if (!(lg->vmcb->save.efer & EFER_NX))
+		rsvd |= PTE_NX;
+	if (level == 4)
+		rsvd |= PTE_PS;
+	else if (level == 3 && (gpte & PTE_PS))
+		rsvd |= boot_cpu_has(X86_FEATURE_GBPAGES) ?
+			GENMASK_ULL(29, 13) : PTE_PS;
+	else if (level == 2 && (gpte & PTE_PS))
+		rsvd |= GENMASK_ULL(20, 13);
+	return gpte & rsvd;
+}
+
+/**
+ * struct lg_gwalk - the guest's own translation of one address.
+ * @gpte: the entry at each level (index = level - 1), after A/D updates.
+ * @ptep: where each lives, in our mapping of guest RAM.
+ * @level: the level of the leaf (1, 2 or 3).
+ * @gpa: the guest-physical address the linear address translates to.
+ * @user: @write: @nx: the permissions of all levels combined.
+ * @err: the #PF error code, when the guest's tables refuse the access.
+ */
+struct lg_gwalk {
+	u64 gpte[4];
+	u64 *ptep[4];
+	int level;
+	u64 gpa;
+	bool user, write, nx;
+	u32 err;
+};
+
+/*T:560 The shadow MMU reads the guest's page tables the way the CPU would,
+ * and trusts them no more than anything else the guest wrote.  Each table
+ * address is checked to be guest RAM before we look (a table outside RAM
+ * kills the guest, saying where); the walk has exactly four levels, so a
+ * table that points at itself or at its parent is just an odd mapping,
+ * never a loop; reserved bits and missing permissions become the #PF the
+ * guest would have had, with the error code the CPU would have pushed.
+ * Only a translation that the guest's tables allow, to a page that is
+ * guest RAM, ever reaches a shadow entry. :*/
+static int lg_shadow_walk(struct lguest *lg, u64 gva, u32 access,
+			  struct lg_gwalk *w)
+{
+	bool wp = lg->guest_cr0 & X86_CR0_WP;
+	bool nxe = lg->vmcb->save.efer & EFER_NX;
+	u64 table = lg->guest_cr3 & PTE_ADDR;
+	u32 pf = access & (LG_PF_W | LG_PF_U | LG_PF_ID);
+	int level;
+
+	if (!nxe)
+		pf &= ~LG_PF_ID;
+	w->user = w->write = true;
+	w->nx = false;
+	for (level = 4; level >= 1; level--) {
+		unsigned int shift = 12 + 9 * (level - 1);
+		u64 gpte_gpa = table + ((gva >> shift) & 511) * 8;
+		struct page *page;
+		u64 gpte;
+
+		page = lg_gpa_page(lg, gpte_gpa);
+		if (!page) {
+			kill_guest(lg, "shadow paging: level-%d page table at guest-physical 0x%llx is outside RAM (translating 0x%llx, cr3 0x%llx, rip 0x%llx)",
+				   level, table, gva, lg->guest_cr3, lg->vmcb->save.rip);
+			return -EFAULT;
+		}
+		w->ptep[level - 1] = page_address(page) + offset_in_page(gpte_gpa);
+		gpte = READ_ONCE(*w->ptep[level - 1]);
+		w->gpte[level - 1] = gpte;
+		if (!(gpte & PTE_P)) {
+			w->err = pf;
+			return 1;
+		}
+		if (lg_gpte_rsvd(lg, gpte, level)) {
+			w->err = pf | LG_PF_P | LG_PF_RSVD;
+			return 1;
+		}
+		w->user &= !!(gpte & PTE_US);
+		w->write &= !!(gpte & PTE_RW);
+		w->nx |= nxe && (gpte & PTE_NX);
+		if (level == 1 || (level <= 3 && (gpte & PTE_PS))) {
+			u64 mask = BIT_ULL(shift) - 1;
+
+			w->level = level;
+			w->gpa = ((gpte & PTE_ADDR) & ~mask) | (gva & mask);
+			break;
+		}
+		table = gpte & PTE_ADDR;
+	}
+	/* The permission checks of APM vol. 2, 5.6 (no SMEP/SMAP: not offered). */
+	if (((access & LG_PF_U) && !w->user) ||
+	    ((access & LG_PF_W) && !w->write && ((access & LG_PF_U) || wp)) ||
+	    ((access & LG_PF_ID) && w->nx)) {
+		w->err = pf | LG_PF_P;
+		return 1;
+	}
+	return 0;
+}
+
+/* Set Accessed in every level, and Dirty in the leaf for a write (APM 5.4.2). */
+static void lg_shadow_set_ad(struct lg_gwalk *w, bool write)
+{
+	int level;
+
+	for (level = 4; level >= w->level; level--) {
+		u64 set = PTE_A | (write && level == w->level ? PTE_D : 0);
+
+		if ((w->gpte[level - 1] & set) != set) {
+			w->gpte[level - 1] |= set;
+			WRITE_ONCE(*w->ptep[level - 1], w->gpte[level - 1]);
+		}
+	}
+}
+
+/*
+ * The memory type the guest's PAT gives its leaf entry, re-expressed as
+ * an index into the host's PAT (which the hardware uses without nested
+ * paging, APM 15.25.8): PAT/PCD/PWT bits for the shadow entry.  A type
+ * the host's PAT lacks becomes UC, which is never wrong for correctness.
+ */
+static u64 lg_shadow_memtype(struct lguest *lg, const struct lg_gwalk *w)
+{
+	u64 gpte = w->gpte[w->level - 1];
+	unsigned int gidx, type;
+	int hidx;
+
+	gidx = (gpte & PTE_PWT ? 1 : 0) | (gpte & PTE_PCD ? 2 : 0) |
+	       (gpte & (w->level == 1 ? PTE_PAT_4K : PTE_PAT_LARGE) ? 4 : 0);
+	type = (lg->vmcb->save.g_pat >> (gidx * 8)) & 7;
+	hidx = lg_host_pat_index[type];
+	if (hidx < 0)
+		hidx = lg_host_pat_index[LG_MT_UC];
+	if (hidx < 0)
+		hidx = 3;	/* PCD|PWT: UC in the power-on PAT */
+	return (hidx & 1 ? PTE_PWT : 0) | (hidx & 2 ? PTE_PCD : 0) |
+	       (hidx & 4 ? PTE_PAT_4K : 0);
+}
+
+/*
+ * Put a 4 KiB leaf for @gva into the shadow tables, making the tables on
+ * the way.  Entries that stand for part of a guest large page are marked,
+ * so an INVLPG anywhere in that page drops all of it.  Returns 0 with the
+ * old leaf in @old, or -ENOSPC when the pool is empty.
+ */
+static int lg_shadow_install(struct lg_shadow *sh, u64 gva, u64 spte,
+			     int guest_level, u64 *old)
+{
+	u64 *table = sh->tables[0];
+	int level;
+
+	for (level = 4; level > 1; level--) {
+		u64 *e = &table[(gva >> (12 + 9 * (level - 1))) & 511];
+
+		if (!(*e & PTE_P)) {
+			u64 *next = lg_shadow_alloc(sh);
+
+			if (!next)
+				return -ENOSPC;
+			*e = __pa(next) | SPTE_TABLE;
+		}
+		if (level == guest_level)
+			*e |= SPTE_SPLINTER;
+		table = phys_to_virt(*e & PTE_ADDR);
+	}
+	*old = table[(gva >> 12) & 511];
+	table[(gva >> 12) & 511] = spte;
+	return 0;
+}
+
+/*T:565 Filling a shadow entry is where the guest's accessed and dirty bits
+ * are made true.  We set Accessed in every level of the guest's walk as we
+ * copy the translation; Dirty is set only by a write, so a writable page
+ * the guest has not yet dirtied gets a read-only shadow entry, and its
+ * first write faults back to us to set Dirty and upgrade the entry.  The
+ * guest's CR0.WP is honoured too: the hardware always runs with WP set,
+ * and a supervisor write the guest's tables forbid but WP=0 allows gets a
+ * writable entry that user mode cannot reach (U/S clear), so that user
+ * code still sees the page read-only. :*/
+static int lg_shadow_fill(struct lguest *lg, u64 gva, u32 access,
+			  struct lg_gwalk *w)
+{
+	struct lg_shadow *sh = lg->shadow;
+	bool write = access & LG_PF_W, user = access & LG_PF_U;
+	struct page *page;
+	u64 spte, old;
+	int err;
+
+	page = lg_gpa_page(lg, w->gpa);
+	if (WARN_ON_ONCE(!page))
+		return -EFAULT;
+	lg_shadow_set_ad(w, write);
+	spte = page_to_phys(page) | PTE_P | PTE_A | PTE_D |
+	       lg_shadow_memtype(lg, w);
+	if (w->user)
+		spte |= PTE_US;
+	if (w->nx)
+		spte |= PTE_NX;
+	if (w->write && (w->gpte[w->level - 1] & PTE_D))
+		spte |= PTE_RW;
+	if (write && !w->write && !user && !(lg->guest_cr0 & X86_CR0_WP))
+		spte = (spte | PTE_RW) & ~PTE_US;
+
+	err = lg_shadow_install(sh, gva, spte, w->level, &old);
+	if (err == -ENOSPC) {
+		lg_shadow_flush(lg);
+		err = lg_shadow_install(sh, gva, spte, w->level, &old);
+	}
+	if (WARN_ON_ONCE(err))
+		return err;
+	sh->fills++;
+	/* Replacing a live entry: the TLB may hold the old one (APM 15.16.2). */
+	if (old & PTE_P)
+		asm volatile("invlpga %0, %1" : : "a"(gva), "c"(lg->asid) : "memory");
+	return 0;
+}
+
+/* Deliver #PF to the guest, or #DF/shutdown if it met one while delivering. */
+static void lg_shadow_inject_pf(struct lguest *lg, u64 gva, u32 err)
+{
+	struct vmcb_control_area *c = &lg->vmcb->control;
+	u32 prior = c->event_inj;
+
+	lg->shadow->guest_faults++;
+	if ((prior & SVM_EVTINJ_VALID) &&
+	    (prior & SVM_EVTINJ_TYPE_MASK) == SVM_EVTINJ_TYPE_EXEPT) {
+		u8 vec = prior & SVM_EVTINJ_VEC_MASK;
+
+		if (vec == X86_TRAP_DF) {
+			kill_guest(lg, "triple fault: #PF at 0x%llx (error 0x%x) while delivering #DF, rip 0x%llx",
+				   gva, err, lg->vmcb->save.rip);
+			return;
+		}
+		/* #PF during #PF or a contributory fault: #DF (APM 8.2.9). */
+		if (vec == X86_TRAP_PF || vec == X86_TRAP_DE ||
+		    (vec >= X86_TRAP_TS && vec <= X86_TRAP_GP)) {
+			lg_inject_exception(lg, X86_TRAP_DF, true, 0);
+			return;
+		}
+	}
+	lg->vmcb->save.cr2 = gva;
+	lg_inject_exception(lg, X86_TRAP_PF, true, err);
+}
+
+/*T:570 With shadow paging every #PF in the guest exits to us first
+ * (APM 15.12: EXITINFO1 is the error code, EXITINFO2 the address).  Three
+ * things can be behind one.  The guest's own tables refuse the access:
+ * the #PF is the guest's, and we deliver it with CR2 and the error code
+ * its tables call for.  They allow it, to RAM: our virtual TLB missed, or
+ * held an entry narrower than the guest's (read-only until Dirty); we fill
+ * it and the instruction runs again.  They allow it, to an address outside
+ * RAM: the guest is touching device memory, and since there are no nested
+ * page faults in this mode, this is where MMIO is found and handed to the
+ * same decoder the nested-page-fault path uses. :*/
+/**
+ * lg_exit_pf() - handle an intercepted #PF (shadow paging only).
+ * @lg: the guest.
+ *
+ * Return: %LG_EXIT_CONTINUE.
+ */
+enum lg_exit_action lg_exit_pf(struct lguest *lg)
+{
+	struct vmcb_control_area *c = &lg->vmcb->control;
+	u64 gva = c->exit_info_2;
+	u32 access = c->exit_info_1;
+	struct lg_gwalk w;
+	int ret;
+
+	if (!lg->shadow) {
+		kill_guest(lg, "#PF intercept without shadow paging (address 0x%llx, error 0x%x)",
+			   gva, access);
+		return LG_EXIT_CONTINUE;
+	}
+	lg->shadow->faults++;
+	if (access & LG_PF_RSVD) {
+		kill_guest(lg, "shadow paging: reserved-bit fault on our own entry for 0x%llx (error 0x%x, rip 0x%llx)",
+			   gva, access, lg->vmcb->save.rip);
+		return LG_EXIT_CONTINUE;
+	}
+	if (!(lg->guest_cr0 & X86_CR0_PG) || !(lg->vmcb->save.efer & EFER_LMA)) {
+		kill_guest(lg, "shadow paging needs a long-mode guest with paging on (cr0 0x%llx, efer 0x%llx, rip 0x%llx)",
+			   lg->guest_cr0, lg->vmcb->save.efer, lg->vmcb->save.rip);
+		return LG_EXIT_CONTINUE;
+	}
+	ret = lg_shadow_walk(lg, gva, access, &w);
+	if (ret < 0)
+		return LG_EXIT_CONTINUE;
+	if (ret > 0) {
+		lg_shadow_inject_pf(lg, gva, w.err);
+		return LG_EXIT_CONTINUE;
+	}
+	if (!lg_gpa_range_ok(lg, w.gpa, 1)) {
+		lg->shadow->mmio++;
+		return lg_mmio_exit(lg, w.gpa);
+	}
+	lg_shadow_fill(lg, gva, access, &w);
+	return LG_EXIT_CONTINUE;
+}
+
+/*
+ * INVLPG for @gva: drop its leaf, or the whole splintered large page it
+ * lies in.  A dropped table's pages stay out of the pool until the next
+ * flush: a small leak the pool's bound already pays for.
+ */
+static void lg_shadow_invlpg(struct lguest *lg, u64 gva)
+{
+	u64 *table = lg->shadow->tables[0];
+	int level;
+
+	lg->shadow->invlpgs++;
+	for (level = 4; level > 1; level--) {
+		u64 *e = &table[(gva >> (12 + 9 * (level - 1))) & 511];
+
+		if (!(*e & PTE_P))
+			return;
+		if (*e & SPTE_SPLINTER) {
+			*e = 0;
+			lg_shadow_flush_tlb(lg);
+			return;
+		}
+		table = phys_to_virt(*e & PTE_ADDR);
+	}
+	if (table[(gva >> 12) & 511] & PTE_P) {
+		table[(gva >> 12) & 511] = 0;
+		asm volatile("invlpga %0, %1" : : "a"(gva), "c"(lg->asid) : "memory");
+	}
+}
+
+/*
+ * Read the instruction at RIP: 15 bytes, or as many as RIP's page holds
+ * if the next page is not mapped.  Returns the count, or 0 after killing.
+ */
+static unsigned int lg_shadow_read_insn(struct lguest *lg, u8 *code)
+{
+	u64 rip = lg_rip_linear(lg);
+	unsigned int avail = 15;
+	int err;
+
+	err = lg_read_guest_code(lg, rip, code, avail);
+	if (err == -EFAULT && PAGE_SIZE - offset_in_page(rip) < avail) {
+		avail = PAGE_SIZE - offset_in_page(rip);
+		err = lg_read_guest_code(lg, rip, code, avail);
+	}
+	if (err) {
+		kill_guest(lg, "cannot read the instruction at rip 0x%llx (error %d)",
+			   lg->vmcb->save.rip, err);
+		return 0;
+	}
+	return avail;
+}
+
+/* Step over an instruction of @len bytes we emulated. */
+static void lg_shadow_skip(struct lguest *lg, unsigned int len)
+{
+	struct vmcb_control_area *c = &lg->vmcb->control;
+
+	if (boot_cpu_has(X86_FEATURE_NRIPS) && c->next_rip)
+		lg->vmcb->save.rip = c->next_rip;
+	else
+		lg->vmcb->save.rip += len;
+	c->int_state &= ~SVM_INTERRUPT_SHADOW_MASK;
+}
+
+/*
+ * The effective address of INVLPG's memory operand, decoded from its bytes
+ * (no decode assists on TCG): [REX] 0F 01 /7 with any ModRM/SIB form,
+ * FS/GS overrides and the 0x67 address-size prefix.  Returns the length,
+ * or 0 if the bytes are not that instruction.
+ */
+static unsigned int lg_shadow_decode_invlpg(struct lguest *lg, const u8 *code,
+					    unsigned int avail, u64 *ea)
+{
+	const struct vmcb_save_area *s = &lg->vmcb->save;
+	unsigned int pos = 0, mod, rm, len;
+	u64 base = 0, addr = 0;
+	bool a32 = false;
+	u8 rex = 0, modrm;
+	s64 disp = 0;
+
+	for (; pos < avail && pos < 4; pos++) {
+		if (code[pos] == 0x64)
+			base = s->fs.base;
+		else if (code[pos] == 0x65)
+			base = s->gs.base;
+		else if (code[pos] == 0x67)
+			a32 = true;
+		else if (code[pos] == 0x2e || code[pos] == 0x3e ||
+			 code[pos] == 0x26 || code[pos] == 0x36)
+			continue;
+		else
+			break;
+	}
+	if (pos < avail && (code[pos] & 0xf0) == 0x40)
+		rex = code[pos++];
+	if (pos + 3 > avail || code[pos] != 0x0f || code[pos + 1] != 0x01)
+		return 0;
+	modrm = code[pos + 2];
+	pos += 3;
+	mod = modrm >> 6;
+	rm = modrm & 7;
+	if (mod == 3 || ((modrm >> 3) & 7) != 7)
+		return 0;
+	if (rm == 4) {
+		u8 sib, idx, b;
+
+		if (pos >= avail)
+			return 0;
+		sib = code[pos++];
+		idx = ((sib >> 3) & 7) | (rex & 2 ? 8 : 0);
+		b = (sib & 7) | (rex & 1 ? 8 : 0);
+		if (idx != 4)
+			addr = lg_gpr_read(lg, idx) << (sib >> 6);
+		if ((sib & 7) == 5 && mod == 0)
+			mod = 2;	/* disp32, no base */
+		else
+			addr += lg_gpr_read(lg, b);
+	} else if (rm == 5 && mod == 0) {
+		if (pos + 4 > avail)
+			return 0;
+		disp = (s32)(code[pos] | code[pos + 1] << 8 | code[pos + 2] << 16 |
+			     (u32)code[pos + 3] << 24);
+		len = pos + 4;
+		*ea = base + s->rip + len + disp;
+		return len;
+	} else {
+		addr = lg_gpr_read(lg, rm | (rex & 1 ? 8 : 0));
+	}
+	if (mod == 1) {
+		if (pos + 1 > avail)
+			return 0;
+		disp = (s8)code[pos++];
+	} else if (mod == 2) {
+		if (pos + 4 > avail)
+			return 0;
+		disp = (s32)(code[pos] | code[pos + 1] << 8 | code[pos + 2] << 16 |
+			     (u32)code[pos + 3] << 24);
+		pos += 4;
+	}
+	addr += disp;
+	if (a32)
+		addr = (u32)addr;
+	*ea = base + addr;
+	return pos;
+}
+
+/**
+ * lg_exit_invlpg() - handle an intercepted INVLPG (shadow paging only).
+ * @lg: the guest.
+ *
+ * Return: %LG_EXIT_CONTINUE.
+ */
+enum lg_exit_action lg_exit_invlpg(struct lguest *lg)
+{
+	struct vmcb_control_area *c = &lg->vmcb->control;
+	u8 code[15];
+	unsigned int avail, len;
+	u64 gva;
+
+	if (!lg->shadow) {
+		kill_guest(lg, "INVLPG intercept without shadow paging");
+		return LG_EXIT_CONTINUE;
+	}
+	if (boot_cpu_has(X86_FEATURE_DECODEASSISTS) &&
+	    boot_cpu_has(X86_FEATURE_NRIPS) && c->next_rip) {
+		lg_shadow_invlpg(lg, c->exit_info_1);
+		lg_shadow_skip(lg, 0);
+		return LG_EXIT_CONTINUE;
+	}
+	avail = lg_shadow_read_insn(lg, code);
+	if (!avail)
+		return LG_EXIT_CONTINUE;
+	len = lg_shadow_decode_invlpg(lg, code, avail, &gva);
+	if (!len) {
+		kill_guest(lg, "cannot decode INVLPG at rip 0x%llx (%*ph)",
+			   lg->vmcb->save.rip, avail, code);
+		return LG_EXIT_CONTINUE;
+	}
+	lg_shadow_invlpg(lg, gva);
+	lg_shadow_skip(lg, len);
+	return LG_EXIT_CONTINUE;
+}
+
+/*
+ * Decode MOV to/from CRn ([REX] 0F 20/22 /r) or CLTS (0F 06) at RIP.
+ * Sets @cr, @gpr, @write; returns the length, 0 if it is neither.
+ */
+static unsigned int lg_shadow_decode_cr(const u8 *code, unsigned int avail,
+					unsigned int *cr, unsigned int *gpr,
+					bool *clts)
+{
+	unsigned int pos = 0;
+	u8 rex = 0;
+
+	*clts = false;
+	if (avail >= 2 && code[0] == 0x0f && code[1] == 0x06) {
+		*clts = true;
+		return 2;
+	}
+	if (avail && (code[0] & 0xf0) == 0x40)
+		rex = code[pos++];
+	if (pos + 3 > avail || code[pos] != 0x0f ||
+	    (code[pos + 1] != 0x20 && code[pos + 1] != 0x22))
+		return 0;
+	*cr = ((code[pos + 2] >> 3) & 7) | (rex & 4 ? 8 : 0);
+	*gpr = (code[pos + 2] & 7) | (rex & 1 ? 8 : 0);
+	return pos + 3;
+}
+
+static void lg_shadow_gp(struct lguest *lg, const char *what, u64 val)
+{
+	pr_info_ratelimited("guest %s 0x%llx: #GP\n", what, val);
+	lg_inject_exception(lg, X86_TRAP_GP, true, 0);
+}
+
+/* MOV to CR0 (APM vol. 2, 3.1.1): the guest's view and the hardware's. */
+static void lg_shadow_write_cr0(struct lguest *lg, u64 val)
+{
+	u64 changed;
+
+	val |= X86_CR0_ET;
+	if (val >> 32 || ((val & X86_CR0_NW) && !(val & X86_CR0_CD)) ||
+	    ((val & X86_CR0_PG) && !(val & X86_CR0_PE))) {
+		lg_shadow_gp(lg, "cr0 write", val);
+		return;
+	}
+	if (!(val & X86_CR0_PG)) {
+		kill_guest(lg, "shadow paging: the guest turned paging off (cr0 0x%llx at rip 0x%llx); only long mode with paging is supported",
+			   val, lg->vmcb->save.rip);
+		return;
+	}
+	changed = val ^ lg->guest_cr0;
+	lg->guest_cr0 = val;
+	lg->vmcb->save.cr0 = lg_shadow_hw_cr0(val);
+	if (changed & (X86_CR0_WP | X86_CR0_PG))
+		lg_shadow_flush(lg);
+}
+
+/* MOV to CR4 (APM vol. 2, 3.1.3): checked against what we offer. */
+static void lg_shadow_write_cr4(struct lguest *lg, u64 val)
+{
+	struct vmcb_save_area *s = &lg->vmcb->save;
+	u64 changed = val ^ s->cr4;
+
+	if ((val & ~lg_cr4_allowed()) || !(val & X86_CR4_PAE)) {
+		lg_shadow_gp(lg, "cr4 write", val);
+		return;
+	}
+	s->cr4 = val;
+	if (changed & (X86_CR4_PGE | X86_CR4_PAE | X86_CR4_PSE))
+		lg_shadow_flush(lg);
+}
+
+/* MOV to CR3 (APM vol. 2, 5.3.2): a new address space, so a flush. */
+static void lg_shadow_write_cr3(struct lguest *lg, u64 val)
+{
+	if (val & GENMASK_ULL(63, boot_cpu_data.x86_phys_bits)) {
+		lg_shadow_gp(lg, "cr3 write", val);
+		return;
+	}
+	lg->guest_cr3 = val;
+	lg_shadow_flush(lg);
+}
+
+/*T:575 Control registers belong to the guest in name only.  The hardware
+ * runs with our CR3 (the shadow root) and with paging and write-protect
+ * always on, so the guest's own CR0 and CR3 live in struct lguest and
+ * every read and write of them exits here.  TCG's SVM has no decode
+ * assists, so the MOV is decoded from its bytes: the exit code says which
+ * register, the ModRM byte which general register.  A write that changes
+ * translation flushes the virtual TLB; CR4 gets only the bits we can run
+ * (no PCID, LA57, SMEP or SMAP: we do not emulate them, so CPUID does not
+ * offer them either). :*/
+/**
+ * lg_exit_cr() - handle intercepted reads and writes of CR0, CR3 and CR4.
+ * @lg: the guest.
+ *
+ * Return: %LG_EXIT_CONTINUE.
+ */
+enum lg_exit_action lg_exit_cr(struct lguest *lg)
+{
+	struct vmcb_control_area *c = &lg->vmcb->control;
+	u32 code = c->exit_code, event_before = c->event_inj;
+	bool write = code >= SVM_EXIT_WRITE_CR0;
+	unsigned int want = code & 15, cr, gpr, len;
+	u8 insn[15];
+	unsigned int avail;
+	bool clts;
+	u64 val;
+
+	if (!lg->shadow) {
+		kill_guest(lg, "control-register intercept 0x%x without shadow paging", code);
+		return LG_EXIT_CONTINUE;
+	}
+	lg->shadow->cr_exits++;
+	if (boot_cpu_has(X86_FEATURE_DECODEASSISTS) && (c->exit_info_1 & BIT_ULL(63)) &&
+	    boot_cpu_has(X86_FEATURE_NRIPS) && c->next_rip) {
+		cr = want;
+		gpr = c->exit_info_1 & 15;
+		len = 0;
+		clts = false;
+	} else {
+		avail = lg_shadow_read_insn(lg, insn);
+		if (!avail)
+			return LG_EXIT_CONTINUE;
+		len = lg_shadow_decode_cr(insn, avail, &cr, &gpr, &clts);
+		if (!len || (clts ? !write || want != 0 : cr != want ||
+			     write != (insn[len - 2] == 0x22))) {
+			kill_guest(lg, "cannot emulate the control-register access (exit 0x%x) at rip 0x%llx (%*ph)",
+				   code, lg->vmcb->save.rip, avail, insn);
+			return LG_EXIT_CONTINUE;
+		}
+	}
+
+	if (clts) {
+		lg_shadow_write_cr0(lg, lg->guest_cr0 & ~X86_CR0_TS);
+	} else if (!write) {
+		val = want == 0 ? lg->guest_cr0 : lg->guest_cr3;
+		lg_gpr_write(lg, gpr, val);
+	} else {
+		val = lg_gpr_read(lg, gpr);
+		if (want == 0)
+			lg_shadow_write_cr0(lg, val);
+		else if (want == 3)
+			lg_shadow_write_cr3(lg, val);
+		else
+			lg_shadow_write_cr4(lg, val);
+	}
+	/* A faulting write does not complete: the guest sees the #GP at RIP. */
+	if (c->event_inj == event_before && !lg->dead)
+		lg_shadow_skip(lg, len);
+	return LG_EXIT_CONTINUE;
+}
