@@ -49,8 +49,8 @@ static int open_lguest(void)
 static void probe_create(void)
 {
 	struct lguest_create c = { 0 };
+	struct lguest_run run;
 	int fd = open_lguest(), mode;
-	int fd = open_lguest();
 
 	errno = 0;
 	expect_errno(ioctl(fd, LGUEST_RUN, &run), ENOENT, "RUN before CREATE");
