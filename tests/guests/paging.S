@@ -177,8 +177,10 @@
 	CHECK "not-present write: cr2", pf_cr2(%rip), %rdx
 
 	/* 7. A reserved bit (51, when MAXPHYADDR is below 52). */
+	push %rbx
 	mov $0x80000008, %eax
 	cpuid
+	pop %rbx
 	and $0xff, %eax
 	cmp $52, %eax
 	jae 1f
