@@ -29,10 +29,16 @@ run sh tests/host/run.sh --timeout 150 \
 run sh tests/host/run.sh --nosvm --timeout 60 no-svm
 # Stock Debian kernels (the host's 6.1, trixie's 6.12) with the busybox
 # initramfs under lguest; every guest run is bounded (90 s, lib.sh).
-run sh tests/host/run.sh --suite host-linux --timeout 240 \
-	linux-badinput linux-boot linux-timekeeping linux-sleep linux-poweroff \
-	linux-reboot linux-panic linux-console-input linux-console linux-612 linux-two linux-disk \
-	linux-hostile-rings
+linux_cases="linux-badinput linux-boot linux-timekeeping linux-sleep linux-poweroff
+	linux-reboot linux-panic linux-console-input linux-console linux-612 linux-two linux-disk
+	linux-hostile-rings"
+run sh tests/host/run.sh --suite host-linux --timeout 240 $linux_cases linux-shadow
+# Issue 6: every guest again with shadow paging (lguest.ko paging=shadow,
+# the default of guests whose launcher does not say --paging), and the MMU
+# stress test in both modes.
+run sh tests/host/run.sh --suite host-shadow --paging shadow --timeout 150 $guest_cases
+run sh tests/host/run.sh --suite host-linux-shadow --paging shadow --timeout 300 $linux_cases
+run sh tests/host/run.sh --suite host-mm-stress --timeout 1500 linux-mm-stress
 # linux-net is not here yet: under its load (50 MiB each way) the guest
 # sometimes dies of a triple fault, or the TCG test host itself does; see
 # README.  Run it with: sh tests/host/run.sh --suite host-net linux-net

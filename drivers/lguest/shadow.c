@@ -8,6 +8,7 @@
  */
 #include "lg.h"
 
+#include <linux/bitmap.h>
 #include <linux/gfp.h>
 #include <linux/io.h>
 #include <linux/mm.h>
@@ -26,6 +27,7 @@
 #define PTE_A		BIT_ULL(5)
 #define PTE_D		BIT_ULL(6)
 #define PTE_PS		BIT_ULL(7)
+#define PTE_G		BIT_ULL(8)
 #define PTE_PAT_4K	BIT_ULL(7)
 #define PTE_PAT_LARGE	BIT_ULL(12)
 #define PTE_NX		BIT_ULL(63)
@@ -123,19 +125,37 @@ int lg_paging_mode(u32 flags)
 }
 
 /**
- * struct lg_shadow - a guest's shadow MMU: a pool of page-table pages,
- *	handed out in order and all taken back at once on a flush.
+ * struct lg_shadow - a guest's shadow MMU: a bounded pool of page-table
+ *	pages and the one tree of them the hardware walks.
  * @tables: the pool's pages (kernel addresses); @tables[0] is the root,
  *	the PML4 the hardware's CR3 points at, for the guest's whole life.
- * @nr: pages in the pool.  @used: pages handed out (the root included).
+ * @free: a stack of the pool's pages not in the tree.
+ * @nr: pages in the pool.  @nr_free: pages on @free.
+ * @local: the root slots whose subtree holds a non-global translation:
+ *	what a CR3 write must drop.
  * @faults: @fills: @guest_faults: @mmio: @flushes: @invlpgs: @cr_exits:
- *	counters for debugfs.
+ *	@cr3_writes: counters for debugfs.
  */
 struct lg_shadow {
 	u64 **tables;
-	unsigned int nr, used;
+	u64 **free;
+	unsigned int nr, nr_free;
+	DECLARE_BITMAP(local, 512);
 	unsigned long faults, fills, guest_faults, mmio, flushes, invlpgs, cr_exits;
+	unsigned long cr3_writes;
 };
+
+/* Every page but the root back on the free stack; an empty tree. */
+static void lg_shadow_reset(struct lg_shadow *sh)
+{
+	unsigned int i;
+
+	clear_page(sh->tables[0]);
+	for (i = 1; i < sh->nr; i++)
+		sh->free[i - 1] = sh->tables[i];
+	sh->nr_free = sh->nr - 1;
+	bitmap_zero(sh->local, 512);
+}
 
 /* The host PAT index holding each memory type (-1: none), read at load. */
 static s8 lg_host_pat_index[8];
@@ -174,7 +194,8 @@ int lg_shadow_create(struct lguest *lg)
 		return -ENOMEM;
 	lg->shadow = sh;
 	sh->tables = kvcalloc(nr, sizeof(*sh->tables), GFP_KERNEL_ACCOUNT);
-	if (!sh->tables)
+	sh->free = kvcalloc(nr, sizeof(*sh->free), GFP_KERNEL_ACCOUNT);
+	if (!sh->tables || !sh->free)
 		return -ENOMEM;
 	for (i = 0; i < nr; i++) {
 		sh->tables[i] = (u64 *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
@@ -182,7 +203,7 @@ int lg_shadow_create(struct lguest *lg)
 			return -ENOMEM;
 		sh->nr++;
 	}
-	sh->used = 1;
+	lg_shadow_reset(sh);
 	return 0;
 }
 
@@ -200,6 +221,7 @@ void lg_shadow_free(struct lguest *lg)
 	for (i = 0; sh->tables && i < sh->nr; i++)
 		free_page((unsigned long)sh->tables[i]);
 	kvfree(sh->tables);
+	kvfree(sh->free);
 	kfree(sh);
 	lg->shadow = NULL;
 }
@@ -212,7 +234,7 @@ void lg_shadow_free(struct lguest *lg)
  */
 unsigned long lg_shadow_pages(const struct lguest *lg)
 {
-	return lg->shadow ? lg->shadow->nr + 1 : 0;
+	return lg->shadow ? lg->shadow->nr + 2 : 0;
 }
 
 /**
@@ -226,10 +248,10 @@ void lg_shadow_show(struct lguest *lg, struct seq_file *m)
 
 	if (!sh)
 		return;
-	seq_printf(m, "shadow_pages %u\nshadow_used %u\nshadow_faults %lu\nshadow_fills %lu\nshadow_guest_faults %lu\nshadow_mmio %lu\nshadow_flushes %lu\nshadow_invlpgs %lu\nshadow_cr_exits %lu\nguest_cr0 0x%llx\nguest_cr3 0x%llx\n",
-		   sh->nr, READ_ONCE(sh->used), sh->faults, sh->fills,
-		   sh->guest_faults, sh->mmio, sh->flushes, sh->invlpgs,
-		   sh->cr_exits, lg->guest_cr0, lg->guest_cr3);
+	seq_printf(m, "shadow_pages %u\nshadow_used %u\nshadow_faults %lu\nshadow_fills %lu\nshadow_guest_faults %lu\nshadow_mmio %lu\nshadow_flushes %lu\nshadow_cr3_writes %lu\nshadow_invlpgs %lu\nshadow_cr_exits %lu\nguest_cr0 0x%llx\nguest_cr3 0x%llx\n",
+		   sh->nr, sh->nr - READ_ONCE(sh->nr_free), sh->faults, sh->fills,
+		   sh->guest_faults, sh->mmio, sh->flushes, sh->cr3_writes,
+		   sh->invlpgs, sh->cr_exits, lg->guest_cr0, lg->guest_cr3);
 }
 
 /* The guest's ASID must forget what it cached: on the next VMRUN (APM 15.16). */
@@ -240,12 +262,15 @@ static void lg_shadow_flush_tlb(struct lguest *lg)
 				    TLB_CONTROL_FLUSH_ALL_ASID;
 }
 
-/*T:555 A virtual TLB is flushed the way a real one is: all at once.  The
- * pool hands out pages in order, so taking them all back is one counter
- * and one cleared root page; the hardware's TLB entries for the guest's
- * ASID go on the next VMRUN.  This happens on every CR3 write, on changes
- * to CR0.WP, CR4.PGE/PAE/PSE, EFER.NXE or the PAT, and when the pool runs
- * dry, which is what bounds a guest's shadow memory. :*/
+/*T:555 A virtual TLB is flushed the way a real one is.  All at once, on
+ * changes to CR0.WP, CR4.PGE/PAE/PSE, EFER.NXE or the PAT, and when the
+ * pool runs dry, which is what bounds a guest's shadow memory: every page
+ * goes back on the free stack and the root is cleared.  A CR3 write
+ * flushes only what a real TLB would: global translations (G in the
+ * guest's leaf, with CR4.PGE) survive it, so a context switch keeps the
+ * guest kernel's mappings.  We know which root slots hold anything
+ * non-global and give back just those subtrees.  Either way the hardware's
+ * TLB entries for the guest's ASID go on the next VMRUN. :*/
 /**
  * lg_shadow_flush() - drop every shadow translation (no-op under NPT).
  * @lg: the guest.
@@ -256,8 +281,7 @@ void lg_shadow_flush(struct lguest *lg)
 
 	if (!sh)
 		return;
-	clear_page(sh->tables[0]);
-	sh->used = 1;
+	lg_shadow_reset(sh);
 	sh->flushes++;
 	lg_shadow_flush_tlb(lg);
 }
@@ -266,11 +290,45 @@ static u64 *lg_shadow_alloc(struct lg_shadow *sh)
 {
 	u64 *table;
 
-	if (sh->used >= sh->nr)
+	if (!sh->nr_free)
 		return NULL;
-	table = sh->tables[sh->used++];
+	table = sh->free[--sh->nr_free];
 	clear_page(table);
 	return table;
+}
+
+/* Give a shadow table at @level, and every table under it, back to the pool. */
+static void lg_shadow_put_table(struct lg_shadow *sh, u64 *table, int level)
+{
+	unsigned int i;
+
+	for (i = 0; level > 1 && i < 512; i++)
+		if (table[i] & PTE_P)
+			lg_shadow_put_table(sh, phys_to_virt(table[i] & PTE_ADDR),
+					    level - 1);
+	sh->free[sh->nr_free++] = table;
+}
+
+/* Clear the entry @e of a table at @level (> 1), freeing what it pointed to. */
+static void lg_shadow_zap(struct lg_shadow *sh, u64 *e, int level)
+{
+	if (*e & PTE_P)
+		lg_shadow_put_table(sh, phys_to_virt(*e & PTE_ADDR), level - 1);
+	*e = 0;
+}
+
+/* A CR3 write: drop every non-global translation (APM vol. 2, 5.5.2). */
+static void lg_shadow_new_cr3(struct lguest *lg)
+{
+	struct lg_shadow *sh = lg->shadow;
+	u64 *root = sh->tables[0];
+	unsigned int slot;
+
+	for_each_set_bit(slot, sh->local, 512)
+		lg_shadow_zap(sh, &root[slot], 4);
+	bitmap_zero(sh->local, 512);
+	sh->cr3_writes++;
+	lg_shadow_flush_tlb(lg);
 }
 
 /**
@@ -374,6 +432,7 @@ static u64 lg_gpte_rsvd(struct lguest *lg, u64 gpte, int level)
  * @level: the level of the leaf (1, 2 or 3).
  * @gpa: the guest-physical address the linear address translates to.
  * @user: @write: @nx: the permissions of all levels combined.
+ * @up_user: @up_write: @up_nx: those of the levels above the leaf.
  * @err: the #PF error code, when the guest's tables refuse the access.
  */
 struct lg_gwalk {
@@ -382,6 +441,7 @@ struct lg_gwalk {
 	int level;
 	u64 gpa;
 	bool user, write, nx;
+	bool up_user, up_write, up_nx;
 	u32 err;
 };
 
@@ -430,6 +490,9 @@ static int lg_shadow_walk(struct lguest *lg, u64 gva, u32 access,
 			w->err = pf | LG_PF_P | LG_PF_RSVD;
 			return 1;
 		}
+		w->up_user = w->user;
+		w->up_write = w->write;
+		w->up_nx = w->nx;
 		w->user &= !!(gpte & PTE_US);
 		w->write &= !!(gpte & PTE_RW);
 		w->nx |= nxe && (gpte & PTE_NX);
@@ -473,14 +536,13 @@ static void lg_shadow_set_ad(struct lg_gwalk *w, bool write)
  * paging, APM 15.25.8): PAT/PCD/PWT bits for the shadow entry.  A type
  * the host's PAT lacks becomes UC, which is never wrong for correctness.
  */
-static u64 lg_shadow_memtype(struct lguest *lg, const struct lg_gwalk *w)
+static u64 lg_shadow_memtype(struct lguest *lg, u64 gpte, int level)
 {
-	u64 gpte = w->gpte[w->level - 1];
 	unsigned int gidx, type;
 	int hidx;
 
 	gidx = (gpte & PTE_PWT ? 1 : 0) | (gpte & PTE_PCD ? 2 : 0) |
-	       (gpte & (w->level == 1 ? PTE_PAT_4K : PTE_PAT_LARGE) ? 4 : 0);
+	       (gpte & (level == 1 ? PTE_PAT_4K : PTE_PAT_LARGE) ? 4 : 0);
 	type = (lg->vmcb->save.g_pat >> (gidx * 8)) & 7;
 	hidx = lg_host_pat_index[type];
 	if (hidx < 0)
@@ -498,7 +560,7 @@ static u64 lg_shadow_memtype(struct lguest *lg, const struct lg_gwalk *w)
  * old leaf in @old, or -ENOSPC when the pool is empty.
  */
 static int lg_shadow_install(struct lg_shadow *sh, u64 gva, u64 spte,
-			     int guest_level, u64 *old)
+			     int guest_level, u64 *old, u64 **spt)
 {
 	u64 *table = sh->tables[0];
 	int level;
@@ -519,7 +581,68 @@ static int lg_shadow_install(struct lg_shadow *sh, u64 gva, u64 spte,
 	}
 	*old = table[(gva >> 12) & 511];
 	table[(gva >> 12) & 511] = spte;
+	*spt = table;
 	return 0;
+}
+
+/* Pages filled around each fault: the aligned group of this many. */
+#define LG_PREFETCH	16
+
+/*
+ * Fill the unshadowed neighbours of @gva in its aligned group of
+ * LG_PREFETCH pages, from the same guest page table (or the same guest
+ * large page), where the guest's entry is present, already Accessed and
+ * maps RAM: translations a real TLB could have cached speculatively, so
+ * there is no Accessed bit to set; writable only if already Dirty.  One
+ * fault then serves a run of pages (a binary's text, a stack, a copy).
+ */
+static void lg_shadow_prefetch(struct lguest *lg, u64 gva,
+			       const struct lg_gwalk *w, u64 *spt)
+{
+	bool nxe = lg->vmcb->save.efer & EFER_NX;
+	bool pge = lg->vmcb->save.cr4 & X86_CR4_PGE;
+	unsigned int cur = (gva >> 12) & 511, i;
+	unsigned int first = cur & ~(LG_PREFETCH - 1);
+
+	for (i = first; i < first + LG_PREFETCH; i++) {
+		bool user, write, nx;
+		struct page *page;
+		u64 gpte, gpa, spte;
+
+		if (i == cur || (spt[i] & PTE_P))
+			continue;
+		if (w->level == 1) {
+			gpte = READ_ONCE(w->ptep[0][(int)i - (int)cur]);
+			if ((gpte & (PTE_P | PTE_A)) != (PTE_P | PTE_A) ||
+			    lg_gpte_rsvd(lg, gpte, 1))
+				continue;
+			user = w->up_user && (gpte & PTE_US);
+			write = w->up_write && (gpte & PTE_RW);
+			nx = w->up_nx || (nxe && (gpte & PTE_NX));
+			gpa = gpte & PTE_ADDR;
+		} else {
+			/* Large pages are 2 MiB-aligned: the group is inside it. */
+			gpte = w->gpte[w->level - 1];
+			user = w->user;
+			write = w->write;
+			nx = w->nx;
+			gpa = (w->gpa & PAGE_MASK) + ((s64)((int)i - (int)cur) << 12);
+		}
+		page = lg_gpa_page(lg, gpa);
+		if (!page)
+			continue;	/* device memory: every access must exit */
+		spte = page_to_phys(page) | PTE_P | PTE_A | PTE_D |
+		       lg_shadow_memtype(lg, gpte, w->level);
+		if (user)
+			spte |= PTE_US;
+		if (nx)
+			spte |= PTE_NX;
+		if (write && (gpte & PTE_D))
+			spte |= PTE_RW;
+		spt[i] = spte;
+		if (!((gpte & PTE_G) && pge))
+			__set_bit((gva >> 39) & 511, lg->shadow->local);
+	}
 }
 
 /*T:565 Filling a shadow entry is where the guest's accessed and dirty bits
@@ -537,7 +660,7 @@ static int lg_shadow_fill(struct lguest *lg, u64 gva, u32 access,
 	struct lg_shadow *sh = lg->shadow;
 	bool write = access & LG_PF_W, user = access & LG_PF_U;
 	struct page *page;
-	u64 spte, old;
+	u64 spte, old, *spt;
 	int err;
 
 	page = lg_gpa_page(lg, w->gpa);
@@ -545,7 +668,7 @@ static int lg_shadow_fill(struct lguest *lg, u64 gva, u32 access,
 		return -EFAULT;
 	lg_shadow_set_ad(w, write);
 	spte = page_to_phys(page) | PTE_P | PTE_A | PTE_D |
-	       lg_shadow_memtype(lg, w);
+	       lg_shadow_memtype(lg, w->gpte[w->level - 1], w->level);
 	if (w->user)
 		spte |= PTE_US;
 	if (w->nx)
@@ -555,17 +678,21 @@ static int lg_shadow_fill(struct lguest *lg, u64 gva, u32 access,
 	if (write && !w->write && !user && !(lg->guest_cr0 & X86_CR0_WP))
 		spte = (spte | PTE_RW) & ~PTE_US;
 
-	err = lg_shadow_install(sh, gva, spte, w->level, &old);
+	err = lg_shadow_install(sh, gva, spte, w->level, &old, &spt);
 	if (err == -ENOSPC) {
 		lg_shadow_flush(lg);
-		err = lg_shadow_install(sh, gva, spte, w->level, &old);
+		err = lg_shadow_install(sh, gva, spte, w->level, &old, &spt);
 	}
 	if (WARN_ON_ONCE(err))
 		return err;
 	sh->fills++;
+	if (!((w->gpte[w->level - 1] & PTE_G) &&
+	      (lg->vmcb->save.cr4 & X86_CR4_PGE)))
+		__set_bit((gva >> 39) & 511, sh->local);
 	/* Replacing a live entry: the TLB may hold the old one (APM 15.16.2). */
 	if (old & PTE_P)
 		asm volatile("invlpga %0, %1" : : "a"(gva), "c"(lg->asid) : "memory");
+	lg_shadow_prefetch(lg, gva, w, spt);
 	return 0;
 }
 
@@ -652,23 +779,23 @@ enum lg_exit_action lg_exit_pf(struct lguest *lg)
 }
 
 /*
- * INVLPG for @gva: drop its leaf, or the whole splintered large page it
- * lies in.  A dropped table's pages stay out of the pool until the next
- * flush: a small leak the pool's bound already pays for.
+ * INVLPG for @gva (global or not): drop its leaf, or the whole splintered
+ * large page it lies in, with the tables under it.
  */
 static void lg_shadow_invlpg(struct lguest *lg, u64 gva)
 {
-	u64 *table = lg->shadow->tables[0];
+	struct lg_shadow *sh = lg->shadow;
+	u64 *table = sh->tables[0];
 	int level;
 
-	lg->shadow->invlpgs++;
+	sh->invlpgs++;
 	for (level = 4; level > 1; level--) {
 		u64 *e = &table[(gva >> (12 + 9 * (level - 1))) & 511];
 
 		if (!(*e & PTE_P))
 			return;
 		if (*e & SPTE_SPLINTER) {
-			*e = 0;
+			lg_shadow_zap(sh, e, level);
 			lg_shadow_flush_tlb(lg);
 			return;
 		}
@@ -912,7 +1039,7 @@ static void lg_shadow_write_cr3(struct lguest *lg, u64 val)
 		return;
 	}
 	lg->guest_cr3 = val;
-	lg_shadow_flush(lg);
+	lg_shadow_new_cr3(lg);
 }
 
 /*T:575 Control registers belong to the guest in name only.  The hardware

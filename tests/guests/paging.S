@@ -6,7 +6,7 @@
  * it and flushes, CR0.WP on and off, NX, the #PF error code and CR2 for
  * not-present, write, fetch and reserved-bit faults, INVLPG (two address
  * forms, and anywhere in a 2 MiB page), CR3 reloads and CR4.PGE toggles
- * dropping a global entry.
+ * dropping a global entry, and a self-referencing PML4 entry.
  */
 	.include "guest.inc"
 
@@ -238,6 +238,26 @@
 	movq $(BIG_B | P | RW | PS), SCRATCH_PD + 8
 	invlpg 0x1ff000(%rcx)
 	CHECK "2m page after invlpg of its last 4k", 0x1000(%rcx), $0xb0b0
+
+	/*
+	 * 12. A self-referencing table: PML4[510] -> the PML4, so the address
+	 * whose four indices are all 510 is the PML4 itself, read as data.
+	 */
+	mov %cr3, %rcx
+	and $~0xfff, %rcx
+	mov %rcx, %rax
+	or $(P | RW), %rax
+	mov %rax, 510 * 8(%rcx)
+	movabs $0xffffff7fbfdfe000, %rdx
+	mov (%rcx), %rax		/* PML4[0], through the identity map */
+	or $A, %rax
+	mov (%rdx), %rsi		/* and through the recursive one */
+	or $A, %rsi
+	CHECK "recursive map reads pml4[0]", %rsi, %rax
+	movq $0, 510 * 8(%rcx)
+	invlpg (%rdx)
+	mov %cr3, %rax
+	mov %rax, %cr3
 
 	VERDICT
 
