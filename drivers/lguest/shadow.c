@@ -7,6 +7,7 @@
  * changes of the bits that govern translation (APM vol. 2, 5 and 15.9-15.12).
  */
 #include "lg.h"
+#include "insn.h"
 
 #include <linux/bitmap.h>
 #include <linux/gfp.h>
@@ -814,7 +815,7 @@ static void lg_shadow_invlpg(struct lguest *lg, u64 gva)
 static unsigned int lg_shadow_read_insn(struct lguest *lg, u8 *code)
 {
 	u64 rip = lg_rip_linear(lg);
-	unsigned int avail = 15;
+	unsigned int avail = LG_INSN_MAX_LEN;
 	int err;
 
 	err = lg_read_guest_code(lg, rip, code, avail);
@@ -842,88 +843,6 @@ static void lg_shadow_skip(struct lguest *lg, unsigned int len)
 	c->int_state &= ~SVM_INTERRUPT_SHADOW_MASK;
 }
 
-/*
- * The effective address of INVLPG's memory operand, decoded from its bytes
- * (no decode assists on TCG): [REX] 0F 01 /7 with any ModRM/SIB form,
- * FS/GS overrides and the 0x67 address-size prefix.  Returns the length,
- * or 0 if the bytes are not that instruction.
- */
-static unsigned int lg_shadow_decode_invlpg(struct lguest *lg, const u8 *code,
-					    unsigned int avail, u64 *ea)
-{
-	const struct vmcb_save_area *s = &lg->vmcb->save;
-	unsigned int pos = 0, mod, rm, len;
-	u64 base = 0, addr = 0;
-	bool a32 = false;
-	u8 rex = 0, modrm;
-	s64 disp = 0;
-
-	for (; pos < avail && pos < 4; pos++) {
-		if (code[pos] == 0x64)
-			base = s->fs.base;
-		else if (code[pos] == 0x65)
-			base = s->gs.base;
-		else if (code[pos] == 0x67)
-			a32 = true;
-		else if (code[pos] == 0x2e || code[pos] == 0x3e ||
-			 code[pos] == 0x26 || code[pos] == 0x36)
-			continue;
-		else
-			break;
-	}
-	if (pos < avail && (code[pos] & 0xf0) == 0x40)
-		rex = code[pos++];
-	if (pos + 3 > avail || code[pos] != 0x0f || code[pos + 1] != 0x01)
-		return 0;
-	modrm = code[pos + 2];
-	pos += 3;
-	mod = modrm >> 6;
-	rm = modrm & 7;
-	if (mod == 3 || ((modrm >> 3) & 7) != 7)
-		return 0;
-	if (rm == 4) {
-		u8 sib, idx, b;
-
-		if (pos >= avail)
-			return 0;
-		sib = code[pos++];
-		idx = ((sib >> 3) & 7) | (rex & 2 ? 8 : 0);
-		b = (sib & 7) | (rex & 1 ? 8 : 0);
-		if (idx != 4)
-			addr = lg_gpr_read(lg, idx) << (sib >> 6);
-		if ((sib & 7) == 5 && mod == 0)
-			mod = 2;	/* disp32, no base */
-		else
-			addr += lg_gpr_read(lg, b);
-	} else if (rm == 5 && mod == 0) {
-		if (pos + 4 > avail)
-			return 0;
-		disp = (s32)(code[pos] | code[pos + 1] << 8 | code[pos + 2] << 16 |
-			     (u32)code[pos + 3] << 24);
-		len = pos + 4;
-		*ea = base + s->rip + len + disp;
-		return len;
-	} else {
-		addr = lg_gpr_read(lg, rm | (rex & 1 ? 8 : 0));
-	}
-	if (mod == 1) {
-		if (pos + 1 > avail)
-			return 0;
-		disp = (s8)code[pos++];
-	} else if (mod == 2) {
-		if (pos + 4 > avail)
-			return 0;
-		disp = (s32)(code[pos] | code[pos + 1] << 8 | code[pos + 2] << 16 |
-			     (u32)code[pos + 3] << 24);
-		pos += 4;
-	}
-	addr += disp;
-	if (a32)
-		addr = (u32)addr;
-	*ea = base + addr;
-	return pos;
-}
-
 /**
  * lg_exit_invlpg() - handle an intercepted INVLPG (shadow paging only).
  * @lg: the guest.
@@ -933,9 +852,12 @@ static unsigned int lg_shadow_decode_invlpg(struct lguest *lg, const u8 *code,
 enum lg_exit_action lg_exit_invlpg(struct lguest *lg)
 {
 	struct vmcb_control_area *c = &lg->vmcb->control;
-	u8 code[15];
-	unsigned int avail, len;
+	const struct vmcb_save_area *s = &lg->vmcb->save;
+	struct lg_insn_mem mem;
+	u8 code[LG_INSN_MAX_LEN];
+	unsigned int avail;
 	u64 gva;
+	int len;
 
 	if (!lg->shadow) {
 		kill_guest(lg, "INVLPG intercept without shadow paging");
@@ -950,41 +872,29 @@ enum lg_exit_action lg_exit_invlpg(struct lguest *lg)
 	avail = lg_shadow_read_insn(lg, code);
 	if (!avail)
 		return LG_EXIT_CONTINUE;
-	len = lg_shadow_decode_invlpg(lg, code, avail, &gva);
-	if (!len) {
-		kill_guest(lg, "cannot decode INVLPG at rip 0x%llx (%*ph)",
-			   lg->vmcb->save.rip, avail, code);
+	len = lg_insn_decode_invlpg(code, avail, &mem);
+	if (len < 0) {
+		kill_guest(lg, "cannot decode INVLPG at rip 0x%llx (%*ph, error %d)",
+			   s->rip, avail, code, len);
 		return LG_EXIT_CONTINUE;
 	}
+	/* The effective address of APM vol. 3, 1.4 (64-bit mode). */
+	gva = mem.disp;
+	if (mem.rip_rel)
+		gva += s->rip + len;
+	if (mem.base >= 0)
+		gva += lg_gpr_read(lg, mem.base);
+	if (mem.index >= 0)
+		gva += lg_gpr_read(lg, mem.index) << mem.scale;
+	if (mem.addr32)
+		gva = (u32)gva;
+	if (mem.seg == 4)
+		gva += s->fs.base;
+	else if (mem.seg == 5)
+		gva += s->gs.base;
 	lg_shadow_invlpg(lg, gva);
 	lg_shadow_skip(lg, len);
 	return LG_EXIT_CONTINUE;
-}
-
-/*
- * Decode MOV to/from CRn ([REX] 0F 20/22 /r) or CLTS (0F 06) at RIP.
- * Sets @cr, @gpr, @write; returns the length, 0 if it is neither.
- */
-static unsigned int lg_shadow_decode_cr(const u8 *code, unsigned int avail,
-					unsigned int *cr, unsigned int *gpr,
-					bool *clts)
-{
-	unsigned int pos = 0;
-	u8 rex = 0;
-
-	*clts = false;
-	if (avail >= 2 && code[0] == 0x0f && code[1] == 0x06) {
-		*clts = true;
-		return 2;
-	}
-	if (avail && (code[0] & 0xf0) == 0x40)
-		rex = code[pos++];
-	if (pos + 3 > avail || code[pos] != 0x0f ||
-	    (code[pos + 1] != 0x20 && code[pos + 1] != 0x22))
-		return 0;
-	*cr = ((code[pos + 2] >> 3) & 7) | (rex & 4 ? 8 : 0);
-	*gpr = (code[pos + 2] & 7) | (rex & 1 ? 8 : 0);
-	return pos + 3;
 }
 
 static void lg_shadow_gp(struct lguest *lg, const char *what, u64 val)
@@ -1062,10 +972,10 @@ enum lg_exit_action lg_exit_cr(struct lguest *lg)
 	struct vmcb_control_area *c = &lg->vmcb->control;
 	u32 code = c->exit_code, event_before = c->event_inj;
 	bool write = code >= SVM_EXIT_WRITE_CR0;
-	unsigned int want = code & 15, cr, gpr, len;
-	u8 insn[15];
-	unsigned int avail;
-	bool clts;
+	unsigned int want = code & 15, cr, gpr, avail;
+	u8 insn[LG_INSN_MAX_LEN];
+	bool clts, to_cr;
+	int len;
 	u64 val;
 
 	if (!lg->shadow) {
@@ -1083,9 +993,8 @@ enum lg_exit_action lg_exit_cr(struct lguest *lg)
 		avail = lg_shadow_read_insn(lg, insn);
 		if (!avail)
 			return LG_EXIT_CONTINUE;
-		len = lg_shadow_decode_cr(insn, avail, &cr, &gpr, &clts);
-		if (!len || (clts ? !write || want != 0 : cr != want ||
-			     write != (insn[len - 2] == 0x22))) {
+		len = lg_insn_decode_movcr(insn, avail, &cr, &gpr, &to_cr, &clts);
+		if (len < 0 || cr != want || to_cr != write) {
 			kill_guest(lg, "cannot emulate the control-register access (exit 0x%x) at rip 0x%llx (%*ph)",
 				   code, lg->vmcb->save.rip, avail, insn);
 			return LG_EXIT_CONTINUE;
