@@ -129,8 +129,8 @@ struct lg_gprs {
  * @npt_root: the nested page tables' top page (PML4).
  * @npt_pages: how many pages the nested page tables use.
  * @shadow: the shadow MMU (shadow.c), or NULL under nested paging.
- * @guest_cr0: @guest_cr3: with @shadow, the guest's CR0 and CR3 as it
- *	sees them (the VMCB holds what the hardware runs with).
+ * @guest_cr0: @guest_cr3: @guest_efer: with @shadow, the guest's CR0, CR3
+ *	and EFER as it sees them (the VMCB holds what the hardware runs with).
  * @vmcb: the VMCB (control area and guest save area), one page.
  * @gprs: guest registers the switcher saves and restores.
  * @gfpu: the guest's FPU/XSAVE state, kept apart from the host's.
@@ -170,7 +170,7 @@ struct lguest {
 	struct page *npt_root;
 	unsigned long npt_pages;
 	struct lg_shadow *shadow;
-	u64 guest_cr0, guest_cr3;
+	u64 guest_cr0, guest_cr3, guest_efer;
 
 	struct vmcb *vmcb;
 	struct lg_gprs gprs;
@@ -253,6 +253,7 @@ void lg_shadow_vmcb_init(struct lguest *lg);
 bool lg_shadow_sregs_ok(struct lguest *lg, u64 cr0, u64 cr4, u64 efer);
 void lg_shadow_load_cr(struct lguest *lg);
 void lg_shadow_flush(struct lguest *lg);
+void lg_shadow_set_efer(struct lguest *lg, u64 val);
 unsigned long lg_shadow_pages(const struct lguest *lg);
 struct seq_file;
 void lg_shadow_show(struct lguest *lg, struct seq_file *m);
@@ -269,6 +270,11 @@ static inline u64 lg_guest_cr0(const struct lguest *lg)
 static inline u64 lg_guest_cr3(const struct lguest *lg)
 {
 	return lg->shadow ? lg->guest_cr3 : lg->vmcb->save.cr3;
+}
+
+static inline u64 lg_guest_efer(const struct lguest *lg)
+{
+	return lg->shadow ? lg->guest_efer : lg->vmcb->save.efer;
 }
 
 /* vmcb.c */

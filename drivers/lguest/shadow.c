@@ -129,7 +129,9 @@ int lg_paging_mode(u32 flags)
  * struct lg_shadow - a guest's shadow MMU: a bounded pool of page-table
  *	pages and the one tree of them the hardware walks.
  * @tables: the pool's pages (kernel addresses); @tables[0] is the root,
- *	the PML4 the hardware's CR3 points at, for the guest's whole life.
+ *	the PML4 the hardware's CR3 points at while the guest pages.
+ * @np_root: while the guest's paging is off: the PAE page-directory-pointer
+ *	table (below 4 GiB, as legacy CR3 must be) of an identity map of RAM.
  * @free: a stack of the pool's pages not in the tree.
  * @nr: pages in the pool.  @nr_free: pages on @free.
  * @local: the root slots whose subtree holds a non-global translation:
@@ -139,6 +141,7 @@ int lg_paging_mode(u32 flags)
  */
 struct lg_shadow {
 	u64 **tables;
+	u64 *np_root;
 	u64 **free;
 	unsigned int nr, nr_free;
 	DECLARE_BITMAP(local, 512);
@@ -152,6 +155,8 @@ static void lg_shadow_reset(struct lg_shadow *sh)
 	unsigned int i;
 
 	clear_page(sh->tables[0]);
+	if (sh->np_root)
+		clear_page(sh->np_root);
 	for (i = 1; i < sh->nr; i++)
 		sh->free[i - 1] = sh->tables[i];
 	sh->nr_free = sh->nr - 1;
@@ -196,7 +201,8 @@ int lg_shadow_create(struct lguest *lg)
 	lg->shadow = sh;
 	sh->tables = kvcalloc(nr, sizeof(*sh->tables), GFP_KERNEL_ACCOUNT);
 	sh->free = kvcalloc(nr, sizeof(*sh->free), GFP_KERNEL_ACCOUNT);
-	if (!sh->tables || !sh->free)
+	sh->np_root = (u64 *)get_zeroed_page(GFP_KERNEL_ACCOUNT | GFP_DMA32);
+	if (!sh->tables || !sh->free || !sh->np_root)
 		return -ENOMEM;
 	for (i = 0; i < nr; i++) {
 		sh->tables[i] = (u64 *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
@@ -223,6 +229,7 @@ void lg_shadow_free(struct lguest *lg)
 		free_page((unsigned long)sh->tables[i]);
 	kvfree(sh->tables);
 	kvfree(sh->free);
+	free_page((unsigned long)sh->np_root);
 	kfree(sh);
 	lg->shadow = NULL;
 }
@@ -235,7 +242,7 @@ void lg_shadow_free(struct lguest *lg)
  */
 unsigned long lg_shadow_pages(const struct lguest *lg)
 {
-	return lg->shadow ? lg->shadow->nr + 2 : 0;
+	return lg->shadow ? lg->shadow->nr + 3 : 0;
 }
 
 /**
@@ -338,12 +345,93 @@ static void lg_shadow_new_cr3(struct lguest *lg)
  *
  * Paging is always on (our tables), and so is WP: a guest running with
  * WP clear has it emulated in the shadow entries (see lg_shadow_fill()).
+ * PE is the guest's: with paging off it may be in real mode, which SVM
+ * runs as "paged real mode" (PG without PE is refused only with EFER.LME,
+ * APM vol. 2, 15.5.1).
  *
  * Return: the value for the VMCB.
  */
 static u64 lg_shadow_hw_cr0(u64 guest_cr0)
 {
-	return guest_cr0 | X86_CR0_PG | X86_CR0_PE | X86_CR0_WP;
+	return guest_cr0 | X86_CR0_PG | X86_CR0_WP;
+}
+
+/*T:580 Linux leaves the building the way a PC does: to reboot it turns
+ * paging off, drops to real mode and jumps to the reset vector, where the
+ * launcher's four-instruction "firmware" writes the ACPI reset register.
+ * Under shadow paging the hardware may never run with paging off (it would
+ * then reach host memory), so a guest without paging runs on an identity
+ * map of its RAM built on demand, in the legacy PAE format: the hardware
+ * is in legacy mode (EFER.LME clear, whatever the guest's EFER says) with
+ * PG set and PE as the guest has it.  Paging back on is supported into
+ * long mode only, the one paging mode the shadow MMU speaks. :*/
+static void lg_shadow_paging_off(struct lguest *lg)
+{
+	struct vmcb_save_area *s = &lg->vmcb->save;
+
+	lg->guest_efer &= ~EFER_LMA;
+	s->efer = lg->guest_efer & ~(EFER_LME | EFER_LMA);
+	s->cr3 = __pa(lg->shadow->np_root);
+	lg_shadow_flush(lg);
+}
+
+static void lg_shadow_paging_on(struct lguest *lg)
+{
+	struct vmcb_save_area *s = &lg->vmcb->save;
+
+	lg->guest_efer |= EFER_LMA;
+	s->efer = lg->guest_efer;
+	s->cr3 = __pa(lg->shadow->tables[0]);
+	lg_shadow_flush(lg);
+}
+
+/**
+ * lg_shadow_set_efer() - the guest writes EFER (checked by the caller).
+ * @lg: the guest, with shadow paging.
+ * @val: the new value; LMA is ours to set, as the CPU's is.
+ */
+void lg_shadow_set_efer(struct lguest *lg, u64 val)
+{
+	struct vmcb_save_area *s = &lg->vmcb->save;
+	u64 old = lg->guest_efer;
+
+	lg->guest_efer = (val & ~(u64)EFER_LMA) | (old & EFER_LMA) | EFER_SVME;
+	if (lg->guest_cr0 & X86_CR0_PG)
+		s->efer = lg->guest_efer;
+	else
+		s->efer = lg->guest_efer & ~(EFER_LME | EFER_LMA);
+	if ((old ^ val) & EFER_NX)
+		lg_shadow_flush(lg);	/* NX bits change meaning */
+}
+
+/* A 4 KiB identity-map entry for @gva while the guest's paging is off. */
+static void lg_shadow_np_fill(struct lguest *lg, u64 gva, struct page *page)
+{
+	struct lg_shadow *sh = lg->shadow;
+	u64 *pdpte = &sh->np_root[(gva >> 30) & 3], *pd, *pde, *pt;
+
+	if (!(*pdpte & PTE_P)) {
+		pd = lg_shadow_alloc(sh);
+		if (!pd)
+			goto flush;
+		/* RW, U/S and NX are reserved in a PAE PDPTE (APM 5.3.3). */
+		*pdpte = __pa(pd) | PTE_P;
+	}
+	pd = phys_to_virt(*pdpte & PTE_ADDR);
+	pde = &pd[(gva >> 21) & 511];
+	if (!(*pde & PTE_P)) {
+		pt = lg_shadow_alloc(sh);
+		if (!pt)
+			goto flush;
+		*pde = __pa(pt) | SPTE_TABLE;
+	}
+	pt = phys_to_virt(*pde & PTE_ADDR);
+	pt[(gva >> 12) & 511] = page_to_phys(page) | SPTE_TABLE | PTE_D;
+	sh->fills++;
+	return;
+flush:
+	/* The pool is dry: start again; the access faults once more. */
+	lg_shadow_flush(lg);
 }
 
 /**
@@ -369,10 +457,13 @@ void lg_shadow_vmcb_init(struct lguest *lg)
 		BIT(INTERCEPT_CR3_WRITE) | BIT(INTERCEPT_CR4_WRITE);
 	c->intercepts[INTERCEPT_EXCEPTION] |= BIT(X86_TRAP_PF);
 	c->intercepts[INTERCEPT_INVLPG / 32] |= BIT(INTERCEPT_INVLPG % 32);
+	/* The reset state has paging off: the identity map, legacy PAE. */
+	s->cr4 |= X86_CR4_PAE;
 	lg->guest_cr0 = s->cr0;
 	lg->guest_cr3 = 0;
+	lg->guest_efer = s->efer;
 	s->cr0 = lg_shadow_hw_cr0(s->cr0);
-	s->cr3 = __pa(lg->shadow->tables[0]);
+	s->cr3 = __pa(lg->shadow->np_root);
 }
 
 /**
@@ -404,6 +495,7 @@ void lg_shadow_load_cr(struct lguest *lg)
 		return;
 	lg->guest_cr0 = s->cr0;
 	lg->guest_cr3 = s->cr3;
+	lg->guest_efer = s->efer;
 	s->cr0 = lg_shadow_hw_cr0(s->cr0);
 	s->cr3 = __pa(lg->shadow->tables[0]);
 	lg_shadow_flush(lg);
@@ -759,9 +851,13 @@ enum lg_exit_action lg_exit_pf(struct lguest *lg)
 			   gva, access, lg->vmcb->save.rip);
 		return LG_EXIT_CONTINUE;
 	}
-	if (!(lg->guest_cr0 & X86_CR0_PG) || !(lg->vmcb->save.efer & EFER_LMA)) {
-		kill_guest(lg, "shadow paging needs a long-mode guest with paging on (cr0 0x%llx, efer 0x%llx, rip 0x%llx)",
-			   lg->guest_cr0, lg->vmcb->save.efer, lg->vmcb->save.rip);
+	if (!(lg->guest_cr0 & X86_CR0_PG)) {
+		struct page *page = lg_gpa_page(lg, gva);
+
+		/* Paging off: linear is physical, below 4 GiB in legacy mode. */
+		if (!page)
+			return lg_mmio_exit(lg, gva);
+		lg_shadow_np_fill(lg, gva, page);
 		return LG_EXIT_CONTINUE;
 	}
 	ret = lg_shadow_walk(lg, gva, access, &w);
@@ -914,16 +1010,29 @@ static void lg_shadow_write_cr0(struct lguest *lg, u64 val)
 		lg_shadow_gp(lg, "cr0 write", val);
 		return;
 	}
-	if (!(val & X86_CR0_PG)) {
-		kill_guest(lg, "shadow paging: the guest turned paging off (cr0 0x%llx at rip 0x%llx); only long mode with paging is supported",
-			   val, lg->vmcb->save.rip);
+	changed = val ^ lg->guest_cr0;
+	if ((changed & X86_CR0_PG) && (val & X86_CR0_PG) &&
+	    (!(lg->guest_efer & EFER_LME) || !(lg->vmcb->save.cr4 & X86_CR4_PAE))) {
+		kill_guest(lg, "shadow paging: the guest turned on legacy (non-long-mode) paging (cr0 0x%llx, efer 0x%llx) at rip 0x%llx; only 4-level long mode is supported",
+			   val, lg->guest_efer, lg->vmcb->save.rip);
 		return;
 	}
-	changed = val ^ lg->guest_cr0;
+	/* Leaving long mode is only allowed from compatibility mode (APM 14.7). */
+	if ((changed & X86_CR0_PG) && !(val & X86_CR0_PG) &&
+	    (lg->vmcb->save.cs.attrib & BIT(9))) {
+		lg_shadow_gp(lg, "cr0 write (paging off in 64-bit mode)", val);
+		return;
+	}
 	lg->guest_cr0 = val;
 	lg->vmcb->save.cr0 = lg_shadow_hw_cr0(val);
-	if (changed & (X86_CR0_WP | X86_CR0_PG))
+	if (changed & X86_CR0_PG) {
+		if (val & X86_CR0_PG)
+			lg_shadow_paging_on(lg);
+		else
+			lg_shadow_paging_off(lg);
+	} else if (changed & X86_CR0_WP) {
 		lg_shadow_flush(lg);
+	}
 }
 
 /* MOV to CR4 (APM vol. 2, 3.1.3): checked against what we offer. */

@@ -272,7 +272,7 @@ void lg_get_sregs(struct lguest *lg, struct lguest_sregs *u)
 	u->cr2 = s->cr2;
 	u->cr3 = lg_guest_cr3(lg);
 	u->cr4 = s->cr4;
-	u->efer = s->efer & ~EFER_SVME;
+	u->efer = lg_guest_efer(lg) & ~EFER_SVME;
 }
 
 /**
