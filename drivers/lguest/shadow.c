@@ -440,10 +440,9 @@ flush:
  *	and #PF (APM vol. 2, 15.9-15.12); the hardware's CR3 is our root.
  * @lg: the guest, with its VMCB and shadow MMU.
  *
- * Until the launcher sets a long-mode state the guest's paging is off,
- * which shadow mode does not run: the hardware still runs with paging on
- * through our empty root, so the first access faults and the guest is
- * killed, never reaching host memory.
+ * Until the launcher sets a long-mode state the guest's paging is off: the
+ * hardware still runs with paging on, through the identity map of guest
+ * RAM (lg_shadow_np_fill()), so it never reaches host memory.
  */
 void lg_shadow_vmcb_init(struct lguest *lg)
 {
@@ -855,6 +854,11 @@ enum lg_exit_action lg_exit_pf(struct lguest *lg)
 		struct page *page = lg_gpa_page(lg, gva);
 
 		/* Paging off: linear is physical, below 4 GiB in legacy mode. */
+		if (gva >> 32) {
+			kill_guest(lg, "shadow paging: fault at 0x%llx above 4 GiB with paging off (rip 0x%llx)",
+				   gva, lg->vmcb->save.rip);
+			return LG_EXIT_CONTINUE;
+		}
 		if (!page)
 			return lg_mmio_exit(lg, gva);
 		lg_shadow_np_fill(lg, gva, page);
