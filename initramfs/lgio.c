@@ -5,6 +5,9 @@
  * in the busybox guest (/bin/lgio) and in the test host (build/lgio).  Each
  * measurement prints one line "@@IO <what> <value> <unit>"; MB is 10^6 bytes.
  * A run that has no result after $LGIO_LIMIT seconds (default 120) fails.
+ * Two memory checks for the MMU (shadow paging) ride along: "mmchurn",
+ * mmap/mprotect/munmap and fork with every byte checked, and "filecheck",
+ * a file written and read back through the page cache.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -18,8 +21,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -264,11 +269,124 @@ static void recv_tcp(long port, long mib)
 	       got / 1e6 / (t1 - t0), mib, t1 - t0);
 }
 
+
+/* The word a page holds in round r at offset i: never zero, never repeated nearby. */
+static uint64_t pattern(long r, size_t i)
+{
+	return ((uint64_t)r << 40) ^ (i * 0x9e3779b97f4a7c15ULL) ^ 0x5a5a5a5a5a5a5a5aULL;
+}
+
+static void fill(uint64_t *p, size_t words, long r)
+{
+	size_t i;
+
+	for (i = 0; i < words; i++)
+		p[i] = pattern(r, i);
+}
+
+/* Check words [from, to) of p against round r's pattern. */
+static void check_from(const uint64_t *p, size_t from, size_t to, long r,
+		       const char *when)
+{
+	size_t i;
+
+	for (i = from; i < to; i++)
+		if (p[i] != pattern(r, i))
+			die("round %ld, %s: word %zu is 0x%llx, want 0x%llx", r, when, i,
+			    (unsigned long long)p[i], (unsigned long long)pattern(r, i));
+}
+
+static void check(const uint64_t *p, size_t words, long r, const char *when)
+{
+	check_from(p, 0, words, r, when);
+}
+
+/*
+ * mmchurn: ROUNDS times, map 1-64 pages, fill them, make them read-only
+ * and read them, write again after PROT_WRITE, fork a child that checks
+ * the parent's data and dirties its own copy-on-write copy, check the
+ * parent's copy is untouched, unmap half and then the rest.
+ */
+static void mmchurn(long rounds)
+{
+	size_t pg = sysconf(_SC_PAGESIZE);
+	long r;
+
+	for (r = 1; r <= rounds; r++) {
+		size_t pages = 1 + (r * 7) % 64, len = pages * pg, words = len / 8;
+		uint64_t *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+				   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		pid_t pid;
+		int status;
+
+		if (p == MAP_FAILED)
+			die("round %ld: mmap %zu bytes: %s", r, len, strerror(errno));
+		fill(p, words, r);
+		if (mprotect(p, len, PROT_READ))
+			die("round %ld: mprotect read-only: %s", r, strerror(errno));
+		check(p, words, r, "read-only");
+		if (mprotect(p, len, PROT_READ | PROT_WRITE))
+			die("round %ld: mprotect read-write: %s", r, strerror(errno));
+		fill(p, words, r + 1);
+		pid = fork();
+		if (pid < 0)
+			die("round %ld: fork: %s", r, strerror(errno));
+		if (pid == 0) {
+			check(p, words, r + 1, "in the child");
+			fill(p, words, r + 2);
+			check(p, words, r + 2, "child's own copy");
+			_exit(0);
+		}
+		if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+		    WEXITSTATUS(status))
+			die("round %ld: the child failed (status 0x%x)", r, status);
+		check(p, words, r + 1, "after the child wrote its copy");
+		if (pages > 1 && munmap(p, (pages / 2) * pg))
+			die("round %ld: munmap half: %s", r, strerror(errno));
+		if (pages > 1)
+			check_from(p, (pages / 2) * pg / 8, words, r + 1,
+				   "after unmapping the first half");
+		if (munmap(p + (pages / 2) * pg / 8, len - (pages / 2) * pg))
+			die("round %ld: munmap: %s", r, strerror(errno));
+	}
+	printf("@@IO mmchurn %ld rounds\n", rounds);
+}
+
+/* filecheck: write MIB MiB of patterned data to PATH, fsync, read it back, check. */
+static void filecheck(const char *path, long mib)
+{
+	static uint64_t buf[MIB / 8];
+	double t0 = now();
+	long m;
+	int fd;
+
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0)
+		die("%s: %s", path, strerror(errno));
+	for (m = 0; m < mib; m++) {
+		fill(buf, MIB / 8, m + 1);
+		if (write(fd, buf, MIB) != MIB)
+			die("%s: write MiB %ld: %s", path, m, strerror(errno));
+	}
+	if (fsync(fd))
+		die("%s: fsync: %s", path, strerror(errno));
+	if (lseek(fd, 0, SEEK_SET))
+		die("%s: lseek: %s", path, strerror(errno));
+	for (m = 0; m < mib; m++) {
+		if (read(fd, buf, MIB) != MIB)
+			die("%s: read MiB %ld: %s", path, m, strerror(errno));
+		check(buf, MIB / 8, m + 1, "file read back");
+	}
+	close(fd);
+	printf("@@IO filecheck %ld MiB %.1f s\n", mib, now() - t0);
+}
+
 static void __attribute__((noreturn)) usage(void)
 {
 	fprintf(stderr,
 		"usage: lgio seqwrite DEV MIB | seqread DEV MIB | randread DEV SECONDS\n"
-		"       lgio send HOST PORT MIB | recv PORT MIB\n");
+		"       lgio send HOST PORT MIB | recv PORT MIB\n"
+		"       lgio mmchurn ROUNDS | filecheck FILE MIB\n");
 	exit(2);
 }
 
@@ -295,6 +413,10 @@ int main(int argc, char **argv)
 		send_tcp(argv[2], port(argv[3]), number(argv[4], "MiB"));
 	else if (!strcmp(what, "recv") && argc == 4)
 		recv_tcp(port(argv[2]), number(argv[3], "MiB"));
+	else if (!strcmp(what, "mmchurn") && argc == 3)
+		mmchurn(number(argv[2], "rounds"));
+	else if (!strcmp(what, "filecheck") && argc == 4)
+		filecheck(argv[2], number(argv[3], "MiB"));
 	else
 		usage();
 	return 0;

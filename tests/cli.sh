@@ -331,3 +331,5 @@ fi
 expect mmio-cmdline-raw 2 "lguest: --mmio-cmdline goes with --kernel" --raw "$kernel" --mmio-cmdline
 expect console-bad 2 "lguest: --console tty: want virtio or serial" --kernel "$kernel" --console tty
 expect console-raw 2 "lguest: --console goes with --kernel" --raw "$kernel" --console serial
+expect paging-bad 2 "lguest: --paging ept: want auto, npt or shadow" --raw "$kernel" --paging ept
+expect paging-missing 2 "lguest: option --paging needs an argument" --raw "$kernel" --paging

@@ -29,15 +29,23 @@ run sh tests/host/run.sh --timeout 150 \
 run sh tests/host/run.sh --nosvm --timeout 60 no-svm
 # Stock Debian kernels (the host's 6.1, trixie's 6.12) with the busybox
 # initramfs under lguest; every guest run is bounded (90 s, lib.sh).
-run sh tests/host/run.sh --suite host-linux --timeout 240 \
-	linux-badinput linux-boot linux-timekeeping linux-sleep linux-poweroff \
-	linux-reboot linux-panic linux-console-input linux-console linux-612 linux-two linux-disk \
-	linux-hostile-rings
-# Networking under load (50 MiB each way, two guests on a bridge).  The
-# test host runs single-threaded TCG here: under multi-threaded TCG, QEMU
-# 7.2's SVM has been seen to triple-fault the test host itself during this
-# test (README, "Known problems").
+linux_cases="linux-badinput linux-boot linux-timekeeping linux-sleep linux-poweroff
+	linux-reboot linux-panic linux-console-input linux-console linux-612 linux-two linux-disk
+	linux-hostile-rings"
+run sh tests/host/run.sh --suite host-linux --timeout 240 $linux_cases linux-shadow
+# Issue 6: every guest again with shadow paging (lguest.ko paging=shadow,
+# the default of guests whose launcher does not say --paging), and the MMU
+# stress test in both modes.
+run sh tests/host/run.sh --suite host-shadow --paging shadow --timeout 150 $guest_cases
+run sh tests/host/run.sh --suite host-linux-shadow --paging shadow --timeout 300 $linux_cases
+run sh tests/host/run.sh --suite host-mm-stress --timeout 1500 linux-mm-stress
+# Networking under load (50 MiB each way, two guests on a bridge), in both
+# paging modes.  The test host runs single-threaded TCG here: under
+# multi-threaded TCG, QEMU 7.2 has been seen to triple-fault the test host
+# itself, and a guest, during heavy virtio traffic (README, "Known problem").
 run env LG_TCG_THREAD=single sh tests/host/run.sh --suite host-net --timeout 400 linux-net
+run env LG_TCG_THREAD=single sh tests/host/run.sh --suite host-net-shadow --paging shadow \
+	--timeout 600 linux-net
 
 passed=$(grep -c '^PASS ' "$results")
 failed=$(grep -c '^FAIL ' "$results")

@@ -110,9 +110,10 @@ static int __init lguest_init(void)
 	err = lg_user_init();
 	if (err)
 		goto remove_debugfs;
-	pr_info("AMD-V ready on %u CPUs (nested paging: %s, nrip-save: %s); /dev/lguest API %d\n",
+	pr_info("AMD-V ready on %u CPUs (nested paging: %s, default paging of guests: %s, nrip-save: %s); /dev/lguest API %d\n",
 		num_online_cpus(),
 		boot_cpu_has(X86_FEATURE_NPT) ? "yes" : "no",
+		lg_paging_name(lg_paging_mode(LGUEST_PAGING_DEFAULT)),
 		boot_cpu_has(X86_FEATURE_NRIPS) ? "yes" : "no",
 		LGUEST_API_VERSION);
 	return 0;

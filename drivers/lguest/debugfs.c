@@ -21,12 +21,14 @@ static struct dentry *lg_debugfs_root;
  * lg_overhead_bytes() - host memory this guest uses beyond its RAM.
  * @lg: the guest.
  *
- * Return: bytes of the guest structure, VMCB, nested page tables, RAM
- * bookkeeping and FPU state (allocations rounded to what they take).
+ * Return: bytes of the guest structure, VMCB, nested or shadow page
+ * tables, RAM bookkeeping and FPU state (allocations rounded to what they
+ * take).
  */
 unsigned long lg_overhead_bytes(const struct lguest *lg)
 {
-	unsigned long bytes = ksize(lg) + lg->npt_pages * PAGE_SIZE;
+	unsigned long bytes = ksize(lg) + lg->npt_pages * PAGE_SIZE +
+			      lg_shadow_pages(lg) * PAGE_SIZE;
 	unsigned long i;
 
 	if (lg->vmcb)
@@ -62,8 +64,10 @@ static int lg_info_show(struct seq_file *m, void *unused)
 {
 	struct lguest *lg = m->private;
 
-	seq_printf(m, "mem_bytes %llu\nasid %u\npaging npt\nnpt_pages %lu\n",
-		   lg->mem_size, lg->asid, lg->npt_pages);
+	seq_printf(m, "mem_bytes %llu\nasid %u\npaging %s\nnpt_pages %lu\n",
+		   lg->mem_size, lg->asid, lg->shadow ? "shadow" : "npt",
+		   lg->npt_pages);
+	lg_shadow_show(lg, m);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(lg_info);

@@ -127,13 +127,14 @@ static int lg_gva_to_gpa(struct lguest *lg, u64 gva, u64 *gpa)
 	u64 table, gpte = 0;
 	int level;
 
-	if (!(s->cr0 & X86_CR0_PG)) {
+	if (!(lg_guest_cr0(lg) & X86_CR0_PG)) {
 		*gpa = gva;
 		return 0;
 	}
 	if (!(s->efer & EFER_LMA) || (s->cr4 & X86_CR4_LA57))
 		return -EOPNOTSUPP;
-	table = s->cr3 & LG_PTE_ADDR;
+	/* The guest's own CR3: with shadow paging the VMCB holds ours. */
+	table = lg_guest_cr3(lg) & LG_PTE_ADDR;
 	for (level = 4; level >= 1; level--) {
 		unsigned int shift = 12 + 9 * (level - 1);
 		u64 idx = (gva >> shift) & 511;

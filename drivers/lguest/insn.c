@@ -4,7 +4,9 @@
  * MOV forms Linux uses on device registers, in 64-bit mode, and only as far
  * as emulating the access needs (length, size, direction, register or
  * immediate).  Everything else is refused.  Also the x86 rules for writing a
- * loaded value to a register.  Built into lguest.ko and into tests/unit.
+ * loaded value to a register, and the decoders shadow paging needs without
+ * decode assists (MOV CRn, CLTS, INVLPG).  Built into lguest.ko and into
+ * tests/unit.
  */
 #include <linux/types.h>
 #include <linux/errno.h>
@@ -272,4 +274,124 @@ u64 lg_insn_store_value(const struct lg_insn *insn, u64 regval)
 	if (insn->high8)
 		return (regval >> 8) & 0xff;
 	return regval & lg_insn_mask(insn->size);
+}
+
+/**
+ * lg_insn_decode_invlpg() - decode INVLPG m ([prefixes] [REX] 0F 01 /7).
+ * @code: the instruction bytes.
+ * @avail: how many of them there are.
+ * @mem: its memory operand, filled in on success.
+ *
+ * Segment overrides (only FS and GS have bases in 64-bit mode) and 0x67
+ * are accepted; the operand may take any ModRM/SIB form.
+ *
+ * Return: the instruction's length, or -EOPNOTSUPP (not INVLPG m),
+ * -EFAULT (@avail too short), -E2BIG (longer than 15 bytes).
+ */
+int lg_insn_decode_invlpg(const u8 *code, unsigned int avail, struct lg_insn_mem *mem)
+{
+	unsigned int pos = 0, mod, rm, disp_len;
+	u8 rex = 0, modrm;
+	int err;
+
+	*mem = (struct lg_insn_mem){ .base = -1, .index = -1 };
+	for (;;) {
+		err = lg_insn_room(pos, 1, avail);
+		if (err)
+			return err;
+		if (code[pos] == 0x64 || code[pos] == 0x65)
+			mem->seg = code[pos] - 0x60;
+		else if (code[pos] == 0x67)
+			mem->addr32 = true;
+		else if (code[pos] != 0x26 && code[pos] != 0x2e &&
+			 code[pos] != 0x36 && code[pos] != 0x3e)
+			break;
+		pos++;
+	}
+	if (code[pos] >= 0x40 && code[pos] <= 0x4f)
+		rex = code[pos++];
+	err = lg_insn_room(pos, 3, avail);
+	if (err)
+		return err;
+	if (code[pos] != 0x0f || code[pos + 1] != 0x01)
+		return -EOPNOTSUPP;
+	modrm = code[pos + 2];
+	pos += 3;
+	mod = modrm >> 6;
+	rm = modrm & 7;
+	if (mod == 3 || ((modrm >> 3) & 7) != 7)
+		return -EOPNOTSUPP;
+	disp_len = mod == 1 ? 1 : mod == 2 ? 4 : 0;
+	if (rm == 4) {
+		u8 sib;
+
+		err = lg_insn_room(pos, 1, avail);
+		if (err)
+			return err;
+		sib = code[pos++];
+		mem->scale = sib >> 6;
+		if ((((sib >> 3) & 7) | (rex & 2 ? 8 : 0)) != 4)
+			mem->index = ((sib >> 3) & 7) | (rex & 2 ? 8 : 0);
+		if ((sib & 7) == 5 && mod == 0)
+			disp_len = 4;	/* disp32, no base */
+		else
+			mem->base = (sib & 7) | (rex & 1 ? 8 : 0);
+	} else if (rm == 5 && mod == 0) {
+		mem->rip_rel = true;
+		disp_len = 4;
+	} else {
+		mem->base = rm | (rex & 1 ? 8 : 0);
+	}
+	err = lg_insn_room(pos, disp_len, avail);
+	if (err)
+		return err;
+	if (disp_len == 1)
+		mem->disp = (s8)code[pos];
+	else if (disp_len == 4)
+		mem->disp = (s32)lg_insn_le(code + pos, 4);
+	return pos + disp_len;
+}
+
+/**
+ * lg_insn_decode_movcr() - decode MOV to or from a control register
+ * ([REX] 0F 20 /r, [REX] 0F 22 /r) or CLTS (0F 06).
+ * @code: the instruction bytes.
+ * @avail: how many of them there are.
+ * @cr: the control register (REX.R selects CR8-CR15).
+ * @gpr: the general register (REX.B selects R8-R15); the ModRM mod bits
+ *	are ignored, as the CPU ignores them.
+ * @to_cr: true for a write of the control register.
+ * @clts: true for CLTS (then @cr is 0, @to_cr true, @gpr meaningless).
+ *
+ * Return: the instruction's length, or -EOPNOTSUPP, -EFAULT as above.
+ */
+int lg_insn_decode_movcr(const u8 *code, unsigned int avail, unsigned int *cr,
+			 unsigned int *gpr, bool *to_cr, bool *clts)
+{
+	unsigned int pos = 0;
+	u8 rex = 0;
+	int err;
+
+	*clts = false;
+	err = lg_insn_room(0, 2, avail);
+	if (err)
+		return err;
+	if (code[0] == 0x0f && code[1] == 0x06) {
+		*clts = true;
+		*cr = 0;
+		*gpr = 0;
+		*to_cr = true;
+		return 2;
+	}
+	if (code[0] >= 0x40 && code[0] <= 0x4f)
+		rex = code[pos++];
+	err = lg_insn_room(pos, 3, avail);
+	if (err)
+		return err;
+	if (code[pos] != 0x0f || (code[pos + 1] != 0x20 && code[pos + 1] != 0x22))
+		return -EOPNOTSUPP;
+	*to_cr = code[pos + 1] == 0x22;
+	*cr = ((code[pos + 2] >> 3) & 7) | (rex & LG_REX_R ? 8 : 0);
+	*gpr = (code[pos + 2] & 7) | (rex & 1 ? 8 : 0);
+	return pos + 3;
 }

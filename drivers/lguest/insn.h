@@ -2,7 +2,8 @@
 /*
  * insn.h - the decoder for the instructions a guest uses on device memory
  * (insn.c): the MOV forms behind readb..readq/writeb..writeq, decoded in
- * 64-bit mode, and the x86 rules for writing their result to a register.
+ * 64-bit mode, and the x86 rules for writing their result to a register;
+ * and, for shadow paging, MOV to/from CRn, CLTS and INVLPG's operand.
  * No kernel dependencies beyond u8/u64/bool, for the user-space unit test.
  */
 #ifndef _LGUEST_INSN_H
@@ -52,7 +53,29 @@ struct lg_insn {
 	bool has_imm;
 };
 
+/**
+ * struct lg_insn_mem - a ModRM memory operand, as INVLPG names its address.
+ * @disp: the displacement, sign-extended.
+ * @base: the base register (x86 number), or -1 for none.
+ * @index: the index register, or -1 for none.
+ * @scale: the index is shifted left by this (0-3).
+ * @rip_rel: the address is the next instruction's RIP plus @disp.
+ * @seg: 4 for an FS override, 5 for GS, 0 otherwise (their bases add).
+ * @addr32: the 0x67 prefix: the address is truncated to 32 bits.
+ */
+struct lg_insn_mem {
+	s64 disp;
+	int base, index;
+	u8 scale;
+	bool rip_rel;
+	u8 seg;
+	bool addr32;
+};
+
 int lg_insn_decode(const u8 *code, unsigned int avail, struct lg_insn *insn);
+int lg_insn_decode_invlpg(const u8 *code, unsigned int avail, struct lg_insn_mem *mem);
+int lg_insn_decode_movcr(const u8 *code, unsigned int avail, unsigned int *cr,
+			 unsigned int *gpr, bool *to_cr, bool *clts);
 u64 lg_insn_merge(u64 old, u64 val, unsigned int size);
 u64 lg_insn_load_value(const struct lg_insn *insn, u64 old, u64 data);
 u64 lg_insn_store_value(const struct lg_insn *insn, u64 regval);

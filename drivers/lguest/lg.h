@@ -143,6 +143,9 @@ struct lg_exit_rec {
  * @chunks: the RAM.
  * @npt_root: the nested page tables' top page (PML4).
  * @npt_pages: how many pages the nested page tables use.
+ * @shadow: the shadow MMU (shadow.c), or NULL under nested paging.
+ * @guest_cr0: @guest_cr3: @guest_efer: with @shadow, the guest's CR0, CR3
+ *	and EFER as it sees them (the VMCB holds what the hardware runs with).
  * @vmcb: the VMCB (control area and guest save area), one page.
  * @gprs: guest registers the switcher saves and restores.
  * @gfpu: the guest's FPU/XSAVE state, kept apart from the host's.
@@ -185,6 +188,8 @@ struct lguest {
 
 	struct page *npt_root;
 	unsigned long npt_pages;
+	struct lg_shadow *shadow;
+	u64 guest_cr0, guest_cr3, guest_efer;
 
 	struct vmcb *vmcb;
 	struct lg_gprs gprs;
@@ -261,7 +266,41 @@ int lg_mmap(struct lguest *lg, struct vm_area_struct *vma);
 int lg_npt_build(struct lguest *lg);
 void lg_npt_free(struct lguest *lg);
 
+/* shadow.c: the paging mode, and the shadow MMU without nested paging */
+const char *lg_paging_name(int mode);
+int lg_paging_mode(u32 flags);
+int lg_shadow_create(struct lguest *lg);
+void lg_shadow_free(struct lguest *lg);
+void lg_shadow_vmcb_init(struct lguest *lg);
+bool lg_shadow_sregs_ok(struct lguest *lg, u64 cr0, u64 cr4, u64 efer);
+void lg_shadow_load_cr(struct lguest *lg);
+void lg_shadow_flush(struct lguest *lg);
+void lg_shadow_set_efer(struct lguest *lg, u64 val);
+unsigned long lg_shadow_pages(const struct lguest *lg);
+struct seq_file;
+void lg_shadow_show(struct lguest *lg, struct seq_file *m);
+enum lg_exit_action lg_exit_pf(struct lguest *lg);
+enum lg_exit_action lg_exit_invlpg(struct lguest *lg);
+enum lg_exit_action lg_exit_cr(struct lguest *lg);
+
+/* The guest's CR0 and CR3 as it sees them, in either paging mode. */
+static inline u64 lg_guest_cr0(const struct lguest *lg)
+{
+	return lg->shadow ? lg->guest_cr0 : lg->vmcb->save.cr0;
+}
+
+static inline u64 lg_guest_cr3(const struct lguest *lg)
+{
+	return lg->shadow ? lg->guest_cr3 : lg->vmcb->save.cr3;
+}
+
+static inline u64 lg_guest_efer(const struct lguest *lg)
+{
+	return lg->shadow ? lg->guest_efer : lg->vmcb->save.efer;
+}
+
 /* vmcb.c */
+u64 lg_cr4_allowed(void);
 int lg_vmcb_init(void);
 void lg_vmcb_exit(void);
 int lg_vmcb_alloc(struct lguest *lg);

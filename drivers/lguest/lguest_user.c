@@ -38,6 +38,7 @@ static void lg_destroy(struct lguest *lg)
 	if (lg->gfpu.fpstate)
 		fpu_free_guest_fpstate(&lg->gfpu);
 	lg_vmcb_free(lg);
+	lg_shadow_free(lg);
 	lg_npt_free(lg);
 	lg_mem_free(lg);
 }
@@ -54,28 +55,35 @@ static int lg_release(struct inode *inode, struct file *file)
 }
 
 /*T:220 Creating a guest allocates everything it will ever need up front:
- * its RAM, the nested page tables over it, the VMCB and an FPU state area.
+ * its RAM, the nested page tables over it (or, with shadow paging, the
+ * bounded pool of shadow page tables), the VMCB and an FPU state area.
  * A guest that exists can therefore always run; nothing in the exit path
- * has to allocate memory and fail. :*/
+ * has to allocate memory and fail.  The answer is the paging mode chosen. :*/
 static int lg_create(struct lguest *lg, const struct lguest_create __user *uarg)
 {
 	struct lguest_create arg;
-	int err;
+	int err, mode;
 
 	if (copy_from_user(&arg, uarg, sizeof(arg)))
 		return -EFAULT;
-	if (arg.flags || arg.reserved || !arg.mem_size ||
+	if ((arg.flags & ~LGUEST_CREATE_PAGING_MASK) || arg.reserved || !arg.mem_size ||
 	    arg.mem_size % LGUEST_MEM_ALIGN)
 		return -EINVAL;
 	if (arg.mem_size > LGUEST_MAX_MEM)
 		return -E2BIG;
 	if (lg->vmcb)
 		return -EEXIST;
+	mode = lg_paging_mode(arg.flags);
+	if (mode < 0)
+		return mode;
 
 	err = lg_mem_alloc(lg, arg.mem_size);
 	if (err)
 		return err;
-	err = lg_npt_build(lg);
+	if (mode == LGUEST_PAGING_SHADOW)
+		err = lg_shadow_create(lg);
+	else
+		err = lg_npt_build(lg);
 	if (err)
 		goto destroy;
 	err = lg_vmcb_alloc(lg);
@@ -90,7 +98,7 @@ static int lg_create(struct lguest *lg, const struct lguest_create __user *uarg)
 	/* From here the RAM never changes until release: mmap may look. */
 	smp_store_release(&lg->created, true);
 	lg_debugfs_add(lg);
-	return 0;
+	return mode;
 
 destroy:
 	lg_destroy(lg);

@@ -87,6 +87,9 @@ static void lg_cpuid(struct lguest *lg, u32 leaf, u32 sub,
 			cpuid_count(7, 0, a, b, c, d);
 			*a = 0;
 			*b &= CPUID7_EBX_OK;
+			/* The shadow MMU does not emulate SMAP: not offered. */
+			if (lg->shadow)
+				*b &= ~BIT(20);
 			*c = *d = 0;
 		}
 		return;
@@ -216,7 +219,7 @@ static int lg_rdmsr(struct lguest *lg, u32 msr, u64 *val)
 		*val = MSR_AMD64_DE_CFG_LFENCE_SERIALIZE;
 		return 0;
 	case MSR_EFER:
-		*val = s->efer & ~EFER_SVME;
+		*val = lg_guest_efer(lg) & ~EFER_SVME;
 		return 0;
 	case MSR_IA32_CR_PAT:
 		*val = s->g_pat;
@@ -243,13 +246,20 @@ static int lg_wrmsr(struct lguest *lg, u32 msr, u64 val)
 		if (val & ~(u64)(EFER_SCE | EFER_LME | EFER_LMA | EFER_NX))
 			return -EINVAL;
 		/* LME may not change while paging is on; LMA is the CPU's. */
-		if ((s->cr0 & X86_CR0_PG) && ((val ^ s->efer) & EFER_LME))
+		if ((lg_guest_cr0(lg) & X86_CR0_PG) &&
+		    ((val ^ lg_guest_efer(lg)) & EFER_LME))
 			return -EINVAL;
+		if (lg->shadow) {
+			lg_shadow_set_efer(lg, val);
+			return 0;
+		}
 		s->efer = (val & ~(u64)EFER_LMA) | (s->efer & EFER_LMA) | EFER_SVME;
 		return 0;
 	case MSR_IA32_CR_PAT:
 		if (!lg_pat_valid(val))
 			return -EINVAL;
+		if (val != s->g_pat)
+			lg_shadow_flush(lg);	/* shadow memory types follow it */
 		s->g_pat = val;
 		return 0;
 	case MSR_IA32_TSC:

@@ -204,10 +204,10 @@ void lg_exit_hist_show(struct lguest *lg, struct seq_file *m)
  * (V_IRQ, V_INTR_VECTOR; APM vol. 2, 15.21.4) and let the CPU deliver it
  * through the guest's IDT the moment the guest opens its window, with no
  * exit.  After the exit, a cleared V_IRQ says it was taken: only then does
- * the vector move from IRR to ISR.  (EVENTINJ stays for exceptions and for
- * events an exit interrupted; QEMU's TCG, our test host, also mishandles an
- * injected INTR if its thread is kicked right after VMRUN, delivering it a
- * second time as an exception, with the guest's IF already clear.) :*/
+ * the vector move from IRR to ISR.  EVENTINJ is left to exceptions: QEMU's
+ * TCG, our test host, mishandles an injected INTR when its thread is kicked
+ * right after VMRUN, delivering it a second time as an exception with the
+ * guest's IF already clear. :*/
 static void lg_inject_pending(struct lguest *lg)
 {
 	struct vmcb_control_area *c = &lg->vmcb->control;
@@ -224,17 +224,21 @@ static void lg_inject_pending(struct lguest *lg)
 }
 
 /*
- * After an exit: was the posted virtual interrupt taken?  Either V_IRQ is
- * clear, or the exit interrupted its delivery (then EXITINTINFO names it and
- * it is given again with EVENTINJ).  A vector above 31 is always an external
- * interrupt, whatever type the exit reported (APM 15.20: exceptions are
- * vectors 0-31); TCG calls them exceptions.
+ * After an exit: was the posted virtual interrupt taken?  If V_IRQ is clear
+ * it was, and the vector moves from IRR to ISR.  If the exit interrupted
+ * its delivery (a shadow-paging #PF on the guest's stack, say), EXITINTINFO
+ * names it: the guest never saw it, so it simply stays pending in IRR and is
+ * posted again, rather than re-injected with EVENTINJ (which TCG mishandles,
+ * above).  A vector above 31 is always an external interrupt, whatever type
+ * the exit reported (APM 15.20: exceptions are vectors 0-31; TCG calls them
+ * exceptions).  Return: true if EXITINTINFO was dealt with here.
  */
-static void lg_virq_complete(struct lguest *lg)
+static bool lg_virq_complete(struct lguest *lg)
 {
 	struct vmcb_control_area *c = &lg->vmcb->control;
 	u32 info = c->exit_int_info;
 	int vec = lg->virq_vec;
+	bool interrupted;
 
 	if ((info & SVM_EXITINTINFO_VALID) &&
 	    (info & SVM_EXITINTINFO_TYPE_MASK) == SVM_EXITINTINFO_TYPE_EXEPT &&
@@ -243,15 +247,16 @@ static void lg_virq_complete(struct lguest *lg)
 					     SVM_EXITINTINFO_VALID_ERR)) |
 				   SVM_EXITINTINFO_TYPE_INTR;
 	if (vec < 0)
-		return;
+		return false;
 	info = c->exit_int_info;
-	if (!(c->int_ctl & V_IRQ_MASK) ||
-	    ((info & SVM_EXITINTINFO_VALID) &&
-	     (info & SVM_EXITINTINFO_TYPE_MASK) == SVM_EXITINTINFO_TYPE_INTR &&
-	     (info & SVM_EXITINTINFO_VEC_MASK) == vec))
+	interrupted = (info & SVM_EXITINTINFO_VALID) &&
+		      (info & SVM_EXITINTINFO_TYPE_MASK) == SVM_EXITINTINFO_TYPE_INTR &&
+		      (info & SVM_EXITINTINFO_VEC_MASK) == vec;
+	if (!interrupted && !(c->int_ctl & V_IRQ_MASK))
 		lg_lapic_ack(lg, vec);
 	c->int_ctl &= ~V_IRQ_MASK;
 	lg->virq_vec = -1;
+	return interrupted;
 }
 
 /**
@@ -399,6 +404,14 @@ typedef enum lg_exit_action (*lg_exit_fn)(struct lguest *lg);
  * APM vol. 2, appendix C.  A code with no entry is one we never asked for;
  * the guest is killed with the number rather than guessed at. :*/
 static const lg_exit_fn lg_exit_handlers[SVM_EXIT_NPF + 1] = {
+	/* Shadow paging only (shadow.c): CR0/CR3 reads and writes, CR4 writes, #PF, INVLPG. */
+	[SVM_EXIT_READ_CR0]	= lg_exit_cr,
+	[SVM_EXIT_READ_CR3]	= lg_exit_cr,
+	[SVM_EXIT_WRITE_CR0]	= lg_exit_cr,
+	[SVM_EXIT_WRITE_CR3]	= lg_exit_cr,
+	[SVM_EXIT_WRITE_CR4]	= lg_exit_cr,
+	[SVM_EXIT_EXCP_BASE + X86_TRAP_PF] = lg_exit_pf,
+	[SVM_EXIT_INVLPG]	= lg_exit_invlpg,
 	[SVM_EXIT_INTR]		= lg_exit_nothing,
 	[SVM_EXIT_NMI]		= lg_exit_nothing,
 	[SVM_EXIT_SMI]		= lg_exit_nothing,
@@ -454,8 +467,7 @@ static void lg_handle_exit(struct lguest *lg)
 	 * again.  A software interrupt, INT3 or INTO, is redone by executing
 	 * the instruction again (RIP still points at it), as KVM does.
 	 */
-	lg_virq_complete(lg);
-	info = c->exit_int_info;
+	info = lg_virq_complete(lg) ? 0 : c->exit_int_info;
 	c->event_inj = 0;
 	if ((info & SVM_EXITINTINFO_VALID) && !lg_event_is_soft(info)) {
 		c->event_inj = info;

@@ -92,8 +92,9 @@ static void lg_intercept(struct vmcb_control_area *c, unsigned int bit)
 
 /**
  * lg_vmcb_alloc() - allocate and fill the guest's VMCB: intercepts, maps,
- * ASID, nested paging, and a reset-like guest state for SET_SREGS to refine.
- * @lg: the guest, with nested page tables built.
+ * ASID, nested or shadow paging, and a reset-like guest state for SET_SREGS
+ * to refine.
+ * @lg: the guest, with nested page tables built or a shadow MMU.
  *
  * Return: 0 or -ENOMEM.
  */
@@ -138,8 +139,6 @@ int lg_vmcb_alloc(struct lguest *lg)
 
 	/* The guest's IF masks virtual interrupts only; ours stay ours. */
 	c->int_ctl = V_INTR_MASKING_MASK;
-	c->nested_ctl = SVM_NESTED_CTL_NP_ENABLE;
-	c->nested_cr3 = page_to_phys(lg->npt_root);
 	/* The guest's TSC starts near 0 when it is created. */
 	c->tsc_offset = -rdtsc();
 
@@ -161,6 +160,12 @@ int lg_vmcb_alloc(struct lguest *lg)
 	s->ldtr.attrib = 0x82;
 	s->ldtr.limit = 0xffff;
 	s->gdtr.limit = s->idtr.limit = 0xffff;
+	if (lg->shadow) {
+		lg_shadow_vmcb_init(lg);
+	} else {
+		c->nested_ctl = SVM_NESTED_CTL_NP_ENABLE;
+		c->nested_cr3 = page_to_phys(lg->npt_root);
+	}
 	return 0;
 }
 
@@ -264,15 +269,20 @@ void lg_get_sregs(struct lguest *lg, struct lguest_sregs *u)
 	u->gdt.limit = s->gdtr.limit;
 	u->idt.base = s->idtr.base;
 	u->idt.limit = s->idtr.limit;
-	u->cr0 = s->cr0;
+	u->cr0 = lg_guest_cr0(lg);
 	u->cr2 = s->cr2;
-	u->cr3 = s->cr3;
+	u->cr3 = lg_guest_cr3(lg);
 	u->cr4 = s->cr4;
-	u->efer = s->efer & ~EFER_SVME;
+	u->efer = lg_guest_efer(lg) & ~EFER_SVME;
 }
 
-/* CR4 bits a guest may set: those we can run it with on this CPU. */
-static u64 lg_cr4_allowed(void)
+/**
+ * lg_cr4_allowed() - CR4 bits a guest may set: those we can run it with on
+ *	this CPU (and, with shadow paging, emulate).
+ *
+ * Return: the mask.
+ */
+u64 lg_cr4_allowed(void)
 {
 	u64 ok = X86_CR4_VME | X86_CR4_PVI | X86_CR4_TSD | X86_CR4_DE |
 		 X86_CR4_PSE | X86_CR4_PAE | X86_CR4_MCE | X86_CR4_PGE |
@@ -337,7 +347,7 @@ int lg_set_sregs(struct lguest *lg, const struct lguest_sregs *u)
 {
 	struct vmcb_save_area *s = &lg->vmcb->save;
 
-	if (!lg_sregs_valid(u))
+	if (!lg_sregs_valid(u) || !lg_shadow_sregs_ok(lg, u->cr0, u->cr4, u->efer))
 		return -EINVAL;
 	lg_seg_in(&s->cs, &u->cs);
 	lg_seg_in(&s->ds, &u->ds);
@@ -357,5 +367,6 @@ int lg_set_sregs(struct lguest *lg, const struct lguest_sregs *u)
 	s->cr4 = u->cr4;
 	s->efer = u->efer | EFER_SVME;
 	s->cpl = (u->ss.attrib >> 5) & 3;
+	lg_shadow_load_cr(lg);
 	return 0;
 }

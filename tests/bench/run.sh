@@ -9,7 +9,7 @@
 # build/logs/bench.log.  A figure either side cannot produce says n/a (the
 # peer has no module-memory figure).
 top=$(cd "$(dirname "$0")/../.." && pwd)
-sh "$top/tests/host/run.sh" --suite bench --timeout 300 bench-exits bench-all bench-io >/dev/null
+LG_TCG_THREAD=${LG_TCG_THREAD:-single} sh "$top/tests/host/run.sh" --suite bench --timeout 900 bench-exits bench-all bench-io bench-paging >/dev/null
 log=$top/build/logs/bench.log
 grep -a '^@@BENCH ' "$log" | tr -d '\r' > "$top/build/logs/bench.txt"
 if ! [ -s "$top/build/logs/bench.txt" ]; then
@@ -17,21 +17,23 @@ if ! [ -s "$top/build/logs/bench.txt" ]; then
 	tail -n 20 "$log" >&2
 	exit 1
 fi
-printf '%-28s %14s %14s %8s\n' metric lguest 'peer (KVM)' ratio
+printf '%-28s %14s %14s %14s %8s %8s\n' metric 'lguest (NPT)' 'lguest shadow' 'peer (KVM)' ratio 'shadow'
 awk '
 $1 == "@@BENCH" { key = $2; who = $3; val[key, who] = $4; unit[key] = $5;
 		  if (!(key in seen)) { seen[key] = 1; order[n++] = key } }
 END {
 	for (i = 0; i < n; i++) {
-		k = order[i]; a = val[k, "lguest"]; b = val[k, "kvm"];
+		k = order[i]; a = val[k, "lguest"]; s = val[k, "lguest-shadow"]; b = val[k, "kvm"];
 		r = (a != "" && a != "n/a" && b + 0 > 0) ? sprintf("%.2f", a / b) : "-";
+		rs = (s != "" && s != "n/a" && b + 0 > 0) ? sprintf("%.2f", s / b) : "-";
 		if (a == "") a = "n/a";
+		if (s == "") s = "n/a";
 		if (b == "") b = "n/a";
-		printf "%-28s %14s %14s %8s\n", k " (" unit[k] ")", a, b, r;
+		printf "%-28s %14s %14s %14s %8s %8s\n", k " (" unit[k] ")", a, s, b, r, rs;
 	}
 }' "$top/build/logs/bench.txt"
 grep -a '^@@BENCHNOTE ' "$log" | tr -d '\r' | sed 's/^@@BENCHNOTE /note: /'
-echo "ratio = lguest / peer (KVM + QEMU microvm for boot and devices, tests/tools/kvm_peer for exits):"
+echo "ratio = lguest (NPT) / peer, shadow = lguest with --paging shadow / peer (KVM + QEMU microvm for boot and devices, tests/tools/kvm_peer for exits):"
 echo "  for times and cycles (ms, s, cycles), below 1.00 means lguest is faster;"
 echo "  for rates (MB/s, IOPS), above 1.00 means lguest is faster."
 echo "targets: boot-to-init ratio at or below 1.00; module-memory-per-guest (beyond guest RAM, from debugfs) below 1024 KiB;"

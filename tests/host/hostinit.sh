@@ -17,6 +17,7 @@ for arg in $(cat /proc/cmdline); do
 	lgcases=*) cases=$(echo "${arg#lgcases=}" | tr , ' ') ;;
 	lgtimeout=*) per_test=${arg#lgtimeout=} ;;
 	lgmode=*) mode=${arg#lgmode=} ;;
+	lgpaging=*) LG_PAGING=${arg#lgpaging=}; export LG_PAGING ;;
 	esac
 done
 

@@ -25,9 +25,10 @@ kmod() {
 	modprobe -d "$LG_KROOT" -S "$LG_KVER" "$@"
 }
 
-# load_lguest: insert lguest.ko (and lguest_dev.ko with "dev").
+# load_lguest: insert lguest.ko (and lguest_dev.ko with "dev"), with the
+# paging= default of $LG_PAGING if set (run.sh --paging).
 load_lguest() {
-	insmod "$LG_KO" || fail "insmod lguest.ko failed"
+	insmod "$LG_KO" ${LG_PAGING:+paging=$LG_PAGING} || fail "insmod lguest.ko failed"
 	if [ "${1:-}" = dev ]; then
 		insmod "$LG_DEV_KO" || fail "insmod lguest_dev.ko failed"
 	fi

@@ -5,7 +5,10 @@
 # Prints "PASS host/<case>" or "FAIL host/<case>: <why>" per case; a case
 # that never reported (the host hung or died) fails with the serial log tail.
 #
-# Usage: run.sh [--nosvm] [--timeout SECS] [--suite NAME] [--mode demo] CASE...
+# Usage: run.sh [--nosvm] [--timeout SECS] [--suite NAME] [--mode demo]
+#               [--paging auto|npt|shadow] CASE...
+# --paging loads lguest.ko with that paging= default in every case, so the
+# same cases run their guests with nested or with shadow paging.
 set -u
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -13,12 +16,14 @@ cpu=qemu64,+svm,+npt
 per_test=120
 suite=host
 mode=test
+paging=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--nosvm) cpu=qemu64,-svm; suite=host-nosvm ;;
 	--timeout) per_test=$2; shift ;;
 	--suite) suite=$2; shift ;;
 	--mode) mode=$2; shift ;;
+	--paging) paging=$2; shift ;;
 	--) shift; break ;;
 	-*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
 	*) break ;;
@@ -37,7 +42,7 @@ cases=$(echo "$@" | tr ' ' ,)
 # CPUs instead of one thread each (see README, "Known problem").
 # LG_HOST_APPEND: more for the test host's command line (debugging, e.g.
 # "loglevel=8" to see every message on the serial log).
-append="console=ttyS0 loglevel=4 panic=-1 lgrepo=$top lgcases=$cases lgtimeout=$per_test lgmode=$mode ${LG_HOST_APPEND:-}"
+append="console=ttyS0 loglevel=4 panic=-1 lgrepo=$top lgcases=$cases lgtimeout=$per_test lgmode=$mode ${paging:+lgpaging=$paging} ${LG_HOST_APPEND:-}"
 set -- qemu-system-x86_64 -machine q35 -accel "tcg,thread=${LG_TCG_THREAD:-multi}" -cpu "$cpu" -smp 2 -m 2048 \
 	-nodefaults -nic none -display none -no-reboot \
 	-kernel "$kernel" -initrd "$initrd" -append "$append" \

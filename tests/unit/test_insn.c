@@ -3,7 +3,8 @@
  * test_insn.c - unit tests of the MMIO instruction decoder and of the
  * register write-back rules (drivers/lguest/insn.c, compiled in here as
  * is): real encodings from GNU as of every MOV form a guest's readX/writeX
- * becomes, the prefix rules, the rejects, and x86 partial-register writes.
+ * becomes, the prefix rules, the rejects, and x86 partial-register writes;
+ * and the shadow-paging decoders of INVLPG's operand and MOV CRn/CLTS.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -13,6 +14,9 @@ typedef uint8_t u8;
 typedef uint16_t u16;
 typedef uint32_t u32;
 typedef uint64_t u64;
+typedef int8_t s8;
+typedef int32_t s32;
+typedef int64_t s64;
 #include "../../drivers/lguest/insn.c"
 #include "unit.h"
 
@@ -323,6 +327,93 @@ static void check_writeback(void)
 	EXPECT(store(C(0xa3, 0, 0, 0xc0, 0xfe, 0, 0, 0, 0), old), 0x55667788ULL);
 }
 
+/* INVLPG's operand, in each addressing form (encodings from GNU as). */
+static void check_invlpg(void)
+{
+	static const struct {
+		const char *what;
+		u8 bytes[16];
+		unsigned int n;
+		int len, base, index, scale;
+		s64 disp;
+		bool rip_rel, addr32;
+		u8 seg;
+	} t[] = {
+		{ "invlpg (%rdi)", B(0x0f, 0x01, 0x3f), 3, 7, -1, 0, 0, false, false, 0 },
+		{ "invlpg 0x10(%rcx,%rdx,8)", B(0x0f, 0x01, 0x7c, 0xd1, 0x10),
+		  5, 1, 2, 3, 0x10, false, false, 0 },
+		{ "invlpg 0x12345678(%rip)", B(0x0f, 0x01, 0x3d, 0x78, 0x56, 0x34, 0x12),
+		  7, -1, -1, 0, 0x12345678, true, false, 0 },
+		{ "invlpg %fs:0x8(%r13)", B(0x64, 0x41, 0x0f, 0x01, 0x7d, 0x08),
+		  6, 13, -1, 0, 8, false, false, 4 },
+		{ "invlpg (%r12)", B(0x41, 0x0f, 0x01, 0x3c, 0x24), 5, 12, -1, 0, 0, false, false, 0 },
+		{ "invlpg 0x11223344(,%r9,4)",
+		  B(0x42, 0x0f, 0x01, 0x3c, 0x8d, 0x44, 0x33, 0x22, 0x11),
+		  9, -1, 9, 2, 0x11223344, false, false, 0 },
+		{ "invlpg (%esi)", B(0x67, 0x0f, 0x01, 0x3e), 4, 6, -1, 0, 0, false, true, 0 },
+		{ "invlpg -0x80(%rbx)", B(0x0f, 0x01, 0x7b, 0x80), 4, 3, -1, 0, -0x80, false, false, 0 },
+	};
+	static const struct { const char *what; u8 bytes[16]; unsigned int n; int err; } bad[] = {
+		{ "invlpga (0f 01 df)", B(0x0f, 0x01, 0xdf), -EOPNOTSUPP },
+		{ "sgdt (0f 01 /0)", B(0x0f, 0x01, 0x07), -EOPNOTSUPP },
+		{ "truncated disp32", B(0x0f, 0x01, 0x3d, 0x78, 0x56), -EFAULT },
+		{ "truncated SIB", B(0x0f, 0x01, 0x3c), -EFAULT },
+	};
+	struct lg_insn_mem m;
+	unsigned int i;
+	int len;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		len = lg_insn_decode_invlpg(t[i].bytes, t[i].n, &m);
+		UNIT_CHECK(len == t[i].len && m.base == t[i].base && m.index == t[i].index &&
+			   (m.index < 0 || m.scale == t[i].scale) && m.disp == t[i].disp &&
+			   m.rip_rel == t[i].rip_rel && m.addr32 == t[i].addr32 &&
+			   m.seg == t[i].seg,
+			   "%s: len %d base %d index %d scale %u disp %lld rip %d a32 %d seg %u",
+			   t[i].what, len, m.base, m.index, m.scale, (long long)m.disp,
+			   m.rip_rel, m.addr32, m.seg);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		len = lg_insn_decode_invlpg(bad[i].bytes, bad[i].n, &m);
+		UNIT_CHECK(len == bad[i].err, "%s: got %d, want %d", bad[i].what, len, bad[i].err);
+	}
+}
+
+/* MOV to and from CRn, and CLTS. */
+static void check_movcr(void)
+{
+	static const struct {
+		const char *what;
+		u8 bytes[16];
+		unsigned int n;
+		int len;
+		unsigned int cr, gpr;
+		bool to_cr, clts;
+	} t[] = {
+		{ "mov %cr0,%rax", B(0x0f, 0x20, 0xc0), 3, 0, 0, false, false },
+		{ "mov %rax,%cr0", B(0x0f, 0x22, 0xc0), 3, 0, 0, true, false },
+		{ "mov %cr3,%r11", B(0x41, 0x0f, 0x20, 0xdb), 4, 3, 11, false, false },
+		{ "mov %r9,%cr4", B(0x41, 0x0f, 0x22, 0xe1), 4, 4, 9, true, false },
+		{ "mov %cr8,%rax", B(0x44, 0x0f, 0x20, 0xc0), 4, 8, 0, false, false },
+		{ "clts", B(0x0f, 0x06), 2, 0, 0, true, true },
+	};
+	unsigned int i, cr, gpr;
+	bool to_cr, clts;
+	int len;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		len = lg_insn_decode_movcr(t[i].bytes, t[i].n, &cr, &gpr, &to_cr, &clts);
+		UNIT_CHECK(len == t[i].len && cr == t[i].cr && to_cr == t[i].to_cr &&
+			   clts == t[i].clts && (clts || gpr == t[i].gpr),
+			   "%s: len %d cr %u gpr %u to_cr %d clts %d", t[i].what, len,
+			   cr, gpr, to_cr, clts);
+	}
+	len = lg_insn_decode_movcr((const u8 []){ 0x0f, 0x01, 0xf0 }, 3, &cr, &gpr, &to_cr, &clts);
+	UNIT_CHECK(len == -EOPNOTSUPP, "lmsw: got %d", len);
+	len = lg_insn_decode_movcr((const u8 []){ 0x0f, 0x20 }, 2, &cr, &gpr, &to_cr, &clts);
+	UNIT_CHECK(len == -EFAULT, "truncated mov cr: got %d", len);
+}
+
 int main(void)
 {
 	unsigned int i;
@@ -332,5 +423,7 @@ int main(void)
 	for (i = 0; i < sizeof(bads) / sizeof(bads[0]); i++)
 		check_bad(&bads[i]);
 	check_writeback();
+	check_invlpg();
+	check_movcr();
 	return unit_summary("insn");
 }

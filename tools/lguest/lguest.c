@@ -53,6 +53,7 @@ struct launch {
 	bool serial_console;	/* --console serial: stdin to ttyS0, no hvc0 */
 	bool console_given;	/* --console was given (else we may fall back) */
 	bool mmio_cmdline;	/* --mmio-cmdline: devices on the command line too */
+	unsigned int paging;	/* --paging: an LGUEST_PAGING_ value */
 	struct devopts devs;	/* --disk, --net, --rng, in slot order */
 };
 
@@ -75,7 +76,8 @@ static void usage(FILE *f)
 "Usage: lguest --kernel BZIMAGE [--initrd FILE] [--append CMDLINE] [--mem SIZE]\n"
 "                     [--disk FILE[,ro]]... [--net NAME[,mac=MAC]]... [--rng]\n"
 "                     [--console virtio|serial] [--mmio-cmdline]\n"
-"       lguest --raw FILE [--mem SIZE]\n"
+"                     [--paging auto|npt|shadow]\n"
+"       lguest --raw FILE [--mem SIZE] [--paging auto|npt|shadow]\n"
 "Run a guest on the lguest hypervisor (/dev/lguest, module lguest.ko).\n"
 "\n"
 "  -k, --kernel FILE   Linux bzImage to boot\n"
@@ -99,6 +101,11 @@ static void usage(FILE *f)
 "                      CONFIG_VIRTIO_MMIO_CMDLINE_DEVICES; stock kernels\n"
 "                      find them through ACPI)\n"
 "      --dump-ram FILE write guest RAM to FILE when the guest stops\n"
+"      --paging auto|npt|shadow\n"
+"                      how guest addresses are translated: nested paging\n"
+"                      (npt), shadow page tables kept by the module\n"
+"                      (shadow), or npt if the CPU has it (auto); default:\n"
+"                      the module's paging= parameter\n"
 "  -v, --verbose       say what the launcher does\n"
 "  -V, --version       print versions (launcher, ABI, loaded module) and exit\n"
 "  -h, --help          print this help and exit\n"
@@ -157,6 +164,7 @@ static void parse_args(int argc, char **argv, struct launch *l)
 		{ "rng",	no_argument,	   NULL, 'R' },
 		{ "console",	required_argument, NULL, 'C' },
 		{ "mmio-cmdline", no_argument,	   NULL, 'M' },
+		{ "paging",	required_argument, NULL, 'P' },
 		{ "verbose",	no_argument,	   NULL, 'v' },
 		{ "version",	no_argument,	   NULL, 'V' },
 		{ "help",	no_argument,	   NULL, 'h' },
@@ -178,6 +186,16 @@ static void parse_args(int argc, char **argv, struct launch *l)
 		case 'v': l->verbose++; break;
 		case 'R': l->devs.rng = true; break;
 		case 'M': l->mmio_cmdline = true; break;
+		case 'P':
+			if (!strcmp(optarg, "auto"))
+				l->paging = LGUEST_PAGING_AUTO;
+			else if (!strcmp(optarg, "npt"))
+				l->paging = LGUEST_PAGING_NPT;
+			else if (!strcmp(optarg, "shadow"))
+				l->paging = LGUEST_PAGING_SHADOW;
+			else
+				die(EXIT_USAGE, "--paging %s: want auto, npt or shadow", optarg);
+			break;
 		case 'C':
 			if (!strcmp(optarg, "serial"))
 				l->serial_console = true;
@@ -301,15 +319,24 @@ static void xioctl(int fd, unsigned long req, void *arg, const char *what)
 /*T:030 The launcher asks the module for a guest of the requested size, then
  * maps that guest's RAM into its own address space: from here on, loading
  * an image is a read() into guest memory. :*/
-static void create_guest(struct guest *g, int lg_fd, uint64_t mem)
+static void create_guest(struct guest *g, int lg_fd, uint64_t mem,
+			 const struct launch *l)
 {
-	struct lguest_create c = { .mem_size = mem };
+	struct lguest_create c = { .mem_size = mem, .flags = l->paging };
+	int mode;
 
 	g->fd = lg_fd;
 	g->mem = mem;
-	if (ioctl(lg_fd, LGUEST_CREATE, &c) < 0)
+	mode = ioctl(lg_fd, LGUEST_CREATE, &c);
+	if (mode < 0 && errno == EOPNOTSUPP)
+		die(EXIT_FAILURE_RT, "--paging npt: this CPU has no nested paging (try --paging shadow)");
+	if (mode < 0)
 		die(EXIT_FAILURE_RT, "cannot create a guest with %" PRIu64 " MiB of RAM: %s",
 		    mem >> 20, strerror(errno));
+	if (l->verbose)
+		fprintf(stderr, "lguest: paging: %s\n",
+			mode == LGUEST_PAGING_SHADOW ? "shadow" :
+			mode == LGUEST_PAGING_NPT ? "npt" : "unknown");
 	g->ram = mmap(NULL, mem, PROT_READ | PROT_WRITE, MAP_SHARED, lg_fd, 0);
 	if (g->ram == MAP_FAILED)
 		die(EXIT_FAILURE_RT, "cannot map guest RAM: %s", strerror(errno));
@@ -722,7 +749,7 @@ int main(int argc, char **argv)
 		print_devices(&l);
 
 	lg_fd = open_lguest();
-	create_guest(&g, lg_fd, l.mem);
+	create_guest(&g, lg_fd, l.mem, &l);
 	add_devices(&g, &l);
 	if (l.raw) {
 		load_file(&g, image_fd, "raw image", l.raw, LGUEST_RAW_LOAD);

@@ -24,8 +24,11 @@
  * Version 4: %LGUEST_ADD_DEVICE, virtio-mmio devices served in the kernel.
  * Version 5: the virtio console (%LGUEST_DEV_CONSOLE), its escape
  *	(%LGUEST_DEV_F_ESCAPE) and %LGUEST_EXIT_QUIT.
+ * Version 6: the paging mode in &struct lguest_create.flags
+ *	(%LGUEST_PAGING_NPT, %LGUEST_PAGING_SHADOW, %LGUEST_PAGING_AUTO);
+ *	%LGUEST_CREATE returns the mode it chose.
  */
-#define LGUEST_API_VERSION	5
+#define LGUEST_API_VERSION	6
 
 /*
  * The ioctl "type" byte.  0xAE is KVM's and 0xAF vhost's; we take the next
@@ -46,12 +49,30 @@
 #define LGUEST_MEM_ALIGN	(2ULL << 20)
 #define LGUEST_MAX_MEM		(64ULL << 30)
 
+/*
+ * How the guest's addresses are translated: &struct lguest_create.flags
+ * bits 0-1.  %LGUEST_PAGING_DEFAULT leaves it to the module's paging=
+ * parameter (auto, npt or shadow; auto unless the administrator said
+ * otherwise).  %LGUEST_PAGING_NPT: nested paging, the CPU walks the guest's
+ * page tables (fails with %EOPNOTSUPP on a CPU without it).
+ * %LGUEST_PAGING_SHADOW: no nested paging; the module keeps shadow page
+ * tables built from the guest's own, which must be 4-level long-mode tables
+ * (the guest is entered, and stays, in long mode with paging on).
+ * %LGUEST_PAGING_AUTO: NPT if the CPU has it, else shadow.
+ */
+#define LGUEST_PAGING_DEFAULT	0
+#define LGUEST_PAGING_NPT	1
+#define LGUEST_PAGING_SHADOW	2
+#define LGUEST_PAGING_AUTO	3
+#define LGUEST_CREATE_PAGING_MASK	3
+
 /**
  * struct lguest_create - argument of %LGUEST_CREATE.
  * @mem_size: bytes of guest RAM, a non-zero multiple of %LGUEST_MEM_ALIGN
  *	no larger than %LGUEST_MAX_MEM.  The RAM starts at guest-physical 0,
  *	is zeroed, and is charged to the caller's memory cgroup.
- * @flags: must be 0.
+ * @flags: bits 0-1 the paging mode (%LGUEST_PAGING_DEFAULT ...
+ *	%LGUEST_PAGING_AUTO); every other bit must be 0.
  * @reserved: must be 0.
  */
 struct lguest_create {
@@ -63,8 +84,11 @@ struct lguest_create {
 /**
  * LGUEST_CREATE - create the guest of this open file (once per file).
  *
- * Errors: %EINVAL bad size or non-zero flags/reserved, %E2BIG size over
- * %LGUEST_MAX_MEM, %EEXIST the file already has a guest, %ENOMEM.  After
+ * Returns the paging mode in use, %LGUEST_PAGING_NPT or
+ * %LGUEST_PAGING_SHADOW (a positive int), as the ioctl's return value.
+ * Errors: %EINVAL bad size, unknown flags or non-zero reserved, %E2BIG size
+ * over %LGUEST_MAX_MEM, %EEXIST the file already has a guest,
+ * %EOPNOTSUPP %LGUEST_PAGING_NPT on a CPU without nested paging, %ENOMEM.  After
  * success, mmap() of the file at offset 0 with length @mem_size (shared,
  * read/write) maps the guest's RAM into the launcher, so it can load images.
  */

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # peer-kvm-guests: the raw test guests (tests/guests) checked under plain KVM
 # with tests/tools/kvm_peer, which lays them out as "lguest --raw" does:
-# what must pass passes (hello, entry, hypercall-short, memory and its RAM
+# what must pass passes (hello, paging, entry, hypercall-short, memory and its RAM
 # dump), what is lguest's own fails as it must (cpuid, timer, sleep: the
 # negative controls), every hostile guest dies, and SIGINT stops a spinning
 # one.  Validates the guests and their host-side checks without lguest.
@@ -16,6 +16,9 @@ step "hello.bin"
 expect_guest_pass kvm hello --mem 64M
 printf 'Hello from an lguest guest\nhello: PASS\n' | cmp - "$guest_out" ||
 	fail "stdout is not exactly the guest's two lines"
+
+step "paging.bin: the MMU checks hold under KVM too"
+expect_guest_pass kvm paging --mem 16M
 
 step "entry.bin, 64M and 1026M"
 expect_guest_pass kvm entry --mem 64M
