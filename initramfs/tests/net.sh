@@ -7,7 +7,8 @@
 # as @@NETSUM for the host to compare), receives what the host sends to our
 # port 5001 and prints its sha256 as @@NETGOT.  With netcarrier=1: unbinds
 # the virtio_net driver for 4 s ("@@NET unbound"), binds it again
-# ("@@NET rebound") and must reach nethost again.
+# ("@@NET rebound") and must reach nethost again.  netlinger=S: stay up S
+# seconds after the pings (two guests pinging each other).
 name=net
 . /lib/lgtest.sh
 ip=10.0.9.2
@@ -24,6 +25,7 @@ for arg in $(cat /proc/cmdline); do
 	netmb=*) mb=${arg#netmb=} ;;
 	netwait=*) wait=${arg#netwait=} ;;
 	netcarrier=*) carrier=${arg#netcarrier=} ;;
+	netlinger=*) linger=${arg#netlinger=} ;;
 	esac
 done
 
@@ -50,6 +52,9 @@ case "$out" in
 *" $pings packets received, 0% packet loss"*) ;;
 *) fail "ping: $out" ;;
 esac
+# Two guests pinging each other: stay up a while for the other's pings, or
+# the one that booted first powers off under the other's feet.
+[ "${linger:-0}" = 0 ] || sleep "$linger"
 
 if [ "$mb" != 0 ]; then
 	# Guest -> host.
