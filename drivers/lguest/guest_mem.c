@@ -188,6 +188,30 @@ int lg_read_guest_code(struct lguest *lg, u64 rip, void *dst, size_t len)
 	return 0;
 }
 
+/**
+ * lg_read_guest_insn() - read the bytes of the instruction at @rip.
+ * @lg: the guest.
+ * @rip: guest-virtual address of the instruction.
+ * @code: where the bytes go.
+ * @max: how many at most (the longest instruction).
+ *
+ * An instruction may end just before an unmapped page, so if @max bytes
+ * cannot be read, read what @rip's page holds and let the decoder say
+ * whether that was enough.
+ *
+ * Return: the number of bytes read, or a negative errno.
+ */
+int lg_read_guest_insn(struct lguest *lg, u64 rip, u8 *code, unsigned int max)
+{
+	int err = lg_read_guest_code(lg, rip, code, max);
+
+	if (err == -EFAULT && PAGE_SIZE - offset_in_page(rip) < max) {
+		max = PAGE_SIZE - offset_in_page(rip);
+		err = lg_read_guest_code(lg, rip, code, max);
+	}
+	return err ? err : max;
+}
+
 /* Allocate one chunk: contiguous if the page allocator can, else page by page. */
 static int lg_chunk_alloc(struct lg_chunk *c)
 {

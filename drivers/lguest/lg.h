@@ -260,6 +260,7 @@ struct page *lg_gpa_page(const struct lguest *lg, u64 gpa);
 int lg_copy_from_guest(struct lguest *lg, void *dst, u64 gpa, size_t len);
 int lg_copy_to_guest(struct lguest *lg, u64 gpa, const void *src, size_t len);
 int lg_read_guest_code(struct lguest *lg, u64 rip, void *dst, size_t len);
+int lg_read_guest_insn(struct lguest *lg, u64 rip, u8 *code, unsigned int max);
 int lg_mmap(struct lguest *lg, struct vm_area_struct *vma);
 
 /* npt.c */

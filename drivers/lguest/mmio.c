@@ -76,19 +76,16 @@ static bool lg_mmio_decode(struct lguest *lg, u64 gpa, struct lg_insn *insn)
 {
 	u64 rip = lg->vmcb->save.rip;
 	u8 code[LG_INSN_MAX_LEN];
-	unsigned int avail = sizeof(code);
+	unsigned int avail;
 	int err;
 
-	err = lg_read_guest_code(lg, rip, code, avail);
-	if (err == -EFAULT && PAGE_SIZE - offset_in_page(rip) < avail) {
-		avail = PAGE_SIZE - offset_in_page(rip);
-		err = lg_read_guest_code(lg, rip, code, avail);
-	}
-	if (err) {
+	err = lg_read_guest_insn(lg, rip, code, sizeof(code));
+	if (err < 0) {
 		kill_guest(lg, "cannot read the instruction at rip 0x%llx (error %d) that touched guest-physical address 0x%llx",
 			   rip, err, gpa);
 		return false;
 	}
+	avail = err;
 	err = lg_insn_decode(code, avail, insn);
 	if (err) {
 		kill_guest(lg, "cannot emulate the instruction at rip 0x%llx (%*ph, error %d) on guest-physical address 0x%llx",

@@ -914,21 +914,14 @@ static void lg_shadow_invlpg(struct lguest *lg, u64 gva)
  */
 static unsigned int lg_shadow_read_insn(struct lguest *lg, u8 *code)
 {
-	u64 rip = lg_rip_linear(lg);
-	unsigned int avail = LG_INSN_MAX_LEN;
-	int err;
+	int n = lg_read_guest_insn(lg, lg_rip_linear(lg), code, LG_INSN_MAX_LEN);
 
-	err = lg_read_guest_code(lg, rip, code, avail);
-	if (err == -EFAULT && PAGE_SIZE - offset_in_page(rip) < avail) {
-		avail = PAGE_SIZE - offset_in_page(rip);
-		err = lg_read_guest_code(lg, rip, code, avail);
-	}
-	if (err) {
+	if (n < 0) {
 		kill_guest(lg, "cannot read the instruction at rip 0x%llx (error %d)",
-			   lg->vmcb->save.rip, err);
+			   lg->vmcb->save.rip, n);
 		return 0;
 	}
-	return avail;
+	return n;
 }
 
 /* Step over an instruction of @len bytes we emulated. */
