@@ -368,9 +368,10 @@ static enum lg_exit_action lg_exit_shutdown(struct lguest *lg)
 	 * After SHUTDOWN the VMCB's guest state is undefined (APM 15.12),
 	 * but what it says is often the best clue there is: logged as is.
 	 */
-	pr_info_ratelimited("guest %d triple fault: rip 0x%llx rsp 0x%llx rflags 0x%llx cr0 0x%llx cr2 0x%llx cr3 0x%llx cr4 0x%llx cs 0x%x/0x%x ss 0x%x idt 0x%llx/0x%x tr 0x%llx gs 0x%llx; last injected 0x%x (err 0x%x), exit before 0x%x, exitintinfo 0x%x\n",
-			    task_tgid_nr(current), s->rip, s->rsp, s->rflags, s->cr0, s->cr2,
-			    s->cr3, s->cr4, s->cs.selector, s->cs.attrib, s->ss.selector,
+	pr_info_ratelimited("guest %d triple fault: rip 0x%llx rsp 0x%llx rflags 0x%llx cr0 0x%llx cr2 0x%llx cr3 0x%llx (hw 0x%llx) cr4 0x%llx cs 0x%x/0x%x ss 0x%x idt 0x%llx/0x%x tr 0x%llx gs 0x%llx; last injected 0x%x (err 0x%x), exit before 0x%x, exitintinfo 0x%x\n",
+			    task_tgid_nr(current), s->rip, s->rsp, s->rflags,
+			    lg_guest_cr0(lg), s->cr2, lg_guest_cr3(lg), s->cr3, s->cr4,
+			    s->cs.selector, s->cs.attrib, s->ss.selector,
 			    s->idtr.base, s->idtr.limit, s->tr.base, s->gs.base,
 			    lg->last_event_inj, lg->last_event_inj_err, lg->prev_exit,
 			    lg->vmcb->control.exit_int_info);

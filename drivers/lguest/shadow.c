@@ -125,42 +125,77 @@ int lg_paging_mode(u32 flags)
 	return mode;
 }
 
+/* Guest address spaces whose shadows are kept (a small cache, like the ancestor's). */
+#define LG_SHADOW_ROOTS	8
+
+/**
+ * struct lg_shadow_root - the shadow of one guest address space.
+ * @pml4: the root table the hardware's CR3 points at while this address
+ *	space runs; like every shadow table, two pages: 512 entries, then
+ *	512 snapshots of the guest entries they were built from.
+ * @key: the guest CR3 (its address bits) this root shadows.
+ * @stamp: when it was last used (least recently used goes first).
+ * @private: the slots with a subtree of this root's own; the others
+ *	point into the subtrees of global translations all roots share.
+ */
+struct lg_shadow_root {
+	u64 *pml4;
+	u64 key;
+	unsigned long stamp;
+	DECLARE_BITMAP(private, 512);
+};
+
 /**
  * struct lg_shadow - a guest's shadow MMU: a bounded pool of page-table
- *	pages and the one tree of them the hardware walks.
- * @tables: the pool's pages (kernel addresses); @tables[0] is the root,
- *	the PML4 the hardware's CR3 points at while the guest pages.
+ *	pages and the roots of the address spaces it shadows.
+ * @roots: the cached address spaces.  @cur: the one the guest runs in.
+ * @global: a root table holding only global translations (G, with
+ *	CR4.PGE), whose subtrees every root shares in its non-private slots.
+ * @tables: the pool's tables (kernel addresses, two pages each).
  * @np_root: while the guest's paging is off: the PAE page-directory-pointer
  *	table (below 4 GiB, as legacy CR3 must be) of an identity map of RAM.
- * @free: a stack of the pool's pages not in the tree.
- * @nr: pages in the pool.  @nr_free: pages on @free.
- * @local: the root slots whose subtree holds a non-global translation:
- *	what a CR3 write must drop.
+ * @free: a stack of the pool's tables not in any tree.
+ * @nr: tables in the pool.  @nr_free: tables on @free.  @clock: for @stamp.
  * @faults: @fills: @guest_faults: @mmio: @flushes: @invlpgs: @cr_exits:
- *	@cr3_writes: counters for debugfs.
+ *	@cr3_writes: @root_hits: @root_misses: @sync_zaps: @global_flushes:
+ *	counters for debugfs.
  */
 struct lg_shadow {
+	struct lg_shadow_root roots[LG_SHADOW_ROOTS];
+	struct lg_shadow_root *cur;
+	u64 *global;
 	u64 **tables;
 	u64 *np_root;
 	u64 **free;
 	unsigned int nr, nr_free;
-	DECLARE_BITMAP(local, 512);
+	unsigned long clock;
 	unsigned long faults, fills, guest_faults, mmio, flushes, invlpgs, cr_exits;
-	unsigned long cr3_writes;
+	unsigned long cr3_writes, root_hits, root_misses, sync_zaps, global_flushes;
 };
 
-/* Every page but the root back on the free stack; an empty tree. */
+/* A shadow table's snapshots of the guest entries: its second page. */
+static inline u64 *lg_snap(u64 *table)
+{
+	return table + 512;
+}
+
+#define LG_SHADOW_ORDER	1	/* a table and its snapshots */
+
+/* Every table back on the free stack; every root and the global one empty. */
 static void lg_shadow_reset(struct lg_shadow *sh)
 {
 	unsigned int i;
 
-	clear_page(sh->tables[0]);
+	clear_page(sh->global);
+	for (i = 0; i < LG_SHADOW_ROOTS; i++) {
+		clear_page(sh->roots[i].pml4);
+		bitmap_zero(sh->roots[i].private, 512);
+	}
 	if (sh->np_root)
 		clear_page(sh->np_root);
-	for (i = 1; i < sh->nr; i++)
-		sh->free[i - 1] = sh->tables[i];
-	sh->nr_free = sh->nr - 1;
-	bitmap_zero(sh->local, 512);
+	for (i = 0; i < sh->nr; i++)
+		sh->free[i] = sh->tables[i];
+	sh->nr_free = sh->nr;
 }
 
 /* The host PAT index holding each memory type (-1: none), read at load. */
@@ -179,6 +214,18 @@ static void lg_shadow_read_host_pat(void)
 		if (lg_host_pat_index[type] < 0)
 			lg_host_pat_index[type] = i;
 	}
+}
+
+static u64 *lg_shadow_table_alloc(void)
+{
+	return (u64 *)__get_free_pages(GFP_KERNEL_ACCOUNT | __GFP_ZERO,
+				       LG_SHADOW_ORDER);
+}
+
+static void lg_shadow_table_free(u64 *table)
+{
+	if (table)
+		free_pages((unsigned long)table, LG_SHADOW_ORDER);
 }
 
 /**
@@ -202,14 +249,21 @@ int lg_shadow_create(struct lguest *lg)
 	sh->tables = kvcalloc(nr, sizeof(*sh->tables), GFP_KERNEL_ACCOUNT);
 	sh->free = kvcalloc(nr, sizeof(*sh->free), GFP_KERNEL_ACCOUNT);
 	sh->np_root = (u64 *)get_zeroed_page(GFP_KERNEL_ACCOUNT | GFP_DMA32);
-	if (!sh->tables || !sh->free || !sh->np_root)
+	sh->global = lg_shadow_table_alloc();
+	if (!sh->tables || !sh->free || !sh->np_root || !sh->global)
 		return -ENOMEM;
+	for (i = 0; i < LG_SHADOW_ROOTS; i++) {
+		sh->roots[i].pml4 = lg_shadow_table_alloc();
+		if (!sh->roots[i].pml4)
+			return -ENOMEM;
+	}
 	for (i = 0; i < nr; i++) {
-		sh->tables[i] = (u64 *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+		sh->tables[i] = lg_shadow_table_alloc();
 		if (!sh->tables[i])
 			return -ENOMEM;
 		sh->nr++;
 	}
+	sh->cur = &sh->roots[0];
 	lg_shadow_reset(sh);
 	return 0;
 }
@@ -226,7 +280,10 @@ void lg_shadow_free(struct lguest *lg)
 	if (!sh)
 		return;
 	for (i = 0; sh->tables && i < sh->nr; i++)
-		free_page((unsigned long)sh->tables[i]);
+		lg_shadow_table_free(sh->tables[i]);
+	for (i = 0; i < LG_SHADOW_ROOTS; i++)
+		lg_shadow_table_free(sh->roots[i].pml4);
+	lg_shadow_table_free(sh->global);
 	kvfree(sh->tables);
 	kvfree(sh->free);
 	free_page((unsigned long)sh->np_root);
@@ -238,11 +295,14 @@ void lg_shadow_free(struct lguest *lg)
  * lg_shadow_pages() - pages the shadow MMU holds (for overhead_bytes).
  * @lg: the guest.
  *
- * Return: the pool's size, or 0 without shadow paging.
+ * Return: the pool's size in pages, or 0 without shadow paging.
  */
 unsigned long lg_shadow_pages(const struct lguest *lg)
 {
-	return lg->shadow ? lg->shadow->nr + 3 : 0;
+	if (!lg->shadow)
+		return 0;
+	return ((unsigned long)lg->shadow->nr + LG_SHADOW_ROOTS + 1) <<
+	       LG_SHADOW_ORDER | 1;
 }
 
 /**
@@ -256,9 +316,10 @@ void lg_shadow_show(struct lguest *lg, struct seq_file *m)
 
 	if (!sh)
 		return;
-	seq_printf(m, "shadow_pages %u\nshadow_used %u\nshadow_faults %lu\nshadow_fills %lu\nshadow_guest_faults %lu\nshadow_mmio %lu\nshadow_flushes %lu\nshadow_cr3_writes %lu\nshadow_invlpgs %lu\nshadow_cr_exits %lu\nguest_cr0 0x%llx\nguest_cr3 0x%llx\n",
+	seq_printf(m, "shadow_pages %u\nshadow_used %u\nshadow_faults %lu\nshadow_fills %lu\nshadow_guest_faults %lu\nshadow_mmio %lu\nshadow_flushes %lu\nshadow_cr3_writes %lu\nshadow_root_hits %lu\nshadow_root_misses %lu\nshadow_sync_zaps %lu\nshadow_global_flushes %lu\nshadow_invlpgs %lu\nshadow_cr_exits %lu\nguest_cr0 0x%llx\nguest_cr3 0x%llx\n",
 		   sh->nr, sh->nr - READ_ONCE(sh->nr_free), sh->faults, sh->fills,
 		   sh->guest_faults, sh->mmio, sh->flushes, sh->cr3_writes,
+		   sh->root_hits, sh->root_misses, sh->sync_zaps, sh->global_flushes,
 		   sh->invlpgs, sh->cr_exits, lg->guest_cr0, lg->guest_cr3);
 }
 
@@ -271,14 +332,14 @@ static void lg_shadow_flush_tlb(struct lguest *lg)
 }
 
 /*T:555 A virtual TLB is flushed the way a real one is.  All at once, on
- * changes to CR0.WP, CR4.PGE/PAE/PSE, EFER.NXE or the PAT, and when the
- * pool runs dry, which is what bounds a guest's shadow memory: every page
- * goes back on the free stack and the root is cleared.  A CR3 write
- * flushes only what a real TLB would: global translations (G in the
- * guest's leaf, with CR4.PGE) survive it, so a context switch keeps the
- * guest kernel's mappings.  We know which root slots hold anything
- * non-global and give back just those subtrees.  Either way the hardware's
- * TLB entries for the guest's ASID go on the next VMRUN. :*/
+ * changes to CR0.WP, CR4.PAE/PSE, EFER.NXE or the PAT, and when the pool
+ * runs dry, which is what bounds a guest's shadow memory: every table goes
+ * back on the free stack and every root is cleared.  Global translations
+ * (G in the guest's leaf, with CR4.PGE) live in subtrees of their own that
+ * every address space's root shares, so the guest kernel's mappings
+ * survive context switches, as they do in a real TLB, and go when CR4.PGE
+ * changes or INVLPG names them.  Either way the hardware's TLB entries for
+ * the guest's ASID go on the next VMRUN. :*/
 /**
  * lg_shadow_flush() - drop every shadow translation (no-op under NPT).
  * @lg: the guest.
@@ -317,25 +378,135 @@ static void lg_shadow_put_table(struct lg_shadow *sh, u64 *table, int level)
 	sh->free[sh->nr_free++] = table;
 }
 
-/* Clear the entry @e of a table at @level (> 1), freeing what it pointed to. */
+/* Clear the entry @e of a table at @level, freeing what it pointed to. */
 static void lg_shadow_zap(struct lg_shadow *sh, u64 *e, int level)
 {
-	if (*e & PTE_P)
+	if (level > 1 && (*e & PTE_P))
 		lg_shadow_put_table(sh, phys_to_virt(*e & PTE_ADDR), level - 1);
 	*e = 0;
 }
 
-/* A CR3 write: drop every non-global translation (APM vol. 2, 5.5.2). */
+/*
+ * May a shadow entry built from the guest entry @snap stand for @gpte?
+ * Only if nothing but Accessed and Dirty changed, and only by being set:
+ * what was built with a bit clear is stricter (Dirty clear: read-only)
+ * than what the entry now allows, never looser.
+ */
+static bool lg_snap_covers(u64 snap, u64 gpte)
+{
+	return ((snap ^ gpte) & ~(PTE_A | PTE_D)) == 0 &&
+	       !(snap & ~gpte & (PTE_A | PTE_D));
+}
+
+/*
+ * Bring a shadow table at @level, built from the guest table at @gtable,
+ * up to date with that guest table as it is now: every entry whose guest
+ * entry changed (beyond gaining A or D) goes, with its subtree.
+ */
+static void lg_shadow_sync_table(struct lguest *lg, u64 *table, int level,
+				 u64 gtable, const unsigned long *slots)
+{
+	struct lg_shadow *sh = lg->shadow;
+	struct page *page = lg_gpa_page(lg, gtable);
+	const u64 *gtab = page ? page_address(page) : NULL;
+	u64 *snap = lg_snap(table);
+	unsigned int i;
+
+	for (i = 0; i < 512; i++) {
+		u64 gpte;
+
+		if (!(table[i] & PTE_P) || (slots && !test_bit(i, slots)))
+			continue;
+		gpte = gtab ? READ_ONCE(gtab[i]) : 0;
+		if (!gtab || !lg_snap_covers(snap[i], gpte)) {
+			lg_shadow_zap(sh, &table[i], level);
+			sh->sync_zaps++;
+			continue;
+		}
+		snap[i] = gpte;
+		if (level > 1 && !(table[i] & SPTE_SPLINTER))
+			lg_shadow_sync_table(lg, phys_to_virt(table[i] & PTE_ADDR),
+					     level - 1, gpte & PTE_ADDR, NULL);
+	}
+}
+
+/*
+ * A change of CR4.PGE flushes the whole TLB, global entries included (APM
+ * vol. 2, 5.5.2); Linux toggles it to flush kernel mappings.  The shared
+ * global tables go; the current root is compared with the guest's tables
+ * (as a CR3 write would), so its own entries stay only if still true.  The
+ * other roots are compared when the guest switches to them.
+ */
+static void lg_shadow_flush_global(struct lguest *lg)
+{
+	struct lg_shadow *sh = lg->shadow;
+	struct lg_shadow_root *r;
+	unsigned int slot;
+
+	for (slot = 0; slot < 512; slot++) {
+		if (!(sh->global[slot] & PTE_P))
+			continue;
+		lg_shadow_zap(sh, &sh->global[slot], 4);
+		for (r = sh->roots; r < sh->roots + LG_SHADOW_ROOTS; r++)
+			if (!test_bit(slot, r->private))
+				r->pml4[slot] = 0;
+	}
+	sh->global_flushes++;
+	lg_shadow_sync_table(lg, sh->cur->pml4, 4, lg->guest_cr3 & PTE_ADDR,
+			     sh->cur->private);
+	lg_shadow_flush_tlb(lg);
+}
+
+/* The hardware's CR3 for the guest: the current root, or the identity map. */
+static void lg_shadow_set_hw_cr3(struct lguest *lg)
+{
+	struct lg_shadow *sh = lg->shadow;
+
+	lg->vmcb->save.cr3 = lg->guest_cr0 & X86_CR0_PG ?
+			     __pa(sh->cur->pml4) : __pa(sh->np_root);
+}
+
+/*T:557 A context switch need not rebuild the world.  The shadow MMU keeps
+ * the last few address spaces the guest ran, each its own root, keyed by
+ * the guest's CR3; the ancestor kept a small cache of page directories the
+ * same way.  What makes keeping them sound is that each shadow table also
+ * holds a snapshot of the guest entries it was built from.  Switching to a
+ * kept root (or reloading the current CR3, which is how Linux flushes its
+ * TLB) first compares every shadowed guest entry, level by level, with
+ * what the guest's tables hold now, and drops whatever changed: so
+ * whatever the guest rewrote in an address space while another ran, a
+ * page table it freed and reused, or Accessed and Dirty bits it cleared,
+ * is never seen stale after the CR3 write that architecturally flushes
+ * it.  A comparison in the host is far cheaper than the #PF exits that
+ * rebuilding would cost. :*/
 static void lg_shadow_new_cr3(struct lguest *lg)
 {
 	struct lg_shadow *sh = lg->shadow;
-	u64 *root = sh->tables[0];
+	u64 key = lg->guest_cr3 & PTE_ADDR;
+	struct lg_shadow_root *r, *victim = NULL;
 	unsigned int slot;
 
-	for_each_set_bit(slot, sh->local, 512)
-		lg_shadow_zap(sh, &root[slot], 4);
-	bitmap_zero(sh->local, 512);
 	sh->cr3_writes++;
+	for (r = sh->roots; r < sh->roots + LG_SHADOW_ROOTS; r++) {
+		if (r->key == key && r->stamp) {
+			sh->root_hits++;
+			lg_shadow_sync_table(lg, r->pml4, 4, key, r->private);
+			goto found;
+		}
+		if (!victim || r->stamp < victim->stamp)
+			victim = r;
+	}
+	sh->root_misses++;
+	r = victim;
+	for_each_set_bit(slot, r->private, 512)
+		lg_shadow_zap(sh, &r->pml4[slot], 4);
+	bitmap_zero(r->private, 512);
+	memcpy(r->pml4, sh->global, PAGE_SIZE);
+	r->key = key;
+found:
+	r->stamp = ++sh->clock;
+	sh->cur = r;
+	lg_shadow_set_hw_cr3(lg);
 	lg_shadow_flush_tlb(lg);
 }
 
@@ -381,8 +552,8 @@ static void lg_shadow_paging_on(struct lguest *lg)
 
 	lg->guest_efer |= EFER_LMA;
 	s->efer = lg->guest_efer;
-	s->cr3 = __pa(lg->shadow->tables[0]);
 	lg_shadow_flush(lg);
+	lg_shadow_set_hw_cr3(lg);
 }
 
 /**
@@ -496,8 +667,8 @@ void lg_shadow_load_cr(struct lguest *lg)
 	lg->guest_cr3 = s->cr3;
 	lg->guest_efer = s->efer;
 	s->cr0 = lg_shadow_hw_cr0(s->cr0);
-	s->cr3 = __pa(lg->shadow->tables[0]);
 	lg_shadow_flush(lg);
+	lg_shadow_new_cr3(lg);
 }
 
 /* Reserved bits of a guest entry at @level (APM vol. 2, 5.3.3 and 5.4). */
@@ -646,33 +817,64 @@ static u64 lg_shadow_memtype(struct lguest *lg, u64 gpte, int level)
 }
 
 /*
- * Put a 4 KiB leaf for @gva into the shadow tables, making the tables on
- * the way.  Entries that stand for part of a guest large page are marked,
- * so an INVLPG anywhere in that page drops all of it.  Returns 0 with the
- * old leaf in @old, or -ENOSPC when the pool is empty.
+ * Put a 4 KiB leaf for @gva, translated by the guest walk @w, into the
+ * current root, or into the shared global tables for a @global one (unless
+ * this root holds the slot privately), making the tables on the way.  Each
+ * level's snapshot records the guest entry it was built from; a subtree
+ * built from a guest entry that has since changed is dropped and rebuilt.
+ * Entries that stand for part of a guest large page are marked, so an
+ * INVLPG anywhere in that page drops all of it.  Returns 0 with the old
+ * leaf in @old and its table in @spt, or -ENOSPC when the pool is empty.
  */
-static int lg_shadow_install(struct lg_shadow *sh, u64 gva, u64 spte,
-			     int guest_level, u64 *old, u64 **spt)
+static int lg_shadow_install(struct lguest *lg, u64 gva, u64 spte,
+			     const struct lg_gwalk *w, bool global,
+			     u64 *old, u64 **spt)
 {
-	u64 *table = sh->tables[0];
+	struct lg_shadow *sh = lg->shadow;
+	struct lg_shadow_root *r = sh->cur;
+	unsigned int slot = (gva >> 39) & 511, i;
+	bool shared = global && !test_bit(slot, r->private);
+	u64 *table = shared ? sh->global : r->pml4;
 	int level;
 
+	if (!shared && !test_and_set_bit(slot, r->private)) {
+		/* The slot leaves the shared subtree, for this root only. */
+		r->pml4[slot] = 0;
+		lg_shadow_flush_tlb(lg);
+	}
 	for (level = 4; level > 1; level--) {
-		u64 *e = &table[(gva >> (12 + 9 * (level - 1))) & 511];
+		u64 gpte = level >= w->level ? w->gpte[level - 1] : 0;
+		u64 *e, *snap;
 
+		i = (gva >> (12 + 9 * (level - 1))) & 511;
+		e = &table[i];
+		snap = &lg_snap(table)[i];
+		if ((*e & PTE_P) && level >= w->level &&
+		    !(shared && level == 4) && !lg_snap_covers(*snap, gpte)) {
+			lg_shadow_zap(sh, e, level);
+			lg_shadow_flush_tlb(lg);
+		}
 		if (!(*e & PTE_P)) {
 			u64 *next = lg_shadow_alloc(sh);
 
 			if (!next)
 				return -ENOSPC;
 			*e = __pa(next) | SPTE_TABLE;
+			if (shared && level == 4) {
+				for (r = sh->roots; r < sh->roots + LG_SHADOW_ROOTS; r++)
+					if (!test_bit(slot, r->private))
+						r->pml4[slot] = *e;
+			}
 		}
-		if (level == guest_level)
+		*snap = gpte;
+		if (level == w->level)
 			*e |= SPTE_SPLINTER;
 		table = phys_to_virt(*e & PTE_ADDR);
 	}
-	*old = table[(gva >> 12) & 511];
-	table[(gva >> 12) & 511] = spte;
+	i = (gva >> 12) & 511;
+	*old = table[i];
+	table[i] = spte;
+	lg_snap(table)[i] = w->level == 1 ? w->gpte[0] : 0;
 	*spt = table;
 	return 0;
 }
@@ -689,7 +891,7 @@ static int lg_shadow_install(struct lg_shadow *sh, u64 gva, u64 spte,
  * fault then serves a run of pages (a binary's text, a stack, a copy).
  */
 static void lg_shadow_prefetch(struct lguest *lg, u64 gva,
-			       const struct lg_gwalk *w, u64 *spt)
+			       const struct lg_gwalk *w, bool global, u64 *spt)
 {
 	bool nxe = lg->vmcb->save.efer & EFER_NX;
 	bool pge = lg->vmcb->save.cr4 & X86_CR4_PGE;
@@ -720,6 +922,10 @@ static void lg_shadow_prefetch(struct lguest *lg, u64 gva,
 			nx = w->nx;
 			gpa = (w->gpa & PAGE_MASK) + ((s64)((int)i - (int)cur) << 12);
 		}
+		/* A shared (global) table holds global translations only. */
+		if (global && !((gpte & PTE_G) && pge) &&
+		    !test_bit((gva >> 39) & 511, lg->shadow->cur->private))
+			continue;
 		page = lg_gpa_page(lg, gpa);
 		if (!page)
 			continue;	/* device memory: every access must exit */
@@ -732,8 +938,7 @@ static void lg_shadow_prefetch(struct lguest *lg, u64 gva,
 		if (write && (gpte & PTE_D))
 			spte |= PTE_RW;
 		spt[i] = spte;
-		if (!((gpte & PTE_G) && pge))
-			__set_bit((gva >> 39) & 511, lg->shadow->local);
+		lg_snap(spt)[i] = w->level == 1 ? gpte : 0;
 	}
 }
 
@@ -750,7 +955,7 @@ static int lg_shadow_fill(struct lguest *lg, u64 gva, u32 access,
 			  struct lg_gwalk *w)
 {
 	struct lg_shadow *sh = lg->shadow;
-	bool write = access & LG_PF_W, user = access & LG_PF_U;
+	bool write = access & LG_PF_W, user = access & LG_PF_U, global;
 	struct page *page;
 	u64 spte, old, *spt;
 	int err;
@@ -770,21 +975,20 @@ static int lg_shadow_fill(struct lguest *lg, u64 gva, u32 access,
 	if (write && !w->write && !user && !(lg->guest_cr0 & X86_CR0_WP))
 		spte = (spte | PTE_RW) & ~PTE_US;
 
-	err = lg_shadow_install(sh, gva, spte, w->level, &old, &spt);
+	global = (w->gpte[w->level - 1] & PTE_G) &&
+		 (lg->vmcb->save.cr4 & X86_CR4_PGE);
+	err = lg_shadow_install(lg, gva, spte, w, global, &old, &spt);
 	if (err == -ENOSPC) {
 		lg_shadow_flush(lg);
-		err = lg_shadow_install(sh, gva, spte, w->level, &old, &spt);
+		err = lg_shadow_install(lg, gva, spte, w, global, &old, &spt);
 	}
 	if (WARN_ON_ONCE(err))
 		return err;
 	sh->fills++;
-	if (!((w->gpte[w->level - 1] & PTE_G) &&
-	      (lg->vmcb->save.cr4 & X86_CR4_PGE)))
-		__set_bit((gva >> 39) & 511, sh->local);
 	/* Replacing a live entry: the TLB may hold the old one (APM 15.16.2). */
 	if (old & PTE_P)
 		asm volatile("invlpga %0, %1" : : "a"(gva), "c"(lg->asid) : "memory");
-	lg_shadow_prefetch(lg, gva, w, spt);
+	lg_shadow_prefetch(lg, gva, w, global, spt);
 	return 0;
 }
 
@@ -880,23 +1084,20 @@ enum lg_exit_action lg_exit_pf(struct lguest *lg)
 }
 
 /*
- * INVLPG for @gva (global or not): drop its leaf, or the whole splintered
- * large page it lies in, with the tables under it.
+ * Drop the translation of @gva from the tree under the root table @table:
+ * its leaf, or the whole splintered large page it lies in.
  */
-static void lg_shadow_invlpg(struct lguest *lg, u64 gva)
+static void lg_shadow_drop_gva(struct lguest *lg, u64 *table, u64 gva)
 {
-	struct lg_shadow *sh = lg->shadow;
-	u64 *table = sh->tables[0];
 	int level;
 
-	sh->invlpgs++;
 	for (level = 4; level > 1; level--) {
 		u64 *e = &table[(gva >> (12 + 9 * (level - 1))) & 511];
 
 		if (!(*e & PTE_P))
 			return;
 		if (*e & SPTE_SPLINTER) {
-			lg_shadow_zap(sh, e, level);
+			lg_shadow_zap(lg->shadow, e, level);
 			lg_shadow_flush_tlb(lg);
 			return;
 		}
@@ -906,6 +1107,22 @@ static void lg_shadow_invlpg(struct lguest *lg, u64 gva)
 		table[(gva >> 12) & 511] = 0;
 		asm volatile("invlpga %0, %1" : : "a"(gva), "c"(lg->asid) : "memory");
 	}
+}
+
+/*
+ * INVLPG for @gva, global or not (APM vol. 3, INVLPG): from the current
+ * root, and from the shared global tables when this root's slot is its own.
+ * Other roots may keep theirs: a CR3 write, and its comparison with the
+ * guest's tables, comes before the guest can use them again.
+ */
+static void lg_shadow_invlpg(struct lguest *lg, u64 gva)
+{
+	struct lg_shadow *sh = lg->shadow;
+
+	sh->invlpgs++;
+	lg_shadow_drop_gva(lg, sh->cur->pml4, gva);
+	if (test_bit((gva >> 39) & 511, sh->cur->private))
+		lg_shadow_drop_gva(lg, sh->global, gva);
 }
 
 /*
@@ -1043,8 +1260,10 @@ static void lg_shadow_write_cr4(struct lguest *lg, u64 val)
 		return;
 	}
 	s->cr4 = val;
-	if (changed & (X86_CR4_PGE | X86_CR4_PAE | X86_CR4_PSE))
+	if (changed & (X86_CR4_PAE | X86_CR4_PSE))
 		lg_shadow_flush(lg);
+	else if (changed & X86_CR4_PGE)
+		lg_shadow_flush_global(lg);
 }
 
 /* MOV to CR3 (APM vol. 2, 5.3.2): a new address space, so a flush. */

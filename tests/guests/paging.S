@@ -6,7 +6,8 @@
  * it and flushes, CR0.WP on and off, NX, the #PF error code and CR2 for
  * not-present, write, fetch and reserved-bit faults, INVLPG (two address
  * forms, and anywhere in a 2 MiB page), CR3 reloads and CR4.PGE toggles
- * dropping a global entry, and a self-referencing PML4 entry.
+ * dropping a global entry, a self-referencing PML4 entry, and a second
+ * address space whose tables change, at every level, while another runs.
  */
 	.include "guest.inc"
 
@@ -16,6 +17,12 @@
 	.set BIG_B,	0x800000
 	.set VA,	HIGH_VA		/* PT's 4 KiB pages: VA + n * 4K */
 	.set VA_BIG,	HIGH_VA + 0x200000
+	.set PML4_B,	0x85000		/* a second address space ... */
+	.set PDPT_X,	0x86000		/* ... whose PML4 slot 1 is its own */
+	.set PD_X,	0x87000
+	.set PT_X,	0x88000
+	.set PT_Y,	0x89000
+	.set VA_B,	0x8000000000	/* PML4 slot 1 */
 
 	.set P,		0x1
 	.set RW,	0x2
@@ -258,6 +265,68 @@
 	invlpg (%rdx)
 	mov %cr3, %rax
 	mov %rax, %cr3
+
+	/*
+	 * 13. Two address spaces: B is a copy of A's PML4 with slot 1 mapped
+	 * through tables of its own.  Whatever the guest changes in B's
+	 * tables while A runs, at any level, B sees once it runs again.
+	 */
+	mov %cr3, %r12				/* A */
+	mov $PML4_B, %edi
+	mov $(5 * 512), %ecx
+	xor %eax, %eax
+	rep stosq				/* PML4_B .. PT_Y */
+	mov %r12, %rsi
+	and $~0xfff, %rsi
+	mov $PML4_B, %edi
+	mov $512, %ecx
+	rep movsq
+	movq $(PDPT_X | P | RW), PML4_B + 8
+	movq $(PD_X | P | RW), PDPT_X
+	movq $(PT_X | P | RW), PD_X
+	movq $(DATA + 0x4000 | P | RW), PT_X
+	movq $(DATA + 0x6000 | P | RW), PT_Y
+	movabs $VA_B, %rdx
+	mov $PML4_B, %r13
+
+	mov %r13, %cr3
+	CHECK "B: slot 1 read", (%rdx), $0x1000
+	mov %r12, %cr3
+	movq $(DATA + 0x5000 | P | RW), PT_X
+	mov %r13, %cr3
+	CHECK "B: pte changed while A ran", (%rdx), $0x5000
+	mov %r12, %cr3
+	movq $(PT_Y | P | RW), PD_X
+	mov %r13, %cr3
+	CHECK "B: pde changed while A ran", (%rdx), $0x6000
+	mov %r12, %cr3
+	andq $~A, PT_Y
+	mov %r13, %cr3
+	CHECK "B: read after A was cleared", (%rdx), $0x6000
+	mov PT_Y, %rax
+	and $(A | D), %eax
+	CHECK "B: pte A set again", %rax, $A
+	movq $0x6060, (%rdx)
+	mov %r12, %cr3
+	andq $~(D | RW), PT_Y
+	mov %r13, %cr3
+	TRY movq $0x6161, (%rdx)
+	CHECK "B: write after RW was cleared: faults", pf_count(%rip), $1
+	CHECK "B: write after RW was cleared: error code", pf_err(%rip), $0x3
+	CHECK "B: write after RW was cleared: memory", DATA + 0x6000, $0x6060
+	mov %r12, %cr3
+	movq $(PDPT_X | P | RW | A), PDPT_X	/* PDPT_X maps itself as a PD */
+	mov %r13, %cr3
+	TRY mov (%rdx), %rax
+	CHECK "B: pdpte changed while A ran: faults", pf_count(%rip), $0
+	CHECK "B: pdpte changed while A ran: data", %rax, $(PDPT_X | P | RW | A)
+	mov %r12, %cr3
+	movq $0, PML4_B + 8
+	mov %r13, %cr3
+	TRY mov (%rdx), %rax
+	CHECK "B: slot cleared while A ran: faults", pf_count(%rip), $1
+	CHECK "B: slot cleared while A ran: error code", pf_err(%rip), $0
+	mov %r12, %cr3
 
 	VERDICT
 
