@@ -395,3 +395,49 @@ int lg_insn_decode_movcr(const u8 *code, unsigned int avail, unsigned int *cr,
 	*gpr = (code[pos + 2] & 7) | (rex & 1 ? 8 : 0);
 	return pos + 3;
 }
+
+/**
+ * lg_insn_decode_msw() - decode LMSW or SMSW with a register operand
+ * ([66] [REX] 0F 01 /6 and /4, ModRM mod 11): the 286's view of CR0.
+ * @code: the instruction bytes.
+ * @avail: how many of them there are.
+ * @gpr: the general register (REX.B selects R8-R15).
+ * @lmsw: true for LMSW (a write of CR0's low four bits), false for SMSW.
+ * @size16: true with the operand-size prefix (SMSW then writes 16 bits).
+ *
+ * Return: the instruction's length; -EOPNOTSUPP for anything else,
+ * including the memory forms; -EFAULT if @avail is too short.
+ */
+int lg_insn_decode_msw(const u8 *code, unsigned int avail, unsigned int *gpr,
+		       bool *lmsw, bool *size16)
+{
+	unsigned int pos = 0, reg;
+	u8 rex = 0, modrm;
+	int err;
+
+	*size16 = false;
+	err = lg_insn_room(0, 1, avail);
+	if (err)
+		return err;
+	if (code[pos] == 0x66) {
+		*size16 = true;
+		pos++;
+	}
+	err = lg_insn_room(pos, 1, avail);
+	if (err)
+		return err;
+	if (code[pos] >= 0x40 && code[pos] <= 0x4f)
+		rex = code[pos++];
+	err = lg_insn_room(pos, 3, avail);
+	if (err)
+		return err;
+	if (code[pos] != 0x0f || code[pos + 1] != 0x01)
+		return -EOPNOTSUPP;
+	modrm = code[pos + 2];
+	reg = (modrm >> 3) & 7;
+	if ((modrm >> 6) != 3 || (reg != 4 && reg != 6))
+		return -EOPNOTSUPP;
+	*lmsw = reg == 6;
+	*gpr = (modrm & 7) | (rex & 1 ? 8 : 0);
+	return pos + 3;
+}

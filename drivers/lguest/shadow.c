@@ -77,7 +77,7 @@ MODULE_PARM_DESC(paging, "default paging mode of new guests: auto (nested paging
 
 static unsigned int shadow_pages = 1024;
 module_param(shadow_pages, uint, 0644);
-MODULE_PARM_DESC(shadow_pages, "pages of shadow page tables per shadow-paged guest (16-65536, default 1024)");
+MODULE_PARM_DESC(shadow_pages, "shadow page tables per shadow-paged guest, each with a page of snapshots (16-65536, default 1024)");
 
 /**
  * lg_paging_name() - the name of a paging mode, as the parameter spells it.
@@ -869,6 +869,8 @@ static int lg_shadow_install(struct lguest *lg, u64 gva, u64 spte,
 		*snap = gpte;
 		if (level == w->level)
 			*e |= SPTE_SPLINTER;
+		if (shared && level == 4)
+			sh->cur->pml4[slot] = *e;	/* as every sharer has it */
 		table = phys_to_virt(*e & PTE_ADDR);
 	}
 	i = (gva >> 12) & 511;
@@ -1277,6 +1279,43 @@ static void lg_shadow_write_cr3(struct lguest *lg, u64 val)
 	lg_shadow_new_cr3(lg);
 }
 
+/*
+ * LMSW and SMSW, the 286's way to CR0's low bits, also exit as CR0 writes
+ * and reads (APM vol. 2, 15.9).  LMSW loads PE, MP, EM and TS but cannot
+ * clear PE; SMSW stores CR0 (its low 16 bits with a 16-bit operand).  Only
+ * the register forms: Linux uses neither, and the memory forms would need
+ * a write through the guest's translation for nothing.
+ */
+static enum lg_exit_action lg_shadow_msw(struct lguest *lg, const u8 *insn,
+					 unsigned int avail, bool write)
+{
+	unsigned int gpr;
+	bool lmsw, size16;
+	int len;
+	u32 event_before = lg->vmcb->control.event_inj;
+
+	len = lg_insn_decode_msw(insn, avail, &gpr, &lmsw, &size16);
+	if (len < 0 || lmsw != write) {
+		kill_guest(lg, "cannot emulate the CR0 access at rip 0x%llx (%*ph): only MOV CR, CLTS and register LMSW/SMSW",
+			   lg->vmcb->save.rip, avail, insn);
+		return LG_EXIT_CONTINUE;
+	}
+	if (lmsw) {
+		u64 src = lg_gpr_read(lg, gpr) & 0xf;
+
+		lg_shadow_write_cr0(lg, (lg->guest_cr0 & ~0xfULL) | src |
+				    (lg->guest_cr0 & X86_CR0_PE));
+	} else if (size16) {
+		lg_gpr_write(lg, gpr, (lg_gpr_read(lg, gpr) & ~0xffffULL) |
+			     (lg->guest_cr0 & 0xffff));
+	} else {
+		lg_gpr_write(lg, gpr, lg->guest_cr0);
+	}
+	if (lg->vmcb->control.event_inj == event_before && !lg->dead)
+		lg_shadow_skip(lg, len);
+	return LG_EXIT_CONTINUE;
+}
+
 /*T:575 Control registers belong to the guest in name only.  The hardware
  * runs with our CR3 (the shadow root) and with paging and write-protect
  * always on, so the guest's own CR0 and CR3 live in struct lguest and
@@ -1319,6 +1358,8 @@ enum lg_exit_action lg_exit_cr(struct lguest *lg)
 		if (!avail)
 			return LG_EXIT_CONTINUE;
 		len = lg_insn_decode_movcr(insn, avail, &cr, &gpr, &to_cr, &clts);
+		if (len == -EOPNOTSUPP && want == 0)
+			return lg_shadow_msw(lg, insn, avail, write);
 		if (len < 0 || cr != want || to_cr != write) {
 			kill_guest(lg, "cannot emulate the control-register access (exit 0x%x) at rip 0x%llx (%*ph)",
 				   code, lg->vmcb->save.rip, avail, insn);

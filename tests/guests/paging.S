@@ -6,8 +6,9 @@
  * it and flushes, CR0.WP on and off, NX, the #PF error code and CR2 for
  * not-present, write, fetch and reserved-bit faults, INVLPG (two address
  * forms, and anywhere in a 2 MiB page), CR3 reloads and CR4.PGE toggles
- * dropping a global entry, a self-referencing PML4 entry, and a second
- * address space whose tables change, at every level, while another runs.
+ * dropping a global entry, a self-referencing PML4 entry, a second
+ * address space whose tables change, at every level, while another runs,
+ * and SMSW/LMSW.
  */
 	.include "guest.inc"
 
@@ -327,6 +328,33 @@
 	CHECK "B: slot cleared while A ran: faults", pf_count(%rip), $1
 	CHECK "B: slot cleared while A ran: error code", pf_err(%rip), $0
 	mov %r12, %cr3
+
+	/* 14. SMSW and LMSW, the 286's CR0 (register forms). */
+	mov %cr0, %rbx
+	smsw %rax
+	CHECK "smsw %rax = cr0", %rax, %rbx
+	mov %rbx, %rax
+	or $8, %eax			/* TS */
+	and $~1, %eax			/* LMSW cannot clear PE */
+	lmsw %ax
+	mov %cr0, %rcx
+	or $8, %rbx
+	CHECK "lmsw: cr0 with TS, PE kept", %rcx, %rbx
+	mov $-1, %rcx
+	clts
+	smsw %cx
+	movabs $0xffffffffffff0000, %rdx
+	and $0xffff, %ebx
+	and $~8, %ebx
+	or %rdx, %rbx
+	CHECK "smsw %cx after clts", %rcx, %rbx
+	mov %cr0, %rbx
+	and $~0x10000, %ebx		/* WP off: under shadow paging, */
+	mov %rbx, %cr0			/* only the guest's CR0 says so */
+	smsw %rax
+	CHECK "smsw %rax with wp=0", %rax, %rbx
+	or $0x10000, %ebx
+	mov %rbx, %cr0
 
 	VERDICT
 

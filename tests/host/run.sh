@@ -49,12 +49,10 @@ set -- qemu-system-x86_64 -machine q35 -accel "tcg,thread=${LG_TCG_THREAD:-multi
 	-virtfs local,path=/,mount_tag=root,security_model=none,readonly=on,multidevs=remap \
 	${LG_QEMU_EXTRA:-}
 
-# One test host per slot on this machine: more TCG hosts than CPUs run
-# each other's timeouts out.  Later runs wait here for the slot's lock.
-# make check runs its NPT and shadow passes side by side in slots 0 and 1
-# (LG_TESTHOST_SLOT): a test host keeps about one CPU busy.
+# One test host at a time on this machine: two TCG hosts on the same CPUs
+# run each other's timeouts out.  Later runs wait here for the lock.
 if command -v flock > /dev/null 2>&1; then
-	exec 9> "${TMPDIR:-/tmp}/lguest-testhost${LG_TESTHOST_SLOT:+.$LG_TESTHOST_SLOT}.lock"
+	exec 9> "${TMPDIR:-/tmp}/lguest-testhost.lock"
 	flock 9
 fi
 

@@ -414,6 +414,42 @@ static void check_movcr(void)
 	UNIT_CHECK(len == -EFAULT, "truncated mov cr: got %d", len);
 }
 
+static void check_msw(void)
+{
+	static const struct {
+		const char *what;
+		u8 bytes[16];
+		unsigned int n;
+		int len;
+		unsigned int gpr;
+		bool lmsw, size16;
+	} t[] = {
+		{ "lmsw %ax", B(0x0f, 0x01, 0xf0), 3, 0, true, false },
+		{ "smsw %rax", B(0x48, 0x0f, 0x01, 0xe0), 4, 0, false, false },
+		{ "smsw %cx", B(0x66, 0x0f, 0x01, 0xe1), 4, 1, false, true },
+		{ "lmsw %r9w", B(0x41, 0x0f, 0x01, 0xf1), 4, 9, true, false },
+		{ "smsw (%rax)", B(0x0f, 0x01, 0x20), -EOPNOTSUPP, 0, false, false },
+		{ "lmsw (%rax)", B(0x0f, 0x01, 0x30), -EOPNOTSUPP, 0, false, false },
+		{ "invlpg (%rax)", B(0x0f, 0x01, 0x38), -EOPNOTSUPP, 0, false, false },
+		{ "vmrun", B(0x0f, 0x01, 0xd8), -EOPNOTSUPP, 0, false, false },
+		{ "mov %cr0,%rax", B(0x0f, 0x20, 0xc0), -EOPNOTSUPP, 0, false, false },
+		{ "truncated", B(0x66, 0x0f, 0x01), -EFAULT, 0, false, false },
+	};
+	unsigned int i, gpr;
+	bool lmsw, size16;
+	int len;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		gpr = 99;
+		lmsw = !t[i].lmsw;
+		len = lg_insn_decode_msw(t[i].bytes, t[i].n, &gpr, &lmsw, &size16);
+		UNIT_CHECK(len == t[i].len && (len < 0 ||
+			   (gpr == t[i].gpr && lmsw == t[i].lmsw && size16 == t[i].size16)),
+			   "%s: len %d gpr %u lmsw %d size16 %d", t[i].what, len, gpr,
+			   lmsw, size16);
+	}
+}
+
 int main(void)
 {
 	unsigned int i;
@@ -425,5 +461,6 @@ int main(void)
 	check_writeback();
 	check_invlpg();
 	check_movcr();
+	check_msw();
 	return unit_summary("insn");
 }
