@@ -276,6 +276,30 @@ u64 lg_insn_store_value(const struct lg_insn *insn, u64 regval)
 	return regval & lg_insn_mask(insn->size);
 }
 
+/*
+ * The group-7 opcode 0F 01 at @pos, after an optional REX prefix (@rex):
+ * its ModRM byte in @modrm and @pos just past it.  Returns 0, -EFAULT if
+ * @avail is too short, -EOPNOTSUPP for another opcode.
+ */
+static int lg_insn_0f01(const u8 *code, unsigned int *pos, unsigned int avail,
+			u8 *rex, u8 *modrm)
+{
+	int err = lg_insn_room(*pos, 1, avail);
+
+	if (err)
+		return err;
+	if (code[*pos] >= 0x40 && code[*pos] <= 0x4f)
+		*rex = code[(*pos)++];
+	err = lg_insn_room(*pos, 3, avail);
+	if (err)
+		return err;
+	if (code[*pos] != 0x0f || code[*pos + 1] != 0x01)
+		return -EOPNOTSUPP;
+	*modrm = code[*pos + 2];
+	*pos += 3;
+	return 0;
+}
+
 /**
  * lg_insn_decode_invlpg() - decode INVLPG m ([prefixes] [REX] 0F 01 /7).
  * @code: the instruction bytes.
@@ -308,15 +332,9 @@ int lg_insn_decode_invlpg(const u8 *code, unsigned int avail, struct lg_insn_mem
 			break;
 		pos++;
 	}
-	if (code[pos] >= 0x40 && code[pos] <= 0x4f)
-		rex = code[pos++];
-	err = lg_insn_room(pos, 3, avail);
+	err = lg_insn_0f01(code, &pos, avail, &rex, &modrm);
 	if (err)
 		return err;
-	if (code[pos] != 0x0f || code[pos + 1] != 0x01)
-		return -EOPNOTSUPP;
-	modrm = code[pos + 2];
-	pos += 3;
 	mod = modrm >> 6;
 	rm = modrm & 7;
 	if (mod == 3 || ((modrm >> 3) & 7) != 7)
@@ -423,21 +441,13 @@ int lg_insn_decode_msw(const u8 *code, unsigned int avail, unsigned int *gpr,
 		*size16 = true;
 		pos++;
 	}
-	err = lg_insn_room(pos, 1, avail);
+	err = lg_insn_0f01(code, &pos, avail, &rex, &modrm);
 	if (err)
 		return err;
-	if (code[pos] >= 0x40 && code[pos] <= 0x4f)
-		rex = code[pos++];
-	err = lg_insn_room(pos, 3, avail);
-	if (err)
-		return err;
-	if (code[pos] != 0x0f || code[pos + 1] != 0x01)
-		return -EOPNOTSUPP;
-	modrm = code[pos + 2];
 	reg = (modrm >> 3) & 7;
 	if ((modrm >> 6) != 3 || (reg != 4 && reg != 6))
 		return -EOPNOTSUPP;
 	*lmsw = reg == 6;
 	*gpr = (modrm & 7) | (rex & 1 ? 8 : 0);
-	return pos + 3;
+	return pos;
 }

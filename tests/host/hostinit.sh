@@ -56,8 +56,10 @@ for c in $cases; do
 		continue
 	fi
 	ps -e -o pid= > /tmp/pids.before
+	t0=$(cut -d' ' -f1 /proc/uptime)
 	timeout -k 3 "$per_test" sh "$file" 2>&1
 	rc=$?
+	echo "@@TIME $c $(awk -v t0="$t0" '{ printf "%.1f", $1 - t0 }' /proc/uptime)"
 	# Whatever the case started and left behind goes with it.
 	for p in $(ps -e -o pid= | grep -v -x -F -f /tmp/pids.before); do
 		[ "$p" != $$ ] && kill -9 "$p" 2>/dev/null

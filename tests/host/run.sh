@@ -102,8 +102,9 @@ for c in boot-klog $(echo "$cases" | tr , ' '); do
 	line=$(grep -a "^@@RESULT $c " "$log" | tail -n 1 | tr -d '\r')
 	verdict=$(echo "$line" | cut -d' ' -f3)
 	why=$(echo "$line" | cut -d' ' -f4-)
+	secs=$(grep -a "^@@TIME $c " "$log" | tail -n 1 | tr -d '\r' | cut -d' ' -f3)
 	if [ "$verdict" = PASS ]; then
-		echo "PASS $suite/$c"
+		echo "PASS $suite/$c${secs:+ (${secs} s)}"
 		continue
 	fi
 	fails=$((fails + 1))
