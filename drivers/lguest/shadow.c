@@ -837,7 +837,7 @@ static int lg_shadow_install(struct lguest *lg, u64 gva, u64 spte,
 	u64 *table = shared ? sh->global : r->pml4;
 	int level;
 
-	if (!shared && !test_and_set_bit(slot, r->private)) {
+	if (!shared && !__test_and_set_bit(slot, r->private)) {
 		/* The slot leaves the shared subtree, for this root only. */
 		r->pml4[slot] = 0;
 		lg_shadow_flush_tlb(lg);
