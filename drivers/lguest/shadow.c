@@ -387,6 +387,22 @@ static void lg_shadow_zap(struct lg_shadow *sh, u64 *e, int level)
 }
 
 /*
+ * Forget the guest's translation of @gva in the hardware TLB (APM vol. 3,
+ * INVLPGA).  The exit handler is preemptible, so this CPU need not be the
+ * one the guest ran on and will run on again: there, a flush of the whole
+ * ASID at the next VMRUN does it instead.  (A guest moving to a CPU other
+ * than its last is flushed at VMRUN anyway, see lg_enter_guest().)
+ */
+static void lg_shadow_invlpga(struct lguest *lg, u64 gva)
+{
+	if (get_cpu() == lg->last_cpu)
+		asm volatile("invlpga %0, %1" : : "a"(gva), "c"(lg->asid) : "memory");
+	else
+		lg_shadow_flush_tlb(lg);
+	put_cpu();
+}
+
+/*
  * May a shadow entry built from the guest entry @snap stand for @gpte?
  * Only if nothing but Accessed and Dirty changed, and only by being set:
  * what was built with a bit clear is stricter (Dirty clear: read-only)
@@ -452,6 +468,7 @@ static void lg_shadow_flush_global(struct lguest *lg)
 				r->pml4[slot] = 0;
 	}
 	sh->global_flushes++;
+	/* The other roots are compared when the guest switches to them. */
 	lg_shadow_sync_table(lg, sh->cur->pml4, 4, lg->guest_cr3 & PTE_ADDR,
 			     sh->cur->private);
 	lg_shadow_flush_tlb(lg);
@@ -861,16 +878,18 @@ static int lg_shadow_install(struct lguest *lg, u64 gva, u64 spte,
 				return -ENOSPC;
 			*e = __pa(next) | SPTE_TABLE;
 			if (shared && level == 4) {
-				for (r = sh->roots; r < sh->roots + LG_SHADOW_ROOTS; r++)
-					if (!test_bit(slot, r->private))
-						r->pml4[slot] = *e;
+				struct lg_shadow_root *o;
+
+				for (o = sh->roots; o < sh->roots + LG_SHADOW_ROOTS; o++)
+					if (!test_bit(slot, o->private))
+						o->pml4[slot] = *e;
 			}
 		}
 		*snap = gpte;
 		if (level == w->level)
 			*e |= SPTE_SPLINTER;
 		if (shared && level == 4)
-			sh->cur->pml4[slot] = *e;	/* as every sharer has it */
+			r->pml4[slot] = *e;	/* as every sharer has it */
 		table = phys_to_virt(*e & PTE_ADDR);
 	}
 	i = (gva >> 12) & 511;
@@ -989,7 +1008,7 @@ static int lg_shadow_fill(struct lguest *lg, u64 gva, u32 access,
 	sh->fills++;
 	/* Replacing a live entry: the TLB may hold the old one (APM 15.16.2). */
 	if (old & PTE_P)
-		asm volatile("invlpga %0, %1" : : "a"(gva), "c"(lg->asid) : "memory");
+		lg_shadow_invlpga(lg, gva);
 	lg_shadow_prefetch(lg, gva, w, global, spt);
 	return 0;
 }
@@ -1107,7 +1126,7 @@ static void lg_shadow_drop_gva(struct lguest *lg, u64 *table, u64 gva)
 	}
 	if (table[(gva >> 12) & 511] & PTE_P) {
 		table[(gva >> 12) & 511] = 0;
-		asm volatile("invlpga %0, %1" : : "a"(gva), "c"(lg->asid) : "memory");
+		lg_shadow_invlpga(lg, gva);
 	}
 }
 
