@@ -10,7 +10,6 @@
 #include <linux/file.h>
 #include <linux/lguest_backend.h>
 #include <linux/module.h>
-#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/uaccess.h>
 
@@ -210,26 +209,9 @@ int lguest_guest_bvecs(struct lguest *lg, u64 gpa, u64 len, struct bio_vec *bv,
 }
 EXPORT_SYMBOL_GPL(lguest_guest_bvecs);
 
-/* Make the vCPU, if it is in the guest on another CPU, exit at once. */
-static void lg_kick_vcpu(struct lguest *lg)
-{
-	struct task_struct *vcpu;
-
-	/*
-	 * A vCPU in guest mode on another CPU only looks at its interrupts
-	 * on its next exit: an IPI makes one.  Task structs are freed after
-	 * an RCU grace period, so the pointer is good while we look.
-	 */
-	rcu_read_lock();
-	vcpu = READ_ONCE(lg->vcpu_task);
-	if (vcpu && vcpu != current)
-		kick_process(vcpu);
-	rcu_read_unlock();
-}
-
 /**
- * lguest_set_irq() - set the level of the guest's IOAPIC line @pin, and
- *	make a running vCPU notice at once.
+ * lguest_set_irq() - set the level of the guest's IOAPIC line @pin; an
+ *	interrupt it raises kicks a running vCPU (lg_lapic_set_irq()).
  * @lg: the guest.
  * @pin: the line (a device's @irq).
  * @level: asserted or not.
@@ -239,7 +221,6 @@ static void lg_kick_vcpu(struct lguest *lg)
 void lguest_set_irq(struct lguest *lg, unsigned int pin, bool level)
 {
 	lg_ioapic_set_irq(lg, pin, level);
-	lg_kick_vcpu(lg);
 }
 EXPORT_SYMBOL_GPL(lguest_set_irq);
 

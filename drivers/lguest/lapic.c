@@ -37,8 +37,16 @@
 #define LG_APICBASE_EXTD	BIT(10)
 #define LG_APICBASE_EN		BIT(11)
 
-/* Never let a guest program a periodic timer faster than this. */
-#define LG_APIC_MIN_PERIOD_NS	50000
+/*
+ * The shortest period a guest may give a periodic timer: KVM's default
+ * min_timer_period_us (200 us).  The hrtimer behind it fires in the host's
+ * interrupt context whatever the guest does, and the host's scheduler does
+ * not throttle hrtimers, so TMICT 1 at divide-by-1 would otherwise be a
+ * billion host interrupts a second.  One-shot and TSC-deadline timers need
+ * no floor: each arming is a WRMSR exit of the guest's own, so a guest
+ * cannot make them fire faster than it exits.
+ */
+#define LG_APIC_MIN_PERIOD_NS	(200 * NSEC_PER_USEC)
 
 /* 32 bits of a 256-bit register, as the APIC shows it: word 0 is bits 0-31. */
 static u32 lg_apic_reg32(const unsigned long *bits, unsigned int word)
@@ -69,7 +77,9 @@ static u32 lg_apic_ppr(struct lguest *lg)
  * @vector: 16-255 (lower ones are illegal and dropped, as an APIC does).
  * @level: level-triggered (its EOI is broadcast to the IOAPIC).
  *
- * Safe from any context: the IOAPIC, timers and devices call it.
+ * Safe from any context: the IOAPIC, timers and devices call it.  A vCPU
+ * asleep in HLT is woken; one in guest mode on another CPU is kicked out
+ * of it (lg_kick_vcpu()), so the interrupt never waits for its next exit.
  */
 void lg_lapic_set_irq(struct lguest *lg, u8 vector, bool level)
 {
@@ -83,6 +93,7 @@ void lg_lapic_set_irq(struct lguest *lg, u8 vector, bool level)
 		clear_bit(vector, a->tmr);
 	set_bit(vector, a->irr);
 	wake_up(&lg->wq);
+	lg_kick_vcpu(lg);
 }
 
 /**
@@ -138,7 +149,8 @@ static void lg_apic_timer_deliver(struct lguest *lg)
  * value; we turn it into host nanoseconds once, when it is written, and arm
  * an hrtimer.  One-shot and periodic modes count down from TMICT at a 1 GHz
  * "bus".  Either way the expiry lands in the IRR from hrtimer context and
- * wakes the vCPU if it sleeps in HLT: no polling, no exit per tick. :*/
+ * wakes the vCPU if it sleeps in HLT, or kicks it out of guest mode if it
+ * runs on another CPU than the one the hrtimer fires on: no polling. :*/
 static enum hrtimer_restart lg_apic_timer_fn(struct hrtimer *t)
 {
 	struct lguest *lg = container_of(t, struct lguest, lapic.timer);
@@ -178,8 +190,13 @@ static void lg_apic_timer_count(struct lguest *lg)
 	if (!a->tmict)
 		return;
 	ns = (u64)a->tmict * lg_apic_divide(a->tdcr) * LG_APIC_BUS_NS;
-	if ((a->lvt_timer & LG_LVT_TIMER_MODE) == LG_LVT_PERIODIC)
-		ns = max_t(u64, ns, LG_APIC_MIN_PERIOD_NS);
+	/* As KVM's limit_periodic_timer_frequency(), with the same message. */
+	if ((a->lvt_timer & LG_LVT_TIMER_MODE) == LG_LVT_PERIODIC &&
+	    ns < LG_APIC_MIN_PERIOD_NS) {
+		pr_info_ratelimited("guest %d: requested %llu ns lapic timer period limited to %llu ns\n",
+				    task_tgid_nr(current), ns, (u64)LG_APIC_MIN_PERIOD_NS);
+		ns = LG_APIC_MIN_PERIOD_NS;
+	}
 	a->period_ns = ns;
 	a->timer_start = ktime_get_ns();
 	hrtimer_start(&a->timer, ns_to_ktime(ns), HRTIMER_MODE_REL);
@@ -219,7 +236,8 @@ static u32 lg_apic_tmcct(struct lguest *lg)
 	per_tick = (u64)lg_apic_divide(a->tdcr) * LG_APIC_BUS_NS;
 	/* 64-bit divisor: a period can pass 2^32 ns (do_div would truncate it). */
 	div64_u64_rem(ktime_get_ns() - a->timer_start, a->period_ns, &elapsed);
-	return div64_u64(a->period_ns - elapsed, per_tick);
+	/* A period stretched to the floor still counts down from TMICT. */
+	return min_t(u64, div64_u64(a->period_ns - elapsed, per_tick), a->tmict);
 }
 
 /* Writable bits of each LVT entry (vector, delivery mode, mask, ...). */

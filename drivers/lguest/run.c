@@ -12,6 +12,8 @@
 #include <linux/hrtimer.h>
 #include <linux/sched/signal.h>
 #include <linux/seq_file.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
 #include <linux/stddef.h>
 #include <asm/debugreg.h>
 #include <asm/fpu/api.h>
@@ -109,6 +111,33 @@ void lg_gpr_write(struct lguest *lg, unsigned int reg, u64 val)
 	case 7: lg->gprs.rdi = val; return;
 	default: (&lg->gprs.r8)[(reg & 15) - 8] = val; return;
 	}
+}
+
+/*T:515 An interrupt raised while the vCPU is in guest mode on another
+ * CPU (a timer's hrtimer fires where it was armed, a device's worker runs
+ * anywhere) would wait for the guest's next exit, which a guest spinning
+ * with no exits delays to the host's next tick.  So whoever raises one
+ * kicks the vCPU: a reschedule IPI to its CPU (kick_process()), which makes
+ * VMRUN exit at once, or, if it arrives just before VMRUN with the host's
+ * interrupts off, stays pending and makes VMRUN exit on entry; the run
+ * loop then finds the vector in the IRR (lg_enter_guest()). :*/
+/**
+ * lg_kick_vcpu() - make the vCPU, if it is in guest mode on another CPU,
+ *	exit at once, to see an interrupt or a request raised for it.
+ * @lg: the guest.
+ *
+ * Safe from any context, hard interrupts included.
+ */
+void lg_kick_vcpu(struct lguest *lg)
+{
+	struct task_struct *vcpu;
+
+	/* Task structs are freed after an RCU grace period. */
+	rcu_read_lock();
+	vcpu = READ_ONCE(lg->vcpu_task);
+	if (vcpu && vcpu != current)
+		kick_process(vcpu);
+	rcu_read_unlock();
 }
 
 /**
