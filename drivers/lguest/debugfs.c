@@ -91,6 +91,8 @@ static int lg_interrupts_show(struct seq_file *m, void *unused)
 		   256, lg->lapic.irr, 256, lg->lapic.isr, 256, lg->lapic.tmr);
 	seq_printf(m, "lapic tpr 0x%x lvt_timer 0x%x\n",
 		   READ_ONCE(lg->lapic.tpr), READ_ONCE(lg->lapic.lvt_timer));
+	seq_printf(m, "lapic timer period_ns %llu fires %llu\n",
+		   READ_ONCE(lg->lapic.period_ns), READ_ONCE(lg->lapic.timer_fires));
 	spin_lock_irqsave(&io->lock, flags);
 	memcpy(redir, io->redir, sizeof(redir));
 	level = io->level;

@@ -156,6 +156,7 @@ static enum hrtimer_restart lg_apic_timer_fn(struct hrtimer *t)
 	struct lguest *lg = container_of(t, struct lguest, lapic.timer);
 	struct lg_lapic *a = &lg->lapic;
 
+	WRITE_ONCE(a->timer_fires, a->timer_fires + 1);
 	lg_apic_timer_deliver(lg);
 	if ((READ_ONCE(a->lvt_timer) & LG_LVT_TIMER_MODE) == LG_LVT_PERIODIC &&
 	    a->period_ns) {

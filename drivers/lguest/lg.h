@@ -65,6 +65,7 @@ struct lg_chunk {
  *	@period_ns: the one-shot/periodic period it stands for.
  * @tsc_deadline: IA32_TSC_DEADLINE as the guest wrote it (guest TSC).
  * @timer: the hrtimer behind all three timer modes.
+ * @timer_fires: how often it has fired (debugfs "interrupts").
  */
 struct lg_lapic {
 	DECLARE_BITMAP(irr, 256);
@@ -78,6 +79,7 @@ struct lg_lapic {
 	u64 timer_start, period_ns;
 	u64 tsc_deadline;
 	struct hrtimer timer;
+	u64 timer_fires;
 };
 
 /**

@@ -21,7 +21,6 @@
  *    8.6 s period (beyond 2^32 ns) counts down from TMICT; one-shot
  *    20 ms fires once, not before 19.8 ms, TMCCT counts down and reads 0
  *    after; periodic 5 ms gives 5-20 ticks in 50 ms, none once masked;
- *    periodic TMICT 1 at divide-by-1 ticks no faster than every 200 us;
  *    TSC-deadline 10 ms fires once, not early, and MSR 0x6e0 then reads 0;
  *    a past deadline fires at once; 0 disarms; TMICT is ignored there;
  *  - the IOAPIC at 0xfec00000 (mapped with map_2m): version 0x170011,
@@ -450,38 +449,6 @@
 	WRM X_TMICT, $0
 	RDM X_TMCCT
 	CHECK "TMCCT after TMICT 0", %rax, $0
-
-	/*
-	 * 9b. Periodic TMICT 1 at divide-by-1 asks for a 1 ns period: the
-	 * floor (200 us, KVM's) holds it to at most one tick per 200 us of
-	 * 50 ms spun at IF=1 (two of slack).
-	 */
-	WRM X_TDCR, $0xb			/* divide by 1 */
-	movq $0, cnt61(%rip)
-	WRM X_LVTT, $(LVT_PERIODIC | 0x61)
-	RDTSC64 %r12
-	WRM X_TMICT, $1
-	sti
-1:	mov %r12, %rdi
-	call since_ns
-	cmp $(50 * MS), %rax
-	jb 1b
-	cli
-	mov %rax, %r14
-	WRM X_TMICT, $0
-	WRM X_TDCR, $0
-	mov cnt61(%rip), %r13
-	SAY "periodic TMICT 1 divide 1: ticks "
-	PUTDEC %r13
-	PUTS " in ns "
-	PUTDEC %r14
-	PUTS "\n"
-	imul $200000, %r13, %rax
-	add $400000, %r14
-	xor %edx, %edx
-	cmp %r14, %rax
-	setbe %dl
-	CHECK "periodic TMICT 1: at most one tick per 200 us", %rdx, $1
 
 	/* 10. TSC-deadline: 10 ms ahead, in the past, disarmed. */
 	WRM X_LVTT, $(LVT_TSCDEADLINE | 0x62)
