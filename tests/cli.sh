@@ -50,6 +50,7 @@ expect mem-zero 2 "lguest: --mem 0: guest RAM must be at least 2M" --kernel "$tm
 expect mem-junk 2 "lguest: --mem lots: not a size" --kernel "$tmp/file" --mem lots
 expect mem-overflow 2 "lguest: --mem 99999999999G: too large" --kernel "$tmp/file" --mem 99999999999G
 expect mem-unaligned 2 "lguest: --mem 3000001: not a multiple of 4K" --kernel "$tmp/file" --mem 3000001
+expect raw-mem-over-hole 2 "lguest: --mem: a guest has at most 3 GiB of RAM (devices sit above it)" --raw "$tmp/file" --mem 4G
 expect initrd-with-raw 2 "lguest: --initrd and --append go with --kernel" --raw "$tmp/file" --initrd "$tmp/file"
 expect kernel-passwd 2 "lguest: kernel '/etc/passwd' is not a bzImage" --kernel /etc/passwd
 expect kernel-tiny 2 "lguest: kernel '$tmp/file' is not a bzImage (only 13 bytes)" --kernel "$tmp/file"
@@ -114,7 +115,7 @@ fi
 truncate -s 100M "$tmp/big.img"
 long=$(head -c 3000 /dev/zero | tr '\0' x)
 expect kernel-mem-zero 2 "lguest: --mem 0: guest RAM must be at least 2M" --kernel "$kernel" --mem 0
-expect kernel-mem-over-3g 2 "lguest: --mem: a --kernel guest has at most 3 GiB of RAM" --kernel "$kernel" --mem 4G
+expect kernel-mem-over-3g 2 "lguest: --mem: a guest has at most 3 GiB of RAM (devices sit above it)" --kernel "$kernel" --mem 4G
 expect kernel-mem-too-small 2 "lguest: kernel '$kernel' needs 80 MiB of guest RAM" --kernel "$kernel" --mem 32M
 expect initrd-too-big 2 "lguest: initrd '$tmp/big.img' (100 MiB) does not fit in 128 MiB of guest RAM with the kernel; use a larger --mem" \
 	--kernel "$kernel" --initrd "$tmp/big.img" --mem 128M

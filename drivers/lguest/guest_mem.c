@@ -13,6 +13,7 @@
 #include <linux/highmem.h>
 #include <linux/mm.h>
 #include <linux/overflow.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include <asm/processor-flags.h>
@@ -212,13 +213,19 @@ int lg_read_guest_insn(struct lguest *lg, u64 rip, u8 *code, unsigned int max)
 	return err ? err : max;
 }
 
-/* Allocate one chunk: contiguous if the page allocator can, else page by page. */
+/*
+ * Allocate one chunk: contiguous if the page allocator can, else page by
+ * page.  Charged to the launcher's memory cgroup; a shortage fails the
+ * allocation (__GFP_RETRY_MAYFAIL: reclaim, but never the OOM killer, which
+ * would kill some other process for a guest that cannot fit) quietly.
+ */
 static int lg_chunk_alloc(struct lg_chunk *c)
 {
-	const gfp_t gfp = GFP_KERNEL_ACCOUNT | __GFP_ZERO;
+	const gfp_t gfp = GFP_KERNEL_ACCOUNT | __GFP_ZERO | __GFP_RETRY_MAYFAIL |
+			  __GFP_NOWARN;
 	unsigned int i;
 
-	c->base = alloc_pages(gfp | __GFP_NOWARN | __GFP_NORETRY, LG_CHUNK_ORDER);
+	c->base = alloc_pages((gfp & ~__GFP_RETRY_MAYFAIL) | __GFP_NORETRY, LG_CHUNK_ORDER);
 	if (c->base) {
 		/* Each 4K page needs its own refcount for mmap(). */
 		split_page(c->base, LG_CHUNK_ORDER);
@@ -252,30 +259,43 @@ static void lg_chunk_free(struct lg_chunk *c)
 	c->pages = NULL;
 }
 
+/*T:305 Guest RAM is allocated in full when the guest is created, so a
+ * launcher asking for more than the machine has must get a plain "no", not
+ * drive the host into the OOM killer: more than the host's RAM is refused
+ * before anything is allocated; every page is charged to the launcher's
+ * memory cgroup and allowed to fail rather than call the OOM killer; and a
+ * fatal signal (the launcher killed while it waits) stops the loop. :*/
 /**
  * lg_mem_alloc() - give the guest @size bytes of zeroed RAM at gpa 0.
  * @lg: the guest, with no RAM yet.
- * @size: a multiple of %LG_CHUNK_SIZE, already checked by the caller.
+ * @size: a multiple of %LG_CHUNK_SIZE no larger than %LGUEST_MAX_MEM,
+ *	already checked by the caller.
  *
- * Return: 0 or -ENOMEM (with everything allocated so far freed).
+ * Return: 0, -ENOMEM (more than the host's RAM, or an allocation failed)
+ * or -EINTR (a fatal signal), with everything allocated so far freed.
  */
 int lg_mem_alloc(struct lguest *lg, u64 size)
 {
 	unsigned long i, n = size >> LG_CHUNK_SHIFT;
+	int err = 0;
 
+	if (size >> PAGE_SHIFT > totalram_pages())
+		return -ENOMEM;
 	lg->chunks = kvcalloc(n, sizeof(*lg->chunks), GFP_KERNEL_ACCOUNT);
 	if (!lg->chunks)
 		return -ENOMEM;
 	lg->nr_chunks = n;
 	lg->mem_size = size;
-	for (i = 0; i < n; i++) {
-		if (lg_chunk_alloc(&lg->chunks[i])) {
-			lg_mem_free(lg);
-			return -ENOMEM;
-		}
+	for (i = 0; i < n && !err; i++) {
+		if (fatal_signal_pending(current))
+			err = -EINTR;
+		else if (lg_chunk_alloc(&lg->chunks[i]))
+			err = -ENOMEM;
 		cond_resched();
 	}
-	return 0;
+	if (err)
+		lg_mem_free(lg);
+	return err;
 }
 
 /**

@@ -4,11 +4,14 @@
  * ABI from user space with good and bad arguments, the way a buggy or
  * hostile launcher would, and checks every answer is the documented errno
  * (never a crash).  Prints one line per check; exits non-zero if any failed.
+ * "abi_probe mem MIB" probes only the RAM sizes (run in a memory cgroup that
+ * holds less than MIB MiB: tests/host/cases/abi-mem.sh).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -63,6 +66,10 @@ static void probe_create(void)
 	expect_errno(ioctl(fd, LGUEST_CREATE, &c), EINVAL, "CREATE with unaligned size");
 	c.mem_size = LGUEST_MAX_MEM + LGUEST_MEM_ALIGN;
 	expect_errno(ioctl(fd, LGUEST_CREATE, &c), E2BIG, "CREATE over the maximum");
+	c.mem_size = 4ULL << 30;
+	expect_errno(ioctl(fd, LGUEST_CREATE, &c), E2BIG, "CREATE 4 GiB (over the device hole)");
+	c.mem_size = 1ULL << 63;
+	expect_errno(ioctl(fd, LGUEST_CREATE, &c), E2BIG, "CREATE 2^63 bytes");
 	c.mem_size = UINT64_MAX - LGUEST_MEM_ALIGN + 1;
 	expect_errno(ioctl(fd, LGUEST_CREATE, &c), E2BIG, "CREATE near 2^64");
 	c.mem_size = LGUEST_MEM_ALIGN;
@@ -162,10 +169,69 @@ static void probe_guest(void)
 	close(fd);
 }
 
-int main(void)
+/* The host's RAM in bytes (MemTotal), or 0. */
+static uint64_t mem_total(void)
+{
+	unsigned long long kb = 0;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (f) {
+		if (fscanf(f, "MemTotal: %llu kB", &kb) != 1)
+			kb = 0;
+		fclose(f);
+	}
+	return kb << 10;
+}
+
+/*
+ * probe_mem MIB: the sizes a guest's RAM may not have, in a memory cgroup
+ * that holds less than MIB MiB: over the device hole, 2^63, zero and
+ * unaligned are refused up front; the largest size on a host with less RAM
+ * than that, and MIB MiB (more than the cgroup allows), fail with ENOMEM
+ * (the caller checks the log: no OOM killer, no warning); then a small
+ * guest is still created.
+ */
+static void probe_mem(uint64_t mib)
+{
+	struct lguest_create c = { 0 };
+	int fd = open_lguest(), mode;
+	char what[96];
+
+	c.mem_size = LGUEST_MAX_MEM + LGUEST_MEM_ALIGN;
+	expect_errno(ioctl(fd, LGUEST_CREATE, &c), E2BIG, "CREATE just over the device hole");
+	c.mem_size = 4ULL << 30;
+	expect_errno(ioctl(fd, LGUEST_CREATE, &c), E2BIG, "CREATE 4 GiB");
+	c.mem_size = 1ULL << 63;
+	expect_errno(ioctl(fd, LGUEST_CREATE, &c), E2BIG, "CREATE 2^63 bytes");
+	c.mem_size = 0;
+	expect_errno(ioctl(fd, LGUEST_CREATE, &c), EINVAL, "CREATE 0 bytes");
+	c.mem_size = LGUEST_MEM_ALIGN - 4096;
+	expect_errno(ioctl(fd, LGUEST_CREATE, &c), EINVAL, "CREATE 2 MiB - 4 KiB");
+	if (mem_total() && mem_total() < LGUEST_MAX_MEM) {
+		c.mem_size = LGUEST_MAX_MEM;
+		expect_errno(ioctl(fd, LGUEST_CREATE, &c), ENOMEM,
+			     "CREATE the maximum, more than the host's RAM");
+	}
+	c.mem_size = mib << 20;
+	snprintf(what, sizeof(what), "CREATE %llu MiB, more than the memory cgroup allows",
+		 (unsigned long long)mib);
+	expect_errno(ioctl(fd, LGUEST_CREATE, &c), ENOMEM, what);
+	c.mem_size = 4 * LGUEST_MEM_ALIGN;
+	mode = ioctl(fd, LGUEST_CREATE, &c);
+	check(mode == LGUEST_PAGING_NPT || mode == LGUEST_PAGING_SHADOW,
+	      "CREATE 8 MiB after the refusals");
+	close(fd);
+}
+
+int main(int argc, char **argv)
 {
 	char buf[8];
 	int fd, v;
+
+	if (argc == 3 && !strcmp(argv[1], "mem")) {
+		probe_mem(strtoull(argv[2], NULL, 0));
+		return failed;
+	}
 
 	fd = open_lguest();
 	v = ioctl(fd, LGUEST_GET_API_VERSION);

@@ -731,11 +731,10 @@ int main(int argc, char **argv)
 	if (l.devs.console)
 		console_fds(&l.devs);
 
-	if (l.kernel && l.mem > LGUEST_RAM_LIMIT)
-		die(EXIT_USAGE, "--mem: a --kernel guest has at most %llu GiB of RAM (devices sit above it)",
-		    LGUEST_RAM_LIMIT >> 30);
+	/* Up to the device hole (a raw guest has the same machine). */
 	if (l.mem > LGUEST_MAX_MEM)
-		die(EXIT_USAGE, "--mem: at most %llu GiB of guest RAM", LGUEST_MAX_MEM >> 30);
+		die(EXIT_USAGE, "--mem: a guest has at most %llu GiB of RAM (devices sit above it)",
+		    LGUEST_MAX_MEM >> 30);
 	/* The module takes RAM in 2 MiB units. */
 	l.mem = (l.mem + LGUEST_MEM_ALIGN - 1) & ~(LGUEST_MEM_ALIGN - 1);
 	if (l.kernel) {

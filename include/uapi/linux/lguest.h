@@ -45,9 +45,14 @@
  */
 #define LGUEST_GET_API_VERSION	_IO(LGUEST_IOC_MAGIC, 0x00)
 
-/* Guest RAM is a multiple of this, and at most LGUEST_MAX_MEM bytes. */
+/*
+ * Guest RAM is a multiple of this, and at most LGUEST_MAX_MEM bytes: it
+ * starts at guest-physical 0 and must end below the device hole at
+ * %LGUEST_RAM_LIMIT (3 GiB), where the virtio-mmio windows and the IOAPIC
+ * sit (see the machine's description below).
+ */
 #define LGUEST_MEM_ALIGN	(2ULL << 20)
-#define LGUEST_MAX_MEM		(64ULL << 30)
+#define LGUEST_MAX_MEM		0xc0000000ULL
 
 /*
  * How the guest's addresses are translated: &struct lguest_create.flags
@@ -86,9 +91,13 @@ struct lguest_create {
  *
  * Returns the paging mode in use, %LGUEST_PAGING_NPT or
  * %LGUEST_PAGING_SHADOW (a positive int), as the ioctl's return value.
- * Errors: %EINVAL bad size, unknown flags or non-zero reserved, %E2BIG size
- * over %LGUEST_MAX_MEM, %EEXIST the file already has a guest,
- * %EOPNOTSUPP %LGUEST_PAGING_NPT on a CPU without nested paging, %ENOMEM.  After
+ * Errors: %EINVAL bad size (0 or not a multiple of %LGUEST_MEM_ALIGN),
+ * unknown flags or non-zero reserved; %E2BIG size over %LGUEST_MAX_MEM (the
+ * device hole); %EEXIST the file already has a guest; %EOPNOTSUPP
+ * %LGUEST_PAGING_NPT on a CPU without nested paging; %ENOMEM more RAM than
+ * the host has, or than the caller's memory cgroup allows (the RAM is all
+ * allocated here, and a failure never invokes the OOM killer); %EINTR a
+ * fatal signal came while it was being allocated.  After
  * success, mmap() of the file at offset 0 with length @mem_size (shared,
  * read/write) maps the guest's RAM into the launcher, so it can load images.
  */
@@ -330,7 +339,7 @@ struct lguest_run {
  * (ACPI _HID "QEMU0001") at %LGUEST_PVPANIC_PORT.  Every other port reads
  * as all ones and ignores writes, as an empty bus does.
  */
-#define LGUEST_RAM_LIMIT	0xc0000000ULL
+#define LGUEST_RAM_LIMIT	LGUEST_MAX_MEM
 #define LGUEST_MMIO_BASE	0xd0000000ULL
 #define LGUEST_MMIO_SIZE	0x1000ULL
 #define LGUEST_MMIO_MAX		16

@@ -22,7 +22,7 @@ step "version, module loaded"
 grep -q "^module: ABI $abi$" /tmp/ver.out || fail "--version does not report the module's ABI $abi"
 step "bzImage checks, module loaded: still bad files and sizes, exit status 2"
 expect_launcher 2 "lguest: kernel '/etc/passwd' is not a bzImage" --kernel /etc/passwd
-expect_launcher 2 "lguest: --mem: a --kernel guest has at most 3 GiB of RAM" --kernel "$kernel" --mem 4G
+expect_launcher 2 "lguest: --mem: a guest has at most 3 GiB of RAM" --kernel "$kernel" --mem 4G
 truncate -s 100M /tmp/big.img
 expect_launcher 2 "lguest: initrd '/tmp/big.img' (100 MiB) does not fit in 128 MiB of guest RAM" \
 	--kernel "$kernel" --initrd /tmp/big.img --mem 128M
