@@ -12,6 +12,7 @@
 #include <linux/hrtimer.h>
 #include <linux/sched/signal.h>
 #include <linux/seq_file.h>
+#include <linux/ratelimit.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/stddef.h>
@@ -201,10 +202,19 @@ static void lg_exit_record(struct lguest *lg)
 	lg->hist_pos = (lg->hist_pos + 1) % LG_EXIT_HIST;
 }
 
+/*
+ * What a dying guest leaves in the kernel log (the triple-fault line and
+ * the exit history, or a panicking guest's history) is up to 17 lines, and
+ * any launcher can make guests die in a loop: each such report is one
+ * unit, allowed or suppressed whole by one rate limit shared by every guest
+ * (two reports every 5 s).
+ */
+static DEFINE_RATELIMIT_STATE(lg_report_rs, 5 * HZ, 2);
+
 /**
  * lg_exit_hist_show() - print the guest's last exits, oldest first.
  * @lg: the guest.
- * @m: where to, or NULL for the kernel log.
+ * @m: where to, or NULL for the kernel log (callers take lg_report_rs).
  */
 void lg_exit_hist_show(struct lguest *lg, struct seq_file *m)
 {
@@ -397,14 +407,16 @@ static enum lg_exit_action lg_exit_shutdown(struct lguest *lg)
 	 * After SHUTDOWN the VMCB's guest state is undefined (APM 15.12),
 	 * but what it says is often the best clue there is: logged as is.
 	 */
-	pr_info_ratelimited("guest %d triple fault: rip 0x%llx rsp 0x%llx rflags 0x%llx cr0 0x%llx cr2 0x%llx cr3 0x%llx (hw 0x%llx) cr4 0x%llx cs 0x%x/0x%x ss 0x%x idt 0x%llx/0x%x tr 0x%llx gs 0x%llx; last injected 0x%x (err 0x%x), exit before 0x%x, exitintinfo 0x%x\n",
-			    task_tgid_nr(current), s->rip, s->rsp, s->rflags,
-			    lg_guest_cr0(lg), s->cr2, lg_guest_cr3(lg), s->cr3, s->cr4,
-			    s->cs.selector, s->cs.attrib, s->ss.selector,
-			    s->idtr.base, s->idtr.limit, s->tr.base, s->gs.base,
-			    lg->last_event_inj, lg->last_event_inj_err, lg->prev_exit,
-			    lg->vmcb->control.exit_int_info);
-	lg_exit_hist_show(lg, NULL);
+	if (__ratelimit(&lg_report_rs)) {
+		pr_info("guest %d triple fault: rip 0x%llx rsp 0x%llx rflags 0x%llx cr0 0x%llx cr2 0x%llx cr3 0x%llx (hw 0x%llx) cr4 0x%llx cs 0x%x/0x%x ss 0x%x idt 0x%llx/0x%x tr 0x%llx gs 0x%llx; last injected 0x%x (err 0x%x), exit before 0x%x, exitintinfo 0x%x\n",
+			task_tgid_nr(current), s->rip, s->rsp, s->rflags,
+			lg_guest_cr0(lg), s->cr2, lg_guest_cr3(lg), s->cr3, s->cr4,
+			s->cs.selector, s->cs.attrib, s->ss.selector,
+			s->idtr.base, s->idtr.limit, s->tr.base, s->gs.base,
+			lg->last_event_inj, lg->last_event_inj_err, lg->prev_exit,
+			lg->vmcb->control.exit_int_info);
+		lg_exit_hist_show(lg, NULL);
+	}
 	kill_guest(lg, "triple fault (shutdown) at rip 0x%llx rsp 0x%llx cr2 0x%llx, last injected event 0x%x",
 		   s->rip, s->rsp, s->cr2, lg->last_event_inj);
 	return LG_EXIT_CONTINUE;
@@ -630,7 +642,7 @@ int lg_run(struct lguest *lg, struct lguest_run *run)
 	}
 	fpu_swap_kvm_fpstate(&lg->gfpu, false);
 	WRITE_ONCE(lg->vcpu_task, NULL);
-	if (lg->panicked)
+	if (lg->panicked && __ratelimit(&lg_report_rs))
 		lg_exit_hist_show(lg, NULL);
 	lg_console_flush(lg);
 	if (ret)

@@ -330,15 +330,15 @@ struct lguest_device *lgdev_blk_create(struct lguest *lg,
 	u64 features;
 
 	if (!S_ISREG(mode) && !S_ISBLK(mode)) {
-		pr_warn("virtio-blk in slot %u: the disk is neither a regular file nor a block device\n",
-			desc->slot);
+		pr_warn_ratelimited("virtio-blk in slot %u: the disk is neither a regular file nor a block device\n",
+				    desc->slot);
 		return ERR_PTR(-EINVAL);
 	}
 	if (!(file->f_mode & FMODE_READ) || !(file->f_mode & FMODE_CAN_READ) ||
 	    (!readonly && (!(file->f_mode & FMODE_WRITE) ||
 			   !(file->f_mode & FMODE_CAN_WRITE)))) {
-		pr_warn("virtio-blk in slot %u: the disk is not open for %s\n",
-			desc->slot, readonly ? "reading" : "reading and writing");
+		pr_warn_ratelimited("virtio-blk in slot %u: the disk is not open for %s\n",
+				    desc->slot, readonly ? "reading" : "reading and writing");
 		return ERR_PTR(-EINVAL);
 	}
 	blk = kzalloc(sizeof(*blk), GFP_KERNEL);

@@ -175,8 +175,8 @@ static int con_read(struct lgdev_con *con)
 		con->pend_off = 0;
 		con->pend_len = con_filter(con, con->rd_buf, n, con->pend, &quit);
 		if (quit) {
-			pr_info("virtio-console in slot %u: Ctrl-A x: quitting\n",
-				con->dev.ldev.slot);
+			pr_info_ratelimited("virtio-console in slot %u: Ctrl-A x: quitting\n",
+					    con->dev.ldev.slot);
 			lguest_quit(con->dev.ldev.lg);
 			con->pend_len = 0;
 			return -ENOENT;

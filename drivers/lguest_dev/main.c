@@ -71,7 +71,8 @@ static struct lguest_device *lgdev_create(struct lguest *lg,
 		return ERR_PTR(-ENODEV);
 	}
 	if (!IS_ERR(dev))
-		pr_info("device type %u in slot %u, irq %u\n", desc->type, dev->slot, dev->irq);
+		pr_info_ratelimited("device type %u in slot %u, irq %u\n",
+				    desc->type, dev->slot, dev->irq);
 	return dev;
 }
 
