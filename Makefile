@@ -57,6 +57,10 @@ launcher:
 
 test-progs:
 	$(MAKE) -C tests/tools
+	@if echo 'int main(void) { return 0; }' | \
+		$(CC) -m32 -static -x c -o /dev/null - 2>/dev/null; then \
+		$(MAKE) -C tools/lguest lguest32 && $(MAKE) -C tests/tools abi_probe32; \
+	else echo "lguest: no gcc -m32 (gcc-multilib): no 32-bit launcher to test"; fi
 	$(MAKE) -C tests/guests
 	$(KMAKE) M=$(TOP)/tests/modules/lg_warn modules
 	$(MAKE) -C tests/unit

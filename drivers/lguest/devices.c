@@ -41,7 +41,7 @@ int lg_add_device(struct lguest *lg, const struct lguest_device_desc __user *ude
 	if (desc.type < LGUEST_DEV_NET || desc.type > LGUEST_DEV_RNG ||
 	    desc.slot >= LGUEST_MMIO_MAX ||
 	    (desc.flags & ~(LGUEST_DEV_F_READONLY | LGUEST_DEV_F_ESCAPE)) ||
-	    desc.pad[0] || desc.pad[1] ||
+	    desc.pad[0] || desc.pad[1] || desc.pad2 ||
 	    memchr_inv(desc.reserved, 0, sizeof(desc.reserved)) ||
 	    !memchr(desc.name, '\0', sizeof(desc.name)))
 		return -EINVAL;

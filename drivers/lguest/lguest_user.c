@@ -12,6 +12,7 @@
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 #include <linux/slab.h>
+#include <linux/stddef.h>
 #include <linux/uaccess.h>
 
 static int lg_open(struct inode *inode, struct file *file)
@@ -231,6 +232,22 @@ static int lg_mmap_file(struct file *file, struct vm_area_struct *vma)
 		return -ENOENT;
 	return lg_mmap(lg, vma);
 }
+
+/*T:215 A 32-bit launcher (on a kernel with IA32 emulation) speaks the
+ * same ABI through compat_ptr_ioctl(): its structures hold no pointers, and
+ * every __u64 in them already sits at a multiple of 8 with no padding the
+ * compiler adds, so i386's 4-byte alignment of __u64 lays them out exactly
+ * as x86-64 does and the ioctl numbers, which encode the sizes, agree.
+ * The sizes below are the x86-64 ones; tests/tools/abi_probe asserts the
+ * same numbers built with -m32 and drives a guest from a 32-bit launcher.
+ * Guest RAM (at most 3 GiB) fits a 32-bit launcher's address space. :*/
+static_assert(sizeof(struct lguest_create) == 16);
+static_assert(sizeof(struct lguest_regs) == 144);
+static_assert(sizeof(struct lguest_sregs) == 328);
+static_assert(sizeof(struct lguest_console) == 8);
+static_assert(sizeof(struct lguest_device_desc) == 80);
+static_assert(offsetof(struct lguest_device_desc, reserved) == 48);
+static_assert(sizeof(struct lguest_run) == 264);
 
 static const struct file_operations lg_fops = {
 	.owner		= THIS_MODULE,

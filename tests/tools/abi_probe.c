@@ -5,9 +5,12 @@
  * hostile launcher would, and checks every answer is the documented errno
  * (never a crash).  Prints one line per check; exits non-zero if any failed.
  * "abi_probe mem MIB" probes only the RAM sizes (run in a memory cgroup that
- * holds less than MIB MiB: tests/host/cases/abi-mem.sh).
+ * holds less than MIB MiB: tests/host/cases/abi-mem.sh); "abi_probe dev"
+ * only LGUEST_ADD_DEVICE (with lguest_dev.ko loaded).  Also built as a
+ * 32-bit program, abi_probe32 (tests/host/cases/abi-compat32.sh).
  */
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -18,6 +21,22 @@
 #include <unistd.h>
 
 #include <linux/lguest.h>
+
+/*
+ * One layout for 32- and 64-bit launchers (the module asserts the same
+ * numbers for x86-64; this file is also built with -m32 as abi_probe32).
+ */
+_Static_assert(sizeof(struct lguest_create) == 16, "lguest_create");
+_Static_assert(sizeof(struct lguest_regs) == 144, "lguest_regs");
+_Static_assert(sizeof(struct lguest_segment) == 24, "lguest_segment");
+_Static_assert(sizeof(struct lguest_dtable) == 16, "lguest_dtable");
+_Static_assert(sizeof(struct lguest_sregs) == 328, "lguest_sregs");
+_Static_assert(offsetof(struct lguest_sregs, cr0) == 224, "lguest_sregs.cr0");
+_Static_assert(sizeof(struct lguest_console) == 8, "lguest_console");
+_Static_assert(sizeof(struct lguest_device_desc) == 80, "lguest_device_desc");
+_Static_assert(offsetof(struct lguest_device_desc, reserved) == 48,
+	       "lguest_device_desc.reserved");
+_Static_assert(sizeof(struct lguest_run) == 264, "lguest_run");
 
 static int failed;
 
@@ -223,6 +242,38 @@ static void probe_mem(uint64_t mib)
 	close(fd);
 }
 
+/*
+ * probe_dev: LGUEST_ADD_DEVICE (lguest_dev.ko loaded): an rng in slot 0;
+ * pad2 or reserved set is EINVAL; slot 0 again is EBUSY.  Its size is in
+ * the ioctl number: a layout that differs between 32- and 64-bit launchers
+ * makes it ENOTTY for one of them.
+ */
+static void probe_dev(void)
+{
+	struct lguest_create c = { .mem_size = 4 * LGUEST_MEM_ALIGN };
+	struct lguest_device_desc d;
+	int fd = open_lguest();
+
+	if (ioctl(fd, LGUEST_CREATE, &c) < 0) {
+		check(0, "CREATE for the device probes");
+		return;
+	}
+	memset(&d, 0, sizeof(d));
+	d.type = LGUEST_DEV_RNG;
+	d.fds[0] = d.fds[1] = -1;
+	d.slot = 1;
+	d.pad2 = 1;
+	expect_errno(ioctl(fd, LGUEST_ADD_DEVICE, &d), EINVAL, "ADD_DEVICE with pad2 set");
+	d.pad2 = 0;
+	d.reserved[3] = 1;
+	expect_errno(ioctl(fd, LGUEST_ADD_DEVICE, &d), EINVAL, "ADD_DEVICE with reserved[3] set");
+	d.reserved[3] = 0;
+	d.slot = 0;
+	check(ioctl(fd, LGUEST_ADD_DEVICE, &d) == 0, "ADD_DEVICE rng in slot 0");
+	expect_errno(ioctl(fd, LGUEST_ADD_DEVICE, &d), EBUSY, "ADD_DEVICE slot 0 again");
+	close(fd);
+}
+
 int main(int argc, char **argv)
 {
 	char buf[8];
@@ -230,6 +281,10 @@ int main(int argc, char **argv)
 
 	if (argc == 3 && !strcmp(argv[1], "mem")) {
 		probe_mem(strtoull(argv[2], NULL, 0));
+		return failed;
+	}
+	if (argc == 2 && !strcmp(argv[1], "dev")) {
+		probe_dev();
 		return failed;
 	}
 

@@ -517,7 +517,11 @@ size_t acpi_build_dsdt(uint8_t *buf, size_t cap,
 
 		if (devs[i].base > 0xffffffffULL - LGUEST_MMIO_SIZE + 1)
 			return 0;
-		snprintf(name, sizeof(name), "VR%02u", i);
+		/* "VRnn" (ndevs <= LGUEST_MMIO_MAX: two digits always do). */
+		memcpy(name, "VR", 2);
+		name[2] = '0' + i / 10 % 10;
+		name[3] = '0' + i % 10;
+		name[4] = '\0';
 		dev = aml_device(&a, name);
 		aml_name(&a, "_HID");
 		aml_string(&a, "LNRO0005");

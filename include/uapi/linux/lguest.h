@@ -222,7 +222,12 @@ struct lguest_console {
  * @flags: %LGUEST_DEV_F_ flags.
  * @mac: net: the guest's MAC address (all zero: a random local one).
  * @name: net: the host interface name, NUL-terminated (e.g. "lg0").
- * @reserved: must be 0.
+ * @pad: @pad2: @reserved: must be 0.  (@pad2 was once implicit padding,
+ *	which a 32-bit launcher, whose __u64 is only 4-byte aligned, left
+ *	out: its @reserved sat 4 bytes lower and its ioctl number differed.)
+ *
+ * Every structure of this ABI has the same layout for 32-bit and 64-bit
+ * launchers: no pointers, and no padding the compiler would add.
  */
 struct lguest_device_desc {
 	__u32 type;
@@ -232,6 +237,7 @@ struct lguest_device_desc {
 	__u8 mac[6];
 	__u8 pad[2];
 	char name[16];
+	__u32 pad2;
 	__u64 reserved[4];
 };
 
