@@ -68,6 +68,31 @@ static int open_lguest(void)
 	return fd;
 }
 
+/* probe_bad_sizes: RAM sizes LGUEST_CREATE refuses before allocating. */
+static void probe_bad_sizes(int fd)
+{
+	static const struct {
+		uint64_t size;
+		int err;
+		const char *what;
+	} bad[] = {
+		{ 0, EINVAL, "CREATE with 0 bytes" },
+		{ LGUEST_MEM_ALIGN + 4096, EINVAL, "CREATE with unaligned size" },
+		{ LGUEST_MEM_ALIGN - 4096, EINVAL, "CREATE with 2 MiB - 4 KiB" },
+		{ LGUEST_MAX_MEM + LGUEST_MEM_ALIGN, E2BIG, "CREATE over the maximum (the device hole)" },
+		{ 4ULL << 30, E2BIG, "CREATE 4 GiB (over the device hole)" },
+		{ 1ULL << 63, E2BIG, "CREATE 2^63 bytes" },
+		{ UINT64_MAX - LGUEST_MEM_ALIGN + 1, E2BIG, "CREATE near 2^64" },
+	};
+	struct lguest_create c = { 0 };
+	unsigned int i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		c.mem_size = bad[i].size;
+		expect_errno(ioctl(fd, LGUEST_CREATE, &c), bad[i].err, bad[i].what);
+	}
+}
+
 static void probe_create(void)
 {
 	struct lguest_create c = { 0 };
@@ -79,18 +104,7 @@ static void probe_create(void)
 	expect_errno(ioctl(fd, LGUEST_GET_REGS, &run), ENOENT, "GET_REGS before CREATE");
 	expect_errno(mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0) == MAP_FAILED ? -1 : 0,
 		     ENOENT, "mmap before CREATE");
-	c.mem_size = 0;
-	expect_errno(ioctl(fd, LGUEST_CREATE, &c), EINVAL, "CREATE with 0 bytes");
-	c.mem_size = LGUEST_MEM_ALIGN + 4096;
-	expect_errno(ioctl(fd, LGUEST_CREATE, &c), EINVAL, "CREATE with unaligned size");
-	c.mem_size = LGUEST_MAX_MEM + LGUEST_MEM_ALIGN;
-	expect_errno(ioctl(fd, LGUEST_CREATE, &c), E2BIG, "CREATE over the maximum");
-	c.mem_size = 4ULL << 30;
-	expect_errno(ioctl(fd, LGUEST_CREATE, &c), E2BIG, "CREATE 4 GiB (over the device hole)");
-	c.mem_size = 1ULL << 63;
-	expect_errno(ioctl(fd, LGUEST_CREATE, &c), E2BIG, "CREATE 2^63 bytes");
-	c.mem_size = UINT64_MAX - LGUEST_MEM_ALIGN + 1;
-	expect_errno(ioctl(fd, LGUEST_CREATE, &c), E2BIG, "CREATE near 2^64");
+	probe_bad_sizes(fd);
 	c.mem_size = LGUEST_MEM_ALIGN;
 	c.flags = LGUEST_CREATE_PAGING_MASK + 1;
 	expect_errno(ioctl(fd, LGUEST_CREATE, &c), EINVAL, "CREATE with unknown flags");
@@ -216,16 +230,7 @@ static void probe_mem(uint64_t mib)
 	int fd = open_lguest(), mode;
 	char what[96];
 
-	c.mem_size = LGUEST_MAX_MEM + LGUEST_MEM_ALIGN;
-	expect_errno(ioctl(fd, LGUEST_CREATE, &c), E2BIG, "CREATE just over the device hole");
-	c.mem_size = 4ULL << 30;
-	expect_errno(ioctl(fd, LGUEST_CREATE, &c), E2BIG, "CREATE 4 GiB");
-	c.mem_size = 1ULL << 63;
-	expect_errno(ioctl(fd, LGUEST_CREATE, &c), E2BIG, "CREATE 2^63 bytes");
-	c.mem_size = 0;
-	expect_errno(ioctl(fd, LGUEST_CREATE, &c), EINVAL, "CREATE 0 bytes");
-	c.mem_size = LGUEST_MEM_ALIGN - 4096;
-	expect_errno(ioctl(fd, LGUEST_CREATE, &c), EINVAL, "CREATE 2 MiB - 4 KiB");
+	probe_bad_sizes(fd);
 	if (mem_total() && mem_total() < LGUEST_MAX_MEM) {
 		c.mem_size = LGUEST_MAX_MEM;
 		expect_errno(ioctl(fd, LGUEST_CREATE, &c), ENOMEM,
