@@ -122,6 +122,16 @@ static int lg_set_console(struct lguest *lg, const struct lguest_console __user 
 			err = -EBADF;
 			goto put_out;
 		}
+		/*
+		 * What kernel_write() insists on, or it would log a warning
+		 * at every line (a launcher's stdout on /dev/null): such a
+		 * file is taken as no console, as lg_uart_set_input() does.
+		 */
+		if (!(out->f_mode & FMODE_CAN_WRITE) || !out->f_op->write_iter ||
+		    out->f_op->write) {
+			fput(out);
+			out = NULL;
+		}
 	}
 	if (arg.in_fd != -1) {
 		in = fget(arg.in_fd);
