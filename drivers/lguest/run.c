@@ -10,11 +10,11 @@
 #include "lg.h"
 
 #include <linux/hrtimer.h>
-#include <linux/sched/signal.h>
-#include <linux/seq_file.h>
 #include <linux/ratelimit.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/seq_file.h>
 #include <linux/stddef.h>
 #include <asm/debugreg.h>
 #include <asm/fpu/api.h>

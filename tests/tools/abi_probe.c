@@ -123,7 +123,13 @@ static void probe_create(void)
 
 static void probe_guest(void)
 {
-	struct lguest_create c = { .mem_size = 4 * LGUEST_MEM_ALIGN };
+	/*
+	 * NPT where the CPU has it, whatever the module's paging= default:
+	 * under shadow paging SET_SREGS refuses the reset state (paging off)
+	 * that GET_SREGS gives a fresh guest.
+	 */
+	struct lguest_create c = { .mem_size = 4 * LGUEST_MEM_ALIGN,
+				   .flags = LGUEST_PAGING_AUTO };
 	struct lguest_console con = { .out_fd = 1, .in_fd = -1 };
 	struct lguest_sregs sregs, good;
 	struct lguest_regs regs;

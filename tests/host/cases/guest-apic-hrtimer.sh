@@ -47,6 +47,7 @@ echo "timer (period_ns fires): $s0, then $s1 after $(((t1 - t0) / 1000)) us"
 set -- $s0 $s1
 [ $# = 4 ] || fail "cannot read the timer's state from debugfs"
 [ "$1" = 200000 ] || fail "TMICT 1 at divide-by-1: period $1 ns, want the 200000 ns floor"
+[ "$3" = 200000 ] || fail "the guest's floor phase ended before the second reading (period $3 ns)"
 max=$(((t1 - t0) / 200000 * 12 / 10 + 2))
 [ $(($4 - $2)) -le $max ] || fail "$(($4 - $2)) fires in $(((t1 - t0) / 1000)) us, want <= $max"
 
