@@ -3,7 +3,7 @@
  * apic-hrtimer.S - the host hrtimer behind the APIC timer, with the test
  * host case guest-apic-hrtimer.sh, which starts the launcher on CPU 0:
  *  - the floor: periodic TMICT 1 at divide-by-1 (a 1 ns period), masked;
- *    the guest says "floor armed" and sleeps 1.5 s at IF=0 while the case
+ *    the guest says "floor armed" and sleeps 3 s at IF=0 while the case
  *    reads the period and the count of fires from debugfs (200 us, and no
  *    more than 5000 fires a second);
  *  - the kick: periodic at 1 ms; the guest says "armed" and sleeps 500 ms
@@ -48,7 +48,7 @@
 	WRM X_LVTT, $(LVT_MASKED | LVT_PERIODIC | 0x61)
 	WRM X_TMICT, $1
 	SAY "floor armed\n"
-	SLEEP_IF0 1500
+	SLEEP_IF0 3000
 	WRM X_TMICT, $0
 
 	WRM X_LVTT, $(LVT_PERIODIC | 0x61)
