@@ -136,9 +136,11 @@ SYM_FUNC_START(lg_vmrun)
 	 *  - or all predictions are flushed with an IBPB on every exit
 	 *    (X86_FEATURE_IBPB_ON_VMEXIT: spec_rstack_overflow=ibpb-vmexit,
 	 *    which also serves VMSCAPE).
-	 * Nothing before this point executes a RET or an indirect branch.
-	 * The registers the untraining clobbers (RAX, RCX, RDX) hold only
-	 * guest values already saved. :*/
+	 * Nothing before this point executes a RET or an indirect branch,
+	 * and GIF is still clear, so no interrupt or NMI handler can return
+	 * through the guest's predictions first.  The registers the
+	 * untraining clobbers (RAX, RCX, RDX) hold only guest values already
+	 * saved. :*/
 	FILL_RETURN_BUFFER %rax, RSB_CLEAR_LOOPS, X86_FEATURE_RSB_VMEXIT
 	UNTRAIN_RET
 	ALTERNATIVE "", "call entry_ibpb", X86_FEATURE_IBPB_ON_VMEXIT
