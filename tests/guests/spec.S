@@ -17,6 +17,14 @@
 	.set MSR_VIRT_SPEC_CTRL, 0xc001011f
 	.set LOOPS,		20000
 
+/* EXPECT_GP rd|wr, MSR, VALUE, "label": the access must raise #GP. */
+.macro EXPECT_GP how, msr, val, label
+	mov $\msr, %ecx
+	mov $\val, %eax
+	call \how\()msr_safe
+	CHECK "\label", %rdx, $1
+.endm
+
 	GUEST spec
 	call setup_idt
 
@@ -31,24 +39,11 @@
 	and $X8_EBX_SPEC, %ebx
 	CHECK "leaf 0x80000008 ebx spec bits", %rbx, $0
 
-	mov $MSR_SPEC_CTRL, %ecx
-	call rdmsr_safe
-	CHECK "rdmsr spec_ctrl faulted", %rdx, $1
-	mov $MSR_SPEC_CTRL, %ecx
-	xor %eax, %eax
-	call wrmsr_safe
-	CHECK "wrmsr spec_ctrl faulted", %rdx, $1
-	mov $MSR_PRED_CMD, %ecx
-	mov $1, %eax
-	call wrmsr_safe
-	CHECK "wrmsr pred_cmd faulted", %rdx, $1
-	mov $MSR_VIRT_SPEC_CTRL, %ecx
-	call rdmsr_safe
-	CHECK "rdmsr virt_spec_ctrl faulted", %rdx, $1
-	mov $MSR_VIRT_SPEC_CTRL, %ecx
-	xor %eax, %eax
-	call wrmsr_safe
-	CHECK "wrmsr virt_spec_ctrl faulted", %rdx, $1
+	EXPECT_GP rd, MSR_SPEC_CTRL, 0, "rdmsr spec_ctrl faulted"
+	EXPECT_GP wr, MSR_SPEC_CTRL, 0, "wrmsr spec_ctrl faulted"
+	EXPECT_GP wr, MSR_PRED_CMD, 1, "wrmsr pred_cmd faulted"
+	EXPECT_GP rd, MSR_VIRT_SPEC_CTRL, 0, "rdmsr virt_spec_ctrl faulted"
+	EXPECT_GP wr, MSR_VIRT_SPEC_CTRL, 0, "wrmsr virt_spec_ctrl faulted"
 
 	mov $LOOPS, %r12d
 1:	xor %eax, %eax
