@@ -257,8 +257,7 @@ void lg_spec_show(struct seq_file *m)
 		   lg_yes(cpu_feature_enabled(X86_FEATURE_RSB_VMEXIT)));
 	seq_printf(m, "untrain_ret_on_vmexit %s\n",
 		   lg_yes(cpu_feature_enabled(X86_FEATURE_UNRET) ||
-			  cpu_feature_enabled(X86_FEATURE_SRSO_ALIAS) ||
-			  cpu_feature_enabled(X86_FEATURE_ENTRY_IBPB)));
+			  cpu_feature_enabled(X86_FEATURE_SRSO_ALIAS)));
 	seq_printf(m, "ibpb_on_vmexit %s\n",
 		   lg_yes(cpu_feature_enabled(X86_FEATURE_IBPB_ON_VMEXIT)));
 	seq_printf(m, "ibpb_guest_switch %s\n",

@@ -129,20 +129,26 @@ SYM_FUNC_START(lg_vmrun)
 	 *  - the return stack buffer is overwritten with 32 harmless entries
 	 *    (X86_FEATURE_RSB_VMEXIT: SpectreRSB, when the host mitigates
 	 *    Spectre v2 with retpolines, LFENCE or IBRS);
-	 *  - the return predictions in the BTB are untrained (UNTRAIN_RET:
-	 *    entry_untrain_ret or srso_alias_untrain_ret on Zen 1-4 for
-	 *    Retbleed and SRSO, or an IBPB when the host chose IBPB on
-	 *    kernel entry);
+	 *  - the return predictions in the BTB are untrained
+	 *    (entry_untrain_ret or srso_alias_untrain_ret on Zen 1-4, for
+	 *    Retbleed and SRSO);
 	 *  - or all predictions are flushed with an IBPB on every exit
-	 *    (X86_FEATURE_IBPB_ON_VMEXIT: spec_rstack_overflow=ibpb-vmexit,
-	 *    which also serves VMSCAPE).
+	 *    (X86_FEATURE_IBPB_ON_VMEXIT: retbleed=ibpb, or
+	 *    spec_rstack_overflow=ibpb or ibpb-vmexit; it also serves
+	 *    VMSCAPE).
 	 * Nothing before this point executes a RET or an indirect branch,
 	 * and GIF is still clear, so no interrupt or NMI handler can return
 	 * through the guest's predictions first.  The registers the
 	 * untraining clobbers (RAX, RCX, RDX) hold only guest values already
 	 * saved. :*/
 	FILL_RETURN_BUFFER %rax, RSB_CLEAR_LOOPS, X86_FEATURE_RSB_VMEXIT
-	UNTRAIN_RET
+	/*
+	 * UNTRAIN_RET, but with its IBPB keyed on IBPB_ON_VMEXIT, which
+	 * bugs.c sets wherever it sets ENTRY_IBPB: one barrier per exit,
+	 * not two (mainline KVM's UNTRAIN_RET_VM does the same).
+	 */
+	ANNOTATE_UNRET_END
+	CALL_UNTRAIN_RET
 	ALTERNATIVE "", "call entry_ibpb", X86_FEATURE_IBPB_ON_VMEXIT
 
 	/* Leave no guest value in a register the host might use. */
