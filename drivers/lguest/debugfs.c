@@ -131,6 +131,14 @@ static int lg_devices_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(lg_devices);
 
+/* The host-wide speculation mitigations and the IBPB count (svm_cpu.c). */
+static int lg_spec_file_show(struct seq_file *m, void *unused)
+{
+	lg_spec_show(m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(lg_spec_file);
+
 /**
  * lg_debugfs_add() - give a new guest its directory, named after the
  *	launcher's PID (with a suffix if that process already has a guest).
@@ -180,6 +188,7 @@ void lg_debugfs_remove(struct lguest *lg)
 void lg_debugfs_init(void)
 {
 	lg_debugfs_root = debugfs_create_dir("lguest", NULL);
+	debugfs_create_file("spec", 0400, lg_debugfs_root, NULL, &lg_spec_file_fops);
 }
 
 /**

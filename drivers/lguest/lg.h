@@ -249,6 +249,9 @@ int lg_svm_init(void);
 void lg_svm_exit(void);
 u64 lg_host_save_pa(void);
 unsigned int lg_svm_nr_asids(void);
+void lg_spec_enter(struct lguest *lg);
+void lg_spec_forget(struct lguest *lg);
+void lg_spec_show(struct seq_file *m);
 
 /* lguest_user.c */
 int lg_user_init(void);

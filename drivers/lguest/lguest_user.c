@@ -33,6 +33,7 @@ static int lg_open(struct inode *inode, struct file *file)
 static void lg_destroy(struct lguest *lg)
 {
 	lg_debugfs_remove(lg);
+	lg_spec_forget(lg);
 	lg_devices_destroy(lg);
 	hrtimer_cancel(&lg->timer);
 	lg_platform_free(lg);

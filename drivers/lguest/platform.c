@@ -90,6 +90,13 @@ static void lg_cpuid(struct lguest *lg, u32 leaf, u32 sub,
 			/* The shadow MMU does not emulate SMAP: not offered. */
 			if (lg->shadow)
 				*b &= ~BIT(20);
+			/*
+			 * EDX would offer IBRS/IBPB, STIBP, SSBD and
+			 * ARCH_CAPABILITIES: the guest gets none of the
+			 * speculation controls, so SPEC_CTRL keeps the host's
+			 * value while it runs (svm_cpu.c, T:415 and
+			 * Documentation/security-speculation.rst.part).
+			 */
 			*c = *d = 0;
 		}
 		return;
@@ -124,6 +131,7 @@ static void lg_cpuid(struct lguest *lg, u32 leaf, u32 sub,
 		return;
 	case 0x80000008:
 		cpuid(leaf, a, b, c, d);
+		/* EBX: AMD's IBPB, IBRS, STIBP, SSBD, VIRT_SSBD: none (leaf 7). */
 		*b = *c = *d = 0;
 		return;
 	case LG_CPUID_KVM_SIGNATURE:
@@ -286,7 +294,9 @@ static int lg_wrmsr(struct lguest *lg, u32 msr, u64 val)
 /*T:610 Every MSR not in the pass-through list of vmcb.c exits here.  The
  * ones we know are emulated against the VMCB; the rest raise #GP, exactly
  * what a CPU does for an MSR it does not have, which is how Linux probes
- * for optional ones. :*/
+ * for optional ones.  Among the rest are SPEC_CTRL, PRED_CMD and
+ * VIRT_SPEC_CTRL, which CPUID does not offer: the guest can neither read
+ * the host's speculation controls nor change them. :*/
 /**
  * lg_exit_msr() - handle RDMSR/WRMSR.
  * @lg: the guest.

@@ -19,6 +19,7 @@
 #include <asm/debugreg.h>
 #include <asm/fpu/api.h>
 #include <asm/fpu/xcr.h>
+#include <asm/nospec-branch.h>
 #include <asm/special_insns.h>
 #include <asm/trapnr.h>
 
@@ -573,12 +574,23 @@ static void lg_enter_guest(struct lguest *lg, u64 host_xcr0)
 	if (cpu_feature_enabled(X86_FEATURE_OSPKE))
 		host_pkru = rdpkru();
 
+	lg_spec_enter(lg);
+
 	asm volatile("clgi" ::: "memory");
 	if (swap_xcr0)
 		xsetbv(XCR_XFEATURE_ENABLED_MASK, lg->xcr0);
 	lg->last_event_inj = c->event_inj;
 	lg->last_event_inj_err = c->event_inj_err;
 	lg_vmrun(&lg->gprs, __pa(lg->vmcb), lg_host_save_pa());
+	/*
+	 * VMSCAPE (CVE-2025-40300): what the guest left in the branch
+	 * predictors could steer the launcher, or any process this CPU
+	 * returns to.  Where the host mitigates it with an IBPB before the
+	 * next return to user space, tell it this CPU ran a guest, as KVM's
+	 * vcpu_enter_guest() does; set on this CPU, before we can migrate.
+	 */
+	if (cpu_feature_enabled(X86_FEATURE_IBPB_EXIT_TO_USER))
+		this_cpu_write(x86_ibpb_exit_to_user, true);
 	lg_exit_record(lg);
 	if (swap_xcr0)
 		xsetbv(XCR_XFEATURE_ENABLED_MASK, host_xcr0);

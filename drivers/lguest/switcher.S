@@ -89,6 +89,14 @@ SYM_FUNC_START(lg_vmrun)
 	 * the virtual interrupt we post for one guest instruction ("sti; hlt;
 	 * cli" would never see it).
 	 */
+	/*
+	 * On CPUs with Transient Scheduler Attacks (TSA) the kernel asks
+	 * for a VERW before guest entry (X86_FEATURE_CLEAR_CPU_BUF_VM, as
+	 * in KVM's __svm_vcpu_run), so data the host left in the CPU's
+	 * buffers cannot be sampled by the guest.  A no-op elsewhere; VERW
+	 * only clobbers ZF.
+	 */
+	VM_CLEAR_CPU_BUFFERS
 	sti
 	nop
 	vmrun	%rax
@@ -111,8 +119,37 @@ SYM_FUNC_START(lg_vmrun)
 	mov	%r14, GPR_R14(%rax)
 	mov	%r15, GPR_R15(%rax)
 
-	/* The guest may have trained the return predictor: refill it. */
-	FILL_RETURN_BUFFER %rax, RSB_CLEAR_LOOPS, X86_FEATURE_RETPOLINE
+	/*T:405 The guest ran on the same branch predictors as the host, and
+	 * may have filled them with targets of its choosing.  Before the
+	 * host's first RET after #VMEXIT we clean up after it, exactly as
+	 * KVM's __svm_vcpu_run does and as the host kernel's boot-time
+	 * mitigation choice (arch/x86/kernel/cpu/bugs.c) asks, each step an
+	 * ALTERNATIVE patched in at module load only where that choice
+	 * wants it:
+	 *  - the return stack buffer is overwritten with 32 harmless entries
+	 *    (X86_FEATURE_RSB_VMEXIT: SpectreRSB, when the host mitigates
+	 *    Spectre v2 with retpolines, LFENCE or IBRS);
+	 *  - the return predictions in the BTB are untrained
+	 *    (entry_untrain_ret or srso_alias_untrain_ret on Zen 1-4, for
+	 *    Retbleed and SRSO);
+	 *  - or all predictions are flushed with an IBPB on every exit
+	 *    (X86_FEATURE_IBPB_ON_VMEXIT: retbleed=ibpb, or
+	 *    spec_rstack_overflow=ibpb or ibpb-vmexit; it also serves
+	 *    VMSCAPE).
+	 * Nothing before this point executes a RET or an indirect branch,
+	 * and GIF is still clear, so no interrupt or NMI handler can return
+	 * through the guest's predictions first.  The registers the
+	 * untraining clobbers (RAX, RCX, RDX) hold only guest values already
+	 * saved. :*/
+	FILL_RETURN_BUFFER %rax, RSB_CLEAR_LOOPS, X86_FEATURE_RSB_VMEXIT
+	/*
+	 * UNTRAIN_RET, but with its IBPB keyed on IBPB_ON_VMEXIT, which
+	 * bugs.c sets wherever it sets ENTRY_IBPB: one barrier per exit,
+	 * not two (mainline KVM's UNTRAIN_RET_VM does the same).
+	 */
+	ANNOTATE_UNRET_END
+	CALL_UNTRAIN_RET
+	ALTERNATIVE "", "call entry_ibpb", X86_FEATURE_IBPB_ON_VMEXIT
 
 	/* Leave no guest value in a register the host might use. */
 	xor	%ecx, %ecx
