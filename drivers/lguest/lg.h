@@ -330,6 +330,8 @@ enum lg_exit_action lg_exit_msr(struct lguest *lg);
 enum lg_exit_action lg_exit_ioio(struct lguest *lg);
 enum lg_exit_action lg_exit_vmmcall(struct lguest *lg);
 enum lg_exit_action lg_exit_xsetbv(struct lguest *lg);
+u64 lg_xcr0_supported(const struct lguest *lg);
+bool lg_xcr0_valid(const struct lguest *lg, u64 xcr0);
 void lg_console_flush(struct lguest *lg);
 void lg_platform_init(struct lguest *lg);
 void lg_platform_free(struct lguest *lg);

@@ -13,11 +13,14 @@
 #include <linux/ktime.h>
 #include <asm/cpufeatures.h>
 #include <asm/fpu/types.h>
+#include <asm/fpu/xstate.h>
 #include <asm/fpu/xcr.h>
 #include <asm/msr-index.h>
 #include <asm/processor.h>
 #include <asm/trapnr.h>
 #include <asm/tsc.h>
+
+#include "xcr0_check.h"
 
 /* Bits of CPUID leaf 1 ECX/EDX and 0x80000001 ECX/EDX we pass through. */
 #define CPUID1_ECX_OK	(BIT(0) | BIT(1) | BIT(9) | BIT(12) | BIT(13) | \
@@ -40,6 +43,59 @@
 #define CPUID6_EAX_ARAT		BIT(2)
 /* XSAVEOPT, XSAVEC, XGETBV1; not XSAVES, whose MSR_IA32_XSS we lack. */
 #define CPUIDD1_EAX_OK		(BIT(0) | BIT(1) | BIT(2))
+
+/*
+ * The XSAVE state components a guest may enable: x87, SSE and AVX.  CPUID
+ * leaf 7 shows it no AVX-512, MPX, PKU or AMX, so their components are not
+ * offered either (a component comes with its feature, SDM vol. 1, 13.2).
+ */
+#define LG_XCR0_OFFERED		(XFEATURE_MASK_FP | XFEATURE_MASK_SSE | \
+				 XFEATURE_MASK_YMM)
+
+/**
+ * lg_xcr0_supported() - the XCR0 bits the guest may set: the ones we offer
+ *	that this host's XSETBV takes and the guest's FPU state can hold.
+ *	CPUID leaf 0xD reports exactly these to the guest.
+ * @lg: the guest.
+ *
+ * Return: the mask, 0 if the host has no XSAVE.
+ */
+u64 lg_xcr0_supported(const struct lguest *lg)
+{
+	if (!boot_cpu_has(X86_FEATURE_XSAVE) || !lg->gfpu.fpstate)
+		return 0;
+	return lg->gfpu.fpstate->xfeatures & LG_XCR0_OFFERED &
+	       ~LG_XFEATURE_MASK_XSS_ONLY;
+}
+
+/**
+ * lg_xcr0_valid() - may the guest's XCR0 be @xcr0?  Every path that sets
+ *	lg->xcr0 goes through here: run.c loads it into the CPU with GIF
+ *	clear, where an XSETBV #GP would bring the host down.
+ * @lg: the guest.
+ * @xcr0: the value.
+ *
+ * Return: true if XSETBV on this host takes it and we offer every bit.
+ */
+bool lg_xcr0_valid(const struct lguest *lg, u64 xcr0)
+{
+	return lg_xcr0_rules_ok(xcr0, lg_xcr0_supported(lg));
+}
+
+/* Bytes of the standard (non-compacted) XSAVE area for components @mask. */
+static u32 lg_xsave_size(u64 mask)
+{
+	u32 size = 512 + 64, a, b, c, d;	/* legacy area and header */
+	unsigned int i;
+
+	for (i = 2; i < 64; i++) {
+		if (!(mask & BIT_ULL(i)))
+			continue;
+		cpuid_count(0xd, i, &a, &b, &c, &d);
+		size = max(size, a + b);	/* size + offset */
+	}
+	return size;
+}
 
 /* The KVM-compatible leaves (Documentation/virt/kvm/x86/cpuid.rst). */
 #define LG_CPUID_KVM_SIGNATURE	0x40000000
@@ -93,14 +149,30 @@ static void lg_cpuid(struct lguest *lg, u32 leaf, u32 sub,
 			*c = *d = 0;
 		}
 		return;
-	case 0xd:
-		if (boot_cpu_has(X86_FEATURE_XSAVE) && sub < 64)
-			cpuid_count(0xd, sub, a, b, c, d);
-		if (sub == 1) {
+	case 0xd: {
+		/*
+		 * Sub-leaf 0 reports exactly what XSETBV takes from the guest
+		 * (lg_xcr0_valid()) and the area sizes for those components;
+		 * the sub-leaves of components not offered read as zeros.
+		 */
+		u64 xcr0 = lg_xcr0_supported(lg);
+
+		if (!xcr0)
+			return;
+		if (sub == 0) {
+			*a = lower_32_bits(xcr0);
+			*d = upper_32_bits(xcr0);
+			*b = lg_xsave_size(lg->xcr0 & xcr0);
+			*c = lg_xsave_size(xcr0);
+		} else if (sub == 1) {
+			cpuid_count(0xd, 1, a, b, c, d);
 			*a &= CPUIDD1_EAX_OK;
 			*b = *c = *d = 0;
+		} else if (sub < 64 && (xcr0 & BIT_ULL(sub))) {
+			cpuid_count(0xd, sub, a, b, c, d);
 		}
 		return;
+	}
 	case 0x80000000:
 		cpuid(0x80000000, &max, b, c, d);
 		*a = min(max, 0x80000008U);
@@ -458,9 +530,16 @@ enum lg_exit_action lg_exit_vmmcall(struct lguest *lg)
 	return LG_EXIT_CONTINUE;
 }
 
+/*T:640 XSETBV sets XCR0, which says which parts of the FPU state the
+ * XSAVE family and the AVX instructions use.  The guest's value is loaded
+ * into the real XCR0 around VMRUN, with GIF clear (run.c), where a value
+ * the CPU refuses would raise #GP in the host with everything off.  So the
+ * value is checked here, against every architectural rule and against
+ * what CPUID leaf 0xD tells the guest, before it is ever stored: the
+ * guest gets the #GP (or #UD) a real CPU would give it. :*/
 /**
- * lg_exit_xsetbv() - handle XSETBV: the guest sets XCR0, checked against
- *	what its FPU state can hold (loaded around VMRUN by run.c).
+ * lg_exit_xsetbv() - handle XSETBV: the guest sets XCR0, checked by
+ *	lg_xcr0_valid() (loaded around VMRUN by run.c).
  * @lg: the guest.
  *
  * Return: %LG_EXIT_CONTINUE.
@@ -470,11 +549,14 @@ enum lg_exit_action lg_exit_xsetbv(struct lguest *lg)
 	static const u8 op[] = { 0x0f, 0x01, 0xd1 };
 	struct vmcb_save_area *s = &lg->vmcb->save;
 	u64 val = (s->rax & 0xffffffff) | (lg->gprs.rdx << 32);
-	u64 allowed = lg->gfpu.fpstate->xfeatures;
 
-	if (s->cpl || lg->gprs.rcx & 0xffffffff || !(val & XFEATURE_MASK_FP) ||
-	    (val & ~allowed) ||
-	    ((val & XFEATURE_MASK_YMM) && !(val & XFEATURE_MASK_SSE))) {
+	/* SDM vol. 2, XSETBV: #UD without CR4.OSXSAVE; #GP at CPL > 0, for
+	 * an XCR other than 0 (ECX), or for a value XCR0 may not hold. */
+	if (!(s->cr4 & X86_CR4_OSXSAVE) || !lg_xcr0_supported(lg)) {
+		lg_inject_exception(lg, X86_TRAP_UD, false, 0);
+		return LG_EXIT_CONTINUE;
+	}
+	if (s->cpl || (u32)lg->gprs.rcx || !lg_xcr0_valid(lg, val)) {
 		lg_inject_exception(lg, X86_TRAP_GP, true, 0);
 		return LG_EXIT_CONTINUE;
 	}
