@@ -488,7 +488,9 @@ enum lg_exit_action lg_exit_ioio(struct lguest *lg)
 /*T:630 Hypercalls: VMMCALL with the call number in RAX.  They are the
  * guest's way to ask for what no real device offers: stopping cleanly, and
  * a timer that needs no APIC.  Unknown numbers get -ENOSYS back, never a
- * kill, so a guest can probe. :*/
+ * kill, so a guest can probe; a hypercall from the guest's user mode
+ * (CPL > 0) gets -EPERM and does nothing, so a guest's users cannot stop
+ * it or arm its timer. :*/
 /**
  * lg_exit_vmmcall() - handle a hypercall (see the uapi header).
  * @lg: the guest.
@@ -504,6 +506,15 @@ enum lg_exit_action lg_exit_vmmcall(struct lguest *lg)
 
 	if (lg_skip_insn(lg, op, sizeof(op)))
 		return LG_EXIT_CONTINUE;
+	/*
+	 * Hypercalls are the guest kernel's: from its user mode they touch
+	 * nothing and fail with -EPERM (as KVM's do).  The VMCB's CPL is
+	 * SS.DPL (APM vol. 2, 15.5.1), the level the VMMCALL ran at.
+	 */
+	if (s->cpl) {
+		s->rax = -EPERM;
+		return LG_EXIT_CONTINUE;
+	}
 	switch (nr) {
 	case LGUEST_HC_NOP:
 		break;
