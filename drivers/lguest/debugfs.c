@@ -17,6 +17,31 @@
 
 static struct dentry *lg_debugfs_root;
 
+/* Intercepted exceptions, by vector, of every guest since the module loaded. */
+static atomic64_t lg_exception_exits[32];
+
+/**
+ * lg_count_exception() - count an intercepted exception, for the module's
+ *	"exception_exits" file (tests check the intercepts really happen).
+ * @vector: 0-31.
+ */
+void lg_count_exception(u8 vector)
+{
+	atomic64_inc(&lg_exception_exits[vector & 31]);
+}
+
+static int lg_exception_exits_show(struct seq_file *m, void *unused)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(lg_exception_exits); i++)
+		if (atomic64_read(&lg_exception_exits[i]))
+			seq_printf(m, "vector %u %lld\n", i,
+				   (long long)atomic64_read(&lg_exception_exits[i]));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(lg_exception_exits);
+
 /**
  * lg_overhead_bytes() - host memory this guest uses beyond its RAM.
  * @lg: the guest.
@@ -178,6 +203,8 @@ void lg_debugfs_remove(struct lguest *lg)
 void lg_debugfs_init(void)
 {
 	lg_debugfs_root = debugfs_create_dir("lguest", NULL);
+	debugfs_create_file("exception_exits", 0400, lg_debugfs_root, NULL,
+			    &lg_exception_exits_fops);
 }
 
 /**

@@ -374,6 +374,7 @@ void lg_debugfs_exit(void);
 void lg_debugfs_add(struct lguest *lg);
 void lg_debugfs_remove(struct lguest *lg);
 unsigned long lg_overhead_bytes(const struct lguest *lg);
+void lg_count_exception(u8 vector);
 
 /* run.c: general registers by x86 number (0 = RAX ... 15 = R15) */
 u64 lg_gpr_read(struct lguest *lg, unsigned int reg);

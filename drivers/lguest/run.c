@@ -399,6 +399,45 @@ static enum lg_exit_action lg_exit_npf(struct lguest *lg)
 	return lg_mmio_exit(lg, gpa);
 }
 
+/*T:535 #AC and #DB are the benign exceptions a guest can turn into a
+ * hang of the whole machine: an #AC raised while the CPU pushes the frame
+ * of an #AC (a misaligned stack at CPL 3 with alignment checking on), or a
+ * #DB raised by a data breakpoint on the #DB's own IDT entry or stack,
+ * makes the CPU deliver the same exception again, forever, inside
+ * microcode where no interrupt gets in (CVE-2015-5307, CVE-2015-8104).
+ * So both are intercepted, as KVM does, and handed straight back: each
+ * delivery is then an exit, where the host takes its interrupts and the
+ * run loop its signals, and a guest in such a loop only spins itself. :*/
+static enum lg_exit_action lg_exit_ac(struct lguest *lg)
+{
+	lg_count_exception(X86_TRAP_AC);
+	/* #AC always pushes an error code of 0 (SDM vol. 3, 6.15). */
+	lg_inject_exception(lg, X86_TRAP_AC, true, 0);
+	return LG_EXIT_CONTINUE;
+}
+
+/* DR6.BD and DR7.GD (SDM vol. 3, 17.2.3-4); 6.1 has them only in KVM's headers. */
+#define LG_DR6_BD	BIT(13)
+#define LG_DR7_GD	BIT(13)
+
+static enum lg_exit_action lg_exit_db(struct lguest *lg)
+{
+	struct vmcb_save_area *s = &lg->vmcb->save;
+
+	lg_count_exception(X86_TRAP_DB);
+	/*
+	 * The CPU recognised the #DB before the intercept and wrote its
+	 * status (B0-B3, BD, BS, BT) into the guest's DR6 in the VMCB (APM
+	 * vol. 2, 15.12), which is what the guest's handler will read.  On
+	 * delivery DR7.GD is cleared, so that the handler may use the debug
+	 * registers (SDM vol. 3, 17.2.4); injecting does not do that for us.
+	 */
+	if (s->dr6 & LG_DR6_BD)
+		s->dr7 &= ~(u64)LG_DR7_GD;
+	lg_inject_exception(lg, X86_TRAP_DB, false, 0);
+	return LG_EXIT_CONTINUE;
+}
+
 typedef enum lg_exit_action (*lg_exit_fn)(struct lguest *lg);
 
 /*T:540 Every #VMEXIT lands here, in a table indexed by the exit code of
@@ -412,6 +451,8 @@ static const lg_exit_fn lg_exit_handlers[SVM_EXIT_NPF + 1] = {
 	[SVM_EXIT_WRITE_CR3]	= lg_exit_cr,
 	[SVM_EXIT_WRITE_CR4]	= lg_exit_cr,
 	[SVM_EXIT_EXCP_BASE + X86_TRAP_PF] = lg_exit_pf,
+	[SVM_EXIT_EXCP_BASE + X86_TRAP_DB] = lg_exit_db,
+	[SVM_EXIT_EXCP_BASE + X86_TRAP_AC] = lg_exit_ac,
 	[SVM_EXIT_INVLPG]	= lg_exit_invlpg,
 	[SVM_EXIT_INTR]		= lg_exit_nothing,
 	[SVM_EXIT_NMI]		= lg_exit_nothing,

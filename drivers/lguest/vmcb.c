@@ -13,6 +13,7 @@
 #include <linux/mm.h>
 #include <asm/msr-index.h>
 #include <asm/processor-flags.h>
+#include <asm/trapnr.h>
 
 /* Shared by all guests: intercept every port, and every MSR but a few. */
 #define LG_IOPM_ORDER	2	/* 12 KiB used (APM 15.10.1) */
@@ -126,6 +127,13 @@ int lg_vmcb_alloc(struct lguest *lg)
 
 	for (i = 0; i < ARRAY_SIZE(intercepts); i++)
 		lg_intercept(c, intercepts[i]);
+	/*
+	 * #AC and #DB are intercepted only to be handed back (run.c): a
+	 * guest can make the CPU raise one while delivering the same one,
+	 * forever, in microcode that takes no interrupt (CVE-2015-5307,
+	 * CVE-2015-8104).  With the intercept every delivery is an exit.
+	 */
+	c->intercepts[INTERCEPT_EXCEPTION] |= BIT(X86_TRAP_DB) | BIT(X86_TRAP_AC);
 	c->iopm_base_pa = page_to_phys(lg_iopm);
 	c->msrpm_base_pa = page_to_phys(lg_msrpm);
 
