@@ -150,6 +150,7 @@ struct lg_exit_rec {
  * @gprs: guest registers the switcher saves and restores.
  * @gfpu: the guest's FPU/XSAVE state, kept apart from the host's.
  * @xcr0: the guest's XCR0.
+ * @tsc_aux: the guest's MSR_TSC_AUX (RDTSCP, RDPID), in the CPU while it runs.
  * @asid: this guest's address-space ID.
  * @last_cpu: the CPU it last ran on (-1: never), to know when to flush.
  * @halted: the guest executed HLT and waits for an event.
@@ -195,6 +196,7 @@ struct lguest {
 	struct lg_gprs gprs;
 	struct fpu_guest gfpu;
 	u64 xcr0;
+	u32 tsc_aux;
 	unsigned int asid;
 	int last_cpu;
 
@@ -298,6 +300,12 @@ static inline u64 lg_guest_cr3(const struct lguest *lg)
 static inline u64 lg_guest_efer(const struct lguest *lg)
 {
 	return lg->shadow ? lg->guest_efer : lg->vmcb->save.efer;
+}
+
+/* Does the CPU have TSC_AUX (for RDTSCP or RDPID)? */
+static inline bool lg_has_tsc_aux(void)
+{
+	return boot_cpu_has(X86_FEATURE_RDTSCP) || boot_cpu_has(X86_FEATURE_RDPID);
 }
 
 /* vmcb.c */

@@ -33,7 +33,9 @@
 			 BIT(18) | BIT(19) | BIT(20) | BIT(23) | BIT(24) | BIT(29))
 #define CPUIDX1_ECX_OK	(BIT(0) | BIT(1) | BIT(4) | BIT(5) | BIT(6) | \
 			 BIT(8) | BIT(11) | BIT(16) | BIT(21))
-#define CPUIDX1_EDX_OK	(~BIT(27))	/* no RDTSCP: TSC_AUX is the host's */
+#define CPUIDX1_EDX_OK	(~0U)	/* RDTSCP too: TSC_AUX is the guest's (run.c) */
+/* RDPID (leaf 7 ECX): reads TSC_AUX, the guest's while it runs. */
+#define CPUID7_ECX_RDPID	BIT(22)
 
 /* What we emulate ourselves, whatever the host has. */
 #define CPUID1_ECX_X2APIC	BIT(21)
@@ -146,7 +148,8 @@ static void lg_cpuid(struct lguest *lg, u32 leaf, u32 sub,
 			/* The shadow MMU does not emulate SMAP: not offered. */
 			if (lg->shadow)
 				*b &= ~BIT(20);
-			*c = *d = 0;
+			*c &= CPUID7_ECX_RDPID;
+			*d = 0;
 		}
 		return;
 	case 0xd: {
@@ -299,6 +302,11 @@ static int lg_rdmsr(struct lguest *lg, u32 msr, u64 *val)
 	case MSR_IA32_TSC:
 		*val = rdtsc() + lg->vmcb->control.tsc_offset;
 		return 0;
+	case MSR_TSC_AUX:
+		if (!lg_has_tsc_aux())
+			return -EINVAL;
+		*val = lg->tsc_aux;
+		return 0;
 	case LGUEST_MSR_SIGNATURE:
 		*val = LGUEST_SIGNATURE;
 		return 0;
@@ -336,6 +344,12 @@ static int lg_wrmsr(struct lguest *lg, u32 msr, u64 val)
 		return 0;
 	case MSR_IA32_TSC:
 		lg->vmcb->control.tsc_offset = val - rdtsc();
+		return 0;
+	case MSR_TSC_AUX:
+		/* Bits 63:32 are reserved (APM vol. 2, 13.2.4). */
+		if (!lg_has_tsc_aux() || val >> 32)
+			return -EINVAL;
+		lg->tsc_aux = val;
 		return 0;
 	case MSR_MTRRdefType:
 		if (val & ~0xcffULL)

@@ -353,6 +353,13 @@ static enum lg_exit_action lg_exit_ud(struct lguest *lg)
 	return LG_EXIT_CONTINUE;
 }
 
+/* RDPMC: we do not virtualize performance counters, so none exists: #GP. */
+static enum lg_exit_action lg_exit_gp(struct lguest *lg)
+{
+	lg_inject_exception(lg, X86_TRAP_GP, true, 0);
+	return LG_EXIT_CONTINUE;
+}
+
 static enum lg_exit_action lg_exit_unsupported(struct lguest *lg)
 {
 	kill_guest(lg, "unsupported exit 0x%x (task switch, RSM or FERR) at rip 0x%llx",
@@ -479,6 +486,7 @@ static const lg_exit_fn lg_exit_handlers[SVM_EXIT_NPF + 1] = {
 	[SVM_EXIT_MWAIT]	= lg_exit_ud,
 	[SVM_EXIT_XSETBV]	= lg_exit_xsetbv,
 	[SVM_EXIT_RDPRU]	= lg_exit_ud,
+	[SVM_EXIT_RDPMC]	= lg_exit_gp,
 	[SVM_EXIT_NPF]		= lg_exit_npf,
 };
 
@@ -531,16 +539,16 @@ static void lg_handle_exit(struct lguest *lg)
  * that arrives while the guest runs makes it exit instead (we intercept
  * INTR and NMI), to be taken the moment we set GIF again.  Around the
  * switch go the pieces of state the guest owns but VMRUN does not switch:
- * XCR0; the FPU registers, loaded again if the host used them while we
- * were switched out; and the TLB flush when the guest moved to another
+ * XCR0 and TSC_AUX; the FPU registers, loaded again if the host used them
+ * while we were switched out; and the TLB flush when the guest moved to another
  * CPU, since its ASID's entries on the old CPU may be stale by the time it
  * returns.  Pending interrupts are looked at here too, with the host's
  * off, so that a device's kick cannot slip in between. :*/
 static void lg_enter_guest(struct lguest *lg, u64 host_xcr0)
 {
 	struct vmcb_control_area *c = &lg->vmcb->control;
-	bool swap_xcr0;
-	u32 host_pkru = 0;
+	bool swap_xcr0, swap_aux;
+	u32 host_pkru = 0, host_aux = 0;
 	int cpu;
 
 	local_irq_disable();
@@ -576,12 +584,27 @@ static void lg_enter_guest(struct lguest *lg, u64 host_xcr0)
 	asm volatile("clgi" ::: "memory");
 	if (swap_xcr0)
 		xsetbv(XCR_XFEATURE_ENABLED_MASK, lg->xcr0);
+	/*
+	 * TSC_AUX holds the host's CPU number, and RDTSCP and RDPID read it
+	 * with no intercept (SVM has none for RDPID): the guest's value is
+	 * in the MSR while it runs, the host's back before anything of the
+	 * host can run (interrupts and GIF are off until then).
+	 */
+	swap_aux = lg_has_tsc_aux();
+	if (swap_aux) {
+		host_aux = (u32)__rdmsr(MSR_TSC_AUX);
+		swap_aux = host_aux != lg->tsc_aux;
+		if (swap_aux)
+			native_wrmsrl(MSR_TSC_AUX, lg->tsc_aux);
+	}
 	lg->last_event_inj = c->event_inj;
 	lg->last_event_inj_err = c->event_inj_err;
 	lg_vmrun(&lg->gprs, __pa(lg->vmcb), lg_host_save_pa());
 	lg_exit_record(lg);
 	if (swap_xcr0)
 		xsetbv(XCR_XFEATURE_ENABLED_MASK, host_xcr0);
+	if (swap_aux)
+		native_wrmsrl(MSR_TSC_AUX, host_aux);
 	if (cpu_feature_enabled(X86_FEATURE_OSPKE) && rdpkru() != host_pkru)
 		wrpkru(host_pkru);
 	/* #VMEXIT leaves DR7 disabled; put back the host's breakpoints. */

@@ -322,6 +322,8 @@ exc_table:
 	.balign 8
 	.globl failures
 failures:	.quad 0
+	/* A #GP resumes at exc_fixup (if set, then cleared), exc_faulted = 1. */
+	.globl exc_fixup, exc_faulted
 exc_fixup:	.quad 0
 exc_faulted:	.quad 0
 
