@@ -16,6 +16,7 @@
 #include <asm/debugreg.h>
 #include <asm/fpu/api.h>
 #include <asm/fpu/xcr.h>
+#include <asm/mce.h>
 #include <asm/special_insns.h>
 #include <asm/trapnr.h>
 
@@ -445,6 +446,33 @@ static enum lg_exit_action lg_exit_db(struct lguest *lg)
 	return LG_EXIT_CONTINUE;
 }
 
+/*T:537 A machine check (#MC) is the hardware reporting an error: the
+ * host's business, whichever code was running.  It is intercepted so the
+ * guest never sees it, and right after the exit, with interrupts still
+ * off, the host's machine-check handler is run as if the #MC had hit a
+ * user task (as KVM's kvm_machine_check() does): it logs the error and
+ * decides, from the banks, whether the host can go on.  A guest cannot
+ * raise a real #MC by itself; "int $18" in the guest is a software
+ * interrupt and never gets here. :*/
+static void lg_machine_check(void)
+{
+#ifdef CONFIG_X86_MCE
+	struct pt_regs regs = {
+		.cs = 3,	/* a user context, whatever the guest ran at */
+		.flags = X86_EFLAGS_IF,
+	};
+
+	do_machine_check(&regs);
+#endif
+}
+
+/* Already handled in lg_enter_guest(): nothing for the guest. */
+static enum lg_exit_action lg_exit_mc(struct lguest *lg)
+{
+	lg_count_exception(X86_TRAP_MC);
+	return LG_EXIT_CONTINUE;
+}
+
 typedef enum lg_exit_action (*lg_exit_fn)(struct lguest *lg);
 
 /*T:540 Every #VMEXIT lands here, in a table indexed by the exit code of
@@ -460,6 +488,7 @@ static const lg_exit_fn lg_exit_handlers[SVM_EXIT_NPF + 1] = {
 	[SVM_EXIT_EXCP_BASE + X86_TRAP_PF] = lg_exit_pf,
 	[SVM_EXIT_EXCP_BASE + X86_TRAP_DB] = lg_exit_db,
 	[SVM_EXIT_EXCP_BASE + X86_TRAP_AC] = lg_exit_ac,
+	[SVM_EXIT_EXCP_BASE + X86_TRAP_MC] = lg_exit_mc,
 	[SVM_EXIT_INVLPG]	= lg_exit_invlpg,
 	[SVM_EXIT_INTR]		= lg_exit_nothing,
 	[SVM_EXIT_NMI]		= lg_exit_nothing,
@@ -612,6 +641,8 @@ static void lg_enter_guest(struct lguest *lg, u64 host_xcr0)
 		hw_breakpoint_restore();
 	c->tlb_ctl = TLB_CONTROL_DO_NOTHING;
 	asm volatile("stgi" ::: "memory");
+	if (unlikely(c->exit_code == SVM_EXIT_EXCP_BASE + X86_TRAP_MC))
+		lg_machine_check();
 	local_irq_enable();
 }
 

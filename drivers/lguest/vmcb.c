@@ -132,8 +132,11 @@ int lg_vmcb_alloc(struct lguest *lg)
 	 * guest can make the CPU raise one while delivering the same one,
 	 * forever, in microcode that takes no interrupt (CVE-2015-5307,
 	 * CVE-2015-8104).  With the intercept every delivery is an exit.
+	 * #MC is the host's: a machine check while the guest runs goes to
+	 * the host's handler (run.c), never to the guest.
 	 */
-	c->intercepts[INTERCEPT_EXCEPTION] |= BIT(X86_TRAP_DB) | BIT(X86_TRAP_AC);
+	c->intercepts[INTERCEPT_EXCEPTION] |= BIT(X86_TRAP_DB) | BIT(X86_TRAP_AC) |
+					      BIT(X86_TRAP_MC);
 	c->iopm_base_pa = page_to_phys(lg_iopm);
 	c->msrpm_base_pa = page_to_phys(lg_msrpm);
 
