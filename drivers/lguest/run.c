@@ -407,7 +407,7 @@ static enum lg_exit_action lg_exit_npf(struct lguest *lg)
 	return lg_mmio_exit(lg, gpa);
 }
 
-/*T:535 #AC and #DB are the benign exceptions a guest can turn into a
+/*T:531 #AC and #DB are the benign exceptions a guest can turn into a
  * hang of the whole machine: an #AC raised while the CPU pushes the frame
  * of an #AC (a misaligned stack at CPL 3 with alignment checking on), or a
  * #DB raised by a data breakpoint on the #DB's own IDT entry or stack,
@@ -446,7 +446,7 @@ static enum lg_exit_action lg_exit_db(struct lguest *lg)
 	return LG_EXIT_CONTINUE;
 }
 
-/*T:537 A machine check (#MC) is the hardware reporting an error: the
+/*T:532 A machine check (#MC) is the hardware reporting an error: the
  * host's business, whichever code was running.  It is intercepted so the
  * guest never sees it, and right after the exit, with interrupts still
  * off, the host's machine-check handler is run as if the #MC had hit a
