@@ -13,15 +13,8 @@ grep -q "^tsc-aux: rdtscp 1 rdpid 1$" "$guest_out" ||
 	fail "RDTSCP and RDPID not both offered: $(grep '^tsc-aux: rdtscp' "$guest_out")"
 
 step "tsc-aux.bin on CPU 1"
-LG_LAUNCHER_REAL=$LG_LAUNCHER
-cat > /tmp/lg-pinned <<END
-#!/bin/sh
-exec taskset -c 1 "$LG_LAUNCHER_REAL" "\$@"
-END
-chmod +x /tmp/lg-pinned
-LG_LAUNCHER=/tmp/lg-pinned
+lg_pin_launcher 1
 expect_guest_pass lguest tsc-aux --mem 16M
-LG_LAUNCHER=$LG_LAUNCHER_REAL
-rm -f /tmp/lg-pinned
+lg_unpin_launcher
 rmmod lguest || fail "rmmod lguest failed"
 echo "guest-tsc-aux: ok"
