@@ -151,6 +151,7 @@ struct lg_exit_rec {
  * @gfpu: the guest's FPU/XSAVE state, kept apart from the host's.
  * @xcr0: the guest's XCR0.
  * @tsc_aux: the guest's MSR_TSC_AUX (RDTSCP, RDPID), in the CPU while it runs.
+ * @dr: the guest's DR0-DR3 (DR6 and DR7 are in the VMCB).
  * @asid: this guest's address-space ID.
  * @last_cpu: the CPU it last ran on (-1: never), to know when to flush.
  * @halted: the guest executed HLT and waits for an event.
@@ -197,6 +198,7 @@ struct lguest {
 	struct fpu_guest gfpu;
 	u64 xcr0;
 	u32 tsc_aux;
+	u64 dr[4];
 	unsigned int asid;
 	int last_cpu;
 
@@ -338,6 +340,7 @@ enum lg_exit_action lg_exit_msr(struct lguest *lg);
 enum lg_exit_action lg_exit_ioio(struct lguest *lg);
 enum lg_exit_action lg_exit_vmmcall(struct lguest *lg);
 enum lg_exit_action lg_exit_xsetbv(struct lguest *lg);
+enum lg_exit_action lg_exit_dr(struct lguest *lg);
 u64 lg_xcr0_supported(const struct lguest *lg);
 bool lg_xcr0_valid(const struct lguest *lg, u64 xcr0);
 void lg_console_flush(struct lguest *lg);
@@ -382,6 +385,7 @@ void lg_debugfs_exit(void);
 void lg_debugfs_add(struct lguest *lg);
 void lg_debugfs_remove(struct lguest *lg);
 unsigned long lg_overhead_bytes(const struct lguest *lg);
+#define LG_COUNT_MOV_DR	32	/* lg_count_exception(): not a vector */
 void lg_count_exception(u8 vector);
 
 /* run.c: general registers by x86 number (0 = RAX ... 15 = R15) */

@@ -516,6 +516,8 @@ static const lg_exit_fn lg_exit_handlers[SVM_EXIT_NPF + 1] = {
 	[SVM_EXIT_XSETBV]	= lg_exit_xsetbv,
 	[SVM_EXIT_RDPRU]	= lg_exit_ud,
 	[SVM_EXIT_RDPMC]	= lg_exit_gp,
+	[SVM_EXIT_READ_DR0 ... SVM_EXIT_READ_DR7]	= lg_exit_dr,
+	[SVM_EXIT_WRITE_DR0 ... SVM_EXIT_WRITE_DR7]	= lg_exit_dr,
 	[SVM_EXIT_NPF]		= lg_exit_npf,
 };
 
@@ -626,6 +628,19 @@ static void lg_enter_guest(struct lguest *lg, u64 host_xcr0)
 		if (swap_aux)
 			native_wrmsrl(MSR_TSC_AUX, lg->tsc_aux);
 	}
+	/*
+	 * The guest's breakpoints, if its DR7 (loaded by VMRUN) enables one:
+	 * the host's DR7 off first, so that none of the host's fires on the
+	 * guest's addresses meanwhile.  #VMEXIT leaves DR7 disabled (0x400).
+	 */
+	if (lg->vmcb->save.dr7 & 0xff) {
+		if (hw_breakpoint_active())
+			set_debugreg(0, 7);
+		set_debugreg(lg->dr[0], 0);
+		set_debugreg(lg->dr[1], 1);
+		set_debugreg(lg->dr[2], 2);
+		set_debugreg(lg->dr[3], 3);
+	}
 	lg->last_event_inj = c->event_inj;
 	lg->last_event_inj_err = c->event_inj_err;
 	lg_vmrun(&lg->gprs, __pa(lg->vmcb), lg_host_save_pa());
@@ -636,7 +651,8 @@ static void lg_enter_guest(struct lguest *lg, u64 host_xcr0)
 		native_wrmsrl(MSR_TSC_AUX, host_aux);
 	if (cpu_feature_enabled(X86_FEATURE_OSPKE) && rdpkru() != host_pkru)
 		wrpkru(host_pkru);
-	/* #VMEXIT leaves DR7 disabled; put back the host's breakpoints. */
+	/* #VMEXIT leaves DR7 disabled; put back the host's breakpoints
+	 * (DR0-DR3, DR6, DR7), which the guest's may have replaced. */
 	if (hw_breakpoint_active())
 		hw_breakpoint_restore();
 	c->tlb_ctl = TLB_CONTROL_DO_NOTHING;

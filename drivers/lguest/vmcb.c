@@ -137,6 +137,8 @@ int lg_vmcb_alloc(struct lguest *lg)
 	 */
 	c->intercepts[INTERCEPT_EXCEPTION] |= BIT(X86_TRAP_DB) | BIT(X86_TRAP_AC) |
 					      BIT(X86_TRAP_MC);
+	/* Reads and writes of DR0-DR7 (platform.c, lg_exit_dr()). */
+	c->intercepts[INTERCEPT_DR] = GENMASK(7, 0) | GENMASK(23, 16);
 	c->iopm_base_pa = page_to_phys(lg_iopm);
 	c->msrpm_base_pa = page_to_phys(lg_msrpm);
 

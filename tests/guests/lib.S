@@ -212,13 +212,20 @@ exc_\v:
 /* The stack: vector, error code, RIP, CS, RFLAGS, RSP, SS. */
 exc_common:
 	cmpq $13, (%rsp)
+	je 2f
+	cmpq $6, (%rsp)
 	jne 1f
-	cmpq $0, exc_fixup(%rip)
+2:	cmpq $0, exc_fixup(%rip)
 	je 1f
-	/* An expected #GP (rdmsr_safe/wrmsr_safe): resume at the fixup. */
+	/*
+	 * An expected #GP or #UD (rdmsr_safe, wrmsr_safe, ...): resume at
+	 * the fixup, the vector in exc_vector.
+	 */
 	push %rax
 	mov exc_fixup(%rip), %rax
 	mov %rax, 24(%rsp)
+	mov 8(%rsp), %rax
+	mov %rax, exc_vector(%rip)
 	movq $0, exc_fixup(%rip)
 	movq $1, exc_faulted(%rip)
 	pop %rax
@@ -322,10 +329,14 @@ exc_table:
 	.balign 8
 	.globl failures
 failures:	.quad 0
-	/* A #GP resumes at exc_fixup (if set, then cleared), exc_faulted = 1. */
-	.globl exc_fixup, exc_faulted
+	/*
+	 * A #GP or #UD resumes at exc_fixup (if set, then cleared) with
+	 * exc_faulted = 1 and exc_vector = the vector.
+	 */
+	.globl exc_fixup, exc_faulted, exc_vector
 exc_fixup:	.quad 0
 exc_faulted:	.quad 0
+exc_vector:	.quad 0
 
 /*
  * ring3_setup: what running code at CPL 3 needs: a GDT with user code
