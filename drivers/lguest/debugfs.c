@@ -17,6 +17,41 @@
 
 static struct dentry *lg_debugfs_root;
 
+/*
+ * Intercepted exceptions, by vector, and MOV DR accesses (%LG_COUNT_MOV_DR),
+ * of every guest since the module loaded.
+ */
+static atomic64_t lg_exception_exits[LG_COUNT_MOV_DR + 1];
+
+/**
+ * lg_count_exception() - count an intercepted exception, for the module's
+ *	"exception_exits" file (tests check the intercepts really happen).
+ * @vector: 0-31, or %LG_COUNT_MOV_DR for a debug-register access.
+ */
+void lg_count_exception(u8 vector)
+{
+	if (vector < ARRAY_SIZE(lg_exception_exits))
+		atomic64_inc(&lg_exception_exits[vector]);
+}
+
+static int lg_exception_exits_show(struct seq_file *m, void *unused)
+{
+	unsigned int i;
+	s64 n;
+
+	for (i = 0; i < ARRAY_SIZE(lg_exception_exits); i++) {
+		n = atomic64_read(&lg_exception_exits[i]);
+		if (!n)
+			continue;
+		if (i == LG_COUNT_MOV_DR)
+			seq_printf(m, "mov-dr %lld\n", (long long)n);
+		else
+			seq_printf(m, "vector %u %lld\n", i, (long long)n);
+	}
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(lg_exception_exits);
+
 /**
  * lg_overhead_bytes() - host memory this guest uses beyond its RAM.
  * @lg: the guest.
@@ -189,6 +224,8 @@ void lg_debugfs_init(void)
 {
 	lg_debugfs_root = debugfs_create_dir("lguest", NULL);
 	debugfs_create_file("spec", 0400, lg_debugfs_root, NULL, &lg_spec_file_fops);
+	debugfs_create_file("exception_exits", 0400, lg_debugfs_root, NULL,
+			    &lg_exception_exits_fops);
 }
 
 /**

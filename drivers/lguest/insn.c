@@ -370,6 +370,27 @@ int lg_insn_decode_invlpg(const u8 *code, unsigned int avail, struct lg_insn_mem
 	return pos + disp_len;
 }
 
+/* [REX] 0F @from /r (a read) or 0F @from+2 /r (a write): MOV CRn or DRn. */
+static int lg_insn_decode_movspecial(const u8 *code, unsigned int avail, u8 from,
+				     unsigned int *reg, unsigned int *gpr, bool *to)
+{
+	unsigned int pos = 0;
+	u8 rex = 0;
+	int err;
+
+	if (avail && code[0] >= 0x40 && code[0] <= 0x4f)
+		rex = code[pos++];
+	err = lg_insn_room(pos, 3, avail);
+	if (err)
+		return err;
+	if (code[pos] != 0x0f || (code[pos + 1] != from && code[pos + 1] != from + 2))
+		return -EOPNOTSUPP;
+	*to = code[pos + 1] == from + 2;
+	*reg = ((code[pos + 2] >> 3) & 7) | (rex & LG_REX_R ? 8 : 0);
+	*gpr = (code[pos + 2] & 7) | (rex & 1 ? 8 : 0);
+	return pos + 3;
+}
+
 /**
  * lg_insn_decode_movcr() - decode MOV to or from a control register
  * ([REX] 0F 20 /r, [REX] 0F 22 /r) or CLTS (0F 06).
@@ -386,8 +407,6 @@ int lg_insn_decode_invlpg(const u8 *code, unsigned int avail, struct lg_insn_mem
 int lg_insn_decode_movcr(const u8 *code, unsigned int avail, unsigned int *cr,
 			 unsigned int *gpr, bool *to_cr, bool *clts)
 {
-	unsigned int pos = 0;
-	u8 rex = 0;
 	int err;
 
 	*clts = false;
@@ -401,17 +420,24 @@ int lg_insn_decode_movcr(const u8 *code, unsigned int avail, unsigned int *cr,
 		*to_cr = true;
 		return 2;
 	}
-	if (code[0] >= 0x40 && code[0] <= 0x4f)
-		rex = code[pos++];
-	err = lg_insn_room(pos, 3, avail);
-	if (err)
-		return err;
-	if (code[pos] != 0x0f || (code[pos + 1] != 0x20 && code[pos + 1] != 0x22))
-		return -EOPNOTSUPP;
-	*to_cr = code[pos + 1] == 0x22;
-	*cr = ((code[pos + 2] >> 3) & 7) | (rex & LG_REX_R ? 8 : 0);
-	*gpr = (code[pos + 2] & 7) | (rex & 1 ? 8 : 0);
-	return pos + 3;
+	return lg_insn_decode_movspecial(code, avail, 0x20, cr, gpr, to_cr);
+}
+
+/**
+ * lg_insn_decode_movdr() - decode MOV to or from a debug register
+ * ([REX] 0F 21 /r, [REX] 0F 23 /r).
+ * @code: the instruction bytes.
+ * @avail: how many of them there are.
+ * @dr: the debug register (REX.R gives 8-15, which do not exist: #UD).
+ * @gpr: the general register (REX.B selects R8-R15); mod bits ignored.
+ * @to_dr: true for a write of the debug register.
+ *
+ * Return: the instruction's length, or -EOPNOTSUPP, -EFAULT as above.
+ */
+int lg_insn_decode_movdr(const u8 *code, unsigned int avail, unsigned int *dr,
+			 unsigned int *gpr, bool *to_dr)
+{
+	return lg_insn_decode_movspecial(code, avail, 0x21, dr, gpr, to_dr);
 }
 
 /**

@@ -76,6 +76,8 @@ int lg_insn_decode(const u8 *code, unsigned int avail, struct lg_insn *insn);
 int lg_insn_decode_invlpg(const u8 *code, unsigned int avail, struct lg_insn_mem *mem);
 int lg_insn_decode_movcr(const u8 *code, unsigned int avail, unsigned int *cr,
 			 unsigned int *gpr, bool *to_cr, bool *clts);
+int lg_insn_decode_movdr(const u8 *code, unsigned int avail, unsigned int *dr,
+			 unsigned int *gpr, bool *to_dr);
 int lg_insn_decode_msw(const u8 *code, unsigned int avail, unsigned int *gpr,
 		       bool *lmsw, bool *size16);
 u64 lg_insn_merge(u64 old, u64 val, unsigned int size);

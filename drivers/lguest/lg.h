@@ -152,6 +152,8 @@ struct lg_exit_rec {
  * @gprs: guest registers the switcher saves and restores.
  * @gfpu: the guest's FPU/XSAVE state, kept apart from the host's.
  * @xcr0: the guest's XCR0.
+ * @tsc_aux: the guest's MSR_TSC_AUX (RDTSCP, RDPID), in the CPU while it runs.
+ * @dr: the guest's DR0-DR3 (DR6 and DR7 are in the VMCB).
  * @asid: this guest's address-space ID.
  * @last_cpu: the CPU it last ran on (-1: never), to know when to flush.
  * @halted: the guest executed HLT and waits for an event.
@@ -197,6 +199,8 @@ struct lguest {
 	struct lg_gprs gprs;
 	struct fpu_guest gfpu;
 	u64 xcr0;
+	u32 tsc_aux;
+	u64 dr[4];
 	unsigned int asid;
 	int last_cpu;
 
@@ -305,6 +309,12 @@ static inline u64 lg_guest_efer(const struct lguest *lg)
 	return lg->shadow ? lg->guest_efer : lg->vmcb->save.efer;
 }
 
+/* Does the CPU have TSC_AUX (for RDTSCP or RDPID)? */
+static inline bool lg_has_tsc_aux(void)
+{
+	return boot_cpu_has(X86_FEATURE_RDTSCP) || boot_cpu_has(X86_FEATURE_RDPID);
+}
+
 /* vmcb.c */
 u64 lg_cr4_allowed(void);
 int lg_vmcb_init(void);
@@ -336,6 +346,9 @@ enum lg_exit_action lg_exit_msr(struct lguest *lg);
 enum lg_exit_action lg_exit_ioio(struct lguest *lg);
 enum lg_exit_action lg_exit_vmmcall(struct lguest *lg);
 enum lg_exit_action lg_exit_xsetbv(struct lguest *lg);
+enum lg_exit_action lg_exit_dr(struct lguest *lg);
+u64 lg_xcr0_supported(const struct lguest *lg);
+bool lg_xcr0_valid(const struct lguest *lg, u64 xcr0);
 void lg_console_flush(struct lguest *lg);
 void lg_platform_init(struct lguest *lg);
 void lg_platform_free(struct lguest *lg);
@@ -378,6 +391,8 @@ void lg_debugfs_exit(void);
 void lg_debugfs_add(struct lguest *lg);
 void lg_debugfs_remove(struct lguest *lg);
 unsigned long lg_overhead_bytes(const struct lguest *lg);
+#define LG_COUNT_MOV_DR	32	/* lg_count_exception(): not a vector */
+void lg_count_exception(u8 vector);
 
 /* run.c: general registers by x86 number (0 = RAX ... 15 = R15) */
 u64 lg_gpr_read(struct lguest *lg, unsigned int reg);

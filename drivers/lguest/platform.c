@@ -12,12 +12,17 @@
 #include <linux/kernel.h>
 #include <linux/ktime.h>
 #include <asm/cpufeatures.h>
+#include <asm/debugreg.h>
 #include <asm/fpu/types.h>
+#include <asm/fpu/xstate.h>
 #include <asm/fpu/xcr.h>
 #include <asm/msr-index.h>
 #include <asm/processor.h>
 #include <asm/trapnr.h>
 #include <asm/tsc.h>
+
+#include "insn.h"
+#include "xcr0_check.h"
 
 /* Bits of CPUID leaf 1 ECX/EDX and 0x80000001 ECX/EDX we pass through. */
 #define CPUID1_ECX_OK	(BIT(0) | BIT(1) | BIT(9) | BIT(12) | BIT(13) | \
@@ -30,7 +35,9 @@
 			 BIT(18) | BIT(19) | BIT(20) | BIT(23) | BIT(24) | BIT(29))
 #define CPUIDX1_ECX_OK	(BIT(0) | BIT(1) | BIT(4) | BIT(5) | BIT(6) | \
 			 BIT(8) | BIT(11) | BIT(16) | BIT(21))
-#define CPUIDX1_EDX_OK	(~BIT(27))	/* no RDTSCP: TSC_AUX is the host's */
+#define CPUIDX1_EDX_OK	(~0U)	/* RDTSCP too: TSC_AUX is the guest's (run.c) */
+/* RDPID (leaf 7 ECX): reads TSC_AUX, the guest's while it runs. */
+#define CPUID7_ECX_RDPID	BIT(22)
 
 /* What we emulate ourselves, whatever the host has. */
 #define CPUID1_ECX_X2APIC	BIT(21)
@@ -40,6 +47,59 @@
 #define CPUID6_EAX_ARAT		BIT(2)
 /* XSAVEOPT, XSAVEC, XGETBV1; not XSAVES, whose MSR_IA32_XSS we lack. */
 #define CPUIDD1_EAX_OK		(BIT(0) | BIT(1) | BIT(2))
+
+/*
+ * The XSAVE state components a guest may enable: x87, SSE and AVX.  CPUID
+ * leaf 7 shows it no AVX-512, MPX, PKU or AMX, so their components are not
+ * offered either (a component comes with its feature, SDM vol. 1, 13.2).
+ */
+#define LG_XCR0_OFFERED		(XFEATURE_MASK_FP | XFEATURE_MASK_SSE | \
+				 XFEATURE_MASK_YMM)
+
+/**
+ * lg_xcr0_supported() - the XCR0 bits the guest may set: the ones we offer
+ *	that this host's XSETBV takes and the guest's FPU state can hold.
+ *	CPUID leaf 0xD reports exactly these to the guest.
+ * @lg: the guest.
+ *
+ * Return: the mask, 0 if the host has no XSAVE.
+ */
+u64 lg_xcr0_supported(const struct lguest *lg)
+{
+	if (!boot_cpu_has(X86_FEATURE_XSAVE) || !lg->gfpu.fpstate)
+		return 0;
+	return lg->gfpu.fpstate->xfeatures & LG_XCR0_OFFERED &
+	       ~LG_XFEATURE_MASK_XSS_ONLY;
+}
+
+/**
+ * lg_xcr0_valid() - may the guest's XCR0 be @xcr0?  Every path that sets
+ *	lg->xcr0 goes through here: run.c loads it into the CPU with GIF
+ *	clear, where an XSETBV #GP would bring the host down.
+ * @lg: the guest.
+ * @xcr0: the value.
+ *
+ * Return: true if XSETBV on this host takes it and we offer every bit.
+ */
+bool lg_xcr0_valid(const struct lguest *lg, u64 xcr0)
+{
+	return lg_xcr0_rules_ok(xcr0, lg_xcr0_supported(lg));
+}
+
+/* Bytes of the standard (non-compacted) XSAVE area for components @mask. */
+static u32 lg_xsave_size(u64 mask)
+{
+	u32 size = 512 + 64, a, b, c, d;	/* legacy area and header */
+	unsigned int i;
+
+	for (i = 2; i < 64; i++) {
+		if (!(mask & BIT_ULL(i)))
+			continue;
+		cpuid_count(0xd, i, &a, &b, &c, &d);
+		size = max(size, a + b);	/* size + offset */
+	}
+	return size;
+}
 
 /* The KVM-compatible leaves (Documentation/virt/kvm/x86/cpuid.rst). */
 #define LG_CPUID_KVM_SIGNATURE	0x40000000
@@ -97,17 +157,34 @@ static void lg_cpuid(struct lguest *lg, u32 leaf, u32 sub,
 			 * value while it runs (svm_cpu.c, T:415 and
 			 * Documentation/security-speculation.rst.part).
 			 */
-			*c = *d = 0;
+			*c &= CPUID7_ECX_RDPID;
+			*d = 0;
 		}
 		return;
-	case 0xd:
-		if (boot_cpu_has(X86_FEATURE_XSAVE) && sub < 64)
-			cpuid_count(0xd, sub, a, b, c, d);
-		if (sub == 1) {
+	case 0xd: {
+		/*
+		 * Sub-leaf 0 reports exactly what XSETBV takes from the guest
+		 * (lg_xcr0_valid()) and the area sizes for those components;
+		 * the sub-leaves of components not offered read as zeros.
+		 */
+		u64 xcr0 = lg_xcr0_supported(lg);
+
+		if (!xcr0)
+			return;
+		if (sub == 0) {
+			*a = lower_32_bits(xcr0);
+			*d = upper_32_bits(xcr0);
+			*b = lg_xsave_size(lg->xcr0 & xcr0);
+			*c = lg_xsave_size(xcr0);
+		} else if (sub == 1) {
+			cpuid_count(0xd, 1, a, b, c, d);
 			*a &= CPUIDD1_EAX_OK;
 			*b = *c = *d = 0;
+		} else if (sub < 64 && (xcr0 & BIT_ULL(sub))) {
+			cpuid_count(0xd, sub, a, b, c, d);
 		}
 		return;
+	}
 	case 0x80000000:
 		cpuid(0x80000000, &max, b, c, d);
 		*a = min(max, 0x80000008U);
@@ -235,6 +312,11 @@ static int lg_rdmsr(struct lguest *lg, u32 msr, u64 *val)
 	case MSR_IA32_TSC:
 		*val = rdtsc() + lg->vmcb->control.tsc_offset;
 		return 0;
+	case MSR_TSC_AUX:
+		if (!lg_has_tsc_aux())
+			return -EINVAL;
+		*val = lg->tsc_aux;
+		return 0;
 	case LGUEST_MSR_SIGNATURE:
 		*val = LGUEST_SIGNATURE;
 		return 0;
@@ -272,6 +354,12 @@ static int lg_wrmsr(struct lguest *lg, u32 msr, u64 val)
 		return 0;
 	case MSR_IA32_TSC:
 		lg->vmcb->control.tsc_offset = val - rdtsc();
+		return 0;
+	case MSR_TSC_AUX:
+		/* Bits 63:32 are reserved (APM vol. 2, 13.2.4). */
+		if (!lg_has_tsc_aux() || val >> 32)
+			return -EINVAL;
+		lg->tsc_aux = val;
 		return 0;
 	case MSR_MTRRdefType:
 		if (val & ~0xcffULL)
@@ -426,7 +514,9 @@ enum lg_exit_action lg_exit_ioio(struct lguest *lg)
 /*T:630 Hypercalls: VMMCALL with the call number in RAX.  They are the
  * guest's way to ask for what no real device offers: stopping cleanly, and
  * a timer that needs no APIC.  Unknown numbers get -ENOSYS back, never a
- * kill, so a guest can probe. :*/
+ * kill, so a guest can probe; a hypercall from the guest's user mode
+ * (CPL > 0) gets -EPERM and does nothing, so a guest's users cannot stop
+ * it or arm its timer. :*/
 /**
  * lg_exit_vmmcall() - handle a hypercall (see the uapi header).
  * @lg: the guest.
@@ -442,6 +532,15 @@ enum lg_exit_action lg_exit_vmmcall(struct lguest *lg)
 
 	if (lg_skip_insn(lg, op, sizeof(op)))
 		return LG_EXIT_CONTINUE;
+	/*
+	 * Hypercalls are the guest kernel's: from its user mode they touch
+	 * nothing and fail with -EPERM (as KVM's do).  The VMCB's CPL is
+	 * SS.DPL (APM vol. 2, 15.5.1), the level the VMMCALL ran at.
+	 */
+	if (s->cpl) {
+		s->rax = -EPERM;
+		return LG_EXIT_CONTINUE;
+	}
 	switch (nr) {
 	case LGUEST_HC_NOP:
 		break;
@@ -468,9 +567,16 @@ enum lg_exit_action lg_exit_vmmcall(struct lguest *lg)
 	return LG_EXIT_CONTINUE;
 }
 
+/*T:640 XSETBV sets XCR0, which says which parts of the FPU state the
+ * XSAVE family and the AVX instructions use.  The guest's value is loaded
+ * into the real XCR0 around VMRUN, with GIF clear (run.c), where a value
+ * the CPU refuses would raise #GP in the host with everything off.  So the
+ * value is checked here, against every architectural rule and against
+ * what CPUID leaf 0xD tells the guest, before it is ever stored: the
+ * guest gets the #GP (or #UD) a real CPU would give it. :*/
 /**
- * lg_exit_xsetbv() - handle XSETBV: the guest sets XCR0, checked against
- *	what its FPU state can hold (loaded around VMRUN by run.c).
+ * lg_exit_xsetbv() - handle XSETBV: the guest sets XCR0, checked by
+ *	lg_xcr0_valid() (loaded around VMRUN by run.c).
  * @lg: the guest.
  *
  * Return: %LG_EXIT_CONTINUE.
@@ -480,17 +586,98 @@ enum lg_exit_action lg_exit_xsetbv(struct lguest *lg)
 	static const u8 op[] = { 0x0f, 0x01, 0xd1 };
 	struct vmcb_save_area *s = &lg->vmcb->save;
 	u64 val = (s->rax & 0xffffffff) | (lg->gprs.rdx << 32);
-	u64 allowed = lg->gfpu.fpstate->xfeatures;
 
-	if (s->cpl || lg->gprs.rcx & 0xffffffff || !(val & XFEATURE_MASK_FP) ||
-	    (val & ~allowed) ||
-	    ((val & XFEATURE_MASK_YMM) && !(val & XFEATURE_MASK_SSE))) {
+	/* SDM vol. 2, XSETBV: #UD without CR4.OSXSAVE; #GP at CPL > 0, for
+	 * an XCR other than 0 (ECX), or for a value XCR0 may not hold. */
+	if (!(s->cr4 & X86_CR4_OSXSAVE) || !lg_xcr0_supported(lg)) {
+		lg_inject_exception(lg, X86_TRAP_UD, false, 0);
+		return LG_EXIT_CONTINUE;
+	}
+	if (s->cpl || (u32)lg->gprs.rcx || !lg_xcr0_valid(lg, val)) {
 		lg_inject_exception(lg, X86_TRAP_GP, true, 0);
 		return LG_EXIT_CONTINUE;
 	}
 	if (lg_skip_insn(lg, op, sizeof(op)))
 		return LG_EXIT_CONTINUE;
 	lg->xcr0 = val;
+	return LG_EXIT_CONTINUE;
+}
+
+/*
+ * DR6 and DR7 bits a MOV DR may change, and those that always read as 1
+ * (SDM vol. 3, 17.2.3-4; APM vol. 2, 13.1.1): the values KVM uses.
+ */
+#define LG_DR6_VOLATILE		0x0001e80fULL
+#define LG_DR6_FIXED_1		0xfffe0ff0ULL
+#define LG_DR7_VOLATILE		0xffff2bffULL
+#define LG_DR7_FIXED_1		0x400ULL
+
+/*T:645 The debug registers are the guest's, but DR0-DR3 are not switched
+ * by VMRUN, and the host's own breakpoints (perf, ptrace, kgdb) live there.
+ * So every MOV to or from a debug register exits and is emulated here,
+ * against the guest's copy: DR0-DR3 in struct lguest, DR6 and DR7 in the
+ * VMCB, which VMRUN does switch.  The hardware DR0-DR3 get the guest's
+ * values only around VMRUN, only while its DR7 enables a breakpoint, and
+ * only after the host's DR7 is off (run.c); the host's come back after
+ * the exit.  A guest breakpoint can then only fire in the guest. :*/
+/**
+ * lg_exit_dr() - handle MOV to or from DR0-DR7.
+ * @lg: the guest.
+ *
+ * Return: %LG_EXIT_CONTINUE.
+ */
+enum lg_exit_action lg_exit_dr(struct lguest *lg)
+{
+	struct vmcb_control_area *c = &lg->vmcb->control;
+	struct vmcb_save_area *s = &lg->vmcb->save;
+	bool write = c->exit_code >= SVM_EXIT_WRITE_DR0;
+	unsigned int dr = c->exit_code - (write ? SVM_EXIT_WRITE_DR0 : SVM_EXIT_READ_DR0);
+	bool l64 = (s->efer & EFER_LMA) && (s->cs.attrib & BIT(9));
+	unsigned int reg, gpr;
+	bool to_dr;
+	u8 code[16];
+	int avail, len;
+	u64 val;
+
+	lg_count_exception(LG_COUNT_MOV_DR);
+	avail = lg_read_guest_insn(lg, lg_rip_linear(lg), code, sizeof(code));
+	len = avail < 0 ? avail : lg_insn_decode_movdr(code, avail, &reg, &gpr, &to_dr);
+	if (len < 0 || (reg & 7) != dr || to_dr != write) {
+		kill_guest(lg, "cannot emulate the debug-register access (exit 0x%x) at rip 0x%llx",
+			   c->exit_code, s->rip);
+		return LG_EXIT_CONTINUE;
+	}
+	/* SDM vol. 2, MOV DR: #UD for DR8-15 and for DR4/5 with CR4.DE. */
+	if (reg > 7 || ((dr == 4 || dr == 5) && (s->cr4 & X86_CR4_DE))) {
+		lg_inject_exception(lg, X86_TRAP_UD, false, 0);
+		return LG_EXIT_CONTINUE;
+	}
+	if (s->cpl) {
+		lg_inject_exception(lg, X86_TRAP_GP, true, 0);
+		return LG_EXIT_CONTINUE;
+	}
+	if (dr == 4 || dr == 5)
+		dr += 2;		/* aliases of DR6 and DR7 */
+	if (write) {
+		val = lg_gpr_read(lg, gpr);
+		if (!l64)
+			val = (u32)val;
+		/* 1s in bits 63:32 of DR6 or DR7 are #GP. */
+		if (dr >= 6 && val >> 32) {
+			lg_inject_exception(lg, X86_TRAP_GP, true, 0);
+			return LG_EXIT_CONTINUE;
+		}
+		if (dr < 4)
+			lg->dr[dr] = val;
+		else if (dr == 6)
+			s->dr6 = (val & LG_DR6_VOLATILE) | LG_DR6_FIXED_1;
+		else
+			s->dr7 = (val & LG_DR7_VOLATILE) | LG_DR7_FIXED_1;
+	} else {
+		val = dr < 4 ? lg->dr[dr] : dr == 6 ? s->dr6 : s->dr7;
+		lg_gpr_write(lg, gpr, l64 ? val : (u32)val);
+	}
+	lg_skip_insn(lg, code, len);
 	return LG_EXIT_CONTINUE;
 }
 

@@ -19,6 +19,7 @@
 #include <asm/debugreg.h>
 #include <asm/fpu/api.h>
 #include <asm/fpu/xcr.h>
+#include <asm/mce.h>
 #include <asm/nospec-branch.h>
 #include <asm/special_insns.h>
 #include <asm/trapnr.h>
@@ -393,6 +394,13 @@ static enum lg_exit_action lg_exit_ud(struct lguest *lg)
 	return LG_EXIT_CONTINUE;
 }
 
+/* RDPMC: we do not virtualize performance counters, so none exists: #GP. */
+static enum lg_exit_action lg_exit_gp(struct lguest *lg)
+{
+	lg_inject_exception(lg, X86_TRAP_GP, true, 0);
+	return LG_EXIT_CONTINUE;
+}
+
 static enum lg_exit_action lg_exit_unsupported(struct lguest *lg)
 {
 	kill_guest(lg, "unsupported exit 0x%x (task switch, RSM or FERR) at rip 0x%llx",
@@ -441,6 +449,72 @@ static enum lg_exit_action lg_exit_npf(struct lguest *lg)
 	return lg_mmio_exit(lg, gpa);
 }
 
+/*T:531 #AC and #DB are the benign exceptions a guest can turn into a
+ * hang of the whole machine: an #AC raised while the CPU pushes the frame
+ * of an #AC (a misaligned stack at CPL 3 with alignment checking on), or a
+ * #DB raised by a data breakpoint on the #DB's own IDT entry or stack,
+ * makes the CPU deliver the same exception again, forever, inside
+ * microcode where no interrupt gets in (CVE-2015-5307, CVE-2015-8104).
+ * So both are intercepted, as KVM does, and handed straight back: each
+ * delivery is then an exit, where the host takes its interrupts and the
+ * run loop its signals, and a guest in such a loop only spins itself. :*/
+static enum lg_exit_action lg_exit_ac(struct lguest *lg)
+{
+	lg_count_exception(X86_TRAP_AC);
+	/* #AC always pushes an error code of 0 (SDM vol. 3, 6.15). */
+	lg_inject_exception(lg, X86_TRAP_AC, true, 0);
+	return LG_EXIT_CONTINUE;
+}
+
+/* DR6.BD and DR7.GD (SDM vol. 3, 17.2.3-4); 6.1 has them only in KVM's headers. */
+#define LG_DR6_BD	BIT(13)
+#define LG_DR7_GD	BIT(13)
+
+static enum lg_exit_action lg_exit_db(struct lguest *lg)
+{
+	struct vmcb_save_area *s = &lg->vmcb->save;
+
+	lg_count_exception(X86_TRAP_DB);
+	/*
+	 * The CPU recognised the #DB before the intercept and wrote its
+	 * status (B0-B3, BD, BS, BT) into the guest's DR6 in the VMCB (APM
+	 * vol. 2, 15.12), which is what the guest's handler will read.  On
+	 * delivery DR7.GD is cleared, so that the handler may use the debug
+	 * registers (SDM vol. 3, 17.2.4); injecting does not do that for us.
+	 */
+	if (s->dr6 & LG_DR6_BD)
+		s->dr7 &= ~(u64)LG_DR7_GD;
+	lg_inject_exception(lg, X86_TRAP_DB, false, 0);
+	return LG_EXIT_CONTINUE;
+}
+
+/*T:532 A machine check (#MC) is the hardware reporting an error: the
+ * host's business, whichever code was running.  It is intercepted so the
+ * guest never sees it, and right after the exit, with interrupts still
+ * off, the host's machine-check handler is run as if the #MC had hit a
+ * user task (as KVM's kvm_machine_check() does): it logs the error and
+ * decides, from the banks, whether the host can go on.  A guest cannot
+ * raise a real #MC by itself; "int $18" in the guest is a software
+ * interrupt and never gets here. :*/
+static void lg_machine_check(void)
+{
+#ifdef CONFIG_X86_MCE
+	struct pt_regs regs = {
+		.cs = 3,	/* a user context, whatever the guest ran at */
+		.flags = X86_EFLAGS_IF,
+	};
+
+	do_machine_check(&regs);
+#endif
+}
+
+/* Already handled in lg_enter_guest(): nothing for the guest. */
+static enum lg_exit_action lg_exit_mc(struct lguest *lg)
+{
+	lg_count_exception(X86_TRAP_MC);
+	return LG_EXIT_CONTINUE;
+}
+
 typedef enum lg_exit_action (*lg_exit_fn)(struct lguest *lg);
 
 /*T:540 Every #VMEXIT lands here, in a table indexed by the exit code of
@@ -454,6 +528,9 @@ static const lg_exit_fn lg_exit_handlers[SVM_EXIT_NPF + 1] = {
 	[SVM_EXIT_WRITE_CR3]	= lg_exit_cr,
 	[SVM_EXIT_WRITE_CR4]	= lg_exit_cr,
 	[SVM_EXIT_EXCP_BASE + X86_TRAP_PF] = lg_exit_pf,
+	[SVM_EXIT_EXCP_BASE + X86_TRAP_DB] = lg_exit_db,
+	[SVM_EXIT_EXCP_BASE + X86_TRAP_AC] = lg_exit_ac,
+	[SVM_EXIT_EXCP_BASE + X86_TRAP_MC] = lg_exit_mc,
 	[SVM_EXIT_INVLPG]	= lg_exit_invlpg,
 	[SVM_EXIT_INTR]		= lg_exit_nothing,
 	[SVM_EXIT_NMI]		= lg_exit_nothing,
@@ -480,6 +557,9 @@ static const lg_exit_fn lg_exit_handlers[SVM_EXIT_NPF + 1] = {
 	[SVM_EXIT_MWAIT]	= lg_exit_ud,
 	[SVM_EXIT_XSETBV]	= lg_exit_xsetbv,
 	[SVM_EXIT_RDPRU]	= lg_exit_ud,
+	[SVM_EXIT_RDPMC]	= lg_exit_gp,
+	[SVM_EXIT_READ_DR0 ... SVM_EXIT_READ_DR7]	= lg_exit_dr,
+	[SVM_EXIT_WRITE_DR0 ... SVM_EXIT_WRITE_DR7]	= lg_exit_dr,
 	[SVM_EXIT_NPF]		= lg_exit_npf,
 };
 
@@ -532,16 +612,16 @@ static void lg_handle_exit(struct lguest *lg)
  * that arrives while the guest runs makes it exit instead (we intercept
  * INTR and NMI), to be taken the moment we set GIF again.  Around the
  * switch go the pieces of state the guest owns but VMRUN does not switch:
- * XCR0; the FPU registers, loaded again if the host used them while we
- * were switched out; and the TLB flush when the guest moved to another
+ * XCR0 and TSC_AUX; the FPU registers, loaded again if the host used them
+ * while we were switched out; and the TLB flush when the guest moved to another
  * CPU, since its ASID's entries on the old CPU may be stale by the time it
  * returns.  Pending interrupts are looked at here too, with the host's
  * off, so that a device's kick cannot slip in between. :*/
 static void lg_enter_guest(struct lguest *lg, u64 host_xcr0)
 {
 	struct vmcb_control_area *c = &lg->vmcb->control;
-	bool swap_xcr0;
-	u32 host_pkru = 0;
+	bool swap_xcr0, swap_aux;
+	u32 host_pkru = 0, host_aux = 0;
 	int cpu;
 
 	local_irq_disable();
@@ -579,6 +659,32 @@ static void lg_enter_guest(struct lguest *lg, u64 host_xcr0)
 	asm volatile("clgi" ::: "memory");
 	if (swap_xcr0)
 		xsetbv(XCR_XFEATURE_ENABLED_MASK, lg->xcr0);
+	/*
+	 * TSC_AUX holds the host's CPU number, and RDTSCP and RDPID read it
+	 * with no intercept (SVM has none for RDPID): the guest's value is
+	 * in the MSR while it runs, the host's back before anything of the
+	 * host can run (interrupts and GIF are off until then).
+	 */
+	swap_aux = lg_has_tsc_aux();
+	if (swap_aux) {
+		host_aux = (u32)__rdmsr(MSR_TSC_AUX);
+		swap_aux = host_aux != lg->tsc_aux;
+		if (swap_aux)
+			native_wrmsrl(MSR_TSC_AUX, lg->tsc_aux);
+	}
+	/*
+	 * The guest's breakpoints, if its DR7 (loaded by VMRUN) enables one:
+	 * the host's DR7 off first, so that none of the host's fires on the
+	 * guest's addresses meanwhile.  #VMEXIT leaves DR7 disabled (0x400).
+	 */
+	if (lg->vmcb->save.dr7 & 0xff) {
+		if (hw_breakpoint_active())
+			set_debugreg(0, 7);
+		set_debugreg(lg->dr[0], 0);
+		set_debugreg(lg->dr[1], 1);
+		set_debugreg(lg->dr[2], 2);
+		set_debugreg(lg->dr[3], 3);
+	}
 	lg->last_event_inj = c->event_inj;
 	lg->last_event_inj_err = c->event_inj_err;
 	lg_vmrun(&lg->gprs, __pa(lg->vmcb), lg_host_save_pa());
@@ -594,13 +700,18 @@ static void lg_enter_guest(struct lguest *lg, u64 host_xcr0)
 	lg_exit_record(lg);
 	if (swap_xcr0)
 		xsetbv(XCR_XFEATURE_ENABLED_MASK, host_xcr0);
+	if (swap_aux)
+		native_wrmsrl(MSR_TSC_AUX, host_aux);
 	if (cpu_feature_enabled(X86_FEATURE_OSPKE) && rdpkru() != host_pkru)
 		wrpkru(host_pkru);
-	/* #VMEXIT leaves DR7 disabled; put back the host's breakpoints. */
+	/* #VMEXIT leaves DR7 disabled; put back the host's breakpoints
+	 * (DR0-DR3, DR6, DR7), which the guest's may have replaced. */
 	if (hw_breakpoint_active())
 		hw_breakpoint_restore();
 	c->tlb_ctl = TLB_CONTROL_DO_NOTHING;
 	asm volatile("stgi" ::: "memory");
+	if (unlikely(c->exit_code == SVM_EXIT_EXCP_BASE + X86_TRAP_MC))
+		lg_machine_check();
 	local_irq_enable();
 }
 

@@ -13,6 +13,7 @@
 #include <linux/mm.h>
 #include <asm/msr-index.h>
 #include <asm/processor-flags.h>
+#include <asm/trapnr.h>
 
 /* Shared by all guests: intercept every port, and every MSR but a few. */
 #define LG_IOPM_ORDER	2	/* 12 KiB used (APM 15.10.1) */
@@ -108,7 +109,7 @@ int lg_vmcb_alloc(struct lguest *lg)
 		INTERCEPT_VMMCALL, INTERCEPT_VMLOAD, INTERCEPT_VMSAVE,
 		INTERCEPT_STGI, INTERCEPT_CLGI, INTERCEPT_SKINIT,
 		INTERCEPT_WBINVD, INTERCEPT_MONITOR, INTERCEPT_MWAIT,
-		INTERCEPT_XSETBV, INTERCEPT_RDPRU,
+		INTERCEPT_XSETBV, INTERCEPT_RDPRU, INTERCEPT_RDPMC,
 	};
 	unsigned int nr_asids = lg_svm_nr_asids();
 	struct vmcb_control_area *c;
@@ -126,6 +127,18 @@ int lg_vmcb_alloc(struct lguest *lg)
 
 	for (i = 0; i < ARRAY_SIZE(intercepts); i++)
 		lg_intercept(c, intercepts[i]);
+	/*
+	 * #AC and #DB are intercepted only to be handed back (run.c): a
+	 * guest can make the CPU raise one while delivering the same one,
+	 * forever, in microcode that takes no interrupt (CVE-2015-5307,
+	 * CVE-2015-8104).  With the intercept every delivery is an exit.
+	 * #MC is the host's: a machine check while the guest runs goes to
+	 * the host's handler (run.c), never to the guest.
+	 */
+	c->intercepts[INTERCEPT_EXCEPTION] |= BIT(X86_TRAP_DB) | BIT(X86_TRAP_AC) |
+					      BIT(X86_TRAP_MC);
+	/* Reads and writes of DR0-DR7 (platform.c, lg_exit_dr()). */
+	c->intercepts[INTERCEPT_DR] = GENMASK(7, 0) | GENMASK(23, 16);
 	c->iopm_base_pa = page_to_phys(lg_iopm);
 	c->msrpm_base_pa = page_to_phys(lg_msrpm);
 

@@ -212,13 +212,20 @@ exc_\v:
 /* The stack: vector, error code, RIP, CS, RFLAGS, RSP, SS. */
 exc_common:
 	cmpq $13, (%rsp)
+	je 2f
+	cmpq $6, (%rsp)
 	jne 1f
-	cmpq $0, exc_fixup(%rip)
+2:	cmpq $0, exc_fixup(%rip)
 	je 1f
-	/* An expected #GP (rdmsr_safe/wrmsr_safe): resume at the fixup. */
+	/*
+	 * An expected #GP or #UD (rdmsr_safe, wrmsr_safe, ...): resume at
+	 * the fixup, the vector in exc_vector.
+	 */
 	push %rax
 	mov exc_fixup(%rip), %rax
 	mov %rax, 24(%rsp)
+	mov 8(%rsp), %rax
+	mov %rax, exc_vector(%rip)
 	movq $0, exc_fixup(%rip)
 	movq $1, exc_faulted(%rip)
 	pop %rax
@@ -322,5 +329,134 @@ exc_table:
 	.balign 8
 	.globl failures
 failures:	.quad 0
+	/*
+	 * A #GP or #UD resumes at exc_fixup (if set, then cleared) with
+	 * exc_faulted = 1 and exc_vector = the vector.
+	 */
+	.globl exc_fixup, exc_faulted, exc_vector
 exc_fixup:	.quad 0
 exc_faulted:	.quad 0
+exc_vector:	.quad 0
+
+/*
+ * ring3_setup: what running code at CPL 3 needs: a GDT with user code
+ * (selector USER_CS) and data (USER_DS) segments and a 64-bit TSS whose
+ * RSP0 is a ring-0 stack of our own; the U bit on the identity map's first
+ * 16 MiB (PML4[0], PDPT[0], PD entries 0-7); and gate 0x80, callable from
+ * CPL 3, as the way back (see call_ring3).  Needs setup_idt first.
+ */
+	.globl ring3_setup
+ring3_setup:
+	push %rax
+	push %rcx
+	push %rdx
+	push %rsi
+	push %rdi
+	lea r3_tss(%rip), %rax		/* TSS descriptor, base below 4 GiB */
+	mov %rax, %rdx
+	and $0xffffff, %edx
+	shl $16, %rdx			/* base 23:0 */
+	or $0x67, %rdx			/* limit */
+	movabs $0x0000890000000000, %rcx	/* present, available 64-bit TSS */
+	or %rcx, %rdx
+	mov %rax, %rcx
+	shr $24, %rcx
+	and $0xff, %ecx
+	shl $56, %rcx			/* base 31:24 */
+	or %rcx, %rdx
+	mov %rdx, r3_gdt+0x30(%rip)
+	movq $0, r3_gdt+0x38(%rip)
+	lea r3_stack_top(%rip), %rax
+	mov %rax, r3_tss+4(%rip)	/* RSP0 */
+	movw $104, r3_tss+102(%rip)	/* no I/O bitmap */
+	lgdt r3_gdtr(%rip)
+	mov $0x30, %ax
+	ltr %ax
+	mov %cr3, %rax			/* U bit on the way to the first 16 MiB */
+	and $~0xfff, %rax
+	orq $4, (%rax)
+	mov (%rax), %rax
+	and $~0xfff, %rax
+	movabs $0x000fffffffffffff, %rcx
+	and %rcx, %rax
+	orq $4, (%rax)
+	mov (%rax), %rax
+	and $~0xfff, %rax
+	and %rcx, %rax
+	xor %ecx, %ecx
+1:	orq $4, (%rax,%rcx,8)
+	inc %ecx
+	cmp $8, %ecx
+	jb 1b
+	mov %cr3, %rax
+	mov %rax, %cr3
+	mov $0x80, %edi
+	lea ring3_back(%rip), %rsi
+	call set_gate
+	mov $0x80, %rdx			/* the gate's DPL to 3 */
+	shl $4, %rdx
+	movw $0xee00, SCRATCH_IDT+4(%rdx)
+	pop %rdi
+	pop %rsi
+	pop %rdx
+	pop %rcx
+	pop %rax
+	ret
+
+/*
+ * call_ring3: run the code at RDI at CPL 3 (RFLAGS 0x2, its own stack);
+ * it comes back with RING0 ("int $0x80").  General registers pass both
+ * ways untouched, except RSP; RBX, RBP and R12-R15 of the caller are saved.
+ */
+	.globl call_ring3
+call_ring3:
+	push %rbx
+	push %rbp
+	push %r12
+	push %r13
+	push %r14
+	push %r15
+	mov %rsp, r3_saved_rsp(%rip)
+	pushq $USER_DS			/* SS */
+	push %rax
+	lea r3_user_stack_top(%rip), %rax
+	xchg %rax, (%rsp)		/* RSP */
+	pushq $0x2			/* RFLAGS */
+	pushq $USER_CS			/* CS */
+	push %rdi			/* RIP */
+	iretq
+
+ring3_back:
+	mov r3_saved_rsp(%rip), %rsp
+	pop %r15
+	pop %r14
+	pop %r13
+	pop %r12
+	pop %rbp
+	pop %rbx
+	ret
+
+	.data
+	.balign 16
+r3_gdt:
+	.quad 0
+	.quad 0x00af9b000000ffff	/* 0x08 kernel code */
+	.quad 0x00cf93000000ffff	/* 0x10 kernel data */
+	.quad 0
+	.quad 0x00cff3000000ffff	/* 0x20 user data, DPL 3 */
+	.quad 0x00affb000000ffff	/* 0x28 user code, DPL 3, 64-bit */
+	.quad 0, 0			/* 0x30 TSS, filled in */
+r3_gdt_end:
+r3_gdtr:
+	.word r3_gdt_end - r3_gdt - 1
+	.quad r3_gdt
+
+	.bss
+	.balign 16
+r3_tss:		.skip 104
+	.balign 16
+		.skip 4096
+r3_stack_top:
+		.skip 4096
+r3_user_stack_top:
+r3_saved_rsp:	.quad 0

@@ -399,6 +399,24 @@ expect_lguest_error() {
 	[ ! -s /tmp/lgerr.out ] || fail "$_lg_what: output on stdout: $(head -c 200 /tmp/lgerr.out)"
 }
 
+# lg_pin_launcher CPU: from now on run the launcher pinned to CPU with
+# taskset (run_guest quotes the launcher as one word, so through a
+# wrapper); lg_unpin_launcher: back to the plain launcher.
+lg_pin_launcher() {
+	LG_LAUNCHER_REAL=$LG_LAUNCHER
+	cat > /tmp/lg-pinned <<END
+#!/bin/sh
+exec taskset -c $1 "$LG_LAUNCHER_REAL" "\$@"
+END
+	chmod +x /tmp/lg-pinned
+	LG_LAUNCHER=/tmp/lg-pinned
+}
+
+lg_unpin_launcher() {
+	LG_LAUNCHER=$LG_LAUNCHER_REAL
+	rm -f /tmp/lg-pinned
+}
+
 # lg_debugfs: mount debugfs (for the module's per-guest files) if it is not.
 lg_debugfs() {
 	[ -d /sys/kernel/debug/lguest ] || mountpoint -q /sys/kernel/debug ||

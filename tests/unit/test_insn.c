@@ -414,6 +414,27 @@ static void check_movcr(void)
 	UNIT_CHECK(len == -EFAULT, "truncated mov cr: got %d", len);
 }
 
+static void check_movdr(void)
+{
+	unsigned int dr, gpr;
+	bool to_dr;
+	int len;
+
+	/* mov %dr7, %rax (0f 21 f8); mov %r9, %dr0 (41 0f 23 c1) */
+	len = lg_insn_decode_movdr((const u8 []){ 0x0f, 0x21, 0xf8 }, 3, &dr, &gpr, &to_dr);
+	UNIT_CHECK(len == 3 && dr == 7 && gpr == 0 && !to_dr,
+		   "mov dr7,rax: len %d dr %u gpr %u to %d", len, dr, gpr, to_dr);
+	len = lg_insn_decode_movdr((const u8 []){ 0x41, 0x0f, 0x23, 0xc1 }, 4, &dr, &gpr, &to_dr);
+	UNIT_CHECK(len == 4 && dr == 0 && gpr == 9 && to_dr,
+		   "mov r9,dr0: len %d dr %u gpr %u to %d", len, dr, gpr, to_dr);
+	len = lg_insn_decode_movdr((const u8 []){ 0x44, 0x0f, 0x21, 0xc0 }, 4, &dr, &gpr, &to_dr);
+	UNIT_CHECK(len == 4 && dr == 8, "rex.r mov dr8: len %d dr %u", len, dr);
+	len = lg_insn_decode_movdr((const u8 []){ 0x0f, 0x20, 0xc0 }, 3, &dr, &gpr, &to_dr);
+	UNIT_CHECK(len == -EOPNOTSUPP, "mov cr as dr: got %d", len);
+	len = lg_insn_decode_movdr((const u8 []){ 0x0f, 0x23 }, 2, &dr, &gpr, &to_dr);
+	UNIT_CHECK(len == -EFAULT, "truncated mov dr: got %d", len);
+}
+
 static void check_msw(void)
 {
 	static const struct {
@@ -461,6 +482,7 @@ int main(void)
 	check_writeback();
 	check_invlpg();
 	check_movcr();
+	check_movdr();
 	check_msw();
 	return unit_summary("insn");
 }

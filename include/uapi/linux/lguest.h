@@ -287,7 +287,8 @@ struct lguest_run {
  * The guest-to-host protocol.  A hypercall is VMMCALL (0f 01 d9) with the
  * call number in RAX and arguments in RBX, RCX, RDX, RSI; the result comes
  * back in RAX (negative errno values for errors, e.g. -38 for an unknown
- * call).  The numbers are far from KVM's, so a guest that mistakes us for
+ * call).  Only the guest's kernel may make them: from CPL 1-3 every call
+ * returns -EPERM (-1) and does nothing.  The numbers are far from KVM's, so a guest that mistakes us for
  * KVM gets -ENOSYS rather than a surprise.
  */
 #define LGUEST_HC_BASE		0x4c470000	/* "LG" */

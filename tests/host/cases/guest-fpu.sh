@@ -12,16 +12,9 @@ expect_guest_pass lguest fpu --mem 16M
 step "fpu.bin sharing CPU 1 with a task that uses SSE"
 taskset -c 1 awk 'BEGIN { while (1) x = x * 1.000001 + 0.5 }' &
 hog=$!
-LG_LAUNCHER_REAL=$LG_LAUNCHER
-# run_guest quotes the launcher as one word: run it through a wrapper.
-cat > /tmp/lg-pinned <<END
-#!/bin/sh
-exec taskset -c 1 "$LG_LAUNCHER_REAL" "\$@"
-END
-chmod +x /tmp/lg-pinned
-LG_LAUNCHER=/tmp/lg-pinned
+lg_pin_launcher 1
 expect_guest_pass lguest fpu --mem 16M
 kill $hog
-rm -f /tmp/lg-pinned
+lg_unpin_launcher
 rmmod lguest || fail "rmmod lguest failed"
 echo "guest-fpu: ok"
