@@ -1,0 +1,99 @@
+# SPDX-License-Identifier: GPL-2.0
+# fuzz: the in-tree fuzzers (tests/fuzz/) inside the test host, then the
+# checks that nothing was left behind.  lgfuzz=DURATION,SEED[,SKIP] on the
+# test host's command line (run.sh --fuzz; "make fuzz DURATION=S SEED=N")
+# sets the total time in seconds (default 120), the seed (default 1: the
+# fixed-seed pass of make check) and the known findings to avoid (a
+# '+'-separated list, see the fuzzers' headers; default none).  The time is
+# split: a third for the ABI fuzzer (abi_fuzz, 2 workers), the rest for
+# the guest fuzzer (guest_fuzz, instruction streams and virtio drivers,
+# both paging modes).  Then: no guest network device is left, slab usage
+# is back within a margin after drop_caches, no process holds
+# /dev/lguest, both modules unload, and the host log is clean
+# (hostinit.sh).  Every line of the fuzzers' output stays in the log;
+# FINDING lines and crashed launchers fail the case.
+. "$LG_TOP/tests/host/lib.sh"
+
+dur=120 seed=1 skip=
+for arg in $(cat /proc/cmdline); do
+	case "$arg" in
+	lgfuzz=*)
+		set -- $(echo "${arg#lgfuzz=}" | tr , ' ')
+		dur=${1:-120} seed=${2:-1} skip=$(echo "${3:-}" | tr + ,)
+		;;
+	esac
+done
+FZ=$LG_TOP/tests/fuzz
+[ -x "$FZ/abi_fuzz" ] && [ -x "$FZ/guest_fuzz" ] || fail "no fuzzers: run make test-progs"
+
+# slab_kb: Slab from /proc/meminfo after dropping the caches, in kB.
+slab_kb() {
+	sync
+	echo 3 > /proc/sys/vm/drop_caches
+	sed -n 's/^Slab: *\([0-9]*\) kB$/\1/p' /proc/meminfo
+}
+
+# lg_netdevs: the network devices the test host did not start with (it
+# has no NIC: anything but lo, and the guests' "lgf*" names).
+lg_netdevs() {
+	ls /sys/class/net | grep -v -x lo
+}
+
+load_lguest dev
+[ -e /dev/ram0 ] || kmod brd rd_nr=1 rd_size=4096 2>/dev/null
+slab0=$(slab_kb)
+net0=$(lg_netdevs | tr '\n' ' ')
+echo "fuzz: ${dur} s, seed $seed, skipping '${skip:-nothing}'; slab before: $slab0 kB; netdevs before: '${net0}'"
+
+abi_s=$((dur / 3))
+guest_s=$((dur - abi_s))
+st=0
+step "abi_fuzz --seed $seed --duration $abi_s"
+"$FZ/abi_fuzz" --seed "$seed" --duration "$abi_s" --workers 2 --skip "$skip" \
+	> /tmp/abi_fuzz.out 2>&1
+rc=$?
+grep -v '^  ' /tmp/abi_fuzz.out | tail -n 20
+[ $rc = 0 ] || { echo "abi_fuzz: exit status $rc"; st=1; }
+
+step "guest_fuzz --seed $seed --duration $guest_s"
+"$FZ/guest_fuzz" --seed "$seed" --duration "$guest_s" --limit 3 --skip "$skip" \
+	> /tmp/guest_fuzz.out 2>&1
+rc=$?
+# The guests' fates, counted by kind (values stripped).
+sed -n 's/^guest [0-9]*: //p' /tmp/guest_fuzz.out |
+	sed -E 's/0x[0-9a-f]+/X/g; s/[0-9]+/N/g' | cut -c1-110 | sort | uniq -c | sort -rn | head -n 40
+grep -E '^(FINDING|guest_fuzz)' /tmp/guest_fuzz.out
+[ $rc = 0 ] || { echo "guest_fuzz: exit status $rc"; st=1; }
+grep -h '^FINDING' /tmp/abi_fuzz.out /tmp/guest_fuzz.out && st=1
+
+step "what the fuzzers left behind"
+sleep 1
+left=$(lg_netdevs | tr '\n' ' ')
+if [ "$left" != "$net0" ]; then
+	echo "LEAK: network devices left: '$left' (before: '$net0')"
+	st=1
+fi
+users=$(ls -l /proc/[0-9]*/fd 2>/dev/null | grep -c ' -> /dev/lguest$')
+[ "$users" = 0 ] || { echo "LEAK: $users open /dev/lguest files still held"; st=1; }
+if ! rmmod lguest_dev; then
+	echo "LEAK: lguest_dev will not unload: refcnt $(cat /sys/module/lguest_dev/refcnt)"
+	st=1
+fi
+if ! rmmod lguest; then
+	echo "LEAK: lguest will not unload: refcnt $(cat /sys/module/lguest/refcnt)"
+	st=1
+fi
+slab1=$(slab_kb)
+# A margin for caches the kernel keeps growing by itself (dentries of the
+# fuzzers' files, sockets' slabs): 4 MiB or 10 %.
+margin=$((slab0 / 10))
+[ $margin -ge 4096 ] || margin=4096
+echo "slab after: $slab1 kB (before $slab0 kB, margin $margin kB)"
+if [ $((slab1 - slab0)) -gt $margin ]; then
+	echo "LEAK: slab grew by $((slab1 - slab0)) kB"
+	grep -E '^(kmalloc|lguest|skbuff|file|filp|sock|TCP|UNIX)' /proc/slabinfo 2>/dev/null |
+		awk '{ printf "  %s %d objects\n", $1, $2 }' | head -n 20
+	st=1
+fi
+[ $st = 0 ] || fail "the fuzzers found problems or left state behind (seed $seed)"
+echo "fuzz: ok (seed $seed)"
