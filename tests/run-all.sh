@@ -47,6 +47,12 @@ run env LG_TCG_THREAD=single sh tests/host/run.sh --suite host-net --timeout 400
 run env LG_TCG_THREAD=single sh tests/host/run.sh --suite host-net-shadow --paging shadow \
 	--timeout 600 linux-net
 
+# Issue 14: the fuzzers, a fixed-seed pass (seed 1, 120 s of fuzzing, under
+# 3 minutes with the boot and the leak checks); "make fuzz" runs them long.
+# LG_FUZZ_SKIP: known findings the pass avoids until their fixes are in.
+run sh tests/host/run.sh --suite host-fuzz --timeout 240 \
+	--fuzz "120,1${LG_FUZZ_SKIP:+,$LG_FUZZ_SKIP}" fuzz
+
 passed=$(grep -c '^PASS ' "$results")
 failed=$(grep -c '^FAIL ' "$results")
 echo

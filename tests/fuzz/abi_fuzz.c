@@ -12,12 +12,15 @@
  * (fguest.h) write to the UART and poke their device windows forever,
  * until a signal interrupts LGUEST_RUN.
  *
- * Usage: abi_fuzz [--seed N] [--duration S] [--workers N] [--skip LIST] [-v]
+ * Usage: abi_fuzz [--seed N] [--duration S] [--workers N] [--skip LIST]
+ *	[--bigmem] [-v]
  * Each worker is a process with its own random stream (seed, worker).
  * --skip takes known findings to avoid: cycle (a /dev/lguest fd, or a
  * socket or epoll leading to one, as a device or console fd), block
  * (blocking pipes, FIFOs and sockets as console/device fds), netname
- * (interface names that exist or are invalid), bigmem (64 GiB guests).
+ * (interface names that exist or are invalid).  --bigmem also creates
+ * guests of LGUEST_MAX_MEM and LGUEST_RAM_LIMIT bytes (off by default: the
+ * RAM is allocated at create, and a 2 GiB test host would run out).
  * A launcher that does not die after SIGKILL prints "FINDING".
  */
 #define _GNU_SOURCE
@@ -42,7 +45,7 @@
 #define MEM		(16ULL << 20)
 
 static const char *skip = "";
-static int verbose;
+static int verbose, bigmem;
 static unsigned int worker;
 static unsigned long n_ioctls, n_guests, n_killed, n_findings;
 
@@ -247,7 +250,7 @@ static uint64_t pick_mem(struct rng *r)
 		LGUEST_RAM_LIMIT + (2 << 20), 0x100000000ULL,
 	};
 
-	if (!fuzz_skip(skip, "bigmem") && rng_chance(r, 64))
+	if (bigmem && rng_chance(r, 64))
 		return rng_chance(r, 2) ? LGUEST_MAX_MEM : LGUEST_RAM_LIMIT;
 	return rng_pick(r, v);
 }
@@ -558,6 +561,7 @@ struct thr {
 	struct fdset s;
 	unsigned int netn;
 	int iters;
+	volatile int done;
 };
 
 static void *thread_main(void *arg)
@@ -566,6 +570,7 @@ static void *thread_main(void *arg)
 
 	while (t->iters--)
 		random_op(&t->r, t->fd, &t->s, &t->netn);
+	t->done = 1;
 	return NULL;
 }
 
@@ -630,7 +635,15 @@ static void iteration(uint64_t seed, unsigned long it, unsigned int *netn)
 		if (rng_chance(&r, 2)) {	/* close under the threads' feet */
 			fg_destroy(&g);
 		}
+		/*
+		 * ualarm() is per process: a thread left in LGUEST_RUN after
+		 * the others stopped arming it is pinged until it returns.
+		 */
 		for (i = 0; i < n; i++) {
+			while (!t[i].done) {
+				pthread_kill(th[i], SIGALRM);
+				usleep(10000);
+			}
 			pthread_join(th[i], NULL);
 			close_all(&t[i].s);
 		}
@@ -721,6 +734,10 @@ int main(int argc, char **argv)
 
 		if (!strcmp(a, "-v")) {
 			verbose = 1;
+			continue;
+		}
+		if (!strcmp(a, "--bigmem")) {
+			bigmem = 1;
 			continue;
 		}
 		if (!v) {
