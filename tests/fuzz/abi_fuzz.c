@@ -48,6 +48,7 @@ static const char *skip = "";
 static int verbose, bigmem;
 static unsigned int worker;
 static unsigned long n_ioctls, n_guests, n_killed, n_findings;
+static volatile unsigned long *progress;	/* shared: each worker's iteration */
 
 static __thread sigjmp_buf fault_jmp;
 static __thread volatile int fault_armed;
@@ -584,6 +585,7 @@ static void reap(pid_t pid, uint64_t seed, unsigned long it)
 		if (now_s() - t0 > 30) {
 			printf("FINDING worker %u iteration %lu (seed %" PRIu64 "): launcher %d unkillable 30 s after SIGKILL\n",
 			       worker, it, seed, pid);
+			fuzz_dump_stacks(pid);
 			n_findings++;
 			return;
 		}
@@ -713,6 +715,7 @@ static int worker_main(uint64_t seed, double duration)
 	signal(SIGPIPE, SIG_IGN);
 	setup_pages();
 	for (it = 0; now_s() - t0 < duration; it++) {
+		progress[worker] = it;
 		if (verbose)
 			printf("worker %u iteration %lu\n", worker, it);
 		iteration(seed, it, &netn);
@@ -726,8 +729,10 @@ int main(int argc, char **argv)
 {
 	uint64_t seed = fuzz_default_seed();
 	double duration = 60;
-	unsigned int workers = 2, w;
-	int i, rc = 0;
+	unsigned int workers = 2, w, left;
+	pid_t pids[16];
+	double t0;
+	int i, rc = 0, stuck = 0;
 
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -761,23 +766,51 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	printf("abi_fuzz: seed %" PRIu64 " (replay: --seed %" PRIu64 " --workers %u --skip '%s')\n",
 	       seed, seed, workers, skip);
+	if (workers < 1 || workers > 16)
+		workers = 2;
+	progress = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+			MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (progress == MAP_FAILED)
+		return 1;
 	for (w = 0; w < workers; w++) {
-		pid_t pid = fork();
-
-		if (!pid) {
+		pids[w] = fork();
+		if (!pids[w]) {
 			worker = w;
 			_exit(worker_main(seed, duration));
 		}
 	}
-	for (w = 0; w < workers; w++) {
+	/*
+	 * A worker still busy 60 s after the end is stuck in the kernel:
+	 * say where, with its iteration for --seed replay, and kill it.
+	 */
+	t0 = now_s();
+	for (left = workers; left; ) {
 		int st;
+		pid_t pid = waitpid(-1, &st, WNOHANG);
 
-		if (wait(&st) < 0)
-			break;
-		if (!WIFEXITED(st) || WEXITSTATUS(st)) {
-			printf("abi_fuzz: a worker ended with status %#x\n", st);
-			rc = 1;
+		if (pid > 0) {
+			left--;
+			if (!WIFEXITED(st) || WEXITSTATUS(st)) {
+				printf("abi_fuzz: a worker ended with status %#x\n", st);
+				rc = 1;
+			}
+			continue;
 		}
+		if (pid < 0)
+			break;
+		if (now_s() - t0 > duration + 60 && !stuck) {
+			stuck = 1;
+			rc = 1;
+			for (w = 0; w < workers; w++) {
+				if (kill(pids[w], 0))
+					continue;
+				printf("FINDING worker %u stuck in iteration %lu (seed %" PRIu64 ")\n",
+				       w, progress[w], seed);
+				fuzz_dump_stacks(pids[w]);
+				kill(pids[w], SIGKILL);
+			}
+		}
+		usleep(100000);
 	}
 	printf("abi_fuzz: seed %" PRIu64 ": done\n", seed);
 	return rc;

@@ -121,4 +121,27 @@ static inline bool fuzz_skip(const char *list, const char *name)
 	return false;
 }
 
+/*
+ * fuzz_dump_stacks: print where every thread of @pid is, kernel side (the
+ * test host runs as root): what a stuck launcher is waiting for.
+ */
+static inline void fuzz_dump_stacks(int pid)
+{
+	char path[96], line[256];
+	int tid;
+
+	for (tid = pid; tid < pid + 64; tid++) {
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/proc/%d/task/%d/stack", pid, tid);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		printf("  task %d kernel stack:\n", tid);
+		while (fgets(line, sizeof(line), f))
+			printf("    %s", line);
+		fclose(f);
+	}
+}
+
 #endif /* LGUEST_FUZZ_H */

@@ -780,9 +780,11 @@ int main(int argc, char **argv)
 			if (waitpid(pid, &st, WNOHANG) == pid)
 				break;
 			if ((kill_at >= 0 && t >= kill_at) || t > limit + 10) {
-				if (t > limit + 10)
+				if (t > limit + 10) {
 					printf("FINDING guest %u: launcher still running %.0f s after its limit: SIGKILL\n",
 					       idx, t - limit);
+					fuzz_dump_stacks(pid);
+				}
 				kill(pid, SIGKILL);
 				kill_at = -1;
 				stats[6]++;
@@ -790,6 +792,7 @@ int main(int argc, char **argv)
 				for (t = now_s(); waitpid(pid, &st, WNOHANG) != pid; usleep(10000)) {
 					if (now_s() - t > 30) {
 						printf("FINDING guest %u: launcher unkillable 30 s after SIGKILL\n", idx);
+						fuzz_dump_stacks(pid);
 						findings++;
 						goto out;
 					}
