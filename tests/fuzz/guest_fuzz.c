@@ -766,6 +766,10 @@ int main(int argc, char **argv)
 		rng_seed(&pr, seed, (idx + 1) | 1ULL << 48);
 		if (rng_chance(&pr, 6))		/* a killed launcher */
 			kill_at = rng_below(&pr, (uint64_t)(limit * 1000)) / 1000.0;
+		/* Said first, so a guest that takes the machine down is known. */
+		printf("guest %u: start %s %s%s\n", idx,
+		       pg == LGUEST_PAGING_SHADOW ? "shadow" : "npt",
+		       virtio ? "virtio" : "insn", kill_at >= 0 ? " (to be killed)" : "");
 		pid = fork();
 		if (pid < 0) {
 			perror("guest_fuzz: fork");
