@@ -645,11 +645,26 @@ static void iteration(uint64_t seed, unsigned long it, unsigned int *netn)
 		/*
 		 * ualarm() is per process: a thread left in LGUEST_RUN after
 		 * the others stopped arming it is pinged until it returns.
+		 * Every thread is, since one may wait (uninterruptibly) for
+		 * the guest's lock that another holds in LGUEST_RUN.
 		 */
 		for (i = 0; i < n; i++) {
+			double t0 = now_s();
+
 			while (!t[i].done) {
-				pthread_kill(th[i], SIGALRM);
+				unsigned int j;
+
+				for (j = 0; j < n; j++)
+					if (!t[j].done)
+						pthread_kill(th[j], SIGALRM);
 				usleep(10000);
+				if (now_s() - t0 < 20)
+					continue;
+				printf("FINDING worker %u iteration %lu (seed %" PRIu64 "): a thread stays in the kernel 20 s, signals do not end it\n",
+				       worker, it, seed);
+				fuzz_dump_stacks(getpid());
+				fflush(stdout);
+				_exit(1);
 			}
 			pthread_join(th[i], NULL);
 			close_all(&t[i].s);

@@ -7,6 +7,7 @@
 #ifndef LGUEST_FUZZ_H
 #define LGUEST_FUZZ_H
 
+#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -127,21 +128,29 @@ static inline bool fuzz_skip(const char *list, const char *name)
  */
 static inline void fuzz_dump_stacks(int pid)
 {
-	char path[96], line[256];
-	int tid;
+	char path[300], line[256];
+	struct dirent *de;
+	DIR *d;
 
-	for (tid = pid; tid < pid + 64; tid++) {
+	snprintf(path, sizeof(path), "/proc/%d/task", pid);
+	d = opendir(path);
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
 		FILE *f;
 
-		snprintf(path, sizeof(path), "/proc/%d/task/%d/stack", pid, tid);
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task/%s/stack", pid, de->d_name);
 		f = fopen(path, "r");
 		if (!f)
 			continue;
-		printf("  task %d kernel stack:\n", tid);
+		printf("FINDING-STACK task %s:\n", de->d_name);
 		while (fgets(line, sizeof(line), f))
-			printf("    %s", line);
+			printf("FINDING-STACK   %s", line);
 		fclose(f);
 	}
+	closedir(d);
 }
 
 #endif /* LGUEST_FUZZ_H */

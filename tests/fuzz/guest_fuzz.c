@@ -22,6 +22,7 @@
  * Usage: guest_fuzz [--seed N] [--duration S] [--count N] [--only I]
  *	[--mode insn|virtio|both] [--paging npt|shadow|both] [--slots N]
  *	[--limit S] [--skip LIST] [--dump FILE] [-v]
+ *       guest_fuzz --probe-fip (see probe_fip())
  * --skip takes known findings to avoid: xsetbv (XSETBV with random values),
  * dr (MOV to debug registers), tf (TF/MOV SS tricks, #DB storms).
  */
@@ -700,6 +701,56 @@ static int one_guest(uint64_t seed, unsigned int idx, int paging, bool virtio,
 	return 13;
 }
 
+/*
+ * --probe-fip: a guest whose first act is FXSAVE64 and XSAVE64 into RAM,
+ * before any x87 instruction of its own: the x87 last-instruction and
+ * last-data pointers (FIP, FDP) it finds must not be the host's (AMD
+ * CPUs without XSAVEERPTR leave them alone on FXRSTOR/XRSTOR unless an
+ * exception is pending, so they must be cleared for the guest, as Linux
+ * does for tasks with X86_BUG_FXSAVE_LEAK).  Seen as a guest RIP in a
+ * host module's address range after random code.
+ */
+static int probe_fip(int paging)
+{
+	static const uint8_t fx[] = { 0x48, 0x0f, 0xae, 0x07 };
+	static const uint8_t xs[] = { 0x48, 0x0f, 0xae, 0x27 };
+	struct lguest_run run;
+	struct fguest g;
+	struct body b;
+	uint64_t v[4];
+	int err, bad = 0;
+
+	err = fg_create(&g, MEM, paging);
+	if (!err)
+		err = fg_setup(&g, 64);
+	if (err) {
+		printf("probe-fip: cannot create a guest: %s\n", strerror(-err));
+		return 1;
+	}
+	b = (struct body){ fg_slot(&g, 0), 0 };
+	mov32(&b, 7, FG_BUF_AREA);
+	bs(&b, fx, sizeof(fx));
+	b = (struct body){ fg_slot(&g, 1), 0 };
+	mov32(&b, 7, FG_BUF_AREA + 0x1000);
+	mov32(&b, 0, 0xffffffff);
+	mov32(&b, 2, 0xffffffff);
+	bs(&b, xs, sizeof(xs));
+	printf("probe-fip: %s: %s\n", g.paging == LGUEST_PAGING_SHADOW ? "shadow" : "npt",
+	       fg_run(&g, &run, 5));
+	memcpy(&v[0], g.ram + FG_BUF_AREA + 8, 8);
+	memcpy(&v[1], g.ram + FG_BUF_AREA + 16, 8);
+	memcpy(&v[2], g.ram + FG_BUF_AREA + 0x1000 + 8, 8);
+	memcpy(&v[3], g.ram + FG_BUF_AREA + 0x1000 + 16, 8);
+	printf("probe-fip: fxsave64 FIP %#" PRIx64 " FDP %#" PRIx64 "; xsave64 FIP %#" PRIx64 " FDP %#" PRIx64 "\n",
+	       v[0], v[1], v[2], v[3]);
+	for (err = 0; err < 4; err++)
+		bad |= v[err] >= 0xffff800000000000ULL;
+	if (bad)
+		printf("FINDING probe-fip: the guest sees a host kernel address as its x87 FIP/FDP\n");
+	fg_destroy(&g);
+	return bad;
+}
+
 int main(int argc, char **argv)
 {
 	uint64_t seed = fuzz_default_seed();
@@ -707,13 +758,17 @@ int main(int argc, char **argv)
 	unsigned int count = ~0U, nslots = 2048, idx, stats[8] = { 0 };
 	long only = -1;
 	const char *mode = "both", *paging = "both", *dump = NULL;
-	int i, findings = 0;
+	int i, findings = 0, probe = 0;
 
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 
 		if (!strcmp(a, "-v")) {
 			verbose = 1;
+			continue;
+		}
+		if (!strcmp(a, "--probe-fip")) {
+			probe = 1;
 			continue;
 		}
 		if (!v) {
@@ -746,6 +801,8 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
+	if (probe)
+		return probe_fip(LGUEST_PAGING_NPT) | probe_fip(LGUEST_PAGING_SHADOW);
 	if (nslots < 64 || nslots > 8192)
 		nslots = 2048;
 	setvbuf(stdout, NULL, _IOLBF, 0);
