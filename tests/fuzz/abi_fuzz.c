@@ -598,6 +598,15 @@ static void reap(pid_t pid, uint64_t seed, unsigned long it)
 	}
 }
 
+/* The scenario iteration @it of worker @w draws first. */
+static unsigned int scenario_of(uint64_t seed, unsigned int w, unsigned long it)
+{
+	struct rng r;
+
+	rng_seed(&r, seed, ((uint64_t)w << 32) | it);
+	return rng_below(&r, 5);
+}
+
 /* One iteration: a scenario. */
 static void iteration(uint64_t seed, unsigned long it, unsigned int *netn)
 {
@@ -751,7 +760,8 @@ int main(int argc, char **argv)
 	double duration = 60;
 	unsigned int workers = 2, w, left;
 	pid_t pids[16];
-	double t0;
+	unsigned long seen[16];
+	double t0, seen_at[16];
 	int i, rc = 0, stuck = 0;
 
 	for (i = 1; i < argc; i++) {
@@ -804,11 +814,18 @@ int main(int argc, char **argv)
 	 * say where, with its iteration for --seed replay, and kill it.
 	 */
 	t0 = now_s();
+	for (w = 0; w < workers; w++) {
+		seen[w] = progress[w];
+		seen_at[w] = t0;
+	}
 	for (left = workers; left; ) {
 		int st;
 		pid_t pid = waitpid(-1, &st, WNOHANG);
 
 		if (pid > 0) {
+			for (w = 0; w < workers; w++)
+				if (pids[w] == pid)
+					pids[w] = 0;
 			left--;
 			if (!WIFEXITED(st) || WEXITSTATUS(st)) {
 				printf("abi_fuzz: a worker ended with status %#x\n", st);
@@ -818,11 +835,28 @@ int main(int argc, char **argv)
 		}
 		if (pid < 0)
 			break;
+		/*
+		 * An iteration takes well under a second; one that lasts 20 s
+		 * is named at once, while the host may still print: if a CPU
+		 * is stuck, this may be all the replay information there is.
+		 */
+		for (w = 0; w < workers; w++) {
+			if (!pids[w])
+				continue;
+			if (progress[w] != seen[w]) {
+				seen[w] = progress[w];
+				seen_at[w] = now_s();
+			} else if (now_s() - seen_at[w] > 20 && seen_at[w] > 0) {
+				printf("FINDING worker %u: no progress for 20 s in iteration %lu (seed %" PRIu64 ", scenario %u)\n",
+				       w, seen[w], seed, scenario_of(seed, w, seen[w]));
+				seen_at[w] = -1;
+			}
+		}
 		if (now_s() - t0 > duration + 60 && !stuck) {
 			stuck = 1;
 			rc = 1;
 			for (w = 0; w < workers; w++) {
-				if (kill(pids[w], 0))
+				if (!pids[w] || kill(pids[w], 0))
 					continue;
 				printf("FINDING worker %u stuck in iteration %lu (seed %" PRIu64 ")\n",
 				       w, progress[w], seed);

@@ -59,12 +59,12 @@ st=0
 : > /tmp/abi_fuzz.out
 : > /tmp/guest_fuzz.out
 if [ $abi_s -gt 0 ]; then
+	# Its few lines go to the log as they come, findings included.
 	step "abi_fuzz --seed $seed --duration $abi_s"
 	"$FZ/abi_fuzz" --seed "$seed" --duration "$abi_s" --workers 2 --skip "$skip" \
-		> /tmp/abi_fuzz.out 2>&1
-	rc=$?
-	grep -v '^  ' /tmp/abi_fuzz.out | tail -n 60
-	[ $rc = 0 ] || { echo "abi_fuzz: exit status $rc"; st=1; }
+		2>&1 | tee /tmp/abi_fuzz.out
+	grep -q '^abi_fuzz: seed .*: done' /tmp/abi_fuzz.out || st=1
+	grep -q '^abi_fuzz: a worker ended' /tmp/abi_fuzz.out && st=1
 fi
 if [ $guest_s -gt 0 ]; then
 	# Every line goes to the log as it comes: a guest that takes the
