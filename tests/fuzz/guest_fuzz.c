@@ -156,8 +156,11 @@ static uint32_t pick_mmio(struct rng *r, const struct devs *d)
 	}
 }
 
-/* One access on %rdi: a store or load of some width, or a form the MMIO emulation should refuse. */
-static void mem_access(struct rng *r, struct body *b)
+/*
+ * One access on %rdi: a store or load of some width, or (one time in
+ * @odd) a form the MMIO emulation should refuse, which kills the guest.
+ */
+static void mem_access(struct rng *r, struct body *b, unsigned int odd)
 {
 	static const uint8_t forms[][4] = {
 		{ 2, 0x89, 0x07 }, { 2, 0x8b, 0x07 }, { 2, 0x88, 0x07 },
@@ -169,7 +172,7 @@ static void mem_access(struct rng *r, struct body *b)
 		{ 2, 0xff, 0x37 }, { 2, 0x8f, 0x07 }, { 3, 0x0f, 0xb6, 0x07 },
 		{ 2, 0xa5 }, { 3, 0xf3, 0xa5 },
 	};
-	unsigned int f = rng_below(r, 4) ? rng_below(r, 8) : rng_below(r, ARRAY_SIZE(forms));
+	unsigned int f = rng_below(r, odd) ? rng_below(r, 8) : rng_below(r, ARRAY_SIZE(forms));
 
 	if (forms[f][1] == 0xa5 || forms[f][2] == 0xa5)	/* movs: rsi = rdi */
 		BB(b, 0x48, 0x89, 0xfe, 0xb9, 0x02, 0, 0, 0);
@@ -220,7 +223,7 @@ static void gen_insn(struct rng *r, struct body *b, const struct devs *d)
 	case 4: case 5: case 6:	/* MMIO */
 		mov32(b, 7, pick_mmio(r, d));
 		mov32(b, 0, v);
-		mem_access(r, b);
+		mem_access(r, b, 4);
 		break;
 	case 7:			/* XSETBV/XGETBV */
 		if (fuzz_skip(skip, "xsetbv") || rng_chance(r, 4)) {
@@ -417,7 +420,7 @@ static void gen_virtio_op(struct rng *r, struct body *b, const struct devs *d)
 	case 5:				/* config write */
 		mov32(b, 7, w + 0x100 + rng_below(r, 0x40));
 		mov32(b, 0, rng_next(r));
-		mem_access(r, b);
+		mem_access(r, b, 2000);
 		break;
 	case 6:				/* status transition */
 		store32(b, w + 0x70, rng_chance(r, 4) ? rng_next(r) : rng_pick(r, status));
@@ -425,7 +428,7 @@ static void gen_virtio_op(struct rng *r, struct body *b, const struct devs *d)
 	case 7:				/* any register, any value */
 		mov32(b, 7, w + (rng_chance(r, 2) ? rng_pick(r, mmio_regs) : rng_below(r, 0x1000)));
 		mov32(b, 0, rng_chance(r, 2) ? rng_interesting(r) : rng_below(r, 4));
-		mem_access(r, b);
+		mem_access(r, b, 2000);
 		break;
 	case 8:				/* a descriptor word */
 		a = ring_base(i, q) + rng_below(r, 256) * 16 + rng_below(r, 4) * 4;
