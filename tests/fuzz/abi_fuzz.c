@@ -67,7 +67,10 @@ static void on_ping(int sig)
 	(void)sig;
 }
 
-/* A page followed by an inaccessible one, and a read-only page: half-readable and unwritable arguments. */
+/*
+ * A page followed by an inaccessible one, and a read-only page: arguments
+ * that are half readable, or not writable.
+ */
 static uint8_t *edge_page, *ro_page;
 
 static void setup_pages(void)

@@ -150,7 +150,10 @@ static void put_handler(struct fguest *g)
 	put_poweroff(p + i);
 }
 
-/* 64-bit interrupt gates to one stub per vector; stubs push a 0 error code where the CPU does not. */
+/*
+ * 64-bit interrupt gates to one stub per vector; the stubs push a 0
+ * error code where the CPU pushes none.
+ */
 static void put_idt(struct fguest *g)
 {
 	static const uint32_t errcode = (1 << 8) | (1 << 10) | (1 << 11) |
