@@ -39,6 +39,7 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/uio.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -403,15 +404,24 @@ static int busy_guest(struct fguest *g)
 	return 0;
 }
 
-/* RUN for at most @ms milliseconds, @arg as the argument. */
+/*
+ * RUN for about @ms milliseconds, @arg as the argument.  The timer repeats:
+ * a one-shot alarm may fire before the ioctl is entered, and a guest that
+ * never exits by itself would then run on forever.
+ */
 static void run_for(int fd, void *arg, unsigned int ms)
 {
 	struct sigaction sa = { .sa_handler = on_ping };
+	struct itimerval it = {
+		.it_interval = { .tv_usec = 20000 },
+		.it_value = { .tv_sec = ms / 1000, .tv_usec = ms % 1000 * 1000 + 1 },
+	};
 
 	sigaction(SIGALRM, &sa, NULL);
-	ualarm(ms * 1000 + 1, 0);
+	setitimer(ITIMER_REAL, &it, NULL);
 	ioctl(fd, LGUEST_RUN, arg);
-	ualarm(0, 0);
+	memset(&it, 0, sizeof(it));
+	setitimer(ITIMER_REAL, &it, NULL);
 	n_ioctls++;
 }
 

@@ -16,6 +16,7 @@
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/time.h>
 
 #define FG_GDT		LGUEST_RAW_GDT
 #define FG_PML4		LGUEST_RAW_PML4
@@ -277,6 +278,13 @@ static void on_alarm(int sig)
 	(void)sig;
 }
 
+static void stop_timer(void)
+{
+	struct itimerval it = { 0 };
+
+	setitimer(ITIMER_REAL, &it, NULL);
+}
+
 /**
  * fg_run() - run the guest until it stops or @limit_s seconds pass.
  * @g: the guest.
@@ -291,22 +299,31 @@ const char *fg_run(struct fguest *g, struct lguest_run *run, double limit_s)
 	struct sigaction sa = { .sa_handler = on_alarm };
 	double end = now_s() + limit_s;
 
-	sigaction(SIGALRM, &sa, NULL);	/* no SA_RESTART: RUN sees EINTR */
-	memset(run, 0, sizeof(*run));
-	for (;;) {
-		double left = end - now_s();
+	/*
+	 * No SA_RESTART: RUN sees EINTR.  A repeating timer, since a one-shot
+	 * one may fire just before the ioctl is entered.
+	 */
+	struct itimerval it = {
+		.it_interval = { .tv_usec = 100000 },
+		.it_value = { .tv_usec = 100000 },
+	};
 
-		if (left <= 0)
+	sigaction(SIGALRM, &sa, NULL);
+	memset(run, 0, sizeof(*run));
+	setitimer(ITIMER_REAL, &it, NULL);
+	for (;;) {
+		if (now_s() >= end) {
+			stop_timer();
 			return "timeout";
-		ualarm(left > 0.5 ? 500000 : (useconds_t)(left * 1e6) + 1, 0);
+		}
 		if (ioctl(g->fd, LGUEST_RUN, run) == 0)
 			break;
 		if (errno != EINTR) {
-			ualarm(0, 0);
+			stop_timer();
 			return "error";
 		}
 	}
-	ualarm(0, 0);
+	stop_timer();
 	switch (run->reason) {
 	case LGUEST_EXIT_POWEROFF: return "poweroff";
 	case LGUEST_EXIT_KILLED: return "killed";
