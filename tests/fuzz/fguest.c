@@ -297,17 +297,16 @@ static void stop_timer(void)
 const char *fg_run(struct fguest *g, struct lguest_run *run, double limit_s)
 {
 	struct sigaction sa = { .sa_handler = on_alarm };
+	struct itimerval it = {
+		.it_interval = { .tv_usec = 100000 },
+		.it_value = { .tv_usec = 100000 },
+	};
 	double end = now_s() + limit_s;
 
 	/*
 	 * No SA_RESTART: RUN sees EINTR.  A repeating timer, since a one-shot
 	 * one may fire just before the ioctl is entered.
 	 */
-	struct itimerval it = {
-		.it_interval = { .tv_usec = 100000 },
-		.it_value = { .tv_usec = 100000 },
-	};
-
 	sigaction(SIGALRM, &sa, NULL);
 	memset(run, 0, sizeof(*run));
 	setitimer(ITIMER_REAL, &it, NULL);
