@@ -4,6 +4,9 @@
 # guest initramfs and disk image, and runs the tests.  Entry points:
 #   make            build everything (installs dependencies first)
 #   make check      unit tests + test-host tests; last line "N passed, N failed"
+#   make fuzz       the fuzzers in one test-host boot: DURATION=seconds
+#                   (default 240), SEED=n (default: from the clock),
+#                   SKIP=known+findings (tests/host/cases/fuzz.sh)
 #   make demo       boot the test host, load the modules, boot the busybox
 #                   guest with a shell on the console (the host's shell after)
 #   make bench      side-by-side figures, ours against KVM + QEMU microvm
@@ -61,6 +64,7 @@ test-progs:
 		$(CC) -m32 -static -x c -o /dev/null - 2>/dev/null; then \
 		$(MAKE) -C tools/lguest lguest32 && $(MAKE) -C tests/tools abi_probe32; \
 	else echo "lguest: no gcc -m32 (gcc-multilib): no 32-bit launcher to test"; fi
+	$(MAKE) -C tests/fuzz
 	$(MAKE) -C tests/guests
 	$(KMAKE) M=$(TOP)/tests/modules/lg_warn modules
 	$(MAKE) -C tests/unit
@@ -96,6 +100,16 @@ $(BUILD)/host-initrd.cpio.gz: tests/host/mkhostinitrd.sh tests/host/init \
 check: all
 	sh tests/run-all.sh
 
+# The case's own limit: the fuzzing time plus the checks and the modules.
+DURATION ?= 240
+SEED ?= $(shell date +%s)
+SKIP ?=
+fuzz: modules launcher test-progs host-initrd
+	sh tests/host/run.sh --suite fuzz --timeout $$(($(DURATION) + 120)) \
+		--fuzz $(DURATION),$(SEED)$(if $(SKIP),$(comma)$(SKIP)) fuzz
+
+comma := ,
+
 demo: all
 	sh tests/host/run.sh --mode demo
 
@@ -112,10 +126,11 @@ clean:
 	-$(KMAKE) M=$(TOP)/tests/modules/lg_warn clean
 	$(MAKE) -C tools/lguest clean
 	$(MAKE) -C tests/tools clean
+	$(MAKE) -C tests/fuzz clean
 	$(MAKE) -C tests/guests clean
 	$(MAKE) -C tests/unit clean
 	rm -f $(BUILD)/*.cpio.gz $(BUILD)/test.ext4
 	rm -rf $(BUILD)/logs
 
 .PHONY: all deps modules launcher test-progs initramfs initramfs2 image host-initrd \
-	check demo bench tour clean
+	check fuzz demo bench tour clean

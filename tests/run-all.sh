@@ -47,6 +47,15 @@ run env LG_TCG_THREAD=single sh tests/host/run.sh --suite host-net --timeout 400
 run env LG_TCG_THREAD=single sh tests/host/run.sh --suite host-net-shadow --paging shadow \
 	--timeout 600 linux-net
 
+# Issue 14: the fuzzers, a fixed-seed pass (seed 1, 100 s of fuzzing, under
+# 3 minutes with the boot and the leak checks); "make fuzz" runs them long.
+# LG_FUZZ_SKIP: known findings the pass avoids until their fixes are in
+# (cycle: issue 14 finding 5; dr: finding 8, guest MOV DR crashed the TCG
+# test host's QEMU); set it empty once they are merged.
+fuzz_skip=${LG_FUZZ_SKIP-cycle+dr}
+run sh tests/host/run.sh --suite host-fuzz --timeout 240 \
+	--fuzz "100,1${fuzz_skip:+,$fuzz_skip}" fuzz
+
 passed=$(grep -c '^PASS ' "$results")
 failed=$(grep -c '^FAIL ' "$results")
 echo

@@ -6,9 +6,10 @@
 # that never reported (the host hung or died) fails with the serial log tail.
 #
 # Usage: run.sh [--nosvm] [--timeout SECS] [--suite NAME] [--mode demo]
-#               [--paging auto|npt|shadow] CASE...
+#               [--paging auto|npt|shadow] [--fuzz DURATION,SEED[,SKIP]] CASE...
 # --paging loads lguest.ko with that paging= default in every case, so the
-# same cases run their guests with nested or with shadow paging.
+# same cases run their guests with nested or with shadow paging.  --fuzz
+# passes the fuzz case its time, seed and known findings to skip (lgfuzz=).
 set -u
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -17,6 +18,7 @@ per_test=120
 suite=host
 mode=test
 paging=
+fuzz=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--nosvm) cpu=qemu64,-svm; suite=host-nosvm ;;
@@ -24,6 +26,7 @@ while [ $# -gt 0 ]; do
 	--suite) suite=$2; shift ;;
 	--mode) mode=$2; shift ;;
 	--paging) paging=$2; shift ;;
+	--fuzz) fuzz=$2; shift ;;
 	--) shift; break ;;
 	-*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
 	*) break ;;
@@ -42,7 +45,7 @@ cases=$(echo "$@" | tr ' ' ,)
 # CPUs instead of one thread each (see README, "Known problem").
 # LG_HOST_APPEND: more for the test host's command line (debugging, e.g.
 # "loglevel=8" to see every message on the serial log).
-append="console=ttyS0 loglevel=4 panic=-1 lgrepo=$top lgcases=$cases lgtimeout=$per_test lgmode=$mode ${paging:+lgpaging=$paging} ${LG_HOST_APPEND:-}"
+append="console=ttyS0 loglevel=4 panic=-1 lgrepo=$top lgcases=$cases lgtimeout=$per_test lgmode=$mode ${paging:+lgpaging=$paging} ${fuzz:+lgfuzz=$fuzz} ${LG_HOST_APPEND:-}"
 set -- qemu-system-x86_64 -machine q35 -accel "tcg,thread=${LG_TCG_THREAD:-multi}" -cpu "$cpu" -smp 2 -m 2048 \
 	-nodefaults -nic none -display none -no-reboot \
 	-kernel "$kernel" -initrd "$initrd" -append "$append" \
