@@ -345,6 +345,7 @@ exc_vector:	.quad 0
  * 16 MiB (PML4[0], PDPT[0], PD entries 0-7); and gate 0x80, callable from
  * CPL 3, as the way back (see call_ring3).  Needs setup_idt first.
  */
+	.text
 	.globl ring3_setup
 ring3_setup:
 	push %rax
