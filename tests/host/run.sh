@@ -12,7 +12,7 @@
 set -u
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
-cpu=qemu64,+svm,+npt,+rdtscp,+rdpid
+cpu=qemu64,+svm,+npt,+rdtscp
 per_test=120
 suite=host
 mode=test
