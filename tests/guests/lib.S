@@ -345,6 +345,7 @@ exc_vector:	.quad 0
  * 16 MiB (PML4[0], PDPT[0], PD entries 0-7); and gate 0x80, callable from
  * CPL 3, as the way back (see call_ring3).  Needs setup_idt first.
  */
+	.text
 	.globl ring3_setup
 ring3_setup:
 	push %rax
@@ -406,16 +407,10 @@ ring3_setup:
 /*
  * call_ring3: run the code at RDI at CPL 3 (RFLAGS 0x2, its own stack);
  * it comes back with RING0 ("int $0x80").  General registers pass both
- * ways untouched, except RSP; RBX, RBP and R12-R15 of the caller are saved.
+ * ways untouched, except RSP: the caller's RSP is restored.
  */
 	.globl call_ring3
 call_ring3:
-	push %rbx
-	push %rbp
-	push %r12
-	push %r13
-	push %r14
-	push %r15
 	mov %rsp, r3_saved_rsp(%rip)
 	pushq $USER_DS			/* SS */
 	push %rax
@@ -428,12 +423,6 @@ call_ring3:
 
 ring3_back:
 	mov r3_saved_rsp(%rip), %rsp
-	pop %r15
-	pop %r14
-	pop %r13
-	pop %r12
-	pop %rbp
-	pop %rbx
 	ret
 
 	.data

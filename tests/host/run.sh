@@ -13,7 +13,7 @@
 set -u
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
-cpu=qemu64,+svm,+npt,+xsave,+xsaveopt,+xsavec,+xgetbv1,+avx,+pku,+rdtscp,+rdpid
+cpu=qemu64,+svm,+npt,+rdtscp
 per_test=120
 suite=host
 mode=test

@@ -15,6 +15,9 @@ f=/sys/kernel/debug/lguest/exception_exits
 [ -r $f ] || fail "no $f"
 sed 's/^/  /' $f
 grep -q "^vector 1 [1-9]" $f || fail "no #DB (vector 1) was intercepted"
-grep -q "^vector 17 [1-9]" $f || fail "no #AC (vector 17) was intercepted"
+# TCG does no alignment checking: the #AC intercept is then untestable.
+if ! grep -q "^hostile-ac-db: no #AC at all" "$guest_out"; then
+	grep -q "^vector 17 [1-9]" $f || fail "no #AC (vector 17) was intercepted"
+fi
 rmmod lguest || fail "rmmod lguest failed"
 echo "guest-hostile-ac-db: ok"
