@@ -766,7 +766,10 @@ int main(int argc, char **argv)
 	close(image_fd);
 	if (initrd_fd >= 0)
 		close(initrd_fd);
-	xioctl(g.fd, LGUEST_SET_CONSOLE, &con, "LGUEST_SET_CONSOLE");
+	/* The module takes files that cannot hold files (uapi header). */
+	if (ioctl(g.fd, LGUEST_SET_CONSOLE, &con) < 0)
+		die(EXIT_FAILURE_RT, "LGUEST_SET_CONSOLE: %s%s", strerror(errno),
+		    errno == EINVAL ? ": stdin or stdout is of a kind the module refuses (a unix socket?): use a pipe" : "");
 	if (con.in_fd >= 0 || l.devs.console)
 		console_raw(!l.devs.console);
 	return run_guest(&g, &l);

@@ -158,13 +158,33 @@ struct lguest_sregs {
 #define LGUEST_GET_SREGS	_IOR(LGUEST_IOC_MAGIC, 0x04, struct lguest_sregs)
 #define LGUEST_SET_SREGS	_IOW(LGUEST_IOC_MAGIC, 0x05, struct lguest_sregs)
 
+/*
+ * Files a launcher hands over (%LGUEST_SET_CONSOLE, %LGUEST_ADD_DEVICE).
+ * The module keeps its own references until the guest dies, so it takes
+ * only files that cannot hold references to other files (one that could
+ * might hold the guest's own /dev/lguest and keep it alive forever), and
+ * whose contents do not depend on who reads them.  Per use:
+ *  - console output and input: a regular file, a pipe or FIFO, a terminal
+ *    (virtual console, serial port, /dev/tty, /dev/console, /dev/pts/N,
+ *    hvc), /dev/null, /dev/zero, /dev/full, /dev/random, /dev/urandom, or
+ *    a socket other than a unix one;
+ *  - disk: a regular file or a block device.
+ * Refused everywhere with %EINVAL: /dev/lguest itself, unix sockets (they
+ * carry files in flight), anonymous-inode files (epoll, eventfd, io_uring,
+ * signalfd, timerfd, pidfd, ...), directories, other character devices,
+ * files on FUSE, and files of /proc, sysfs, debugfs, tracefs, securityfs,
+ * bpffs, cgroupfs, efivarfs and pstore.  A descriptor that is not open
+ * (O_PATH ones included) is %EBADF, as is a console file not open for the
+ * direction it is used in.
+ */
+
 /**
  * struct lguest_console - argument of %LGUEST_SET_CONSOLE.
  * @out_fd: file descriptor the guest's serial output (port 0x3f8) is
- *	written to, by the kernel; -1 to discard it.
+ *	written to, by the kernel; -1 to discard it.  A console file (above).
  * @in_fd: file descriptor the serial port's receiver reads from (the
  *	launcher's stdin, say), by the kernel, only when it polls readable;
- *	-1 for a receiver that never receives.
+ *	-1 for a receiver that never receives.  A console file (above).
  */
 struct lguest_console {
 	__s32 out_fd;
@@ -174,6 +194,7 @@ struct lguest_console {
 /**
  * LGUEST_SET_CONSOLE - hand the guest's console file descriptors over.
  * The module takes its own references; the launcher may close its copies.
+ * Errors: %EBADF, %EINVAL (a file of a kind not accepted, see above).
  */
 #define LGUEST_SET_CONSOLE	_IOW(LGUEST_IOC_MAGIC, 0x06, struct lguest_console)
 
@@ -202,7 +223,8 @@ struct lguest_console {
  *	the device appears at %LGUEST_MMIO_BASE + slot * %LGUEST_MMIO_SIZE on
  *	IOAPIC pin %LGUEST_MMIO_IRQ_BASE + slot (the launcher's ACPI tables
  *	must say the same).
- * @fds: file descriptors the device uses, -1 for none.  Block: fds[0] is
+ * @fds: file descriptors the device uses, -1 for none; of the kinds
+ *	each use accepts (see "Files a launcher hands over").  Block: fds[0] is
  *	the disk (a regular file or block device, open for reading, and for
  *	writing unless %LGUEST_DEV_F_READONLY).  Console: fds[0] input
  *	(-1 for none), which must be open with O_NONBLOCK since the module
@@ -228,8 +250,9 @@ struct lguest_device_desc {
 
 /**
  * LGUEST_ADD_DEVICE - give the guest a device, served by lguest_dev.ko.
- * Before the first %LGUEST_RUN.  Errors: %EINVAL bad description,
- * %EBUSY slot in use or the guest has run, %EBADF a bad descriptor,
+ * Before the first %LGUEST_RUN.  Errors: %EINVAL bad description or a
+ * file of a kind not accepted for its use, %EBUSY slot in use or the
+ * guest has run, %EBADF a bad descriptor,
  * %ENODEV no backend loaded (modprobe lguest_dev) or the type unknown.
  */
 #define LGUEST_ADD_DEVICE	_IOW(LGUEST_IOC_MAGIC, 0x07, struct lguest_device_desc)
