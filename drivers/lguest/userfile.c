@@ -127,6 +127,22 @@ static const char *lg_file_refusal(struct file *f, enum lg_fd_use use)
 	return S_ISDIR(mode) ? "a directory" : "not a file of a usable type";
 }
 
+/*
+ * A console input that is a pipe, FIFO or terminal: our own open file of
+ * it, with O_NONBLOCK, which fcntl() on the launcher's copy cannot clear
+ * (and a tty's reads honour only O_NONBLOCK, not IOCB_NOWAIT).  The
+ * launcher's reference is put.  Opening for reading with O_NONBLOCK never
+ * waits: not for a FIFO's writer, not for a terminal's carrier.
+ */
+static struct file *lg_reopen_nonblock(struct file *f)
+{
+	struct file *own = dentry_open(&f->f_path, O_RDONLY | O_NONBLOCK | O_NOCTTY |
+				       O_LARGEFILE, current_cred());
+
+	fput(f);
+	return own;
+}
+
 /*T:230 Every file descriptor a launcher hands over comes through one gate,
  * lg_get_user_file().  The dangerous ones are those that can hold files
  * themselves: /dev/lguest given to its own guest as a console, or a unix
@@ -136,16 +152,22 @@ static const char *lg_file_refusal(struct file *f, enum lg_fd_use use)
  * kernel cannot see such a cycle, so the gate only lets through the kinds
  * of file that cannot hold another file, per use: regular files and block
  * devices for disks; regular files, pipes and FIFOs, terminals, /dev/null
- * and its kin and non-unix sockets for consoles. :*/
+ * and its kin and non-unix sockets for consoles.  A console input is also
+ * made one the kernel can never sleep on: a pipe, FIFO or terminal is
+ * reopened for the module's own use with O_NONBLOCK, which the launcher
+ * cannot take back with fcntl() as it could on a shared open file. :*/
 /**
  * lg_get_user_file() - take the launcher's file descriptor @fd for @use.
  * @fd: the descriptor.
  * @use: what it will be (the uapi header says which files each accepts).
  *
+ * For %LG_FD_CONSOLE_IN, a pipe, FIFO or terminal comes back as the
+ * module's own non-blocking open file of the same object.
+ *
  * Return: a reference to the file, or ERR_PTR(-EBADF) if @fd is not an
  * open descriptor (O_PATH ones are not) or a console file lacks the
  * access mode it needs, ERR_PTR(-EINVAL) if its kind is not accepted for
- * @use (the log says why, rate-limited).
+ * @use (the log says why, rate-limited), or the error of reopening it.
  */
 struct file *lg_get_user_file(int fd, enum lg_fd_use use)
 {
@@ -166,5 +188,8 @@ struct file *lg_get_user_file(int fd, enum lg_fd_use use)
 		fput(f);
 		return ERR_PTR(-EBADF);
 	}
+	if (use == LG_FD_CONSOLE_IN && (S_ISFIFO(file_inode(f)->i_mode) ||
+					S_ISCHR(file_inode(f)->i_mode)))
+		return lg_reopen_nonblock(f);
 	return f;
 }

@@ -29,7 +29,7 @@
 /**
  * struct lgdev_con - a virtio console.
  * @dev: the transport.
- * @in: the input file (O_NONBLOCK; @in.file NULL: no input, or it ended),
+ * @in: the input file (@in.file NULL: no input, or it ended),
  *	listened to through lguest.ko's struct lguest_input.
  * @out: the output file, or NULL: output is discarded.
  * @escape: Ctrl-A x quits (%LGUEST_DEV_F_ESCAPE).
@@ -155,19 +155,16 @@ static unsigned int con_filter(struct lgdev_con *con, const u8 *in, unsigned int
  */
 static int con_read(struct lgdev_con *con)
 {
-	struct file *f = con->in.file;
-	loff_t *ppos;
 	bool quit = false;
 	ssize_t n;
 
 	if (con->pend_len)
 		return 1;
-	if (!f)
+	if (!con->in.file)
 		return -ENOENT;
-	ppos = (f->f_mode & FMODE_STREAM) ? NULL : &f->f_pos;
 	/* Read on while all we get is escape bytes: no wake-up is owed for them. */
 	do {
-		n = kernel_read(f, con->rd_buf, sizeof(con->rd_buf), ppos);
+		n = lguest_input_read(&con->in, con->rd_buf, sizeof(con->rd_buf));
 		if (n == -EAGAIN || n == -EINTR || n == -ERESTARTSYS)
 			return 0;
 		if (n <= 0)
@@ -236,8 +233,9 @@ static void con_ready(struct lguest_input *in)
 
 /*T:945 Input comes the other way, from a file that may have nothing to
  * say for hours.  As the UART does, we hang an entry on its wait queue;
- * its wake-up only schedules a work item, which reads what is there (the
- * file is non-blocking, so the worker never sleeps on it) and copies it
+ * its wake-up only schedules a work item, which reads what is there (with
+ * lguest_input_read(), which never waits, whatever the launcher does to
+ * its own copy of the file) and copies it
  * into the guest's receive buffers.  With nowhere to put it, the bytes
  * wait in a small buffer, and the file is not read again, until the guest
  * hands over buffers.  The escape is taken out here too: Ctrl-A x ends
@@ -317,14 +315,15 @@ static bool con_can_write(const struct file *f)
  * @lg: the guest.
  * @desc: the launcher's description (checked by main.c); %LGUEST_DEV_F_ESCAPE
  *	turns the Ctrl-A escape on.
- * @files: [0] the input (NULL for none; open for reading with O_NONBLOCK),
+ * @files: [0] the input (NULL for none; open for reading; read only
+ *	through lguest_input_read(), which never waits),
  *	[1] the output (open for writing).  Their references become ours on
  *	success.  A file the kernel cannot read or write through
  *	kernel_read()/kernel_write() (/dev/null is one) is dropped here and
  *	treated as none.
  *
- * Return: the device, ERR_PTR(-EINVAL) for an input without O_NONBLOCK or
- * not open for reading, or an output not open for writing,
+ * Return: the device, ERR_PTR(-EINVAL) for an input not open for reading
+ * or an output not open for writing,
  * ERR_PTR(-ENOMEM).
  */
 struct lguest_device *lgdev_console_create(struct lguest *lg,
@@ -334,9 +333,8 @@ struct lguest_device *lgdev_console_create(struct lguest *lg,
 	struct file *in = files[0], *out = files[1];
 	struct lgdev_con *con;
 
-	if ((in && (!(in->f_mode & FMODE_READ) || !(in->f_flags & O_NONBLOCK))) ||
-	    !(out->f_mode & FMODE_WRITE)) {
-		pr_warn_ratelimited("virtio-console in slot %u: the input must be readable and O_NONBLOCK, the output writable\n",
+	if ((in && !(in->f_mode & FMODE_READ)) || !(out->f_mode & FMODE_WRITE)) {
+		pr_warn_ratelimited("virtio-console in slot %u: the input must be readable, the output writable\n",
 				    desc->slot);
 		return ERR_PTR(-EINVAL);
 	}

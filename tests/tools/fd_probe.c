@@ -12,9 +12,10 @@
  *	console and device fds: each must be refused with EINVAL (EBADF for
  *	O_PATH).  The caller then checks no guest is left and the modules
  *	unload.
- *   fd_probe console-stall GUEST.bin
- *	a virtio console whose input is a pipe handed over O_NONBLOCK, whose
- *	O_NONBLOCK is then cleared with fcntl; the guest (mmio-script.bin)
+ *   fd_probe console-stall GUEST.bin FIFO
+ *	a virtio console whose input is FIFO (the caller holds a writer)
+ *	handed over O_NONBLOCK, whose O_NONBLOCK is then cleared with fcntl;
+ *	the guest (mmio-script.bin)
  *	posts a receive buffer and halts.  Runs until killed: the caller
  *	kills it and checks it exits at once.
  *   fd_probe blk-write GUEST.bin IMAGE
@@ -350,18 +351,20 @@ static int run(int lg)
 	return r.reason == LGUEST_EXIT_POWEROFF && !r.status ? 0 : 1;
 }
 
-static int mode_console_stall(const char *bin)
+static int mode_console_stall(const char *bin, const char *fifo)
 {
-	int lg = new_guest(), p[2], null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	int lg = new_guest(), in, null = open("/dev/null", O_WRONLY | O_CLOEXEC);
 	uint8_t *ram = raw_guest(lg, bin);
 	unsigned int k = 0;
 
-	if (pipe2(p, O_CLOEXEC | O_NONBLOCK))
-		die("pipe");
-	if (add_dev(lg, LGUEST_DEV_CONSOLE, p[0], null))
+	/* The caller keeps a writer open: our death is no end of file. */
+	in = open(fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (in < 0)
+		die(fifo);
+	if (add_dev(lg, LGUEST_DEV_CONSOLE, in, null))
 		die("ADD_DEVICE console");
 	/* The file the module holds is ours too: make it blocking again. */
-	if (fcntl(p[0], F_SETFL, 0))
+	if (fcntl(in, F_SETFL, 0))
 		die("fcntl");
 	desc(ram, 0, DATA, 64, 2 /* VRING_DESC_F_WRITE */);
 	script_queue(ram, &k, 0);	/* the receive queue */
@@ -404,10 +407,10 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc == 2 && !strcmp(argv[1], "cycle"))
 		return mode_cycle();
-	if (argc == 3 && !strcmp(argv[1], "console-stall"))
-		return mode_console_stall(argv[2]);
+	if (argc == 4 && !strcmp(argv[1], "console-stall"))
+		return mode_console_stall(argv[2], argv[3]);
 	if (argc == 4 && !strcmp(argv[1], "blk-write"))
 		return mode_blk_write(argv[2], argv[3]);
-	fprintf(stderr, "usage: fd_probe cycle | console-stall GUEST.bin | blk-write GUEST.bin IMAGE\n");
+	fprintf(stderr, "usage: fd_probe cycle | console-stall GUEST.bin FIFO | blk-write GUEST.bin IMAGE\n");
 	return 2;
 }

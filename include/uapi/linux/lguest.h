@@ -176,6 +176,18 @@ struct lguest_sregs {
  * bpffs, cgroupfs, efivarfs and pstore.  A descriptor that is not open
  * (O_PATH ones included) is %EBADF, as is a console file not open for the
  * direction it is used in.
+ *
+ * Nothing the launcher does to a file afterwards can make the kernel wait
+ * on it forever.  Console input is read only when it polls readable, and
+ * never waits: a pipe, FIFO or terminal is reopened by the module, for
+ * itself, with O_NONBLOCK (so fcntl() on the launcher's copy changes
+ * nothing); a socket is read with IOCB_NOWAIT.  Console output is written
+ * by the vCPU thread, in %LGUEST_RUN, as the launcher's own write(2)
+ * would be: it may wait for a full pipe or a stopped terminal, like a slow
+ * serial line, but a signal ends the wait.  Disk I/O runs in the device's
+ * own workers on regular files (never FUSE, whose daemon could stall it)
+ * and block devices; a block device's driver is the administrator's
+ * (nbd, a suspended device-mapper table: what stalls them stalls us).
  */
 
 /**
@@ -227,10 +239,9 @@ struct lguest_console {
  *	each use accepts (see "Files a launcher hands over").  Block: fds[0] is
  *	the disk (a regular file or block device, open for reading, and for
  *	writing unless %LGUEST_DEV_F_READONLY).  Console: fds[0] input
- *	(-1 for none), which must be open with O_NONBLOCK since the module
- *	reads it from a worker that must never sleep on it (a launcher
- *	reopens its stdin for that, as /proc/self/fd/0); fds[1] output
- *	(required), written by the vCPU thread.  Net and rng: none.  The module takes its own
+ *	(-1 for none; any console file, O_NONBLOCK or not: see "Files a
+ *	launcher hands over"); fds[1] output (required), written by the
+ *	vCPU thread.  Net and rng: none.  The module takes its own
  *	references; the launcher may close its copies.
  * @flags: %LGUEST_DEV_F_ flags.
  * @mac: net: the guest's MAC address (all zero: a random local one).
