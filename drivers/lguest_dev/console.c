@@ -7,6 +7,7 @@
  */
 #define pr_fmt(fmt) "lguest_dev: " fmt
 
+#include <linux/cred.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/poll.h>
@@ -32,6 +33,7 @@
  * @in: the input file (@in.file NULL: no input, or it ended),
  *	listened to through lguest.ko's struct lguest_input.
  * @out: the output file, or NULL: output is discarded.
+ * @cred: the launcher's credentials, for @rx_work's reads.
  * @escape: Ctrl-A x quits (%LGUEST_DEV_F_ESCAPE).
  * @running: the driver has kicked us since DRIVER_OK: input may flow.
  * @rx_work: moves input into the receive queue; alone takes its chains.
@@ -44,6 +46,7 @@ struct lgdev_con {
 	struct lgdev dev;
 	struct lguest_input in;
 	struct file *out;
+	const struct cred *cred;
 	bool escape;
 	bool running;
 	struct work_struct rx_work;
@@ -182,12 +185,11 @@ static int con_read(struct lgdev_con *con)
 	return 1;
 }
 
-static void con_rx_work(struct work_struct *work)
+/* @rx_work's body: move input into the receive queue, @budget chains at most. */
+static void con_rx(struct lgdev_con *con, unsigned int budget)
 {
-	struct lgdev_con *con = container_of(work, struct lgdev_con, rx_work);
 	struct lgdev_vq *vq = &con->dev.vqs[LGDEV_CON_RXQ];
 	struct lgdev_chain *c = con->rx_chain;
-	unsigned int budget = LGDEV_CON_RX_BUDGET;
 
 	while (READ_ONCE(con->running)) {
 		unsigned int n;
@@ -220,6 +222,18 @@ static void con_rx_work(struct work_struct *work)
 		con->pend_off += n;
 		con->pend_len -= n;
 	}
+}
+
+static void con_rx_work(struct work_struct *work)
+{
+	struct lgdev_con *con = container_of(work, struct lgdev_con, rx_work);
+	unsigned int budget = LGDEV_CON_RX_BUDGET;
+	const struct cred *old;
+
+	/* Read as the launcher would, not as the kernel's worker. */
+	old = override_creds(con->cred);
+	con_rx(con, budget);
+	revert_creds(old);
 }
 
 /* The input file may be readable (any context): schedule the work. */
@@ -269,6 +283,7 @@ static void con_destroy(struct lgdev *d)
 	cancel_work_sync(&con->rx_work);
 	if (con->out)
 		fput(con->out);
+	put_cred(con->cred);
 	kfree(con->rx_chain);
 	kfree(con->tx_chain);
 	kfree(con);
@@ -350,6 +365,7 @@ struct lguest_device *lgdev_console_create(struct lguest *lg,
 		return ERR_PTR(-ENOMEM);
 	}
 	INIT_WORK(&con->rx_work, con_rx_work);
+	con->cred = get_current_cred();	/* create runs in the launcher's ioctl */
 	con->escape = desc->flags & LGUEST_DEV_F_ESCAPE;
 	lgdev_setup(&con->dev, lg, desc, &con_type, 0);
 	/* No size, no ports, no emergency write: the config space is unused. */

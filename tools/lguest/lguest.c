@@ -565,7 +565,9 @@ static void add_devices(struct guest *g, struct launch *l)
 		}
 		die(EXIT_FAILURE_RT, "cannot add %s%s%s%s: %s%s", devopt_kind(o),
 		    *name ? " '" : "", name, *name ? "'" : "", strerror(e),
-		    e == ENODEV ? ": no backend serves it (is lguest_dev.ko loaded? modprobe lguest_dev)" : "");
+		    e == ENODEV ? ": no backend serves it (is lguest_dev.ko loaded? modprobe lguest_dev)" :
+		    e == EINVAL && o->type == LGUEST_DEV_CONSOLE ?
+		    ": stdin or stdout is of a kind the module refuses (a unix socket?): use a pipe" : "");
 	}
 	devopts_close(d);
 }
