@@ -115,8 +115,10 @@ static const char *lg_file_refusal(struct file *f, enum lg_fd_use use)
 		return "neither a regular file nor a block device";
 	if (S_ISFIFO(mode))
 		return NULL;
+	if (S_ISCHR(mode) && !lg_chr_accepted(inode->i_rdev))
+		return "a character device other than a terminal or /dev/null";
 	if (S_ISCHR(mode))
-		return lg_chr_accepted(inode->i_rdev) ? NULL : "a character device other than a terminal or /dev/null";
+		return NULL;
 	if (S_ISSOCK(mode)) {
 		/* A unix socket carries files in flight (SCM_RIGHTS). */
 		sock = sock_from_file(f);

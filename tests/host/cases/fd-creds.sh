@@ -19,7 +19,7 @@ setpriv --reuid=nobody --regid=nogroup --clear-groups \
 	fail "fd_probe blk-write failed"
 mode=$(stat -c '%a' "$img")
 echo "after: $(stat -c '%A %U' "$img")"
-[ "$(head -c 512 "$img" | od -An -tx1 | tr -d ' \n' | tr -d 'a5')" = "" ] ||
+[ "$(head -c 512 "$img" | od -An -v -tx1 | tr -d ' \na5')" = "" ] ||
 	fail "sector 0 does not hold the guest's pattern"
 [ "$mode" = 755 ] || fail "the image is mode $mode after the guest's write: the setuid bit was kept"
 chmod 0600 /dev/lguest
