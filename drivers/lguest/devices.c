@@ -13,6 +13,14 @@
 #include <linux/sched.h>
 #include <linux/uaccess.h>
 
+/* What each device type's descriptors are (&struct lguest_device_desc.fds). */
+static const u8 lg_dev_fd_use[][LGUEST_DEVICE_FDS] = {
+	[LGUEST_DEV_NET]	= { LG_FD_NONE, LG_FD_NONE },
+	[LGUEST_DEV_BLOCK]	= { LG_FD_DISK, LG_FD_NONE },
+	[LGUEST_DEV_CONSOLE]	= { LG_FD_CONSOLE_IN, LG_FD_CONSOLE_OUT },
+	[LGUEST_DEV_RNG]	= { LG_FD_NONE, LG_FD_NONE },
+};
+
 /*T:690 A device is born when the launcher hands over its description and
  * its file descriptors, before the guest first runs.  The hypervisor does
  * not know what a disk or a network link is: it checks the description's
@@ -48,12 +56,19 @@ int lg_add_device(struct lguest *lg, const struct lguest_device_desc __user *ude
 	if (lg->ran || lg->devices[desc.slot])
 		return -EBUSY;
 	for (i = 0; i < LGUEST_DEVICE_FDS; i++) {
+		struct file *f;
+
 		if (desc.fds[i] == -1)
 			continue;
-		err = -EBADF;
-		files[i] = fget(desc.fds[i]);
-		if (!files[i])
+		err = -EINVAL;
+		if (lg_dev_fd_use[desc.type][i] == LG_FD_NONE)
 			goto put_files;
+		f = lg_get_user_file(desc.fds[i], lg_dev_fd_use[desc.type][i]);
+		if (IS_ERR(f)) {
+			err = PTR_ERR(f);
+			goto put_files;
+		}
+		files[i] = f;
 	}
 	err = -ENODEV;
 	backend = lg_backend_get();

@@ -9,9 +9,11 @@
 #include "lg.h"
 
 #include <linux/file.h>
+#include <linux/fs.h>
 #include <linux/lguest_backend.h>
 #include <linux/poll.h>
 #include <linux/rcupdate.h>
+#include <linux/uio.h>
 
 /*
  * The file's wait queue calls this with that queue's lock held, maybe in
@@ -97,3 +99,40 @@ void lguest_input_stop(struct lguest_input *input)
 	input->file = NULL;
 }
 EXPORT_SYMBOL_GPL(lguest_input_stop);
+
+/**
+ * lguest_input_read() - read what @input's file has now, never waiting.
+ * @input: started.
+ * @buf: where to.
+ * @len: at most this many bytes.
+ *
+ * The file is one lg_get_user_file() took for console input: a pipe,
+ * FIFO or terminal is our own open file with O_NONBLOCK, which the
+ * launcher cannot clear; a socket is read with IOCB_NOWAIT, whatever its
+ * O_NONBLOCK says; a regular file (never on FUSE) or /dev/null-like
+ * device does not wait on anyone.  So neither the vCPU thread nor a
+ * worker ever sleeps on the file.
+ *
+ * Return: bytes read, 0 at end of file, -EAGAIN if nothing is there now,
+ * or another negative errno.
+ */
+ssize_t lguest_input_read(struct lguest_input *input, void *buf, size_t len)
+{
+	struct file *f = input->file;
+	struct kvec kv = { .iov_base = buf, .iov_len = len };
+	bool stream = f->f_mode & FMODE_STREAM;
+	struct iov_iter iter;
+	struct kiocb kiocb;
+	ssize_t n;
+
+	init_sync_kiocb(&kiocb, f);
+	if (!S_ISREG(file_inode(f)->i_mode) && (f->f_mode & FMODE_NOWAIT))
+		kiocb.ki_flags |= IOCB_NOWAIT;
+	kiocb.ki_pos = stream ? 0 : f->f_pos;
+	iov_iter_kvec(&iter, ITER_DEST, &kv, 1, len);
+	n = vfs_iocb_iter_read(f, &kiocb, &iter);
+	if (n > 0 && !stream)
+		f->f_pos = kiocb.ki_pos;
+	return n;
+}
+EXPORT_SYMBOL_GPL(lguest_input_read);

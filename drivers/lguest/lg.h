@@ -385,6 +385,18 @@ int lg_device_mmio(struct lguest *lg, u64 gpa, bool write, unsigned int size, u6
 /* core.c */
 struct lguest_backend *lg_backend_get(void);
 
+/* userfile.c: the files a launcher hands over (uapi header: what each takes) */
+enum lg_fd_use {
+	LG_FD_NONE,		/* this descriptor must be -1 */
+	LG_FD_CONSOLE_OUT,	/* written by the vCPU thread */
+	LG_FD_CONSOLE_IN,	/* read when it polls readable */
+	LG_FD_DISK,		/* read and written by a device's workers */
+};
+struct file *lg_get_user_file(int fd, enum lg_fd_use use);
+
+/* lguest_user.c */
+bool lg_is_guest_file(const struct file *f);
+
 /* debugfs.c */
 void lg_debugfs_init(void);
 void lg_debugfs_exit(void);

@@ -116,13 +116,9 @@ static int lg_set_console(struct lguest *lg, const struct lguest_console __user 
 	if (copy_from_user(&arg, uarg, sizeof(arg)))
 		return -EFAULT;
 	if (arg.out_fd != -1) {
-		out = fget(arg.out_fd);
-		if (!out)
-			return -EBADF;
-		if (!(out->f_mode & FMODE_WRITE)) {
-			err = -EBADF;
-			goto put_out;
-		}
+		out = lg_get_user_file(arg.out_fd, LG_FD_CONSOLE_OUT);
+		if (IS_ERR(out))
+			return PTR_ERR(out);
 		/*
 		 * What kernel_write() insists on, or it would log a warning
 		 * at every line (a launcher's stdout on /dev/null): such a
@@ -135,12 +131,11 @@ static int lg_set_console(struct lguest *lg, const struct lguest_console __user 
 		}
 	}
 	if (arg.in_fd != -1) {
-		in = fget(arg.in_fd);
-		err = -EBADF;
-		if (!in)
+		in = lg_get_user_file(arg.in_fd, LG_FD_CONSOLE_IN);
+		if (IS_ERR(in)) {
+			err = PTR_ERR(in);
 			goto put_out;
-		if (!(in->f_mode & FMODE_READ))
-			goto put_in;
+		}
 	}
 	/* The UART owns @in from here, even on failure. */
 	err = lg_uart_set_input(lg, in);
@@ -152,8 +147,6 @@ static int lg_set_console(struct lguest *lg, const struct lguest_console __user 
 	lg->console = out;
 	return 0;
 
-put_in:
-	fput(in);
 put_out:
 	if (out)
 		fput(out);
@@ -269,6 +262,17 @@ static const struct file_operations lg_fops = {
 	.mmap		= lg_mmap_file,
 	.llseek		= noop_llseek,
 };
+
+/**
+ * lg_is_guest_file() - is @f an open /dev/lguest?
+ * @f: any file.
+ *
+ * Return: true if it is (userfile.c never hands one to a guest).
+ */
+bool lg_is_guest_file(const struct file *f)
+{
+	return f->f_op == &lg_fops;
+}
 
 /*T:200 /dev/lguest is a misc device, created by devtmpfs as we register it.
  * It is root's alone (mode 0600): whoever can open it can make the kernel

@@ -363,8 +363,8 @@ static bool lg_uart_rx_wanted(const struct lg_uart *u)
  * stdin, and we hang an entry on its wait queue, as vhost and epoll do.
  * When the tty or pipe has input, the entry's wake function sets a flag
  * and wakes the vCPU, even from HLT; before its next entry the vCPU reads
- * what fits in the FIFO, with the same kernel_read() the launcher would
- * have used, and raises IRQ 4.  The file is read only when it polls
+ * what fits in the FIFO, never waiting (lguest_input_read()), and
+ * raises IRQ 4.  The file is read only when it polls
  * readable and the guest has room and RTS up, so the vCPU never waits on
  * it and no input is taken that the guest cannot hold; end of file just
  * ends the input. :*/
@@ -432,7 +432,6 @@ void lg_uart_poll(struct lguest *lg)
 	u8 buf[LG_UART_FIFO_SIZE];
 	unsigned int room, i;
 	struct file *f = u->in.file;
-	loff_t *ppos;
 	ssize_t n;
 
 	if (!f || !lg_uart_rx_wanted(u) ||
@@ -441,8 +440,7 @@ void lg_uart_poll(struct lguest *lg)
 	if (!(vfs_poll(f, NULL) & LG_UART_IN_EVENTS))
 		goto out;
 	room = lg_uart_rx_room(u);
-	ppos = (f->f_mode & FMODE_STREAM) ? NULL : &f->f_pos;
-	n = kernel_read(f, buf, room, ppos);
+	n = lguest_input_read(&u->in, buf, room);
 	if (n > 0) {
 		for (i = 0; i < n && i < room; i++)
 			lg_uart_rx_push(u, buf[i]);

@@ -8,6 +8,7 @@
  */
 #define pr_fmt(fmt) "lguest_dev: " fmt
 
+#include <linux/cred.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/falloc.h>	/* after fs.h, for its types */
@@ -38,6 +39,7 @@ struct lgdev_blk {
 	bool discard;			/* VIRTIO_BLK_F_DISCARD offered */
 	u64 capacity;			/* 512-byte sectors */
 	struct workqueue_struct *wq;
+	const struct cred *cred;	/* the launcher's, for the workers' I/O */
 	struct lgdev_chain *chain;	/* the vCPU thread's scratch chain */
 	char serial[VIRTIO_BLK_ID_BYTES];
 };
@@ -227,10 +229,14 @@ static void blk_complete(struct lgdev_blk *blk, const struct lgdev_chain *c,
 static void blk_work(struct work_struct *work)
 {
 	struct lgdev_blk_req *req = container_of(work, struct lgdev_blk_req, work);
+	const struct cred *old;
 	u32 written;
 	u8 status;
 
+	/* The launcher's I/O: its permissions, its setuid-stripping write. */
+	old = override_creds(req->blk->cred);
 	status = blk_serve(req->blk, &req->chain, &written);
+	revert_creds(old);
 	blk_complete(req->blk, &req->chain, status, written);
 	kfree(req);
 }
@@ -266,7 +272,10 @@ static void blk_submit(struct lgdev_blk *blk, const struct lgdev_chain *c)
  * the backing file and the guest's pages (an ITER_BVEC over them, no
  * copy), and its completion puts it in the used ring and raises the
  * device's interrupt line from there, kicking the vCPU if it is in the
- * guest.  Several requests are in flight at once. :*/
+ * guest.  Several requests are in flight at once.  A worker does the I/O
+ * with the credentials of the launcher that added the disk, so a write
+ * clears a setuid bit and a security module sees the launcher, just as
+ * if the launcher had written the file itself. :*/
 static void blk_notify(struct lgdev *d, unsigned int q)
 {
 	struct lgdev_blk *blk = container_of(d, struct lgdev_blk, dev);
@@ -294,6 +303,7 @@ static void blk_destroy(struct lgdev *d)
 	struct lgdev_blk *blk = container_of(d, struct lgdev_blk, dev);
 
 	destroy_workqueue(blk->wq);
+	put_cred(blk->cred);
 	fput(blk->file);
 	kfree(blk->chain);
 	kfree(blk);
@@ -351,6 +361,7 @@ struct lguest_device *lgdev_blk_create(struct lguest *lg,
 	if (!blk->wq)
 		goto free;
 	blk->file = file;
+	blk->cred = get_current_cred();	/* create runs in the launcher's ioctl */
 	blk->readonly = readonly;
 	/* A block device's size is its mapping's inode's, not the node's. */
 	blk->capacity = i_size_read(file->f_mapping->host) >> LGDEV_SECTOR_SHIFT;

@@ -7,6 +7,7 @@
  */
 #define pr_fmt(fmt) "lguest_dev: " fmt
 
+#include <linux/cred.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/poll.h>
@@ -29,9 +30,10 @@
 /**
  * struct lgdev_con - a virtio console.
  * @dev: the transport.
- * @in: the input file (O_NONBLOCK; @in.file NULL: no input, or it ended),
+ * @in: the input file (@in.file NULL: no input, or it ended),
  *	listened to through lguest.ko's struct lguest_input.
  * @out: the output file, or NULL: output is discarded.
+ * @cred: the launcher's credentials, for @rx_work's reads.
  * @escape: Ctrl-A x quits (%LGUEST_DEV_F_ESCAPE).
  * @running: the driver has kicked us since DRIVER_OK: input may flow.
  * @rx_work: moves input into the receive queue; alone takes its chains.
@@ -44,6 +46,7 @@ struct lgdev_con {
 	struct lgdev dev;
 	struct lguest_input in;
 	struct file *out;
+	const struct cred *cred;
 	bool escape;
 	bool running;
 	struct work_struct rx_work;
@@ -155,19 +158,16 @@ static unsigned int con_filter(struct lgdev_con *con, const u8 *in, unsigned int
  */
 static int con_read(struct lgdev_con *con)
 {
-	struct file *f = con->in.file;
-	loff_t *ppos;
 	bool quit = false;
 	ssize_t n;
 
 	if (con->pend_len)
 		return 1;
-	if (!f)
+	if (!con->in.file)
 		return -ENOENT;
-	ppos = (f->f_mode & FMODE_STREAM) ? NULL : &f->f_pos;
 	/* Read on while all we get is escape bytes: no wake-up is owed for them. */
 	do {
-		n = kernel_read(f, con->rd_buf, sizeof(con->rd_buf), ppos);
+		n = lguest_input_read(&con->in, con->rd_buf, sizeof(con->rd_buf));
 		if (n == -EAGAIN || n == -EINTR || n == -ERESTARTSYS)
 			return 0;
 		if (n <= 0)
@@ -185,12 +185,11 @@ static int con_read(struct lgdev_con *con)
 	return 1;
 }
 
-static void con_rx_work(struct work_struct *work)
+/* @rx_work's body: move input into the receive queue, @budget chains at most. */
+static void con_rx(struct lgdev_con *con, unsigned int budget)
 {
-	struct lgdev_con *con = container_of(work, struct lgdev_con, rx_work);
 	struct lgdev_vq *vq = &con->dev.vqs[LGDEV_CON_RXQ];
 	struct lgdev_chain *c = con->rx_chain;
-	unsigned int budget = LGDEV_CON_RX_BUDGET;
 
 	while (READ_ONCE(con->running)) {
 		unsigned int n;
@@ -225,6 +224,18 @@ static void con_rx_work(struct work_struct *work)
 	}
 }
 
+static void con_rx_work(struct work_struct *work)
+{
+	struct lgdev_con *con = container_of(work, struct lgdev_con, rx_work);
+	unsigned int budget = LGDEV_CON_RX_BUDGET;
+	const struct cred *old;
+
+	/* Read as the launcher would, not as the kernel's worker. */
+	old = override_creds(con->cred);
+	con_rx(con, budget);
+	revert_creds(old);
+}
+
 /* The input file may be readable (any context): schedule the work. */
 static void con_ready(struct lguest_input *in)
 {
@@ -236,8 +247,9 @@ static void con_ready(struct lguest_input *in)
 
 /*T:945 Input comes the other way, from a file that may have nothing to
  * say for hours.  As the UART does, we hang an entry on its wait queue;
- * its wake-up only schedules a work item, which reads what is there (the
- * file is non-blocking, so the worker never sleeps on it) and copies it
+ * its wake-up only schedules a work item, which reads what is there (with
+ * lguest_input_read(), which never waits, whatever the launcher does to
+ * its own copy of the file) and copies it
  * into the guest's receive buffers.  With nowhere to put it, the bytes
  * wait in a small buffer, and the file is not read again, until the guest
  * hands over buffers.  The escape is taken out here too: Ctrl-A x ends
@@ -271,6 +283,7 @@ static void con_destroy(struct lgdev *d)
 	cancel_work_sync(&con->rx_work);
 	if (con->out)
 		fput(con->out);
+	put_cred(con->cred);
 	kfree(con->rx_chain);
 	kfree(con->tx_chain);
 	kfree(con);
@@ -317,14 +330,15 @@ static bool con_can_write(const struct file *f)
  * @lg: the guest.
  * @desc: the launcher's description (checked by main.c); %LGUEST_DEV_F_ESCAPE
  *	turns the Ctrl-A escape on.
- * @files: [0] the input (NULL for none; open for reading with O_NONBLOCK),
+ * @files: [0] the input (NULL for none; open for reading; read only
+ *	through lguest_input_read(), which never waits),
  *	[1] the output (open for writing).  Their references become ours on
  *	success.  A file the kernel cannot read or write through
  *	kernel_read()/kernel_write() (/dev/null is one) is dropped here and
  *	treated as none.
  *
- * Return: the device, ERR_PTR(-EINVAL) for an input without O_NONBLOCK or
- * not open for reading, or an output not open for writing,
+ * Return: the device, ERR_PTR(-EINVAL) for an input not open for reading
+ * or an output not open for writing,
  * ERR_PTR(-ENOMEM).
  */
 struct lguest_device *lgdev_console_create(struct lguest *lg,
@@ -334,9 +348,8 @@ struct lguest_device *lgdev_console_create(struct lguest *lg,
 	struct file *in = files[0], *out = files[1];
 	struct lgdev_con *con;
 
-	if ((in && (!(in->f_mode & FMODE_READ) || !(in->f_flags & O_NONBLOCK))) ||
-	    !(out->f_mode & FMODE_WRITE)) {
-		pr_warn_ratelimited("virtio-console in slot %u: the input must be readable and O_NONBLOCK, the output writable\n",
+	if ((in && !(in->f_mode & FMODE_READ)) || !(out->f_mode & FMODE_WRITE)) {
+		pr_warn_ratelimited("virtio-console in slot %u: the input must be readable, the output writable\n",
 				    desc->slot);
 		return ERR_PTR(-EINVAL);
 	}
@@ -352,6 +365,7 @@ struct lguest_device *lgdev_console_create(struct lguest *lg,
 		return ERR_PTR(-ENOMEM);
 	}
 	INIT_WORK(&con->rx_work, con_rx_work);
+	con->cred = get_current_cred();	/* create runs in the launcher's ioctl */
 	con->escape = desc->flags & LGUEST_DEV_F_ESCAPE;
 	lgdev_setup(&con->dev, lg, desc, &con_type, 0);
 	/* No size, no ports, no emergency write: the config space is unused. */

@@ -22,7 +22,8 @@
  *
  * Version 1: registration only.
  * Version 2: devices (create, MMIO, destroy), guest memory, interrupts.
- * Version 3: &lguest_device_ops.show, lguest_quit(), struct lguest_input.
+ * Version 3: &lguest_device_ops.show, lguest_quit(), struct lguest_input
+ *	(lguest_input_read() added later: an addition breaks no backend).
  */
 #define LGUEST_BACKEND_API_VERSION	3
 
@@ -75,8 +76,10 @@ struct lguest_device {
  * @owner: the backend's module (THIS_MODULE); pinned while it has devices.
  * @create: make a device from the launcher's description (%LGUEST_ADD_DEVICE)
  *	for window @desc->slot; @files holds @desc's file descriptors as files
- *	(NULL where the descriptor was -1), whose references pass to the
- *	backend on success.  Process context; may sleep.  Returns the device
+ *	(NULL where the descriptor was -1), of the kinds the uapi header says
+ *	each use accepts (a console input may be lguest.ko's own non-blocking
+ *	reopening of it: read it with lguest_input_read()), whose references
+ *	pass to the backend on success.  Process context; may sleep.  Returns the device
  *	(with @ops, @slot and @irq set) or an ERR_PTR: -EINVAL for a bad
  *	description, -ENODEV for a device type it does not serve.
  * @list: private to lguest.ko.
@@ -138,6 +141,7 @@ struct lguest_input {
 void lguest_input_start(struct lguest_input *input, struct file *file, __poll_t events,
 			void (*ready)(struct lguest_input *input));
 void lguest_input_stop(struct lguest_input *input);
+ssize_t lguest_input_read(struct lguest_input *input, void *buf, size_t len);
 __printf(2, 3) void lguest_kill(struct lguest *lg, const char *fmt, ...);
 
 #endif /* _LINUX_LGUEST_BACKEND_H */

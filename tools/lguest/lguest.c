@@ -565,7 +565,9 @@ static void add_devices(struct guest *g, struct launch *l)
 		}
 		die(EXIT_FAILURE_RT, "cannot add %s%s%s%s: %s%s", devopt_kind(o),
 		    *name ? " '" : "", name, *name ? "'" : "", strerror(e),
-		    e == ENODEV ? ": no backend serves it (is lguest_dev.ko loaded? modprobe lguest_dev)" : "");
+		    e == ENODEV ? ": no backend serves it (is lguest_dev.ko loaded? modprobe lguest_dev)" :
+		    e == EINVAL && o->type == LGUEST_DEV_CONSOLE ?
+		    ": stdin or stdout is of a kind the module refuses (a unix socket?): use a pipe" : "");
 	}
 	devopts_close(d);
 }
@@ -765,7 +767,10 @@ int main(int argc, char **argv)
 	close(image_fd);
 	if (initrd_fd >= 0)
 		close(initrd_fd);
-	xioctl(g.fd, LGUEST_SET_CONSOLE, &con, "LGUEST_SET_CONSOLE");
+	/* The module takes files that cannot hold files (uapi header). */
+	if (ioctl(g.fd, LGUEST_SET_CONSOLE, &con) < 0)
+		die(EXIT_FAILURE_RT, "LGUEST_SET_CONSOLE: %s%s", strerror(errno),
+		    errno == EINVAL ? ": stdin or stdout is of a kind the module refuses (a unix socket?): use a pipe" : "");
 	if (con.in_fd >= 0 || l.devs.console)
 		console_raw(!l.devs.console);
 	return run_guest(&g, &l);

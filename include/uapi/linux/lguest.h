@@ -167,13 +167,45 @@ struct lguest_sregs {
 #define LGUEST_GET_SREGS	_IOR(LGUEST_IOC_MAGIC, 0x04, struct lguest_sregs)
 #define LGUEST_SET_SREGS	_IOW(LGUEST_IOC_MAGIC, 0x05, struct lguest_sregs)
 
+/*
+ * Files a launcher hands over (%LGUEST_SET_CONSOLE, %LGUEST_ADD_DEVICE).
+ * The module keeps its own references until the guest dies, so it takes
+ * only files that cannot hold references to other files (one that could
+ * might hold the guest's own /dev/lguest and keep it alive forever), and
+ * whose contents do not depend on who reads them.  Per use:
+ *  - console output and input: a regular file, a pipe or FIFO, a terminal
+ *    (virtual console, serial port, /dev/tty, /dev/console, /dev/pts/N,
+ *    hvc), /dev/null, /dev/zero, /dev/full, /dev/random, /dev/urandom, or
+ *    a socket other than a unix one;
+ *  - disk: a regular file or a block device.
+ * Refused everywhere with %EINVAL: /dev/lguest itself, unix sockets (they
+ * carry files in flight), anonymous-inode files (epoll, eventfd, io_uring,
+ * signalfd, timerfd, pidfd, ...), directories, other character devices,
+ * files on FUSE, and files of /proc, sysfs, debugfs, tracefs, securityfs,
+ * bpffs, cgroupfs, efivarfs and pstore.  A descriptor that is not open
+ * (O_PATH ones included) is %EBADF, as is a console file not open for the
+ * direction it is used in.
+ *
+ * Nothing the launcher does to a file afterwards can make the kernel wait
+ * on it forever.  Console input is read only when it polls readable, and
+ * never waits: a pipe, FIFO or terminal is reopened by the module, for
+ * itself, with O_NONBLOCK (so fcntl() on the launcher's copy changes
+ * nothing); a socket is read with IOCB_NOWAIT.  Console output is written
+ * by the vCPU thread, in %LGUEST_RUN, as the launcher's own write(2)
+ * would be: it may wait for a full pipe or a stopped terminal, like a slow
+ * serial line, but a signal ends the wait.  Disk I/O runs in the device's
+ * own workers on regular files (never FUSE, whose daemon could stall it)
+ * and block devices; a block device's driver is the administrator's
+ * (nbd, a suspended device-mapper table: what stalls them stalls us).
+ */
+
 /**
  * struct lguest_console - argument of %LGUEST_SET_CONSOLE.
  * @out_fd: file descriptor the guest's serial output (port 0x3f8) is
- *	written to, by the kernel; -1 to discard it.
+ *	written to, by the kernel; -1 to discard it.  A console file (above).
  * @in_fd: file descriptor the serial port's receiver reads from (the
  *	launcher's stdin, say), by the kernel, only when it polls readable;
- *	-1 for a receiver that never receives.
+ *	-1 for a receiver that never receives.  A console file (above).
  */
 struct lguest_console {
 	__s32 out_fd;
@@ -183,6 +215,7 @@ struct lguest_console {
 /**
  * LGUEST_SET_CONSOLE - hand the guest's console file descriptors over.
  * The module takes its own references; the launcher may close its copies.
+ * Errors: %EBADF, %EINVAL (a file of a kind not accepted, see above).
  */
 #define LGUEST_SET_CONSOLE	_IOW(LGUEST_IOC_MAGIC, 0x06, struct lguest_console)
 
@@ -211,13 +244,13 @@ struct lguest_console {
  *	the device appears at %LGUEST_MMIO_BASE + slot * %LGUEST_MMIO_SIZE on
  *	IOAPIC pin %LGUEST_MMIO_IRQ_BASE + slot (the launcher's ACPI tables
  *	must say the same).
- * @fds: file descriptors the device uses, -1 for none.  Block: fds[0] is
+ * @fds: file descriptors the device uses, -1 for none; of the kinds
+ *	each use accepts (see "Files a launcher hands over").  Block: fds[0] is
  *	the disk (a regular file or block device, open for reading, and for
  *	writing unless %LGUEST_DEV_F_READONLY).  Console: fds[0] input
- *	(-1 for none), which must be open with O_NONBLOCK since the module
- *	reads it from a worker that must never sleep on it (a launcher
- *	reopens its stdin for that, as /proc/self/fd/0); fds[1] output
- *	(required), written by the vCPU thread.  Net and rng: none.  The module takes its own
+ *	(-1 for none; any console file, O_NONBLOCK or not: see "Files a
+ *	launcher hands over"); fds[1] output (required), written by the
+ *	vCPU thread.  Net and rng: none.  The module takes its own
  *	references; the launcher may close its copies.
  * @flags: %LGUEST_DEV_F_ flags.
  * @mac: net: the guest's MAC address (all zero: a random local one).
@@ -243,8 +276,9 @@ struct lguest_device_desc {
 
 /**
  * LGUEST_ADD_DEVICE - give the guest a device, served by lguest_dev.ko.
- * Before the first %LGUEST_RUN.  Errors: %EINVAL bad description,
- * %EBUSY slot in use or the guest has run, %EBADF a bad descriptor,
+ * Before the first %LGUEST_RUN.  Errors: %EINVAL bad description or a
+ * file of a kind not accepted for its use, %EBUSY slot in use or the
+ * guest has run, %EBADF a bad descriptor,
  * %ENODEV no backend loaded (modprobe lguest_dev) or the type unknown.
  */
 #define LGUEST_ADD_DEVICE	_IOW(LGUEST_IOC_MAGIC, 0x07, struct lguest_device_desc)
