@@ -77,7 +77,10 @@ results=$(mktemp)
 trap 'rm -f "$results"' EXIT
 # KASAN reports every bad access, not only the first; lockdep's own limit
 # (one report, then it switches itself off) stays.
-append="lgdebug=1 lgmodules=$src lgmodroot=$modroot kasan_multi_shot ${LG_HOST_APPEND:-}"
+# The guests' own time limits (lib.sh) doubled: the debug kernel is slower.
+append="lgdebug=1 lgmodules=$src lgmodroot=$modroot kasan_multi_shot
+	lgguest_timeout=120 lglinux_timeout=180 ${LG_HOST_APPEND:-}"
+append=$(echo $append)
 for p in ${DEBUG_PAGING:-auto shadow}; do
 	suite=debug-$p
 	echo "check-debug: $suite: $cases"
@@ -90,6 +93,7 @@ for p in ${DEBUG_PAGING:-auto shadow}; do
 	log=$top/build/logs/$suite.log
 	tr -d '\r' < "$log" | awk -v s="$suite" '
 		/^@@BEGIN / { c = $2 }
+		/^@@KMEMLEAK-FINAL / { c = "after all cases, modules unloaded" }
 		/BUG: KASAN|WARNING: possible|BUG: sleeping function|BUG: scheduling while atomic|INFO: (possible|trying)|ODEBUG:|list_(add|del) corruption|BUG:|WARNING:|Oops|general protection|^--- kmemleak after|^@@KMEMLEAK-FINAL [1-9]/ {
 			print s ": " (c ? c : "boot") ": " $0 }' >> "$findings"
 done

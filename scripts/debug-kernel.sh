@@ -87,8 +87,8 @@ kmake -s defconfig >/dev/null
 kmake -s kvm_guest.config >/dev/null
 ./scripts/kconfig/merge_config.sh -m .config "$frag" >/dev/null
 kmake -s olddefconfig
-# Every =y or "is not set" line of the fragment must have survived.
-miss=$(grep -E '^(CONFIG_[A-Z0-9_]+=y|# CONFIG_[A-Z0-9_]+ is not set)' "$frag" | while read -r l; do
+# Every =y, =m or "is not set" line of the fragment must have survived.
+miss=$(grep -E '^(CONFIG_[A-Z0-9_]+=[ym]|# CONFIG_[A-Z0-9_]+ is not set)' "$frag" | while read -r l; do
 	case "$l" in
 	"# "*) o=${l#\# }; o=${o%% *}
 	       grep -q "^$o=" .config && echo "$o"

@@ -8,12 +8,15 @@ LG_KROOT=$LG_TOP/build/cache/linux-image-$LG_KVER
 LG_LAUNCHER=$LG_TOP/tools/lguest/lguest
 # The debug test host (make check-debug) boots another kernel: its command
 # line names the tree of modules built for it (lgmodules=, a copy of this
-# repository's module sources) and its installed stock modules (lgmodroot=).
+# repository's module sources) and its installed stock modules (lgmodroot=);
+# being slower, it may also raise the guests' default time limits.
 LG_MODTOP=$LG_TOP LG_MODROOT=
 for a in $(cat /proc/cmdline 2>/dev/null); do
 	case "$a" in
 	lgmodules=*) LG_MODTOP=${a#lgmodules=} ;;
 	lgmodroot=*) LG_MODROOT=${a#lgmodroot=} ;;
+	lgguest_timeout=*) : "${LG_GUEST_TIMEOUT:=${a#lgguest_timeout=}}" ;;
+	lglinux_timeout=*) : "${LG_LINUX_TIMEOUT:=${a#lglinux_timeout=}}" ;;
 	esac
 done
 LG_KO=$LG_MODTOP/drivers/lguest/lguest.ko
