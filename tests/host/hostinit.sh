@@ -28,6 +28,18 @@ klog_check() {
 	! grep -E "$LG_KLOG_BAD" "$1" >/dev/null
 }
 
+# klog_reports FILE: (the debug test host) the debug kernel's reports
+# (KASAN, lockdep ...) whole: 500 lines from a little before the first,
+# then the headline of each.
+klog_reports() {
+	first=$(grep -n -m1 -E "$LG_KLOG_BAD" "$1" | cut -d: -f1)
+	[ -n "$first" ] || return 0
+	from=$((first > 10 ? first - 10 : 1))
+	sed -n "$from,$((from + 500))p" "$1"
+	echo "--- every report's headline:"
+	grep -E "$LG_KLOG_BAD" "$1" | grep -v 'Call Trace' | head -n 60
+}
+
 # unload_all: leave no project module behind for the next case.
 unload_all() {
 	for m in lguest_dev lguest lg_warn; do
@@ -80,7 +92,7 @@ if klog_check /tmp/klog.boot; then
 	echo "@@RESULT boot-klog PASS"
 else
 	if [ -n "$debug" ]; then
-		grep -E -B2 -A40 "$LG_KLOG_BAD" /tmp/klog.boot | head -n 300
+		klog_reports /tmp/klog.boot
 	else
 		grep -E "$LG_KLOG_BAD" /tmp/klog.boot | head -20
 	fi
@@ -118,8 +130,7 @@ for c in $cases; do
 	elif ! klog_check "/tmp/klog.$c"; then
 		echo "--- host kernel log:"
 		if [ -n "$debug" ]; then
-			# The debug kernel's reports (KASAN, lockdep ...) whole.
-			head -n 600 "/tmp/klog.$c"
+			klog_reports "/tmp/klog.$c"
 		else
 			grep -E -A3 "$LG_KLOG_BAD" "/tmp/klog.$c" | head -40
 		fi
