@@ -30,7 +30,9 @@ kver=$(sed -n 's/^KVER := //p' "$top/build/config.mk" 2>/dev/null) ||
 ver=$(dpkg-query -W -f='${Version}' "linux-headers-$kver") ||
 	die "linux-headers-$kver is not installed"
 upstream=${ver%-*}
-stamp="$ver $(sha256sum "$frag" | cut -d' ' -f1) $(sha256sum "$0" | cut -d' ' -f1)"
+# Rebuilt when the headers' version or the fragment changes (and then
+# incrementally, by kbuild, in the same tree unless the version changed).
+stamp="$ver $(sha256sum "$frag" | cut -d' ' -f1)"
 if [ "${1:-}" = --print-stamp ]; then
 	echo "$stamp"
 	exit 0
