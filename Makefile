@@ -110,6 +110,23 @@ fuzz: modules launcher test-progs host-initrd
 
 comma := ,
 
+# make check-debug: the hostile cases under a debug test-host kernel (KASAN,
+# KMEMLEAK, PROVE_LOCKING, DEBUG_ATOMIC_SLEEP ...) built from Debian's
+# linux-source of the headers' version (scripts/debug-kernel.sh: 30-60+
+# minutes on 2 CPUs the first time, cached in build/debug/ after), with the
+# modules rebuilt for it in build/debug/src (scripts/check-debug.sh).
+# Not part of make check.  DEBUG_CASES: the cases; DEBUG_PAGING: the
+# paging= defaults to run them under, one test-host boot each.
+DEBUG_CASES ?= $(patsubst tests/host/cases/%.sh,%,$(wildcard tests/host/cases/guest-hostile-*.sh)) \
+	linux-hostile-rings module-reload $(if $(wildcard tests/host/cases/fuzz.sh),fuzz)
+DEBUG_PAGING ?= auto shadow
+
+check-debug: all
+	DEBUG_PAGING="$(DEBUG_PAGING)" sh scripts/check-debug.sh $(DEBUG_CASES)
+
+debug-kernel: $(BUILD)/config.mk
+	sh scripts/debug-kernel.sh
+
 demo: all
 	sh tests/host/run.sh --mode demo
 
@@ -133,4 +150,4 @@ clean:
 	rm -rf $(BUILD)/logs
 
 .PHONY: all deps modules launcher test-progs initramfs initramfs2 image host-initrd \
-	check fuzz demo bench tour clean
+	check check-debug debug-kernel fuzz demo bench tour clean

@@ -11,9 +11,10 @@ export LG_TOP
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 . "$LG_TOP/tests/host/lib.sh"
 
-cases= per_test=120 mode=test
+cases= per_test=120 mode=test kmemleak= debug=
 for arg in $(cat /proc/cmdline); do
 	case "$arg" in
+	lgdebug=1) kmemleak=/sys/kernel/debug/kmemleak debug=1 ;;
 	lgcases=*) cases=$(echo "${arg#lgcases=}" | tr , ' ') ;;
 	lgtimeout=*) per_test=${arg#lgtimeout=} ;;
 	lgmode=*) mode=${arg#lgmode=} ;;
@@ -27,6 +28,18 @@ klog_check() {
 	! grep -E "$LG_KLOG_BAD" "$1" >/dev/null
 }
 
+# klog_reports FILE: (the debug test host) the debug kernel's reports
+# (KASAN, lockdep ...) whole: 500 lines from a little before the first,
+# then the headline of each.
+klog_reports() {
+	first=$(grep -n -m1 -E "$LG_KLOG_BAD" "$1" | cut -d: -f1)
+	[ -n "$first" ] || return 0
+	from=$((first > 10 ? first - 10 : 1))
+	sed -n "$from,$((from + 500))p" "$1"
+	echo "--- every report's headline:"
+	grep -E "$LG_KLOG_BAD" "$1" | grep -v 'Call Trace' | head -n 60
+}
+
 # unload_all: leave no project module behind for the next case.
 unload_all() {
 	for m in lguest_dev lguest lg_warn; do
@@ -34,6 +47,40 @@ unload_all() {
 		rmmod "$m" 2>/dev/null || return 1
 	done
 }
+
+# kmemleak_check CASE: (the debug test host, lgdebug=1) scan for leaks
+# now that the case's processes are gone; print every new report, and fail
+# if one involves lguest (its modules in the backtrace, or the launcher as
+# the allocating task).  Objects under 5 s old are never reported: wait.
+# Two scans: kmemleak reports an object only once its contents held still
+# over a whole scan.
+kmemleak_check() {
+	sleep 5
+	echo scan > $kmemleak && echo scan > $kmemleak || {
+		echo "kmemleak: scan failed"
+		return 0
+	}
+	cat $kmemleak > "/tmp/kmemleak.$1"
+	echo clear > $kmemleak
+	[ -s "/tmp/kmemleak.$1" ] || return 0
+	echo "--- kmemleak after $1 ($(grep -c '^unreferenced object' "/tmp/kmemleak.$1") objects):"
+	head -n 200 "/tmp/kmemleak.$1"
+	! awk '/^unreferenced object/ { if (b ~ /lguest|lg_warn/) bad = 1; b = "" }
+		{ b = b $0 "\n" }
+		END { if (b ~ /lguest|lg_warn/) bad = 1; exit !bad }' "/tmp/kmemleak.$1"
+}
+
+if [ -n "$kmemleak" ]; then
+	[ -e $kmemleak ] || mount -t debugfs debugfs /sys/kernel/debug
+	if [ -e $kmemleak ]; then
+		# What the boot leaked (or seemed to) is not ours: forget it.
+		echo scan > $kmemleak
+		echo clear > $kmemleak
+	else
+		echo "@@HOSTERROR lgdebug=1 but no $kmemleak"
+		kmemleak=
+	fi
+fi
 
 if [ "$mode" = demo ]; then
 	sh "$LG_TOP/tests/host/demo.sh"
@@ -44,7 +91,11 @@ dmesg -c > /tmp/klog.boot
 if klog_check /tmp/klog.boot; then
 	echo "@@RESULT boot-klog PASS"
 else
-	grep -E "$LG_KLOG_BAD" /tmp/klog.boot | head -20
+	if [ -n "$debug" ]; then
+		klog_reports /tmp/klog.boot
+	else
+		grep -E "$LG_KLOG_BAD" /tmp/klog.boot | head -20
+	fi
 	echo "@@RESULT boot-klog FAIL host kernel log dirty after boot"
 fi
 
@@ -78,8 +129,15 @@ for c in $cases; do
 			why="${why:+$why; }log check missed the planted warning"
 	elif ! klog_check "/tmp/klog.$c"; then
 		echo "--- host kernel log:"
-		grep -E -A3 "$LG_KLOG_BAD" "/tmp/klog.$c" | head -40
+		if [ -n "$debug" ]; then
+			klog_reports "/tmp/klog.$c"
+		else
+			grep -E -A3 "$LG_KLOG_BAD" "/tmp/klog.$c" | head -40
+		fi
 		why="${why:+$why; }host kernel log dirty"
+	fi
+	if [ -n "$kmemleak" ] && ! kmemleak_check "$c"; then
+		why="${why:+$why; }kmemleak: unreferenced objects from lguest"
 	fi
 	unload_all || why="${why:+$why; }a module stayed loaded and busy"
 	echo "@@END $c"
@@ -89,4 +147,12 @@ for c in $cases; do
 		echo "@@RESULT $c FAIL $why"
 	fi
 done
+# With every module unloaded, what they left allocated shows now (module
+# addresses are no longer resolved): reported, for make check-debug.
+if [ -n "$kmemleak" ]; then
+	sleep 5
+	echo scan > $kmemleak && echo scan > $kmemleak
+	echo "@@KMEMLEAK-FINAL $(grep -c '^unreferenced object' $kmemleak) objects"
+	head -n 200 $kmemleak
+fi
 echo "@@DONE"

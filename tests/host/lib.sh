@@ -6,8 +6,22 @@ LG_KLOG_BAD='BUG:|Oops|WARNING:|general protection|Call Trace'
 LG_KVER=$(sed -n 's/^KVER := //p' "$LG_TOP/build/config.mk")
 LG_KROOT=$LG_TOP/build/cache/linux-image-$LG_KVER
 LG_LAUNCHER=$LG_TOP/tools/lguest/lguest
-LG_KO=$LG_TOP/drivers/lguest/lguest.ko
-LG_DEV_KO=$LG_TOP/drivers/lguest_dev/lguest_dev.ko
+# The debug test host (make check-debug) boots another kernel: its command
+# line names the tree of modules built for it (lgmodules=, a copy of this
+# repository's module sources) and its installed stock modules (lgmodroot=);
+# being slower, it may also raise the guests' default time limits.
+LG_MODTOP=$LG_TOP LG_MODROOT=
+for a in $(cat /proc/cmdline 2>/dev/null); do
+	case "$a" in
+	lgmodules=*) LG_MODTOP=${a#lgmodules=} ;;
+	lgmodroot=*) LG_MODROOT=${a#lgmodroot=} ;;
+	lgguest_timeout=*) : "${LG_GUEST_TIMEOUT:=${a#lgguest_timeout=}}" ;;
+	lglinux_timeout=*) : "${LG_LINUX_TIMEOUT:=${a#lglinux_timeout=}}" ;;
+	esac
+done
+LG_KO=$LG_MODTOP/drivers/lguest/lguest.ko
+LG_DEV_KO=$LG_MODTOP/drivers/lguest_dev/lguest_dev.ko
+LG_WARN_KO=$LG_MODTOP/tests/modules/lg_warn/lg_warn.ko
 
 # fail MSG: print why the case failed and stop it.
 fail() {
@@ -22,7 +36,11 @@ step() {
 
 # kmod NAME: load a stock module of the test host's kernel, with its deps.
 kmod() {
-	modprobe -d "$LG_KROOT" -S "$LG_KVER" "$@"
+	if [ -n "$LG_MODROOT" ]; then
+		modprobe -d "$LG_MODROOT" -S "$(uname -r)" "$@"
+	else
+		modprobe -d "$LG_KROOT" -S "$LG_KVER" "$@"
+	fi
 }
 
 # load_lguest: insert lguest.ko (and lguest_dev.ko with "dev"), with the

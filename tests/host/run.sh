@@ -36,8 +36,10 @@ done
 
 conf=$top/build/config.mk
 [ -f "$conf" ] || { echo "lguest: run make first (no $conf)" >&2; exit 2; }
-kernel=$(sed -n 's/^HOST_KERNEL := //p' "$conf")
-initrd=$top/build/host-initrd.cpio.gz
+# LG_HOST_KERNEL, LG_HOST_INITRD: boot another test-host kernel and initrd
+# (make check-debug's debug kernel, scripts/check-debug.sh).
+kernel=${LG_HOST_KERNEL:-$(sed -n 's/^HOST_KERNEL := //p' "$conf")}
+initrd=${LG_HOST_INITRD:-$top/build/host-initrd.cpio.gz}
 [ -f "$initrd" ] || { echo "lguest: run make first (no $initrd)" >&2; exit 2; }
 
 cases=$(echo "$@" | tr ' ' ,)

@@ -5,5 +5,5 @@
 # proves that check can fail.
 . "$LG_TOP/tests/host/lib.sh"
 
-insmod "$LG_TOP/tests/modules/lg_warn/lg_warn.ko" || fail "insmod lg_warn.ko failed"
+insmod "$LG_WARN_KO" || fail "insmod lg_warn.ko failed"
 rmmod lg_warn || fail "rmmod lg_warn failed"
