@@ -7,7 +7,8 @@
  * A run that has no result after $LGIO_LIMIT seconds (default 120) fails.
  * Two memory checks for the MMU (shadow paging) ride along: "mmchurn",
  * mmap/mprotect/munmap and fork with every byte checked, and "filecheck",
- * a file written and read back through the page cache.
+ * a file written and read back through the page cache.  And one hostile
+ * virtio driver, "republish": see republish().
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -381,12 +382,119 @@ static void filecheck(const char *path, long mib)
 	printf("@@IO filecheck %ld MiB %.1f s\n", mib, now() - t0);
 }
 
+/*
+ * republish: a hostile virtio-blk driver, through /dev/mem.  The device's
+ * registers are at REGS (virtio-mmio, already unbound from its driver),
+ * RAM is 1 MiB of guest RAM the kernel does not use (memmap=1M$RAM).  One
+ * queue of 256, one chain at head 0 (a 16-byte write header, 4 KiB of
+ * data, a status byte), and head 0 published in every available slot,
+ * 256 at a time with a notify after each batch, up to COUNT times: a
+ * device that does not refuse a head it still holds would take the same
+ * chain COUNT times and queue COUNT requests.  Prints "@@IO republish
+ * reset-after N" if the device went to NEEDS_RESET after N publishes,
+ * "@@IO republish no-reset N" (and exits 1) if it never did.
+ */
+#define VQ_NUM		256
+#define VQ_DATA		4096
+static volatile uint32_t *rg;
+
+static void reg_w(unsigned int off, uint32_t v)
+{
+	rg[off / 4] = v;
+	__sync_synchronize();
+}
+
+static uint32_t reg_r(unsigned int off)
+{
+	__sync_synchronize();
+	return rg[off / 4];
+}
+
+static unsigned long hexarg(const char *s, const char *name)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 0);
+	if (errno || end == s || *end)
+		die("bad %s '%s'", name, s);
+	return v;
+}
+
+static void republish(unsigned long regs, unsigned long ram, long count)
+{
+	int fd = open("/dev/mem", O_RDWR | O_SYNC);
+	volatile uint8_t *m;
+	volatile uint16_t *avail;
+	uint64_t desc = ram, av = ram + 0x1000, used = ram + 0x2000;
+	uint64_t hdr = ram + 0x3000, st = ram + 0x3100, data = ram + 0x10000;
+	long n = 0;
+	uint16_t idx = 0;
+	int i;
+
+	if (fd < 0)
+		die("/dev/mem: %s", strerror(errno));
+	rg = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, regs);
+	m = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_SHARED, fd, ram);
+	if (rg == MAP_FAILED || m == MAP_FAILED)
+		die("mmap: %s", strerror(errno));
+	if (reg_r(0) != 0x74726976 || reg_r(8) != 2)
+		die("no virtio-blk at %#lx (magic %#x, device %u)", regs, reg_r(0), reg_r(8));
+	memset((void *)m, 0, 0x4000);
+	/* Chain 0 -> 1 -> 2: header (VIRTIO_BLK_T_OUT, sector 0), data, status. */
+	*(volatile uint32_t *)(m + 0x3000) = 1;
+	struct { uint64_t addr; uint32_t len; uint16_t flags, next; } d[3] = {
+		{ hdr, 16, 1, 1 }, { data, VQ_DATA, 1, 2 }, { st, 1, 2, 0 },
+	};
+	memcpy((void *)m, d, sizeof(d));
+	avail = (volatile uint16_t *)(m + 0x1000);
+	avail[0] = 1;			/* VRING_AVAIL_F_NO_INTERRUPT */
+	reg_w(0x70, 0);
+	reg_w(0x70, 1);
+	reg_w(0x70, 3);
+	reg_w(0x24, 0);
+	reg_w(0x20, 0);
+	reg_w(0x24, 1);
+	reg_w(0x20, 1);			/* VIRTIO_F_VERSION_1 */
+	reg_w(0x70, 11);
+	reg_w(0x30, 0);
+	reg_w(0x38, VQ_NUM);
+	reg_w(0x80, (uint32_t)desc);
+	reg_w(0x84, desc >> 32);
+	reg_w(0x90, (uint32_t)av);
+	reg_w(0x94, av >> 32);
+	reg_w(0xa0, (uint32_t)used);
+	reg_w(0xa4, used >> 32);
+	reg_w(0x44, 1);
+	reg_w(0x70, 15);
+	if (reg_r(0x70) != 15)
+		die("device not live: status %#x", reg_r(0x70));
+	while (n < count) {
+		for (i = 0; i < VQ_NUM && n < count; i++, n++)
+			avail[2 + (uint16_t)(idx + i) % VQ_NUM] = 0;
+		idx += i;
+		__sync_synchronize();
+		avail[1] = idx;
+		reg_w(0x50, 0);
+		if (reg_r(0x70) & 0x40) {
+			printf("@@IO republish reset-after %ld\n", n);
+			reg_w(0x70, 0);
+			return;
+		}
+	}
+	printf("@@IO republish no-reset %ld\n", n);
+	reg_w(0x70, 0);
+	exit(1);
+}
+
 static void __attribute__((noreturn)) usage(void)
 {
 	fprintf(stderr,
 		"usage: lgio seqwrite DEV MIB | seqread DEV MIB | randread DEV SECONDS\n"
 		"       lgio send HOST PORT MIB | recv PORT MIB\n"
-		"       lgio mmchurn ROUNDS | filecheck FILE MIB\n");
+		"       lgio mmchurn ROUNDS | filecheck FILE MIB\n"
+		"       lgio republish REGS RAM COUNT\n");
 	exit(2);
 }
 
@@ -415,6 +523,9 @@ int main(int argc, char **argv)
 		recv_tcp(port(argv[2]), number(argv[3], "MiB"));
 	else if (!strcmp(what, "mmchurn") && argc == 3)
 		mmchurn(number(argv[2], "rounds"));
+	else if (!strcmp(what, "republish") && argc == 5)
+		republish(hexarg(argv[2], "REGS"), hexarg(argv[3], "RAM"),
+			  number(argv[4], "COUNT"));
 	else if (!strcmp(what, "filecheck") && argc == 4)
 		filecheck(argv[2], number(argv[3], "MiB"));
 	else

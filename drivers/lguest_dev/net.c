@@ -259,7 +259,7 @@ static void net_tx_one(struct lgdev_net *net, const struct lgdev_chain *c)
 	}
 	head = min_t(u32, len, LGDEV_NET_HEAD);
 	skb = alloc_skb_with_frags(NET_IP_ALIGN + head, len - head,
-				   PAGE_ALLOC_COSTLY_ORDER, &err, GFP_KERNEL);
+				   PAGE_ALLOC_COSTLY_ORDER, &err, GFP_KERNEL_ACCOUNT);
 	if (!skb) {
 		DEV_STATS_INC(ndev, rx_dropped);
 		return;
@@ -342,6 +342,7 @@ static void net_tx_work(struct work_struct *work)
 {
 	struct lgdev_net *net = container_of(work, struct lgdev_net, tx_work);
 	struct lgdev_vq *vq = &net->dev.vqs[LGDEV_NET_TXQ];
+	struct mem_cgroup *old = lgdev_charge(&net->dev);
 	unsigned int budget = LGDEV_NET_TX_BUDGET;
 	int r = 0;
 
@@ -352,12 +353,13 @@ static void net_tx_work(struct work_struct *work)
 			budget--;
 		}
 		if (r < 0)
-			return;
+			break;
 		if (!budget) {
 			queue_work(system_unbound_wq, &net->tx_work);
-			return;
+			break;
 		}
 	} while (lgdev_vq_more(vq));
+	lgdev_uncharge(old);
 }
 
 /*T:930 A network device has two queues and two directions, and a work
@@ -484,7 +486,7 @@ struct lguest_device *lgdev_net_create(struct lguest *lg,
 		return ERR_PTR(-EINVAL);
 	}
 
-	net = kzalloc(sizeof(*net), GFP_KERNEL);
+	net = kzalloc(sizeof(*net), GFP_KERNEL_ACCOUNT);
 	if (!net)
 		return ERR_PTR(-ENOMEM);
 	err = -ENOMEM;
@@ -537,6 +539,7 @@ struct lguest_device *lgdev_net_create(struct lguest *lg,
 	return &net->dev.ldev;
 
 free:
+	mem_cgroup_put(net->dev.memcg);
 	kfree(net->rx_chain);
 	kfree(net->tx_chain);
 	kfree(net);
