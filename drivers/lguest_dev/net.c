@@ -17,6 +17,7 @@
 #include <linux/highmem.h>
 #include <linux/if_vlan.h>
 #include <linux/netdevice.h>
+#include <linux/nsproxy.h>
 #include <linux/rtnetlink.h>
 #include <linux/seq_file.h>
 #include <linux/skbuff.h>
@@ -25,6 +26,7 @@
 #include <linux/virtio_ids.h>
 #include <linux/virtio_net.h>
 #include <linux/workqueue.h>
+#include <net/net_namespace.h>
 
 #include "lgdev.h"
 
@@ -47,6 +49,7 @@
 struct lgdev_net {
 	struct lgdev dev;
 	struct net_device *ndev;
+	struct net *netns;		/* the launcher's, held while @ndev lives */
 	struct lgdev_chain *tx_chain;	/* the transmit work's */
 	struct lgdev_chain *rx_chain;	/* the receive work's */
 	struct sk_buff_head rxq;	/* host packets for the guest */
@@ -398,6 +401,7 @@ static void net_destroy(struct lgdev *d)
 	cancel_work_sync(&net->feat_work);
 	unregister_netdev(net->ndev);
 	free_netdev(net->ndev);
+	put_net(net->netns);
 	skb_queue_purge(&net->rxq);
 	kfree(net->rx_chain);
 	kfree(net->tx_chain);
@@ -444,7 +448,12 @@ static const struct lgdev_type net_type = {
 	.show		= net_show,
 };
 
-/* The launcher's interface name: NUL-terminated, valid, used as is. */
+/*
+ * The launcher's interface name: NUL-terminated, valid (dev_valid_name():
+ * not empty, ".", ".." or IFNAMSIZ long, no '/', ':' or space), and used
+ * as is: no '%' template.  A name already in use fails register_netdev()
+ * with -EEXIST; nothing is renamed or taken over.
+ */
 static bool net_name_ok(const char *name, size_t size)
 {
 	return memchr(name, '\0', size) && dev_valid_name(name) && !strchr(name, '%');
@@ -458,8 +467,14 @@ static bool net_name_ok(const char *name, size_t size)
  *	random locally administered one).
  * @files: unused (all NULL).
  *
- * Return: the device, or ERR_PTR(-EINVAL) for a bad name or MAC,
- * ERR_PTR(-EEXIST) if the name is taken, ERR_PTR(-ENOMEM).
+ * The interface lives in the launcher's network namespace (held until the
+ * device goes, and the interface may not move out of it), which the
+ * launcher must administer: CAP_NET_ADMIN over the namespace's user
+ * namespace, as for creating any interface there.
+ *
+ * Return: the device, or ERR_PTR(-EPERM) without CAP_NET_ADMIN there,
+ * ERR_PTR(-EINVAL) for a bad name or MAC, ERR_PTR(-EEXIST) if the name is
+ * taken in that namespace, ERR_PTR(-ENOMEM).
  */
 struct lguest_device *lgdev_net_create(struct lguest *lg,
 				       const struct lguest_device_desc *desc,
@@ -469,9 +484,22 @@ struct lguest_device *lgdev_net_create(struct lguest *lg,
 	struct lgdev_net_priv *priv;
 	struct net_device *ndev;
 	struct lgdev_net *net;
+	struct net *netns = current->nsproxy->net_ns;
 	u8 mac[ETH_ALEN];
 	int err;
 
+	/*T:935 A guest's interface is one more interface in the host's
+	 * network, so making one asks what "ip link add" asks: it goes into
+	 * the launcher's own network namespace, which the launcher must
+	 * administer (CAP_NET_ADMIN over that namespace's owner), under a name
+	 * that is valid and free there.  A launcher in a namespace of its own
+	 * thus gets an interface only it sees; the namespace stays alive as
+	 * long as the interface, which may not be moved out of it. :*/
+	if (!ns_capable(netns->user_ns, CAP_NET_ADMIN)) {
+		pr_warn_ratelimited("virtio-net in slot %u: no CAP_NET_ADMIN in the launcher's network namespace\n",
+				    desc->slot);
+		return ERR_PTR(-EPERM);
+	}
 	if (!net_name_ok(desc->name, sizeof(desc->name))) {
 		pr_warn_ratelimited("virtio-net in slot %u: bad interface name\n", desc->slot);
 		return ERR_PTR(-EINVAL);
@@ -511,8 +539,9 @@ struct lguest_device *lgdev_net_create(struct lguest *lg,
 	ndev->max_mtu = LGDEV_NET_MTU;
 	ndev->priv_flags |= IFF_LIVE_ADDR_CHANGE;
 	ndev->hw_features = NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_TSO | NETIF_F_TSO6;
-	ndev->features = ndev->hw_features;
+	ndev->features = ndev->hw_features | NETIF_F_NETNS_LOCAL;
 	eth_hw_addr_random(ndev);
+	dev_net_set(ndev, netns);
 	netif_carrier_off(ndev);
 
 	lgdev_setup(&net->dev, lg, desc, &net_type,
@@ -536,6 +565,7 @@ struct lguest_device *lgdev_net_create(struct lguest *lg,
 		free_netdev(ndev);
 		goto free;
 	}
+	net->netns = get_net(netns);
 	return &net->dev.ldev;
 
 free:
