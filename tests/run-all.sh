@@ -31,7 +31,7 @@ run sh tests/host/run.sh --nosvm --timeout 60 no-svm
 # initramfs under lguest; every guest run is bounded (90 s, lib.sh).
 linux_cases="linux-badinput linux-boot linux-timekeeping linux-sleep linux-poweroff
 	linux-reboot linux-panic linux-console-input linux-console linux-612 linux-two linux-disk
-	linux-hostile-rings"
+	linux-hostile-rings linux-net-backlog"
 run sh tests/host/run.sh --suite host-linux --timeout 240 $linux_cases linux-shadow
 # Issue 6: every guest again with shadow paging (lguest.ko paging=shadow,
 # the default of guests whose launcher does not say --paging), and the MMU

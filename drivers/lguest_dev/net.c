@@ -40,8 +40,12 @@
 #define LGDEV_NET_GSO_MAX	(VLAN_ETH_HLEN + 65536)
 /* Bytes of a guest packet copied to the skb's head; the rest go to pages. */
 #define LGDEV_NET_HEAD		256
-/* Packets the host may have queued for the guest before we drop. */
+/*
+ * What the host may have queued for the guest before we drop: packets,
+ * and bytes (their truesize: a TSO packet may hold 64 KiB).
+ */
 #define LGDEV_NET_QUEUE_MAX	512
+#define LGDEV_NET_QUEUE_BYTES	(4U << 20)
 /* Packets per run of the receive work, and per transmit notify. */
 #define LGDEV_NET_RX_BUDGET	64
 #define LGDEV_NET_TX_BUDGET	64
@@ -53,6 +57,7 @@ struct lgdev_net {
 	struct lgdev_chain *tx_chain;	/* the transmit work's */
 	struct lgdev_chain *rx_chain;	/* the receive work's */
 	struct sk_buff_head rxq;	/* host packets for the guest */
+	unsigned int rxq_bytes;		/* their truesize, under rxq.lock */
 	struct work_struct rx_work;
 	struct work_struct tx_work;
 	struct work_struct feat_work;	/* updates the netdev's offloads */
@@ -110,6 +115,29 @@ static u32 net_rx_fill(struct lgdev_net *net, const struct lgdev_chain *c,
 	return off;
 }
 
+/* Take the first packet for the guest off @net->rxq. */
+static struct sk_buff *net_rxq_dequeue(struct lgdev_net *net)
+{
+	struct sk_buff *skb;
+	unsigned long flags;
+
+	spin_lock_irqsave(&net->rxq.lock, flags);
+	skb = __skb_dequeue(&net->rxq);
+	if (skb)
+		net->rxq_bytes -= skb->truesize;
+	spin_unlock_irqrestore(&net->rxq.lock, flags);
+	return skb;
+}
+
+/* Drop every packet waiting for the guest. */
+static void net_rxq_purge(struct lgdev_net *net)
+{
+	struct sk_buff *skb;
+
+	while ((skb = net_rxq_dequeue(net)))
+		kfree_skb(skb);
+}
+
 /*
  * The receive work: the only one that takes chains off the receive queue,
  * so the vCPU thread never races with it for the available ring; the used
@@ -134,7 +162,7 @@ static void net_rx_work(struct work_struct *work)
 		r = lgdev_vq_pop(vq, net->rx_chain);
 		if (r < 0) {
 			/* The device needs a reset: nothing more goes in. */
-			skb_queue_purge(&net->rxq);
+			net_rxq_purge(net);
 			return;
 		}
 		if (!r) {
@@ -143,7 +171,7 @@ static void net_rx_work(struct work_struct *work)
 				continue;
 			return;
 		}
-		skb = skb_dequeue(&net->rxq);
+		skb = net_rxq_dequeue(net);
 		if (!skb) {
 			/* Purged by a reset meanwhile: hand the buffer back. */
 			lgdev_vq_push(vq, net->rx_chain->head, 0);
@@ -188,6 +216,13 @@ static bool net_rx_offloads_ok(struct lgdev_net *net, struct sk_buff *skb)
 	return !skb_has_frag_list(skb) || !__skb_linearize(skb);
 }
 
+/*T:932 When the guest does not take what the host sends (no receive
+ * buffers, or a guest that stopped), the packets wait in a queue bounded
+ * both in packets and in bytes; beyond it they are dropped at once and
+ * counted (tx_dropped of the host's interface: its transmit is the guest's
+ * receive).  The other way, what the guest sends toward a host interface
+ * that is down is dropped before an skb is even made, and counted
+ * (rx_dropped), as is whatever the host's backlog refuses. :*/
 /* Host stack -> guest: queue the frame for the receive work. */
 static netdev_tx_t net_start_xmit(struct sk_buff *skb, struct net_device *ndev)
 {
@@ -197,12 +232,14 @@ static netdev_tx_t net_start_xmit(struct sk_buff *skb, struct net_device *ndev)
 	if (!net_rx_offloads_ok(net, skb))
 		goto drop;
 	spin_lock_irqsave(&net->rxq.lock, flags);
-	if (!net->running || skb_queue_len(&net->rxq) >= LGDEV_NET_QUEUE_MAX) {
+	if (!net->running || skb_queue_len(&net->rxq) >= LGDEV_NET_QUEUE_MAX ||
+	    net->rxq_bytes + skb->truesize > LGDEV_NET_QUEUE_BYTES) {
 		spin_unlock_irqrestore(&net->rxq.lock, flags);
 		goto drop;
 	}
 	skb_orphan(skb);
 	__skb_queue_tail(&net->rxq, skb);
+	net->rxq_bytes += skb->truesize;
 	queue_work(system_unbound_wq, &net->rx_work);
 	spin_unlock_irqrestore(&net->rxq.lock, flags);
 	return NETDEV_TX_OK;
@@ -252,6 +289,11 @@ static void net_tx_one(struct lgdev_net *net, const struct lgdev_chain *c)
 	    c->out_len > LGDEV_NET_HDR_LEN + LGDEV_NET_GSO_MAX ||
 	    lgdev_chain_copy(&net->dev, c, false, 0, &hdr, LGDEV_NET_HDR_LEN))
 		goto length_error;
+	/* The host side is down: nothing to deliver to (counted, not built). */
+	if (!netif_running(ndev)) {
+		DEV_STATS_INC(ndev, rx_dropped);
+		return;
+	}
 	len = c->out_len - LGDEV_NET_HDR_LEN;
 	if (hdr.hdr.gso_type == VIRTIO_NET_HDR_GSO_NONE) {
 		if (len > LGDEV_NET_FRAME_MAX)
@@ -282,9 +324,13 @@ static void net_tx_one(struct lgdev_net *net, const struct lgdev_chain *c)
 		goto frame_error;
 	}
 	skb->protocol = eth_type_trans(skb, ndev);
+	/* The host's backlog is bounded (netdev_max_backlog): count its drops. */
+	if (netif_rx(skb) == NET_RX_DROP) {
+		DEV_STATS_INC(ndev, rx_dropped);
+		return;
+	}
 	DEV_STATS_INC(ndev, rx_packets);
 	DEV_STATS_ADD(ndev, rx_bytes, len);
-	netif_rx(skb);
 	return;
 
 length_error:
@@ -389,7 +435,7 @@ static void net_reset(struct lgdev *d)
 	spin_unlock_irq(&net->rxq.lock);
 	cancel_work_sync(&net->rx_work);
 	cancel_work_sync(&net->tx_work);
-	skb_queue_purge(&net->rxq);
+	net_rxq_purge(net);
 	netif_carrier_off(net->ndev);
 	schedule_work(&net->feat_work);
 }
@@ -402,7 +448,7 @@ static void net_destroy(struct lgdev *d)
 	unregister_netdev(net->ndev);
 	free_netdev(net->ndev);
 	put_net(net->netns);
-	skb_queue_purge(&net->rxq);
+	net_rxq_purge(net);
 	kfree(net->rx_chain);
 	kfree(net->tx_chain);
 	kfree(net);
@@ -433,9 +479,13 @@ static void net_show(struct lgdev *d, struct seq_file *m)
 {
 	struct lgdev_net *net = container_of(d, struct lgdev_net, dev);
 
-	seq_printf(m, "  %s: running %d, %u packets for the guest, work pending rx %d tx %d\n",
+	struct rtnl_link_stats64 st;
+
+	dev_get_stats(net->ndev, &st);
+	seq_printf(m, "  %s: running %d, %u packets (%u bytes) for the guest, work pending rx %d tx %d, dropped toward the guest %llu, from it %llu\n",
 		   netdev_name(net->ndev), READ_ONCE(net->running), skb_queue_len(&net->rxq),
-		   work_pending(&net->rx_work), work_pending(&net->tx_work));
+		   READ_ONCE(net->rxq_bytes), work_pending(&net->rx_work),
+		   work_pending(&net->tx_work), st.tx_dropped, st.rx_dropped);
 }
 
 static const struct lgdev_type net_type = {
