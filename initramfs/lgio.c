@@ -7,7 +7,8 @@
  * A run that has no result after $LGIO_LIMIT seconds (default 120) fails.
  * Two memory checks for the MMU (shadow paging) ride along: "mmchurn",
  * mmap/mprotect/munmap and fork with every byte checked, and "filecheck",
- * a file written and read back through the page cache.
+ * a file written and read back through the page cache.  And two hostile
+ * virtio drivers, "republish" and "netstall": see republish(), netstall().
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -381,12 +382,209 @@ static void filecheck(const char *path, long mib)
 	printf("@@IO filecheck %ld MiB %.1f s\n", mib, now() - t0);
 }
 
+/*
+ * republish: a hostile virtio-blk driver, through /dev/mem.  The device's
+ * registers are at REGS (virtio-mmio, already unbound from its driver),
+ * RAM is 1 MiB of guest RAM the kernel does not use (memmap=1M$RAM).  One
+ * queue of 256, one chain at head 0 (a 16-byte write header, 4 KiB of
+ * data, a status byte), and head 0 published in every available slot,
+ * 256 at a time with a notify after each batch, up to COUNT times: a
+ * device that does not refuse a head it still holds would take the same
+ * chain COUNT times and queue COUNT requests.  Prints "@@IO republish
+ * reset-after N" if the device went to NEEDS_RESET after N publishes,
+ * "@@IO republish no-reset N" (and exits 1) if it never did.
+ */
+#define VQ_NUM		256
+#define VQ_DATA		4096
+static volatile uint32_t *rg;
+
+static void reg_w(unsigned int off, uint32_t v)
+{
+	rg[off / 4] = v;
+	__sync_synchronize();
+}
+
+static uint32_t reg_r(unsigned int off)
+{
+	__sync_synchronize();
+	return rg[off / 4];
+}
+
+static unsigned long hexarg(const char *s, const char *name)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 0);
+	if (errno || end == s || *end)
+		die("bad %s '%s'", name, s);
+	return v;
+}
+
+/*
+ * vdev_map: map the registers of the virtio-mmio device at @regs (which
+ * must be device @id, a @kind) and 1 MiB of RAM at @ram, through /dev/mem.
+ */
+static volatile uint8_t *vdev_map(unsigned long regs, unsigned long ram, uint32_t id,
+				  const char *kind)
+{
+	int fd = open("/dev/mem", O_RDWR | O_SYNC);
+	volatile uint8_t *m;
+
+	if (fd < 0)
+		die("/dev/mem: %s", strerror(errno));
+	rg = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, regs);
+	m = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_SHARED, fd, ram);
+	if (rg == MAP_FAILED || m == MAP_FAILED)
+		die("mmap: %s", strerror(errno));
+	if (reg_r(0) != 0x74726976 || reg_r(8) != id)
+		die("no %s at %#lx (magic %#x, device %u)", kind, regs, reg_r(0), reg_r(8));
+	return m;
+}
+
+/* vdev_up: reset, ACKNOWLEDGE, DRIVER, VIRTIO_F_VERSION_1 only, FEATURES_OK. */
+static void vdev_up(void)
+{
+	reg_w(0x70, 0);
+	reg_w(0x70, 1);
+	reg_w(0x70, 3);
+	reg_w(0x24, 0);
+	reg_w(0x20, 0);
+	reg_w(0x24, 1);
+	reg_w(0x20, 1);
+	reg_w(0x70, 11);
+}
+
+/* vdev_queue: queue @q of VQ_NUM, descriptors at @base, rings 4 and 8 KiB on; ready. */
+static void vdev_queue(unsigned int q, uint64_t base)
+{
+	reg_w(0x30, q);
+	reg_w(0x38, VQ_NUM);
+	reg_w(0x80, (uint32_t)base);
+	reg_w(0x84, base >> 32);
+	reg_w(0x90, (uint32_t)(base + 0x1000));
+	reg_w(0x94, (base + 0x1000) >> 32);
+	reg_w(0xa0, (uint32_t)(base + 0x2000));
+	reg_w(0xa4, (base + 0x2000) >> 32);
+	reg_w(0x44, 1);
+}
+
+/* vdev_live: DRIVER_OK, or die. */
+static void vdev_live(void)
+{
+	reg_w(0x70, 15);
+	if (reg_r(0x70) != 15)
+		die("device not live: status %#x", reg_r(0x70));
+}
+
+static void republish(unsigned long regs, unsigned long ram, long count)
+{
+	volatile uint8_t *m = vdev_map(regs, ram, 2, "virtio-blk");
+	volatile uint16_t *avail;
+	uint64_t hdr = ram + 0x3000, st = ram + 0x3100, data = ram + 0x10000;
+	long n = 0;
+	uint16_t idx = 0;
+	int i;
+
+	memset((void *)m, 0, 0x4000);
+	/* Chain 0 -> 1 -> 2: header (VIRTIO_BLK_T_OUT, sector 0), data, status. */
+	*(volatile uint32_t *)(m + 0x3000) = 1;
+	struct { uint64_t addr; uint32_t len; uint16_t flags, next; } d[3] = {
+		{ hdr, 16, 1, 1 }, { data, VQ_DATA, 1, 2 }, { st, 1, 2, 0 },
+	};
+	memcpy((void *)m, d, sizeof(d));
+	avail = (volatile uint16_t *)(m + 0x1000);
+	avail[0] = 1;			/* VRING_AVAIL_F_NO_INTERRUPT */
+	vdev_up();
+	vdev_queue(0, ram);
+	vdev_live();
+	while (n < count) {
+		for (i = 0; i < VQ_NUM && n < count; i++, n++)
+			avail[2 + (uint16_t)(idx + i) % VQ_NUM] = 0;
+		idx += i;
+		__sync_synchronize();
+		avail[1] = idx;
+		reg_w(0x50, 0);
+		if (reg_r(0x70) & 0x40) {
+			printf("@@IO republish reset-after %ld\n", n);
+			reg_w(0x70, 0);
+			return;
+		}
+	}
+	printf("@@IO republish no-reset %ld\n", n);
+	reg_w(0x70, 0);
+	exit(1);
+}
+
+/*
+ * netstall: a virtio-net driver that never gives the device a receive
+ * buffer, through /dev/mem (REGS: the device, unbound from virtio-mmio;
+ * RAM: 1 MiB the kernel does not use).  Both queues of 256 are set up,
+ * the receive queue empty, and kicked (the device is live); then COUNT
+ * broadcast frames (60 bytes) are sent, a batch of up to 256 at a time,
+ * each batch waited for on the used ring; "@@IO netstall sent N" and
+ * "@@IO netstall ready" follow, and SECS seconds of stall, while the host
+ * sends toward the guest; then the device is reset.
+ */
+static void netstall(unsigned long regs, unsigned long ram, long count, long secs)
+{
+	volatile uint8_t *m = vdev_map(regs, ram, 1, "virtio-net");
+	volatile uint16_t *tx_avail, *tx_used;
+	uint64_t buf = ram + 0x8000;
+	uint16_t idx = 0;
+	long n = 0;
+	int i;
+
+	memset((void *)m, 0, 0x9000);
+	/* A zero virtio_net_hdr_v1 (12 bytes), then a broadcast frame. */
+	memset((void *)(m + 0x8000 + 12), 0xff, 6);
+	memcpy((void *)(m + 0x8000 + 18), "\x02\x00\x00\x00\x00\x02\x88\xb5", 8);
+	for (i = 0; i < VQ_NUM; i++) {
+		struct { uint64_t addr; uint32_t len; uint16_t flags, next; } d = { buf, 72, 0, 0 };
+
+		memcpy((void *)(m + 0x4000 + 16 * i), &d, sizeof(d));
+	}
+	tx_avail = (volatile uint16_t *)(m + 0x5000);
+	tx_used = (volatile uint16_t *)(m + 0x6000);
+	((volatile uint16_t *)(m + 0x1000))[0] = 1;	/* no interrupts */
+	tx_avail[0] = 1;
+	vdev_up();
+	vdev_queue(0, ram);
+	vdev_queue(1, ram + 0x4000);
+	vdev_live();
+	reg_w(0x50, 0);			/* receive queue: live, empty */
+	while (n < count) {
+		double until = now() + 10;
+
+		for (i = 0; i < VQ_NUM && n < count; i++, n++)
+			tx_avail[2 + (uint16_t)(idx + i) % VQ_NUM] = (uint16_t)(idx + i) % VQ_NUM;
+		idx += i;
+		__sync_synchronize();
+		tx_avail[1] = idx;
+		reg_w(0x50, 1);
+		while (tx_used[1] != idx) {
+			if (reg_r(0x70) & 0x40)
+				die("device needs a reset after %ld frames", n);
+			if (now() > until)
+				die("frames not used after 10 s (used idx %u, avail %u)",
+				    tx_used[1], idx);
+			usleep(1000);
+		}
+	}
+	printf("@@IO netstall sent %ld\n@@IO netstall ready\n", n);
+	sleep(secs);
+	reg_w(0x70, 0);
+	printf("@@IO netstall done\n");
+}
+
 static void __attribute__((noreturn)) usage(void)
 {
 	fprintf(stderr,
 		"usage: lgio seqwrite DEV MIB | seqread DEV MIB | randread DEV SECONDS\n"
 		"       lgio send HOST PORT MIB | recv PORT MIB\n"
-		"       lgio mmchurn ROUNDS | filecheck FILE MIB\n");
+		"       lgio mmchurn ROUNDS | filecheck FILE MIB\n"
+		"       lgio republish REGS RAM COUNT | netstall REGS RAM COUNT SECONDS\n");
 	exit(2);
 }
 
@@ -415,6 +613,12 @@ int main(int argc, char **argv)
 		recv_tcp(port(argv[2]), number(argv[3], "MiB"));
 	else if (!strcmp(what, "mmchurn") && argc == 3)
 		mmchurn(number(argv[2], "rounds"));
+	else if (!strcmp(what, "republish") && argc == 5)
+		republish(hexarg(argv[2], "REGS"), hexarg(argv[3], "RAM"),
+			  number(argv[4], "COUNT"));
+	else if (!strcmp(what, "netstall") && argc == 6)
+		netstall(hexarg(argv[2], "REGS"), hexarg(argv[3], "RAM"),
+			 number(argv[4], "COUNT"), number(argv[5], "SECONDS"));
 	else if (!strcmp(what, "filecheck") && argc == 4)
 		filecheck(argv[2], number(argv[3], "MiB"));
 	else

@@ -24,7 +24,7 @@ run sh tests/guest-image.sh
 # Every guest-*.sh case runs too: the raw test guests of tests/guests.
 guest_cases=$(cd tests/host/cases && ls guest-*.sh | sed 's/\.sh$//')
 run sh tests/host/run.sh --timeout 150 \
-	module-load module-reload cpu-hotplug kvm-exclusive launcher negative-control \
+	module-load module-reload cpu-hotplug kvm-exclusive launcher launcher-net negative-control \
 	abi-mem log-flood abi-compat32 fd-cycle fd-stall fd-creds \
 	$guest_cases
 run sh tests/host/run.sh --nosvm --timeout 60 no-svm
@@ -32,7 +32,7 @@ run sh tests/host/run.sh --nosvm --timeout 60 no-svm
 # initramfs under lguest; every guest run is bounded (90 s, lib.sh).
 linux_cases="linux-badinput linux-boot linux-timekeeping linux-sleep linux-poweroff
 	linux-reboot linux-panic linux-console-input linux-console linux-612 linux-two linux-disk
-	linux-hostile-rings"
+	linux-hostile-rings linux-net-backlog"
 run sh tests/host/run.sh --suite host-linux --timeout 240 $linux_cases linux-shadow
 # Issue 6: every guest again with shadow paging (lguest.ko paging=shadow,
 # the default of guests whose launcher does not say --paging), and the MMU

@@ -73,7 +73,7 @@ static struct bio_vec *blk_bvecs(struct lgdev_blk *blk, const struct lgdev_chain
 		max += DIV_ROUND_UP(offset_in_page(b->addr) + take, PAGE_SIZE);
 		left -= take;
 	}
-	bv = kvmalloc_array(max ?: 1, sizeof(*bv), GFP_KERNEL);
+	bv = kvmalloc_array(max ?: 1, sizeof(*bv), GFP_KERNEL_ACCOUNT);
 	if (!bv)
 		return NULL;
 	for (i = 0, left = len; i < c->n && left; i++) {
@@ -229,6 +229,7 @@ static void blk_complete(struct lgdev_blk *blk, const struct lgdev_chain *c,
 static void blk_work(struct work_struct *work)
 {
 	struct lgdev_blk_req *req = container_of(work, struct lgdev_blk_req, work);
+	struct mem_cgroup *memcg = lgdev_charge(&req->blk->dev);
 	const struct cred *old;
 	u32 written;
 	u8 status;
@@ -239,9 +240,14 @@ static void blk_work(struct work_struct *work)
 	revert_creds(old);
 	blk_complete(req->blk, &req->chain, status, written);
 	kfree(req);
+	lgdev_uncharge(memcg);
 }
 
-/* vCPU thread: hand one checked chain to the workqueue. */
+/*
+ * vCPU thread: hand one checked chain to the workqueue.  No more than the
+ * queue's size are ever in flight (lgdev_vq_pop() refuses a head it still
+ * holds), and each is charged to the launcher's memory cgroup.
+ */
 static void blk_submit(struct lgdev_blk *blk, const struct lgdev_chain *c)
 {
 	struct lgdev_blk_req *req;
@@ -251,7 +257,7 @@ static void blk_submit(struct lgdev_blk *blk, const struct lgdev_chain *c)
 				  c->head, c->out_len, c->in_len);
 		return;
 	}
-	req = kmalloc(struct_size(req, chain.buf, c->n), GFP_KERNEL);
+	req = kmalloc(struct_size(req, chain.buf, c->n), GFP_KERNEL_ACCOUNT);
 	if (!req) {
 		blk_complete(blk, c, VIRTIO_BLK_S_IOERR, 0);
 		return;
@@ -351,7 +357,7 @@ struct lguest_device *lgdev_blk_create(struct lguest *lg,
 				    desc->slot, readonly ? "reading" : "reading and writing");
 		return ERR_PTR(-EINVAL);
 	}
-	blk = kzalloc(sizeof(*blk), GFP_KERNEL);
+	blk = kzalloc(sizeof(*blk), GFP_KERNEL_ACCOUNT);
 	if (!blk)
 		return ERR_PTR(-ENOMEM);
 	blk->chain = lgdev_chain_alloc();

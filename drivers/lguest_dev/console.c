@@ -353,7 +353,7 @@ struct lguest_device *lgdev_console_create(struct lguest *lg,
 				    desc->slot);
 		return ERR_PTR(-EINVAL);
 	}
-	con = kzalloc(sizeof(*con), GFP_KERNEL);
+	con = kzalloc(sizeof(*con), GFP_KERNEL_ACCOUNT);
 	if (!con)
 		return ERR_PTR(-ENOMEM);
 	con->rx_chain = lgdev_chain_alloc();

@@ -8,6 +8,8 @@
 #define _LGUEST_DEV_LGDEV_H
 
 #include <linux/lguest_backend.h>
+#include <linux/memcontrol.h>
+#include <linux/sched/mm.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
@@ -58,6 +60,8 @@ struct lgdev_type {
  * @config: the device configuration space, little-endian.
  * @config_len: its size in bytes.
  * @vqs: the virtqueues.
+ * @memcg: the launcher's memory cgroup (a reference), charged for what
+ *	the device allocates for the guest in workers (lgdev_charge()).
  */
 struct lgdev {
 	struct lguest_device ldev;
@@ -73,7 +77,29 @@ struct lgdev {
 	u8 config[LGDEV_CONFIG_MAX];
 	unsigned int config_len;
 	struct lgdev_vq vqs[LGDEV_MAX_QUEUES];
+	struct mem_cgroup *memcg;
 };
+
+/**
+ * lgdev_charge() - from here, a worker's %__GFP_ACCOUNT allocations are
+ *	charged to the launcher's memory cgroup, not the worker's (root).
+ * @d: the device.
+ *
+ * Return: what lgdev_uncharge() restores.
+ */
+static inline struct mem_cgroup *lgdev_charge(struct lgdev *d)
+{
+	return set_active_memcg(d->memcg);
+}
+
+/**
+ * lgdev_uncharge() - end what lgdev_charge() began.
+ * @old: its return value.
+ */
+static inline void lgdev_uncharge(struct mem_cgroup *old)
+{
+	set_active_memcg(old);
+}
 
 void lgdev_setup(struct lgdev *d, struct lguest *lg, const struct lguest_device_desc *desc,
 		const struct lgdev_type *type, u64 features);

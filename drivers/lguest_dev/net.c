@@ -17,6 +17,7 @@
 #include <linux/highmem.h>
 #include <linux/if_vlan.h>
 #include <linux/netdevice.h>
+#include <linux/nsproxy.h>
 #include <linux/rtnetlink.h>
 #include <linux/seq_file.h>
 #include <linux/skbuff.h>
@@ -25,6 +26,7 @@
 #include <linux/virtio_ids.h>
 #include <linux/virtio_net.h>
 #include <linux/workqueue.h>
+#include <net/net_namespace.h>
 
 #include "lgdev.h"
 
@@ -38,8 +40,12 @@
 #define LGDEV_NET_GSO_MAX	(VLAN_ETH_HLEN + 65536)
 /* Bytes of a guest packet copied to the skb's head; the rest go to pages. */
 #define LGDEV_NET_HEAD		256
-/* Packets the host may have queued for the guest before we drop. */
+/*
+ * What the host may have queued for the guest before we drop: packets,
+ * and bytes (their truesize: a TSO packet may hold 64 KiB).
+ */
 #define LGDEV_NET_QUEUE_MAX	512
+#define LGDEV_NET_QUEUE_BYTES	(4U << 20)
 /* Packets per run of the receive work, and per transmit notify. */
 #define LGDEV_NET_RX_BUDGET	64
 #define LGDEV_NET_TX_BUDGET	64
@@ -47,9 +53,11 @@
 struct lgdev_net {
 	struct lgdev dev;
 	struct net_device *ndev;
+	struct net *netns;		/* the launcher's, held while @ndev lives */
 	struct lgdev_chain *tx_chain;	/* the transmit work's */
 	struct lgdev_chain *rx_chain;	/* the receive work's */
 	struct sk_buff_head rxq;	/* host packets for the guest */
+	unsigned int rxq_bytes;		/* their truesize, under rxq.lock */
 	struct work_struct rx_work;
 	struct work_struct tx_work;
 	struct work_struct feat_work;	/* updates the netdev's offloads */
@@ -107,6 +115,29 @@ static u32 net_rx_fill(struct lgdev_net *net, const struct lgdev_chain *c,
 	return off;
 }
 
+/* Take the first packet for the guest off @net->rxq. */
+static struct sk_buff *net_rxq_dequeue(struct lgdev_net *net)
+{
+	struct sk_buff *skb;
+	unsigned long flags;
+
+	spin_lock_irqsave(&net->rxq.lock, flags);
+	skb = __skb_dequeue(&net->rxq);
+	if (skb)
+		net->rxq_bytes -= skb->truesize;
+	spin_unlock_irqrestore(&net->rxq.lock, flags);
+	return skb;
+}
+
+/* Drop every packet waiting for the guest. */
+static void net_rxq_purge(struct lgdev_net *net)
+{
+	struct sk_buff *skb;
+
+	while ((skb = net_rxq_dequeue(net)))
+		kfree_skb(skb);
+}
+
 /*
  * The receive work: the only one that takes chains off the receive queue,
  * so the vCPU thread never races with it for the available ring; the used
@@ -131,7 +162,7 @@ static void net_rx_work(struct work_struct *work)
 		r = lgdev_vq_pop(vq, net->rx_chain);
 		if (r < 0) {
 			/* The device needs a reset: nothing more goes in. */
-			skb_queue_purge(&net->rxq);
+			net_rxq_purge(net);
 			return;
 		}
 		if (!r) {
@@ -140,7 +171,7 @@ static void net_rx_work(struct work_struct *work)
 				continue;
 			return;
 		}
-		skb = skb_dequeue(&net->rxq);
+		skb = net_rxq_dequeue(net);
 		if (!skb) {
 			/* Purged by a reset meanwhile: hand the buffer back. */
 			lgdev_vq_push(vq, net->rx_chain->head, 0);
@@ -185,6 +216,13 @@ static bool net_rx_offloads_ok(struct lgdev_net *net, struct sk_buff *skb)
 	return !skb_has_frag_list(skb) || !__skb_linearize(skb);
 }
 
+/*T:932 When the guest does not take what the host sends (no receive
+ * buffers, or a guest that stopped), the packets wait in a queue bounded
+ * both in packets and in bytes; beyond it they are dropped at once and
+ * counted (tx_dropped of the host's interface: its transmit is the guest's
+ * receive).  The other way, what the guest sends toward a host interface
+ * that is down is dropped before an skb is even made, and counted
+ * (rx_dropped), as is whatever the host's backlog refuses. :*/
 /* Host stack -> guest: queue the frame for the receive work. */
 static netdev_tx_t net_start_xmit(struct sk_buff *skb, struct net_device *ndev)
 {
@@ -194,12 +232,14 @@ static netdev_tx_t net_start_xmit(struct sk_buff *skb, struct net_device *ndev)
 	if (!net_rx_offloads_ok(net, skb))
 		goto drop;
 	spin_lock_irqsave(&net->rxq.lock, flags);
-	if (!net->running || skb_queue_len(&net->rxq) >= LGDEV_NET_QUEUE_MAX) {
+	if (!net->running || skb_queue_len(&net->rxq) >= LGDEV_NET_QUEUE_MAX ||
+	    net->rxq_bytes + skb->truesize > LGDEV_NET_QUEUE_BYTES) {
 		spin_unlock_irqrestore(&net->rxq.lock, flags);
 		goto drop;
 	}
 	skb_orphan(skb);
 	__skb_queue_tail(&net->rxq, skb);
+	net->rxq_bytes += skb->truesize;
 	queue_work(system_unbound_wq, &net->rx_work);
 	spin_unlock_irqrestore(&net->rxq.lock, flags);
 	return NETDEV_TX_OK;
@@ -249,6 +289,11 @@ static void net_tx_one(struct lgdev_net *net, const struct lgdev_chain *c)
 	    c->out_len > LGDEV_NET_HDR_LEN + LGDEV_NET_GSO_MAX ||
 	    lgdev_chain_copy(&net->dev, c, false, 0, &hdr, LGDEV_NET_HDR_LEN))
 		goto length_error;
+	/* The host side is down: nothing to deliver to (counted, not built). */
+	if (!netif_running(ndev)) {
+		DEV_STATS_INC(ndev, rx_dropped);
+		return;
+	}
 	len = c->out_len - LGDEV_NET_HDR_LEN;
 	if (hdr.hdr.gso_type == VIRTIO_NET_HDR_GSO_NONE) {
 		if (len > LGDEV_NET_FRAME_MAX)
@@ -259,7 +304,7 @@ static void net_tx_one(struct lgdev_net *net, const struct lgdev_chain *c)
 	}
 	head = min_t(u32, len, LGDEV_NET_HEAD);
 	skb = alloc_skb_with_frags(NET_IP_ALIGN + head, len - head,
-				   PAGE_ALLOC_COSTLY_ORDER, &err, GFP_KERNEL);
+				   PAGE_ALLOC_COSTLY_ORDER, &err, GFP_KERNEL_ACCOUNT);
 	if (!skb) {
 		DEV_STATS_INC(ndev, rx_dropped);
 		return;
@@ -279,9 +324,13 @@ static void net_tx_one(struct lgdev_net *net, const struct lgdev_chain *c)
 		goto frame_error;
 	}
 	skb->protocol = eth_type_trans(skb, ndev);
+	/* The host's backlog is bounded (netdev_max_backlog): count its drops. */
+	if (netif_rx(skb) == NET_RX_DROP) {
+		DEV_STATS_INC(ndev, rx_dropped);
+		return;
+	}
 	DEV_STATS_INC(ndev, rx_packets);
 	DEV_STATS_ADD(ndev, rx_bytes, len);
-	netif_rx(skb);
 	return;
 
 length_error:
@@ -342,6 +391,7 @@ static void net_tx_work(struct work_struct *work)
 {
 	struct lgdev_net *net = container_of(work, struct lgdev_net, tx_work);
 	struct lgdev_vq *vq = &net->dev.vqs[LGDEV_NET_TXQ];
+	struct mem_cgroup *old = lgdev_charge(&net->dev);
 	unsigned int budget = LGDEV_NET_TX_BUDGET;
 	int r = 0;
 
@@ -352,12 +402,13 @@ static void net_tx_work(struct work_struct *work)
 			budget--;
 		}
 		if (r < 0)
-			return;
+			break;
 		if (!budget) {
 			queue_work(system_unbound_wq, &net->tx_work);
-			return;
+			break;
 		}
 	} while (lgdev_vq_more(vq));
+	lgdev_uncharge(old);
 }
 
 /*T:930 A network device has two queues and two directions, and a work
@@ -384,7 +435,7 @@ static void net_reset(struct lgdev *d)
 	spin_unlock_irq(&net->rxq.lock);
 	cancel_work_sync(&net->rx_work);
 	cancel_work_sync(&net->tx_work);
-	skb_queue_purge(&net->rxq);
+	net_rxq_purge(net);
 	netif_carrier_off(net->ndev);
 	schedule_work(&net->feat_work);
 }
@@ -396,7 +447,8 @@ static void net_destroy(struct lgdev *d)
 	cancel_work_sync(&net->feat_work);
 	unregister_netdev(net->ndev);
 	free_netdev(net->ndev);
-	skb_queue_purge(&net->rxq);
+	put_net(net->netns);
+	net_rxq_purge(net);
 	kfree(net->rx_chain);
 	kfree(net->tx_chain);
 	kfree(net);
@@ -427,9 +479,13 @@ static void net_show(struct lgdev *d, struct seq_file *m)
 {
 	struct lgdev_net *net = container_of(d, struct lgdev_net, dev);
 
-	seq_printf(m, "  %s: running %d, %u packets for the guest, work pending rx %d tx %d\n",
+	struct rtnl_link_stats64 st;
+
+	dev_get_stats(net->ndev, &st);
+	seq_printf(m, "  %s: running %d, %u packets (%u bytes) for the guest, work pending rx %d tx %d, dropped toward the guest %llu, from it %llu\n",
 		   netdev_name(net->ndev), READ_ONCE(net->running), skb_queue_len(&net->rxq),
-		   work_pending(&net->rx_work), work_pending(&net->tx_work));
+		   READ_ONCE(net->rxq_bytes), work_pending(&net->rx_work),
+		   work_pending(&net->tx_work), st.tx_dropped, st.rx_dropped);
 }
 
 static const struct lgdev_type net_type = {
@@ -442,7 +498,12 @@ static const struct lgdev_type net_type = {
 	.show		= net_show,
 };
 
-/* The launcher's interface name: NUL-terminated, valid, used as is. */
+/*
+ * The launcher's interface name: NUL-terminated, valid (dev_valid_name():
+ * not empty, ".", ".." or IFNAMSIZ long, no '/', ':' or space), and used
+ * as is: no '%' template.  A name already in use fails register_netdev()
+ * with -EEXIST; nothing is renamed or taken over.
+ */
 static bool net_name_ok(const char *name, size_t size)
 {
 	return memchr(name, '\0', size) && dev_valid_name(name) && !strchr(name, '%');
@@ -456,8 +517,14 @@ static bool net_name_ok(const char *name, size_t size)
  *	random locally administered one).
  * @files: unused (all NULL).
  *
- * Return: the device, or ERR_PTR(-EINVAL) for a bad name or MAC,
- * ERR_PTR(-EEXIST) if the name is taken, ERR_PTR(-ENOMEM).
+ * The interface lives in the launcher's network namespace (held until the
+ * device goes, and the interface may not move out of it), which the
+ * launcher must administer: CAP_NET_ADMIN over the namespace's user
+ * namespace, as for creating any interface there.
+ *
+ * Return: the device, or ERR_PTR(-EPERM) without CAP_NET_ADMIN there,
+ * ERR_PTR(-EINVAL) for a bad name or MAC, ERR_PTR(-EEXIST) if the name is
+ * taken in that namespace, ERR_PTR(-ENOMEM).
  */
 struct lguest_device *lgdev_net_create(struct lguest *lg,
 				       const struct lguest_device_desc *desc,
@@ -467,9 +534,22 @@ struct lguest_device *lgdev_net_create(struct lguest *lg,
 	struct lgdev_net_priv *priv;
 	struct net_device *ndev;
 	struct lgdev_net *net;
+	struct net *netns = current->nsproxy->net_ns;
 	u8 mac[ETH_ALEN];
 	int err;
 
+	/*T:935 A guest's interface is one more interface in the host's
+	 * network, so making one asks what "ip link add" asks: it goes into
+	 * the launcher's own network namespace, which the launcher must
+	 * administer (CAP_NET_ADMIN over that namespace's owner), under a name
+	 * that is valid and free there.  A launcher in a namespace of its own
+	 * thus gets an interface only it sees; the namespace stays alive as
+	 * long as the interface, which may not be moved out of it. :*/
+	if (!ns_capable(netns->user_ns, CAP_NET_ADMIN)) {
+		pr_warn_ratelimited("virtio-net in slot %u: no CAP_NET_ADMIN in the launcher's network namespace\n",
+				    desc->slot);
+		return ERR_PTR(-EPERM);
+	}
 	if (!net_name_ok(desc->name, sizeof(desc->name))) {
 		pr_warn_ratelimited("virtio-net in slot %u: bad interface name\n", desc->slot);
 		return ERR_PTR(-EINVAL);
@@ -484,7 +564,7 @@ struct lguest_device *lgdev_net_create(struct lguest *lg,
 		return ERR_PTR(-EINVAL);
 	}
 
-	net = kzalloc(sizeof(*net), GFP_KERNEL);
+	net = kzalloc(sizeof(*net), GFP_KERNEL_ACCOUNT);
 	if (!net)
 		return ERR_PTR(-ENOMEM);
 	err = -ENOMEM;
@@ -509,8 +589,9 @@ struct lguest_device *lgdev_net_create(struct lguest *lg,
 	ndev->max_mtu = LGDEV_NET_MTU;
 	ndev->priv_flags |= IFF_LIVE_ADDR_CHANGE;
 	ndev->hw_features = NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_TSO | NETIF_F_TSO6;
-	ndev->features = ndev->hw_features;
+	ndev->features = ndev->hw_features | NETIF_F_NETNS_LOCAL;
 	eth_hw_addr_random(ndev);
+	dev_net_set(ndev, netns);
 	netif_carrier_off(ndev);
 
 	lgdev_setup(&net->dev, lg, desc, &net_type,
@@ -534,9 +615,11 @@ struct lguest_device *lgdev_net_create(struct lguest *lg,
 		free_netdev(ndev);
 		goto free;
 	}
+	net->netns = get_net(netns);
 	return &net->dev.ldev;
 
 free:
+	mem_cgroup_put(net->dev.memcg);
 	kfree(net->rx_chain);
 	kfree(net->tx_chain);
 	kfree(net);

@@ -98,7 +98,7 @@ struct lguest_device *lgdev_rng_create(struct lguest *lg,
 				       const struct lguest_device_desc *desc,
 				       struct file *files[LGUEST_DEVICE_FDS])
 {
-	struct lgdev_rng *rng = kzalloc(sizeof(*rng), GFP_KERNEL);
+	struct lgdev_rng *rng = kzalloc(sizeof(*rng), GFP_KERNEL_ACCOUNT);
 
 	if (!rng)
 		return ERR_PTR(-ENOMEM);

@@ -321,9 +321,11 @@ static int lgdev_mmio_write(struct lguest_device *ldev, u64 off, unsigned int si
 static void lgdev_destroy(struct lguest_device *ldev)
 {
 	struct lgdev *d = to_lgdev(ldev);
+	struct mem_cgroup *memcg = d->memcg;
 
 	d->type->reset(d);
 	d->type->destroy(d);
+	mem_cgroup_put(memcg);
 }
 
 /*
@@ -353,8 +355,9 @@ static void lgdev_show(struct lguest_device *ldev, struct seq_file *m)
 		lguest_copy_from_guest(d->ldev.lg, &avail_idx, vq->avail + 2, 2);
 		lguest_copy_from_guest(d->ldev.lg, &used_event, vq->avail + 4 + 2ULL * num, 2);
 		lguest_copy_from_guest(d->ldev.lg, &avail_event, vq->used + 4 + 8ULL * num, 2);
-		seq_printf(m, "  queue %u: num %u last_avail %u used_idx %u | avail idx %u flags 0x%x used_event %u | avail_event %u\n",
+		seq_printf(m, "  queue %u: num %u last_avail %u used_idx %u in_flight %u max %u | avail idx %u flags 0x%x used_event %u | avail_event %u\n",
 			   i, num, READ_ONCE(vq->last_avail), READ_ONCE(vq->used_idx),
+			   READ_ONCE(vq->in_flight), READ_ONCE(vq->in_flight_max),
 			   le16_to_cpu((__force __le16)avail_idx),
 			   le16_to_cpu((__force __le16)avail_flags),
 			   le16_to_cpu((__force __le16)used_event),
@@ -379,6 +382,10 @@ static const struct lguest_device_ops lgdev_ops = {
  * @type: the device type.
  * @features: the type's feature bits; VERSION_1, EVENT_IDX and
  *	INDIRECT_DESC are added.
+ *
+ * Called by the launcher's ioctl: the device holds the launcher's memory
+ * cgroup from here (dropped at destroy; a constructor failing after this
+ * drops it with mem_cgroup_put(@d->memcg)).
  */
 void lgdev_setup(struct lgdev *d, struct lguest *lg, const struct lguest_device_desc *desc,
 		const struct lgdev_type *type, u64 features)
@@ -390,6 +397,7 @@ void lgdev_setup(struct lgdev *d, struct lguest *lg, const struct lguest_device_
 	d->ldev.slot = desc->slot;
 	d->ldev.irq = LGUEST_MMIO_IRQ_BASE + desc->slot;
 	d->type = type;
+	d->memcg = get_mem_cgroup_from_mm(current->mm);
 	d->features = features | BIT_ULL(VIRTIO_F_VERSION_1) |
 		      BIT_ULL(VIRTIO_RING_F_EVENT_IDX) | BIT_ULL(VIRTIO_RING_F_INDIRECT_DESC);
 	spin_lock_init(&d->lock);

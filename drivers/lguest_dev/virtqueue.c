@@ -30,7 +30,7 @@ struct lgdev_chain *lgdev_chain_alloc(void)
 {
 	struct lgdev_chain *c;
 
-	return kzalloc(struct_size(c, buf, LGDEV_CHAIN_MAX), GFP_KERNEL);
+	return kzalloc(struct_size(c, buf, LGDEV_CHAIN_MAX), GFP_KERNEL_ACCOUNT);
 }
 
 /**
@@ -46,6 +46,8 @@ void lgdev_vq_reset(struct lgdev_vq *vq)
 	vq->used = 0;
 	vq->last_avail = 0;
 	vq->used_idx = 0;
+	bitmap_zero(vq->in_flight_map, LGDEV_QUEUE_MAX);
+	vq->in_flight = 0;
 }
 
 /**
@@ -99,7 +101,11 @@ static int vq_write16(struct lgdev_vq *vq, u64 gpa, u16 val)
  * of the queue's size (a loop spends it and stops), an indirect table is
  * followed once and never from inside another, and every buffer's range is
  * checked against RAM, overflow included, before anything touches it.  A
- * queue that breaks the rules is not argued with: the device goes to
+ * head stays marked from the moment we take it until it is back in the
+ * used ring, and publishing it again meanwhile is an offence too: so no
+ * queue ever has more chains in flight than its size, however fast the
+ * guest republishes them, and so neither has what a backend allocates for
+ * them.  A queue that breaks the rules is not argued with: the device goes to
  * NEEDS_RESET and the guest's driver must start over. :*/
 /* Walk the chain at @head into @c. */
 static int vq_walk(struct lgdev_vq *vq, u16 head, struct lgdev_chain *c)
@@ -192,13 +198,15 @@ static int vq_walk(struct lgdev_vq *vq, u16 head, struct lgdev_chain *c)
  * @vq: the queue (vCPU thread).
  * @c: filled with the chain (room for %LGDEV_CHAIN_MAX buffers).
  *
- * Return: 1 with a chain, 0 if none is available (or the queue is not
- * ready), -EINVAL if the ring or chain was bad (the device now needs a
- * reset).
+ * Return: 1 with a chain, now in flight until lgdev_vq_push() gives it
+ * back; 0 if none is available (or the queue is not ready); -EINVAL if the
+ * ring or chain was bad, or its head is already in flight (the device now
+ * needs a reset).
  */
 int lgdev_vq_pop(struct lgdev_vq *vq, struct lgdev_chain *c)
 {
 	u16 avail_idx, head;
+	bool busy;
 	int err;
 
 	if (!vq->ready || lgdev_broken(vq->dev))
@@ -221,9 +229,29 @@ int lgdev_vq_pop(struct lgdev_vq *vq, struct lgdev_chain *c)
 				  vq->index, head, vq->last_avail, vq->num);
 		return -EINVAL;
 	}
+	/*
+	 * A head the device still holds may not be published again (a split
+	 * ring's chain belongs to the device from the moment it is made
+	 * available until the device puts it in the used ring).  Refusing
+	 * it bounds the chains in flight, and what the backends allocate for
+	 * them, by the queue's size.
+	 */
+	spin_lock(&vq->lock);
+	busy = test_bit(head, vq->in_flight_map);
+	spin_unlock(&vq->lock);
+	if (busy) {
+		lgdev_needs_reset(vq->dev, "queue %u: head %u published again while in flight (%u in flight)",
+				  vq->index, head, READ_ONCE(vq->in_flight));
+		return -EINVAL;
+	}
 	err = vq_walk(vq, head, c);
 	if (err)
 		return err;
+	spin_lock(&vq->lock);
+	__set_bit(head, vq->in_flight_map);
+	vq->in_flight++;
+	vq->in_flight_max = max(vq->in_flight_max, vq->in_flight);
+	spin_unlock(&vq->lock);
 	vq->last_avail++;
 	return 1;
 
@@ -260,7 +288,7 @@ bool lgdev_vq_more(struct lgdev_vq *vq)
  *	guest unless it asked not to be (EVENT_IDX used_event, or
  *	VRING_AVAIL_F_NO_INTERRUPT without it).
  * @vq: the queue (any thread; serialized by @vq->lock).
- * @head: the chain's head.
+ * @head: the chain's head, taken by lgdev_vq_pop(): no longer in flight.
  * @len: bytes written into its writable buffers.
  */
 void lgdev_vq_push(struct lgdev_vq *vq, u16 head, u32 len)
@@ -278,6 +306,9 @@ void lgdev_vq_push(struct lgdev_vq *vq, u16 head, u32 len)
 		spin_unlock(&vq->lock);
 		return;
 	}
+	/* No longer ours, before the driver can see it is not. */
+	if (head < LGDEV_QUEUE_MAX && __test_and_clear_bit(head, vq->in_flight_map))
+		vq->in_flight--;
 	old = vq->used_idx;
 	if (lguest_copy_to_guest(lg, vq->used + 4 + 8ULL * (old & (vq->num - 1)),
 				 &elem, sizeof(elem)))

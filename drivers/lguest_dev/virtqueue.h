@@ -8,6 +8,7 @@
 #ifndef _LGUEST_DEV_VIRTQUEUE_H
 #define _LGUEST_DEV_VIRTQUEUE_H
 
+#include <linux/bitops.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
@@ -59,6 +60,12 @@ struct lgdev_chain {
  * @used: of the used ring (QueueDevice).
  * @last_avail: the next available-ring index to take.
  * @used_idx: our copy of the used ring's idx (under @lock).
+ * @in_flight_map: heads taken off the available ring and not yet given
+ *	back on the used ring (under @lock): a head is in flight at most
+ *	once, so no queue has more than @num chains in flight.
+ * @in_flight: how many bits of @in_flight_map are set (under @lock).
+ * @in_flight_max: the most that ever were, since the device was made
+ *	(debugfs).
  */
 struct lgdev_vq {
 	struct lgdev *dev;
@@ -69,6 +76,9 @@ struct lgdev_vq {
 	u64 desc, avail, used;
 	u16 last_avail;
 	u16 used_idx;
+	DECLARE_BITMAP(in_flight_map, LGDEV_QUEUE_MAX);
+	unsigned int in_flight;
+	unsigned int in_flight_max;
 };
 
 struct lgdev_chain *lgdev_chain_alloc(void);

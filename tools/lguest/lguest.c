@@ -532,6 +532,20 @@ static void print_devices(const struct launch *l)
 	}
 }
 
+/* add_hint: what to do about ADD_DEVICE's errno @e for @o, or "". */
+static const char *add_hint(const struct devopt *o, int e)
+{
+	if (e == ENODEV)
+		return ": no backend serves it (is lguest_dev.ko loaded? modprobe lguest_dev)";
+	if (o->type == LGUEST_DEV_NET && e == EPERM)
+		return ": a network interface needs CAP_NET_ADMIN in the launcher's network namespace";
+	if (o->type == LGUEST_DEV_NET && e == EEXIST)
+		return ": the launcher's network namespace has an interface of that name";
+	if (o->type == LGUEST_DEV_CONSOLE && e == EINVAL)
+		return ": stdin or stdout is of a kind the module refuses (a unix socket?): use a pipe";
+	return "";
+}
+
 /*
  * add_devices: give the module every device, in slot order.  It takes its
  * own references to the files, so ours are closed afterwards.  The virtio
@@ -564,10 +578,7 @@ static void add_devices(struct guest *g, struct launch *l)
 			break;
 		}
 		die(EXIT_FAILURE_RT, "cannot add %s%s%s%s: %s%s", devopt_kind(o),
-		    *name ? " '" : "", name, *name ? "'" : "", strerror(e),
-		    e == ENODEV ? ": no backend serves it (is lguest_dev.ko loaded? modprobe lguest_dev)" :
-		    e == EINVAL && o->type == LGUEST_DEV_CONSOLE ?
-		    ": stdin or stdout is of a kind the module refuses (a unix socket?): use a pipe" : "");
+		    *name ? " '" : "", name, *name ? "'" : "", strerror(e), add_hint(o, e));
 	}
 	devopts_close(d);
 }
