@@ -155,7 +155,7 @@ static void lg_cpuid(struct lguest *lg, u32 leaf, u32 sub,
 			 * ARCH_CAPABILITIES: the guest gets none of the
 			 * speculation controls, so SPEC_CTRL keeps the host's
 			 * value while it runs (svm_cpu.c, T:415 and
-			 * Documentation/security-speculation.rst.part).
+			 * Documentation/security.rst).
 			 */
 			*c &= CPUID7_ECX_RDPID;
 			*d = 0;

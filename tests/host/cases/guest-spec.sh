@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-# guest-spec: speculation hygiene (Documentation/security-speculation.rst.part).
+# guest-spec: speculation hygiene (Documentation/security.rst).
 # Prints what the host kernel mitigates and what lguest does at guest entry
 # and exit (/sys/kernel/debug/lguest/spec); spec.bin checks that a guest sees
 # no SPEC_CTRL/IBPB/SSBD in CPUID and gets #GP from those MSRs; then two
