@@ -73,8 +73,10 @@ static int run_state(const char *name, uint64_t efer, uint64_t cr4, int exact, i
 	s.efer = efer;
 	s.cr4 = cr4;
 	if (ioctl(fd, LGUEST_SET_SREGS, &s)) {
-		printf("%s: SET_SREGS refused (%s)\n", name, strerror(errno));
-		return refuse && errno == EINVAL ? 0 : 1;
+		int err = errno;
+
+		printf("%s: SET_SREGS refused (%s)\n", name, strerror(err));
+		return refuse && err == EINVAL ? 0 : 1;
 	}
 	printf("%s: SET_SREGS accepted\n", name);
 	if (refuse)
