@@ -336,6 +336,19 @@ static bool lg_sregs_valid(const struct lguest_sregs *u)
 		return false;
 	if (lme && pg && !(u->cr4 & X86_CR4_PAE))
 		return false;
+	/*
+	 * Long mode enabled but inactive without PAE (LME=1, PG=0, PAE=0)
+	 * is legal on silicon, where #VMEXIT loads the host's CR0, CR4 and
+	 * EFER as one (APM vol. 2, 15.6).  QEMU's TCG, the test host, loads
+	 * the host's CR0 first, while the guest's EFER.LME and CR4 are still
+	 * in place: its CR0 write then looks like an activation of long mode
+	 * without PAE and is dropped, and the host runs on with the guest's
+	 * CR0 (paging off) and GIF clear: that CPU never takes an interrupt
+	 * again.  No launcher needs the state (PAE goes on before LME, SDM
+	 * vol. 3, 10.8.5), so it is refused rather than run.
+	 */
+	if (lme && !pg && !(u->cr4 & X86_CR4_PAE))
+		return false;
 	/* CS.L with CS.D is reserved in long mode (APM 15.5.1). */
 	if (lme && pg && (u->cs.attrib & BIT(9)) && (u->cs.attrib & BIT(10)))
 		return false;

@@ -13,7 +13,7 @@
  * until a signal interrupts LGUEST_RUN.
  *
  * Usage: abi_fuzz [--seed N] [--duration S] [--workers N] [--skip LIST]
- *	[--bigmem] [-v]
+ *	[--bigmem] [-v] [--worker W] [--iter N]
  * Each worker is a process with its own random stream (seed, worker).
  * --skip takes known findings to avoid: cycle (a /dev/lguest fd, or a
  * socket or epoll leading to one, as a device or console fd), block
@@ -23,6 +23,9 @@
  * default: the RAM is allocated at create, and in a 2 GiB test host the
  * OOM killer then kills the test's own shell).
  * A launcher that does not die after SIGKILL prints "FINDING".
+ * --worker W numbers the workers from W (--workers 1 --worker W replays
+ * worker W alone), --iter N runs its iteration N only; -v prints every
+ * iteration and ioctl with its argument's words.
  */
 #define _GNU_SOURCE
 #include "fguest.h"
@@ -48,7 +51,8 @@
 
 static const char *skip = "";
 static int verbose, bigmem;
-static unsigned int worker;
+static unsigned int worker, first_worker;	/* --worker: the first one's number */
+static long only_iter = -1;	/* --iter: replay this iteration alone */
 static unsigned long n_ioctls, n_guests, n_killed, n_findings;
 static volatile unsigned long *progress;	/* shared: each worker's iteration */
 
@@ -417,6 +421,8 @@ static void run_for(int fd, void *arg, unsigned int ms)
 		.it_value = { .tv_sec = ms / 1000, .tv_usec = ms % 1000 * 1000 + 1 },
 	};
 
+	if (verbose)
+		printf("  run %u ms arg %p\n", ms, arg);
 	sigaction(SIGALRM, &sa, NULL);
 	setitimer(ITIMER_REAL, &it, NULL);
 	ioctl(fd, LGUEST_RUN, arg);
@@ -462,6 +468,20 @@ static void odd_mmap(struct rng *r, int fd, uint64_t mem)
 	if (rng_chance(r, 3))
 		mprotect(p, len, PROT_READ);
 	munmap(p, len);
+}
+
+/* -v: the argument of @cmd in 64-bit words, for a replay in C. */
+static void dump_arg(unsigned int cmd, const void *arg)
+{
+	const uint64_t *w = arg;
+	unsigned int i, n = _IOC_SIZE(cmd) / 8;
+
+	if (_IOC_TYPE(cmd) != LGUEST_IOC_MAGIC || !(_IOC_DIR(cmd) & _IOC_WRITE))
+		return;
+	printf("   ");
+	for (i = 0; i < n && i < 64; i++)
+		printf(" %#llx,", (unsigned long long)w[i]);
+	printf("\n");
 }
 
 /* One random operation on @fd. */
@@ -529,8 +549,11 @@ static void random_op(struct rng *r, int fd, struct fdset *s, unsigned int *netn
 	arg = rng_chance(r, 4) ? pick_arg(r, cmd, &u, _IOC_SIZE(cmd)) : &u;
 	if (cmd == LGUEST_GET_API_VERSION && rng_chance(r, 2))
 		arg = (void *)(uintptr_t)rng_next(r);
-	if (verbose)
+	if (verbose) {
 		printf("  ioctl %#x arg %p\n", cmd, arg);
+		if (arg == &u)
+			dump_arg(cmd, &u);
+	}
 	ioctl(fd, cmd, arg);
 	n_ioctls++;
 }
@@ -756,8 +779,10 @@ static int worker_main(uint64_t seed, double duration)
 	sigaction(SIGBUS, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	setup_pages();
-	for (it = 0; now_s() - t0 < duration; it++) {
-		progress[worker] = it;
+	for (it = only_iter < 0 ? 0 : only_iter; now_s() - t0 < duration; it++) {
+		if (only_iter >= 0 && it != (unsigned long)only_iter)
+			break;
+		progress[worker - first_worker] = it;
 		if (verbose)
 			printf("worker %u iteration %lu\n", worker, it);
 		iteration(seed, it, &netn);
@@ -801,6 +826,10 @@ int main(int argc, char **argv)
 			workers = strtoul(v, NULL, 0);
 		else if (!strcmp(a, "--skip"))
 			skip = v;
+		else if (!strcmp(a, "--iter"))
+			only_iter = strtol(v, NULL, 0);
+		else if (!strcmp(a, "--worker"))
+			first_worker = strtoul(v, NULL, 0);
 		else {
 			fprintf(stderr, "abi_fuzz: unknown option %s\n", a);
 			return 2;
@@ -818,7 +847,7 @@ int main(int argc, char **argv)
 	for (w = 0; w < workers; w++) {
 		pids[w] = fork();
 		if (!pids[w]) {
-			worker = w;
+			worker = w + first_worker;
 			_exit(worker_main(seed, duration));
 		}
 	}
@@ -861,7 +890,8 @@ int main(int argc, char **argv)
 				seen_at[w] = now_s();
 			} else if (now_s() - seen_at[w] > 20 && seen_at[w] > 0) {
 				printf("FINDING worker %u: no progress for 20 s in iteration %lu (seed %" PRIu64 ", scenario %u)\n",
-				       w, seen[w], seed, scenario_of(seed, w, seen[w]));
+				       w + first_worker, seen[w], seed,
+				       scenario_of(seed, w + first_worker, seen[w]));
 				seen_at[w] = -1;
 			}
 		}

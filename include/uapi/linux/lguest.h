@@ -153,7 +153,9 @@ struct lguest_dtable {
  *
  * %LGUEST_SET_SREGS checks the state as VMRUN would (APM vol. 2, 15.5.1
  * "Canonicalization and Consistency Checks") and answers %EINVAL instead of
- * letting the CPU refuse it.
+ * letting the CPU refuse it.  It also refuses EFER.LME with neither CR0.PG
+ * nor CR4.PAE (long mode enabled, inactive, without PAE): legal, but a
+ * state QEMU's TCG cannot leave a guest from (see lg_sregs_valid()).
  */
 struct lguest_sregs {
 	struct lguest_segment cs, ds, es, fs, gs, ss, tr, ldt;
