@@ -27,8 +27,15 @@
  * Version 6: the paging mode in &struct lguest_create.flags
  *	(%LGUEST_PAGING_NPT, %LGUEST_PAGING_SHADOW, %LGUEST_PAGING_AUTO);
  *	%LGUEST_CREATE returns the mode it chose.
+ * Version 7: hardened against hostile guests and launchers: guest RAM at
+ *	most %LGUEST_MAX_MEM (below the device hole); file descriptors
+ *	only of the kinds listed under "Files a launcher hands over";
+ *	&struct lguest_device_desc.pad2 explicit and zero (one layout for
+ *	32- and 64-bit launchers); %LGUEST_SET_SREGS refuses EFER.LME with
+ *	neither CR0.PG nor CR4.PAE; hypercalls from guest CPL > 0 fail with
+ *	-EPERM; the guest's XCR0, TSC_AUX and debug registers are its own.
  */
-#define LGUEST_API_VERSION	6
+#define LGUEST_API_VERSION	7
 
 /*
  * The ioctl "type" byte.  0xAE is KVM's and 0xAF vhost's; we take the next
