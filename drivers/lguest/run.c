@@ -478,12 +478,12 @@ static enum lg_exit_action lg_exit_db(struct lguest *lg)
 	/*
 	 * The CPU recognised the #DB before the intercept and wrote its
 	 * status (B0-B3, BD, BS, BT) into the guest's DR6 in the VMCB (APM
-	 * vol. 2, 15.12), which is what the guest's handler will read.  On
-	 * delivery DR7.GD is cleared, so that the handler may use the debug
-	 * registers (SDM vol. 3, 17.2.4); injecting does not do that for us.
+	 * vol. 2, 15.12), which is what the guest's handler will read.  The
+	 * CPU clears DR7.GD on every #DB it delivers, so that the handler may
+	 * use the debug registers (SDM vol. 3, 17.2.4); injecting does not do
+	 * that for us.
 	 */
-	if (s->dr6 & LG_DR6_BD)
-		s->dr7 &= ~(u64)LG_DR7_GD;
+	s->dr7 &= ~(u64)LG_DR7_GD;
 	lg_inject_exception(lg, X86_TRAP_DB, false, 0);
 	return LG_EXIT_CONTINUE;
 }

@@ -208,6 +208,15 @@ unsigned int lg_svm_nr_asids(void)
  */
 void lg_spec_enter(struct lguest *lg)
 {
+	/*
+	 * A CPU with V_SPEC_CTRL loads SPEC_CTRL from the VMCB at VMRUN and
+	 * puts the host's back at #VMEXIT (APM vol. 2, "SPEC_CTRL
+	 * Virtualization"); left at 0 the guest would run without the
+	 * host's SSBD/STIBP/IBRS.  The guest cannot see SPEC_CTRL, so it
+	 * runs with the host's current value, as on CPUs without it.
+	 */
+	if (cpu_feature_enabled(X86_FEATURE_V_SPEC_CTRL))
+		lg->vmcb->save.spec_ctrl = this_cpu_read(x86_spec_ctrl_current);
 	if (likely(this_cpu_read(lg_last_guest) == lg))
 		return;
 	this_cpu_write(lg_last_guest, lg);

@@ -269,6 +269,13 @@ static void lgdev_write_reg(struct lgdev *d, u64 off, u32 val)
 		spin_lock(&vq->lock);
 		vq->last_avail = 0;
 		vq->used_idx = 0;
+		/*
+		 * Stopping it drained its work; a head popped but never given
+		 * back (a request that failed before it was queued) must not
+		 * make the driver's first reuse of it look like a republish.
+		 */
+		bitmap_zero(vq->in_flight_map, LGDEV_QUEUE_MAX);
+		vq->in_flight = 0;
 		vq->ready = true;
 		spin_unlock(&vq->lock);
 		return;
