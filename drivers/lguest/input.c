@@ -111,7 +111,9 @@ EXPORT_SYMBOL_GPL(lguest_input_stop);
  * launcher cannot clear; a socket is read with IOCB_NOWAIT, whatever its
  * O_NONBLOCK says; a regular file (never on FUSE) or /dev/null-like
  * device does not wait on anyone.  So neither the vCPU thread nor a
- * worker ever sleeps on the file.
+ * worker sleeps waiting for data.  A pipe's or socket's lock is still
+ * taken before O_NONBLOCK is looked at: another process holding it
+ * (splice() from a stalled FUSE file) holds us too (security.rst).
  *
  * Return: bytes read, 0 at end of file, -EAGAIN if nothing is there now,
  * or another negative errno.

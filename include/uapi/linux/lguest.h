@@ -199,7 +199,10 @@ struct lguest_sregs {
  * on it forever.  Console input is read only when it polls readable, and
  * never waits: a pipe, FIFO or terminal is reopened by the module, for
  * itself, with O_NONBLOCK (so fcntl() on the launcher's copy changes
- * nothing); a socket is read with IOCB_NOWAIT.  Console output is written
+ * nothing); a socket is read with IOCB_NOWAIT.  (One wait remains: a pipe's
+ * or socket's own lock, which another process can hold for as long as a
+ * read it does on its side takes, e.g. splice() from a stalled FUSE file;
+ * see Documentation/security.rst.)  Console output is written
  * by the vCPU thread, in %LGUEST_RUN, as the launcher's own write(2)
  * would be: it may wait for a full pipe or a stopped terminal, like a slow
  * serial line, but a signal ends the wait.  Disk I/O runs in the device's
