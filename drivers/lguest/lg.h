@@ -174,6 +174,8 @@ struct lg_exit_rec {
  * @ran: LGUEST_RUN was called: no more devices may be added.
  * @vcpu_task: the thread inside LGUEST_RUN (NULL outside), for kicks.
  * @last_event_inj: @last_event_inj_err: the event given to the last VMRUN.
+ * @entry_rip: the guest RIP given to the last VMRUN (what a refused state
+ *	is reported with: the VMCB may hold anything after VMEXIT_INVALID).
  * @this_exit: @prev_exit: the codes of the last two exits (for the log
  *	when a guest dies of a triple fault).
  * @virq_vec: the vector posted as the VMCB's virtual interrupt for this
@@ -228,6 +230,7 @@ struct lguest {
 	bool ran;
 	struct task_struct *vcpu_task;
 	u32 last_event_inj, last_event_inj_err;
+	u64 entry_rip;
 	u32 this_exit, prev_exit;
 	int virq_vec;
 	struct lg_exit_rec hist[LG_EXIT_HIST];

@@ -597,9 +597,16 @@ static void lg_handle_exit(struct lguest *lg)
 		c->event_inj_err = c->exit_int_info_err;
 	}
 
-	if (code == (u32)SVM_EXIT_ERR)
+	if (code == (u32)SVM_EXIT_ERR) {
+		/*
+		 * The guest never ran: report the RIP we gave VMRUN.  What the
+		 * save area holds now is not the guest's (QEMU's TCG writes
+		 * the host's RIP there, which the launcher must not see).
+		 */
+		lg->vmcb->save.rip = lg->entry_rip;
 		kill_guest(lg, "VMRUN refused the guest state (VMEXIT_INVALID) at rip 0x%llx",
-			   lg->vmcb->save.rip);
+			   lg->entry_rip);
+	}
 	else if (code < ARRAY_SIZE(lg_exit_handlers) && lg_exit_handlers[code])
 		lg_exit_handlers[code](lg);
 	else
@@ -686,6 +693,7 @@ static void lg_enter_guest(struct lguest *lg, u64 host_xcr0)
 		set_debugreg(lg->dr[3], 3);
 	}
 	lg->last_event_inj = c->event_inj;
+	lg->entry_rip = lg->vmcb->save.rip;
 	lg->last_event_inj_err = c->event_inj_err;
 	lg_vmrun(&lg->gprs, __pa(lg->vmcb), lg_host_save_pa());
 	/*
