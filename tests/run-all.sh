@@ -25,7 +25,7 @@ run sh tests/guest-image.sh
 guest_cases=$(cd tests/host/cases && ls guest-*.sh | sed 's/\.sh$//')
 run sh tests/host/run.sh --timeout 150 \
 	module-load module-reload cpu-hotplug kvm-exclusive launcher launcher-net negative-control \
-	abi-mem log-flood abi-compat32 abi-sregs-lme fd-cycle fd-stall fd-creds \
+	abi-mem log-flood abi-compat32 abi-sregs-lme abi-refused-rip fd-cycle fd-stall fd-creds \
 	$guest_cases
 run sh tests/host/run.sh --nosvm --timeout 60 no-svm
 # Stock Debian kernels (the host's 6.1, trixie's 6.12) with the busybox
