@@ -32,7 +32,7 @@ run sh tests/host/run.sh --nosvm --timeout 60 no-svm
 # initramfs under lguest; every guest run is bounded (90 s, lib.sh).
 linux_cases="linux-badinput linux-boot linux-timekeeping linux-sleep linux-poweroff
 	linux-reboot linux-panic linux-console-input linux-console linux-612 linux-two linux-disk
-	linux-hostile-rings linux-net-backlog"
+	linux-net-backlog"
 run sh tests/host/run.sh --suite host-linux --timeout 240 $linux_cases linux-shadow
 # Issue 6: every guest again with shadow paging (lguest.ko paging=shadow,
 # the default of guests whose launcher does not say --paging), and the MMU
@@ -47,6 +47,15 @@ run sh tests/host/run.sh --suite host-mm-stress --timeout 1500 linux-mm-stress
 run env LG_TCG_THREAD=single sh tests/host/run.sh --suite host-net --timeout 400 linux-net
 run env LG_TCG_THREAD=single sh tests/host/run.sh --suite host-net-shadow --paging shadow \
 	--timeout 600 linux-net
+
+# The malicious virtio drivers, in both paging modes, on single-threaded TCG
+# like linux-net: the guest that republishes in-flight heads died twice in
+# about eight multi-threaded runs, ~5 s into its boot, of a page-table walk
+# through a wild PML4 entry (README, "Known problem"); not explained yet.
+run env LG_TCG_THREAD=single sh tests/host/run.sh --suite host-rings --timeout 240 \
+	linux-hostile-rings
+run env LG_TCG_THREAD=single sh tests/host/run.sh --suite host-rings-shadow --paging shadow \
+	--timeout 300 linux-hostile-rings
 
 # Issue 14: the fuzzers, a fixed-seed pass (seed 1, 100 s of fuzzing, under
 # 3 minutes with the boot and the leak checks); "make fuzz" runs them long.
