@@ -36,12 +36,8 @@
 
 	GUEST apic-hrtimer
 	call setup_idt
-	mov $0x61, %edi
-	lea tick(%rip), %rsi
-	call set_gate
-	mov $0x40, %edi
-	lea clock(%rip), %rsi
-	call set_gate
+	GATE 0x61, tick
+	GATE 0x40, clock
 
 	WRM X_SVR, $0x1ff
 	WRM X_TDCR, $0xb			/* divide by 1: 1 ns a count */

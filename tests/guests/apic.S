@@ -134,13 +134,6 @@
 	pop %rdi
 .endm
 
-/* GATE vector, handler. */
-.macro GATE vector, handler
-	mov $\vector, %edi
-	lea \handler(%rip), %rsi
-	call set_gate
-.endm
-
 	GUEST apic
 	mov %rdi, ram_size(%rip)
 	call setup_idt

@@ -14,9 +14,7 @@
 
 	GUEST debugreg
 	call setup_idt
-	mov $1, %edi
-	lea on_db(%rip), %rsi
-	call set_gate
+	GATE 1, on_db
 
 	mov $0x1234, %eax
 	mov %rax, %dr0

@@ -20,12 +20,8 @@
 	GUEST hostile-ac-db
 	call setup_idt
 	call ring3_setup
-	mov $17, %edi
-	lea on_ac(%rip), %rsi
-	call set_gate
-	mov $1, %edi
-	lea on_db(%rip), %rsi
-	call set_gate
+	GATE 17, on_ac
+	GATE 1, on_db
 
 	mov %cr0, %rax
 	or $CR0_AM, %rax

@@ -54,9 +54,7 @@
 
 	GUEST paging
 	call setup_idt
-	mov $14, %edi
-	lea pf_handler(%rip), %rsi
-	call set_gate
+	GATE 14, pf_handler
 
 	/* Markers in the data pages, through the launcher's identity map. */
 	movq $0x1000, DATA + 0x4000

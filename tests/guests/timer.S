@@ -32,9 +32,7 @@
 
 	GUEST timer
 	call setup_idt
-	mov $VECTOR, %edi
-	lea tick(%rip), %rsi
-	call set_gate
+	GATE VECTOR, tick
 
 	/* 1. Vector 5 is not a vector a timer may use. */
 	ARM 1*MS, 5

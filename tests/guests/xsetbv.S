@@ -20,12 +20,8 @@
 
 	GUEST xsetbv
 	call setup_idt
-	mov $6, %edi
-	lea on_ud(%rip), %rsi
-	call set_gate
-	mov $13, %edi
-	lea on_gp(%rip), %rsi
-	call set_gate
+	GATE 6, on_ud
+	GATE 13, on_gp
 
 	mov $1, %eax
 	cpuid
