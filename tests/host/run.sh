@@ -44,7 +44,7 @@ initrd=${LG_HOST_INITRD:-$top/build/host-initrd.cpio.gz}
 
 cases=$(echo "$@" | tr ' ' ,)
 # LG_TCG_THREAD=single: the test host on one TCG thread for both of its
-# CPUs instead of one thread each (see README, "Known problem").
+# CPUs instead of one thread each (Documentation/testing.rst, "Known problem").
 # LG_HOST_APPEND: more for the test host's command line (debugging, e.g.
 # "loglevel=8" to see every message on the serial log).
 append="console=ttyS0 loglevel=4 panic=-1 lgrepo=$top lgcases=$cases lgtimeout=$per_test lgmode=$mode ${paging:+lgpaging=$paging} ${fuzz:+lgfuzz=$fuzz} ${LG_HOST_APPEND:-}"
@@ -54,11 +54,24 @@ set -- qemu-system-x86_64 -machine q35 -accel "tcg,thread=${LG_TCG_THREAD:-multi
 	-virtfs local,path=/,mount_tag=root,security_model=none,readonly=on,multidevs=remap \
 	${LG_QEMU_EXTRA:-}
 
-# One test host at a time on this machine: two TCG hosts on the same CPUs
-# run each other's timeouts out.  Later runs wait here for the lock.
+# At most LG_HOST_SLOTS test hosts at a time on this machine (default 1):
+# more TCG hosts than CPUs run each other's timeouts out.  make check runs
+# two, each on one TCG thread (tests/run-all.sh).  Later runs wait here for
+# a free slot.
 if command -v flock > /dev/null 2>&1; then
-	exec 9> "${TMPDIR:-/tmp}/lguest-testhost.lock"
-	flock 9
+	slots=${LG_HOST_SLOTS:-1}
+	until [ -n "${slot:-}" ]; do
+		i=0
+		while [ $i -lt "$slots" ]; do
+			exec 9> "${TMPDIR:-/tmp}/lguest-testhost.lock.$i"
+			if flock -n 9; then
+				slot=$i
+				break
+			fi
+			i=$((i + 1))
+		done
+		[ -n "${slot:-}" ] || sleep 1
+	done
 fi
 
 if [ "$mode" = demo ]; then

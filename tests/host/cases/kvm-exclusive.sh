@@ -2,7 +2,7 @@
 # kvm-exclusive: lguest and KVM never share AMD-V.  While a KVM guest exists
 # (kvm_amd has set EFER.SVME), loading lguest is refused with a clear line;
 # while lguest is loaded, KVM cannot create a guest; each works after the
-# other lets go.  (Documented in README.md, "KVM and lguest".)
+# other lets go.  (Documented in Documentation/usage.rst, "KVM and lguest".)
 . "$LG_TOP/tests/host/lib.sh"
 
 # A paused VM (-S) is enough: KVM enables SVM when the VM is created.

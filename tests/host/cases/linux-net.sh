@@ -85,9 +85,9 @@ rm -f /tmp/net-rx /tmp/net-tx
 # lg1 (10.0.9.3), each pinging the other; with BRIDGE=1 lg0 and lg1 join
 # br0 as they appear.
 two_guests() {
-	run_net "$1a" lg0 "netip=10.0.9.2 nethost=10.0.9.3 netping=20 netwait=$3 netlinger=20" &
+	run_net "$1a" lg0 "netip=10.0.9.2 nethost=10.0.9.3 netping=20 netwait=$3 netlinger=8" &
 	_pa=$!
-	run_net "$1b" lg1 "netip=10.0.9.3 nethost=10.0.9.2 netping=20 netwait=$3 netlinger=20" &
+	run_net "$1b" lg1 "netip=10.0.9.3 nethost=10.0.9.2 netping=20 netwait=$3 netlinger=8" &
 	_pb=$!
 	for _i in lg0 lg1; do
 		wait_for 30 test -e "/sys/class/net/$_i" || fail "$_i did not appear"
