@@ -12,7 +12,8 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cache=$top/build/cache
 pkgs="build-essential linux-headers-amd64 qemu-system-x86 busybox-static
-      e2fsprogs cpio kmod perl coreutils xz-utils acpica-tools gcc-multilib"
+      e2fsprogs cpio kmod perl coreutils xz-utils acpica-tools gcc-multilib
+      python3-docutils"
 
 die() { echo "lguest: deps: $*" >&2; exit 1; }
 

@@ -1,12 +1,16 @@
 #!/usr/bin/perl
 # SPDX-License-Identifier: GPL-2.0
 # tour.pl - extract the tour: every /*T:NNN ... :*/ waypoint comment in the
-# tree, in numeric order, as reStructuredText (Documentation/lguest.rst).
-# Fails on a duplicate number.  With --check, compares the result with the
-# committed Documentation/lguest.rst and prints PASS/FAIL lines instead.
+# tree, in numeric order, with the code that follows it, as
+# reStructuredText (Documentation/lguest.rst).  Fails on a duplicate number.
+# With --check, compares the result with the committed
+# Documentation/lguest.rst and prints PASS/FAIL lines instead.
 use strict;
 use warnings;
 use File::Find;
+use Text::Tabs;
+
+my $CODE_MAX = 30;	# lines of code shown after a waypoint at most
 
 my $top = $0;
 $top =~ s{/scripts/tour\.pl$}{} or $top = '.';
@@ -32,8 +36,8 @@ for my $f (sort @files) {
 	close $fh;
 	(my $name = $f) =~ s{^\./}{};
 	while ($text =~ m{/\*T:(\d{3})\s(.*?):\*/}sg) {
-		my ($num, $body) = ($1, $2);
-		my $line = 1 + (substr($text, 0, $-[0]) =~ tr/\n//);
+		my ($num, $body, $from, $to) = ($1, $2, $-[0], $+[0]);
+		my $line = 1 + (substr($text, 0, $from) =~ tr/\n//);
 		if ($seen{$num}) {
 			push @errors, "duplicate waypoint T:$num in $seen{$num} and $name:$line";
 			next;
@@ -41,8 +45,75 @@ for my $f (sort @files) {
 		$seen{$num} = "$name:$line";
 		$body =~ s/^[ \t]*\*[ \t]?//mg;
 		$body =~ s/^\s+|\s+$//g;
-		push @points, [ $num, $name, $body ];
+		my $after = substr($text, $to);
+		my $at = $line + (substr($text, $from, $to - $from) =~ tr/\n//);
+		push @points, [ $num, $name, rst_prose($body), code_after($after, $name, $at) ];
 	}
+}
+
+# code_after TEXT NAME LINE: the code that follows a waypoint (TEXT starts
+# right after its ":*/" on line LINE of NAME), as [first line, lines].  A
+# waypoint before a top-level definition gets the definition (up to its
+# closing brace at column 0; a #define with its continuations); one inside
+# a function gets the statements up to the next blank line or the end of
+# their block.  At most $CODE_MAX lines; never into the next waypoint.
+sub code_after {
+	my ($text, $name, $line) = @_;
+	my @rest = split /\n/, $text, -1;
+	my $n = $line;
+	if (@rest && $rest[0] =~ /^\s*$/) { shift @rest; $n++; }
+	while (@rest && $rest[0] =~ /^\s*$/) { shift @rest; $n++; }
+	return [ $n, [] ] unless @rest;
+	my $first = $rest[0];
+	my $c = $name =~ /\.[ch]$/;
+	my ($indent) = $first =~ /^(\s*)/;
+	my $width = length expand($indent);
+	my @code;
+	for my $l (@rest) {
+		last if $l =~ m{/\*T:\d{3}};
+		if ($first =~ /^#/) {
+			push @code, $l;
+			last unless $l =~ /\\\s*$/;
+		} elsif ($width == 0 && $c) {
+			push @code, $l;
+			last if $l =~ /^[}\]]/;
+			last if @code == 1 && $l =~ /;\s*$/;
+		} else {
+			last if $l =~ /^\s*$/;
+			my ($i) = $l =~ /^(\s*)/;
+			last if length(expand($i)) < $width;
+			push @code, $l;
+		}
+		last if @code > $CODE_MAX;
+	}
+	pop @code while @code && $code[-1] =~ /^\s*$/;
+	if (@code > $CODE_MAX) {
+		$#code = $CODE_MAX - 1;
+		push @code, "\t[...]";
+	}
+	return [ $n, [ expand(@code) ] ];
+}
+
+# rst_prose TEXT: a waypoint's words as reStructuredText: an indented run
+# of lines (a layout, a list) set off by blank lines, and shown as written
+# (a literal block) unless it is a "- " list.
+sub rst_prose {
+	my @out;
+	my $prev = 'blank';
+	for my $l (split /\n/, shift) {
+		my $kind = $l =~ /^\s*$/ ? 'blank' : $l =~ /^\s/ ? 'indent' : 'plain';
+		if ($kind ne 'blank' && $prev ne 'blank' && $kind ne $prev) {
+			if ($kind eq 'indent' && $l !~ /^\s*- /) {
+				$out[-1] =~ s/:?$/::/;
+			}
+			push @out, '';
+		} elsif ($kind eq 'indent' && $prev eq 'blank' && @out && $l !~ /^\s*- /) {
+			push @out, '::', '';
+		}
+		push @out, $l;
+		$prev = $kind;
+	}
+	return join "\n", @out;
 }
 
 my $out = <<'HEAD';
@@ -54,14 +125,19 @@ my $out = <<'HEAD';
 The lguest tour
 ===============
 
-Follow a guest from the launcher, through /dev/lguest and the switcher, to
-the exit handlers and the devices.  Each stop names the file it comes
-from; read the code around the comment for the rest.
+Follow a guest from the launcher's main(), through /dev/lguest and the
+switcher, to an exit handler, the MMIO decode, a virtqueue and a block
+write landing in the file.  Each stop is a comment in the source and the
+code that follows it (at most a screenful; the file and line say where
+to read on).
 
 HEAD
 for my $p (sort { $a->[0] <=> $b->[0] } @points) {
 	my $title = "T:$p->[0] -- $p->[1]";
 	$out .= "$title\n" . ('-' x length $title) . "\n\n$p->[2]\n\n";
+	my ($at, $code) = @{ $p->[3] };
+	next unless @$code;
+	$out .= "``$p->[1]:$at``::\n\n" . join('', map { /\S/ ? "    $_\n" : "\n" } @$code) . "\n";
 }
 
 if ($check) {
