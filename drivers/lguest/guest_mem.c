@@ -112,8 +112,6 @@ static int lg_read_gpte(struct lguest *lg, u64 gpa, u64 *gpte)
 	return lg_copy_from_guest(lg, gpte, gpa, sizeof(*gpte));
 }
 
-#define LG_PTE_P	BIT_ULL(0)
-#define LG_PTE_PS	BIT_ULL(7)
 #define LG_PTE_ADDR	GENMASK_ULL(51, 12)
 
 /*
@@ -142,9 +140,9 @@ static int lg_gva_to_gpa(struct lguest *lg, u64 gva, u64 *gpa)
 
 		if (lg_read_gpte(lg, table + idx * 8, &gpte))
 			return -EFAULT;
-		if (!(gpte & LG_PTE_P))
+		if (!(gpte & _PAGE_PRESENT))
 			return -EFAULT;
-		if ((level == 2 || level == 3) && (gpte & LG_PTE_PS)) {
+		if ((level == 2 || level == 3) && (gpte & _PAGE_PSE)) {
 			u64 mask = (1ULL << shift) - 1;
 
 			*gpa = ((gpte & LG_PTE_ADDR) & ~mask) | (gva & mask);

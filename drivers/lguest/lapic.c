@@ -27,15 +27,8 @@
 /* The APIC timer counts at 1 GHz: one tick per nanosecond (as KVM does). */
 #define LG_APIC_BUS_NS		1
 
-#define LG_LVT_MASKED		BIT(16)
+/* The LVT timer's mode field (SDM vol. 3, 11.5.1); the modes are apicdef.h's. */
 #define LG_LVT_TIMER_MODE	(3 << 17)
-#define LG_LVT_ONESHOT		(0 << 17)
-#define LG_LVT_PERIODIC		(1 << 17)
-#define LG_LVT_TSCDEADLINE	(2 << 17)
-
-#define LG_APICBASE_BSP		BIT(8)
-#define LG_APICBASE_EXTD	BIT(10)
-#define LG_APICBASE_EN		BIT(11)
 
 /*
  * The shortest period a guest may give a periodic timer: KVM's default
@@ -140,7 +133,7 @@ static void lg_apic_timer_deliver(struct lguest *lg)
 {
 	u32 lvt = READ_ONCE(lg->lapic.lvt_timer);
 
-	if (!(lvt & LG_LVT_MASKED))
+	if (!(lvt & APIC_LVT_MASKED))
 		lg_lapic_set_irq(lg, lvt & 0xff, false);
 }
 
@@ -158,12 +151,12 @@ static enum hrtimer_restart lg_apic_timer_fn(struct hrtimer *t)
 
 	WRITE_ONCE(a->timer_fires, a->timer_fires + 1);
 	lg_apic_timer_deliver(lg);
-	if ((READ_ONCE(a->lvt_timer) & LG_LVT_TIMER_MODE) == LG_LVT_PERIODIC &&
+	if ((READ_ONCE(a->lvt_timer) & LG_LVT_TIMER_MODE) == APIC_LVT_TIMER_PERIODIC &&
 	    a->period_ns) {
 		hrtimer_forward_now(t, ns_to_ktime(a->period_ns));
 		return HRTIMER_RESTART;
 	}
-	if ((READ_ONCE(a->lvt_timer) & LG_LVT_TIMER_MODE) == LG_LVT_TSCDEADLINE)
+	if ((READ_ONCE(a->lvt_timer) & LG_LVT_TIMER_MODE) == APIC_LVT_TIMER_TSCDEADLINE)
 		WRITE_ONCE(a->tsc_deadline, 0);
 	return HRTIMER_NORESTART;
 }
@@ -192,7 +185,7 @@ static void lg_apic_timer_count(struct lguest *lg)
 		return;
 	ns = (u64)a->tmict * lg_apic_divide(a->tdcr) * LG_APIC_BUS_NS;
 	/* As KVM's limit_periodic_timer_frequency(), with the same message. */
-	if ((a->lvt_timer & LG_LVT_TIMER_MODE) == LG_LVT_PERIODIC &&
+	if ((a->lvt_timer & LG_LVT_TIMER_MODE) == APIC_LVT_TIMER_PERIODIC &&
 	    ns < LG_APIC_MIN_PERIOD_NS) {
 		pr_info_ratelimited("guest %d: requested %llu ns lapic timer period limited to %llu ns\n",
 				    task_tgid_nr(current), ns, (u64)LG_APIC_MIN_PERIOD_NS);
@@ -230,7 +223,7 @@ static u32 lg_apic_tmcct(struct lguest *lg)
 	u64 elapsed, per_tick;
 
 	if (!a->tmict || !a->period_ns ||
-	    (a->lvt_timer & LG_LVT_TIMER_MODE) == LG_LVT_TSCDEADLINE)
+	    (a->lvt_timer & LG_LVT_TIMER_MODE) == APIC_LVT_TIMER_TSCDEADLINE)
 		return 0;
 	if (!hrtimer_active(&a->timer))
 		return 0;
@@ -421,7 +414,7 @@ static int lg_apic_write(struct lguest *lg, unsigned int reg, u64 val)
 		lg_apic_icr(lg, val);
 		return 0;
 	case LG_REG(APIC_TMICT):
-		if ((a->lvt_timer & LG_LVT_TIMER_MODE) == LG_LVT_TSCDEADLINE)
+		if ((a->lvt_timer & LG_LVT_TIMER_MODE) == APIC_LVT_TIMER_TSCDEADLINE)
 			return 0;	/* ignored in TSC-deadline mode */
 		a->tmict = val;
 		lg_apic_timer_count(lg);
@@ -472,7 +465,7 @@ static void lg_apic_reset(struct lguest *lg, u64 base)
 bool lg_lapic_msr(struct lguest *lg, u32 msr, bool write, u64 *val, int *err)
 {
 	struct lg_lapic *a = &lg->lapic;
-	u64 keep = LGUEST_LAPIC_BASE | LG_APICBASE_BSP;
+	u64 keep = LGUEST_LAPIC_BASE | MSR_IA32_APICBASE_BSP;
 
 	*err = 0;
 	switch (msr) {
@@ -482,7 +475,7 @@ bool lg_lapic_msr(struct lguest *lg, u32 msr, bool write, u64 *val, int *err)
 			return true;
 		}
 		/* x2APIC enabled, or wholly disabled: nothing else exists here. */
-		if (*val != (keep | LG_APICBASE_EN | LG_APICBASE_EXTD) &&
+		if (*val != (keep | MSR_IA32_APICBASE_ENABLE | X2APIC_ENABLE) &&
 		    *val != keep)
 			*err = -EINVAL;
 		else if (*val == keep)
@@ -493,11 +486,11 @@ bool lg_lapic_msr(struct lguest *lg, u32 msr, bool write, u64 *val, int *err)
 	case MSR_IA32_TSC_DEADLINE:
 		if (!write)
 			*val = READ_ONCE(a->tsc_deadline);
-		else if ((a->lvt_timer & LG_LVT_TIMER_MODE) == LG_LVT_TSCDEADLINE)
+		else if ((a->lvt_timer & LG_LVT_TIMER_MODE) == APIC_LVT_TIMER_TSCDEADLINE)
 			lg_apic_timer_deadline(lg, *val);
 		return true;
 	case LG_X2APIC_MSR_FIRST ... LG_X2APIC_MSR_LAST:
-		if (!(a->apic_base & LG_APICBASE_EXTD))
+		if (!(a->apic_base & X2APIC_ENABLE))
 			*err = -EINVAL;
 		else if (write)
 			*err = lg_apic_write(lg, msr - LG_X2APIC_MSR_FIRST, *val);
@@ -519,8 +512,8 @@ void lg_lapic_init(struct lguest *lg)
 
 	hrtimer_init(&a->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
 	a->timer.function = lg_apic_timer_fn;
-	lg_apic_reset(lg, LGUEST_LAPIC_BASE | LG_APICBASE_BSP | LG_APICBASE_EN |
-		      LG_APICBASE_EXTD);
+	lg_apic_reset(lg, LGUEST_LAPIC_BASE | MSR_IA32_APICBASE_BSP | MSR_IA32_APICBASE_ENABLE |
+		      X2APIC_ENABLE);
 }
 
 /**

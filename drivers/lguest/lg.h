@@ -338,6 +338,7 @@ void lg_inject_exception(struct lguest *lg, u8 vector, bool has_err, u32 err);
 void lg_exit_hist_show(struct lguest *lg, struct seq_file *m);
 void lg_raise_irq(struct lguest *lg, u8 vector);
 void lg_kick_vcpu(struct lguest *lg);
+void lg_advance_rip(struct lguest *lg, unsigned int len, bool nrip);
 int lg_skip_insn(struct lguest *lg, const u8 *opcode, unsigned int len);
 u64 lg_rip_linear(struct lguest *lg);
 void lg_timer_init(struct lguest *lg);

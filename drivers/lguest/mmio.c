@@ -12,10 +12,13 @@
 #include <linux/build_bug.h>
 #include <linux/mm.h>
 #include <asm/msr-index.h>
+#include <asm/trap_pf.h>
 
-/* The NPF error code in EXITINFO1 (APM vol. 2, 15.25.6). */
-#define LG_NPF_WRITE		BIT_ULL(1)
-#define LG_NPF_FETCH		BIT_ULL(4)
+/*
+ * The NPF error code in EXITINFO1 (APM vol. 2, 15.25.6): the #PF bits
+ * (X86_PF_*) and, above them, where in the walk it happened.  Bit 33 has
+ * a name only in KVM's private header (PFERR_GUEST_PAGE_MASK).
+ */
 #define LG_NPF_GUEST_PT		BIT_ULL(33)	/* in the guest's page walk */
 
 /* CS.L in the VMCB segment attribute layout: 64-bit code. */
@@ -44,7 +47,7 @@ static bool lg_mmio_fault_ok(struct lguest *lg, u64 gpa)
 	const struct vmcb_control_area *c = &lg->vmcb->control;
 	const struct vmcb_save_area *s = &lg->vmcb->save;
 
-	if (c->exit_info_1 & LG_NPF_FETCH) {
+	if (c->exit_info_1 & X86_PF_INSTR) {
 		kill_guest(lg, "instruction fetch of unbacked guest-physical address 0x%llx at rip 0x%llx",
 			   gpa, s->rip);
 		return false;
@@ -93,7 +96,7 @@ static bool lg_mmio_decode(struct lguest *lg, u64 gpa, struct lg_insn *insn)
 		return false;
 	}
 	/* The CPU told us which way the access went: it must agree. */
-	if (insn->write != !!(lg->vmcb->control.exit_info_1 & LG_NPF_WRITE)) {
+	if (insn->write != !!(lg->vmcb->control.exit_info_1 & X86_PF_WRITE)) {
 		kill_guest(lg, "instruction at rip 0x%llx (%*ph) is a %s but the fault at guest-physical address 0x%llx was not",
 			   rip, insn->len, code, insn->write ? "store" : "load", gpa);
 		return false;
@@ -129,7 +132,6 @@ static bool lg_mmio_decode(struct lguest *lg, u64 gpa, struct lg_insn *insn)
  */
 enum lg_exit_action lg_mmio_exit(struct lguest *lg, u64 gpa)
 {
-	struct vmcb_control_area *c = &lg->vmcb->control;
 	struct vmcb_save_area *s = &lg->vmcb->save;
 	struct lg_insn insn;
 	u64 val = 0, window;
@@ -178,8 +180,6 @@ enum lg_exit_action lg_mmio_exit(struct lguest *lg, u64 gpa)
 		lg_gpr_write(lg, insn.reg,
 			     lg_insn_load_value(&insn, lg_gpr_read(lg, insn.reg), val));
 
-	s->rip += insn.len;
-	/* As in lg_skip_insn(): stepping over it ends any STI/MOV SS shadow. */
-	c->int_state &= ~SVM_INTERRUPT_SHADOW_MASK;
+	lg_advance_rip(lg, insn.len, false);
 	return LG_EXIT_CONTINUE;
 }

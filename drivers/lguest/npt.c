@@ -17,12 +17,8 @@
  * are checked as user accesses (APM 15.25.5), so U must be set; memory
  * type comes from the host PAT via PAT/PCD/PWT = 0: write-back.
  */
-#define NPTE_P		BIT_ULL(0)
-#define NPTE_RW		BIT_ULL(1)
-#define NPTE_US		BIT_ULL(2)
-#define NPTE_PS		BIT_ULL(7)
 #define NPTE_ADDR	GENMASK_ULL(51, 12)
-#define NPTE_TABLE	(NPTE_P | NPTE_RW | NPTE_US)
+#define NPTE_TABLE	(_PAGE_PRESENT | _PAGE_RW | _PAGE_USER)
 
 static u64 *lg_npt_table(u64 entry)
 {
@@ -34,7 +30,7 @@ static u64 *lg_npt_next(struct lguest *lg, u64 *entry)
 {
 	struct page *page;
 
-	if (*entry & NPTE_P)
+	if (*entry & _PAGE_PRESENT)
 		return lg_npt_table(*entry);
 	page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
 	if (!page)
@@ -80,7 +76,7 @@ int lg_npt_build(struct lguest *lg)
 			return -ENOMEM;
 		if (chunk->base) {
 			pd[(gpa >> 21) & 511] = page_to_phys(chunk->base) |
-						NPTE_TABLE | NPTE_PS;
+						NPTE_TABLE | _PAGE_PSE;
 			continue;
 		}
 		pt = lg_npt_next(lg, &pd[(gpa >> 21) & 511]);
@@ -98,7 +94,7 @@ static void lg_npt_free_table(u64 *table, int level)
 	unsigned int i;
 
 	for (i = 0; level > 1 && i < 512; i++) {
-		if (!(table[i] & NPTE_P) || (table[i] & NPTE_PS))
+		if (!(table[i] & _PAGE_PRESENT) || (table[i] & _PAGE_PSE))
 			continue;
 		lg_npt_free_table(lg_npt_table(table[i]), level - 1);
 	}

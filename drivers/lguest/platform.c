@@ -507,7 +507,8 @@ enum lg_exit_action lg_exit_ioio(struct lguest *lg)
 		for (i = 0; i < size; i++)
 			lg_port_write(lg, port + i, s->rax >> (i * 8));
 	}
-	s->rip = c->exit_info_2;
+	/* EXITINFO2 holds the next RIP (APM vol. 2, 15.10.2). */
+	lg_advance_rip(lg, c->exit_info_2 - s->rip, false);
 	return LG_EXIT_CONTINUE;
 }
 

@@ -317,6 +317,28 @@ u64 lg_rip_linear(struct lguest *lg)
 }
 
 /**
+ * lg_advance_rip() - resume the guest after the instruction we emulated.
+ * @lg: the guest.
+ * @len: the instruction's length, as we decoded it.
+ * @nrip: the exit is an instruction intercept, whose next RIP the CPU
+ *	saves with nrip-save (APM vol. 2, 15.7.1); a nested page fault's is
+ *	not, and its MMIO instruction is stepped by @len alone.
+ *
+ * Stepping over an instruction ends any STI/MOV SS interrupt shadow
+ * (APM vol. 2, 15.21.5), as executing it would have.
+ */
+void lg_advance_rip(struct lguest *lg, unsigned int len, bool nrip)
+{
+	struct vmcb_control_area *c = &lg->vmcb->control;
+
+	if (nrip && boot_cpu_has(X86_FEATURE_NRIPS) && c->next_rip)
+		lg->vmcb->save.rip = c->next_rip;
+	else
+		lg->vmcb->save.rip += len;
+	c->int_state &= ~SVM_INTERRUPT_SHADOW_MASK;
+}
+
+/**
  * lg_skip_insn() - step the guest over the instruction that exited.
  * @lg: the guest.
  * @opcode: the bytes the instruction must have (no prefixes).
@@ -332,24 +354,19 @@ u64 lg_rip_linear(struct lguest *lg)
 int lg_skip_insn(struct lguest *lg, const u8 *opcode, unsigned int len)
 {
 	struct vmcb_control_area *c = &lg->vmcb->control;
-	struct vmcb_save_area *s = &lg->vmcb->save;
 	u8 buf[16];
 
-	if (boot_cpu_has(X86_FEATURE_NRIPS) && c->next_rip) {
-		s->rip = c->next_rip;
-	} else {
+	if (!(boot_cpu_has(X86_FEATURE_NRIPS) && c->next_rip)) {
 		if (WARN_ON_ONCE(len > sizeof(buf)))
 			return -EFAULT;
 		if (lg_read_guest_code(lg, lg_rip_linear(lg), buf, len) ||
 		    memcmp(buf, opcode, len)) {
 			kill_guest(lg, "cannot step over the instruction at rip 0x%llx (want %*ph)",
-				   s->rip, len, opcode);
+				   lg->vmcb->save.rip, len, opcode);
 			return -EFAULT;
 		}
-		s->rip += len;
 	}
-	/* Stepping over an instruction ends any STI/MOV SS shadow. */
-	c->int_state &= ~SVM_INTERRUPT_SHADOW_MASK;
+	lg_advance_rip(lg, len, true);
 	return 0;
 }
 

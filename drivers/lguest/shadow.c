@@ -17,32 +17,18 @@
 #include <linux/seq_file.h>
 #include <asm/msr.h>
 #include <asm/processor-flags.h>
+#include <asm/trap_pf.h>
 #include <asm/trapnr.h>
 
-/* Long-mode page-table entry bits (APM vol. 2, 5.4 and 5.6). */
-#define PTE_P		BIT_ULL(0)
-#define PTE_RW		BIT_ULL(1)
-#define PTE_US		BIT_ULL(2)
-#define PTE_PWT		BIT_ULL(3)
-#define PTE_PCD		BIT_ULL(4)
-#define PTE_A		BIT_ULL(5)
-#define PTE_D		BIT_ULL(6)
-#define PTE_PS		BIT_ULL(7)
-#define PTE_G		BIT_ULL(8)
-#define PTE_PAT_4K	BIT_ULL(7)
-#define PTE_PAT_LARGE	BIT_ULL(12)
-#define PTE_NX		BIT_ULL(63)
+/*
+ * Long-mode page-table entries (APM vol. 2, 5.4 and 5.6) use the kernel's
+ * _PAGE_* bits; #PF error codes (APM vol. 2, 8.4.2) its X86_PF_* bits.
+ * The address field is architectural, whatever the host's physical mask.
+ */
 #define PTE_ADDR	GENMASK_ULL(51, 12)
 /* A software bit of ours (APM 5.4.1 "AVL"): this shadow entry splinters a guest large page. */
 #define SPTE_SPLINTER	BIT_ULL(9)
-#define SPTE_TABLE	(PTE_P | PTE_RW | PTE_US | PTE_A)
-
-/* The #PF error code (APM vol. 2, 8.4.2). */
-#define LG_PF_P		BIT(0)
-#define LG_PF_W		BIT(1)
-#define LG_PF_U		BIT(2)
-#define LG_PF_RSVD		BIT(3)
-#define LG_PF_ID		BIT(4)
+#define SPTE_TABLE	(_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED)
 
 /* The memory types of the PAT (APM vol. 2, 7.8.1). */
 #define LG_MT_UC	0
@@ -372,7 +358,7 @@ static void lg_shadow_put_table(struct lg_shadow *sh, u64 *table, int level)
 	unsigned int i;
 
 	for (i = 0; level > 1 && i < 512; i++)
-		if (table[i] & PTE_P)
+		if (table[i] & _PAGE_PRESENT)
 			lg_shadow_put_table(sh, phys_to_virt(table[i] & PTE_ADDR),
 					    level - 1);
 	sh->free[sh->nr_free++] = table;
@@ -381,7 +367,7 @@ static void lg_shadow_put_table(struct lg_shadow *sh, u64 *table, int level)
 /* Clear the entry @e of a table at @level, freeing what it pointed to. */
 static void lg_shadow_zap(struct lg_shadow *sh, u64 *e, int level)
 {
-	if (level > 1 && (*e & PTE_P))
+	if (level > 1 && (*e & _PAGE_PRESENT))
 		lg_shadow_put_table(sh, phys_to_virt(*e & PTE_ADDR), level - 1);
 	*e = 0;
 }
@@ -410,8 +396,8 @@ static void lg_shadow_invlpga(struct lguest *lg, u64 gva)
  */
 static bool lg_snap_covers(u64 snap, u64 gpte)
 {
-	return ((snap ^ gpte) & ~(PTE_A | PTE_D)) == 0 &&
-	       !(snap & ~gpte & (PTE_A | PTE_D));
+	return ((snap ^ gpte) & ~(_PAGE_ACCESSED | _PAGE_DIRTY)) == 0 &&
+	       !(snap & ~gpte & (_PAGE_ACCESSED | _PAGE_DIRTY));
 }
 
 /*
@@ -431,7 +417,7 @@ static void lg_shadow_sync_table(struct lguest *lg, u64 *table, int level,
 	for (i = 0; i < 512; i++) {
 		u64 gpte;
 
-		if (!(table[i] & PTE_P) || (slots && !test_bit(i, slots)))
+		if (!(table[i] & _PAGE_PRESENT) || (slots && !test_bit(i, slots)))
 			continue;
 		gpte = gtab ? READ_ONCE(gtab[i]) : 0;
 		if (!gtab || !lg_snap_covers(snap[i], gpte)) {
@@ -460,7 +446,7 @@ static void lg_shadow_flush_global(struct lguest *lg)
 	unsigned int slot;
 
 	for (slot = 0; slot < 512; slot++) {
-		if (!(sh->global[slot] & PTE_P))
+		if (!(sh->global[slot] & _PAGE_PRESENT))
 			continue;
 		lg_shadow_zap(sh, &sh->global[slot], 4);
 		for (r = sh->roots; r < sh->roots + LG_SHADOW_ROOTS; r++)
@@ -598,23 +584,23 @@ static void lg_shadow_np_fill(struct lguest *lg, u64 gva, struct page *page)
 	struct lg_shadow *sh = lg->shadow;
 	u64 *pdpte = &sh->np_root[(gva >> 30) & 3], *pd, *pde, *pt;
 
-	if (!(*pdpte & PTE_P)) {
+	if (!(*pdpte & _PAGE_PRESENT)) {
 		pd = lg_shadow_alloc(sh);
 		if (!pd)
 			goto flush;
 		/* RW, U/S and NX are reserved in a PAE PDPTE (APM 5.3.3). */
-		*pdpte = __pa(pd) | PTE_P;
+		*pdpte = __pa(pd) | _PAGE_PRESENT;
 	}
 	pd = phys_to_virt(*pdpte & PTE_ADDR);
 	pde = &pd[(gva >> 21) & 511];
-	if (!(*pde & PTE_P)) {
+	if (!(*pde & _PAGE_PRESENT)) {
 		pt = lg_shadow_alloc(sh);
 		if (!pt)
 			goto flush;
 		*pde = __pa(pt) | SPTE_TABLE;
 	}
 	pt = phys_to_virt(*pde & PTE_ADDR);
-	pt[(gva >> 12) & 511] = page_to_phys(page) | SPTE_TABLE | PTE_D;
+	pt[(gva >> 12) & 511] = page_to_phys(page) | SPTE_TABLE | _PAGE_DIRTY;
 	sh->fills++;
 	return;
 flush:
@@ -694,13 +680,13 @@ static u64 lg_gpte_rsvd(struct lguest *lg, u64 gpte, int level)
 	u64 rsvd = GENMASK_ULL(51, boot_cpu_data.x86_phys_bits);
 
 	if (!(lg->vmcb->save.efer & EFER_NX))
-		rsvd |= PTE_NX;
+		rsvd |= _PAGE_NX;
 	if (level == 4)
-		rsvd |= PTE_PS;
-	else if (level == 3 && (gpte & PTE_PS))
+		rsvd |= _PAGE_PSE;
+	else if (level == 3 && (gpte & _PAGE_PSE))
 		rsvd |= boot_cpu_has(X86_FEATURE_GBPAGES) ?
-			GENMASK_ULL(29, 13) : PTE_PS;
-	else if (level == 2 && (gpte & PTE_PS))
+			GENMASK_ULL(29, 13) : _PAGE_PSE;
+	else if (level == 2 && (gpte & _PAGE_PSE))
 		rsvd |= GENMASK_ULL(20, 13);
 	return gpte & rsvd;
 }
@@ -740,11 +726,11 @@ static int lg_shadow_walk(struct lguest *lg, u64 gva, u32 access,
 	bool wp = lg->guest_cr0 & X86_CR0_WP;
 	bool nxe = lg->vmcb->save.efer & EFER_NX;
 	u64 table = lg->guest_cr3 & PTE_ADDR;
-	u32 pf = access & (LG_PF_W | LG_PF_U | LG_PF_ID);
+	u32 pf = access & (X86_PF_WRITE | X86_PF_USER | X86_PF_INSTR);
 	int level;
 
 	if (!nxe)
-		pf &= ~LG_PF_ID;
+		pf &= ~X86_PF_INSTR;
 	w->user = w->write = true;
 	w->nx = false;
 	for (level = 4; level >= 1; level--) {
@@ -762,21 +748,21 @@ static int lg_shadow_walk(struct lguest *lg, u64 gva, u32 access,
 		w->ptep[level - 1] = page_address(page) + offset_in_page(gpte_gpa);
 		gpte = READ_ONCE(*w->ptep[level - 1]);
 		w->gpte[level - 1] = gpte;
-		if (!(gpte & PTE_P)) {
+		if (!(gpte & _PAGE_PRESENT)) {
 			w->err = pf;
 			return 1;
 		}
 		if (lg_gpte_rsvd(lg, gpte, level)) {
-			w->err = pf | LG_PF_P | LG_PF_RSVD;
+			w->err = pf | X86_PF_PROT | X86_PF_RSVD;
 			return 1;
 		}
 		w->up_user = w->user;
 		w->up_write = w->write;
 		w->up_nx = w->nx;
-		w->user &= !!(gpte & PTE_US);
-		w->write &= !!(gpte & PTE_RW);
-		w->nx |= nxe && (gpte & PTE_NX);
-		if (level == 1 || (level <= 3 && (gpte & PTE_PS))) {
+		w->user &= !!(gpte & _PAGE_USER);
+		w->write &= !!(gpte & _PAGE_RW);
+		w->nx |= nxe && (gpte & _PAGE_NX);
+		if (level == 1 || (level <= 3 && (gpte & _PAGE_PSE))) {
 			u64 mask = BIT_ULL(shift) - 1;
 
 			w->level = level;
@@ -786,10 +772,10 @@ static int lg_shadow_walk(struct lguest *lg, u64 gva, u32 access,
 		table = gpte & PTE_ADDR;
 	}
 	/* The permission checks of APM vol. 2, 5.6 (no SMEP/SMAP: not offered). */
-	if (((access & LG_PF_U) && !w->user) ||
-	    ((access & LG_PF_W) && !w->write && ((access & LG_PF_U) || wp)) ||
-	    ((access & LG_PF_ID) && w->nx)) {
-		w->err = pf | LG_PF_P;
+	if (((access & X86_PF_USER) && !w->user) ||
+	    ((access & X86_PF_WRITE) && !w->write && ((access & X86_PF_USER) || wp)) ||
+	    ((access & X86_PF_INSTR) && w->nx)) {
+		w->err = pf | X86_PF_PROT;
 		return 1;
 	}
 	return 0;
@@ -801,7 +787,7 @@ static void lg_shadow_set_ad(struct lg_gwalk *w, bool write)
 	int level;
 
 	for (level = 4; level >= w->level; level--) {
-		u64 set = PTE_A | (write && level == w->level ? PTE_D : 0);
+		u64 set = _PAGE_ACCESSED | (write && level == w->level ? _PAGE_DIRTY : 0);
 
 		if ((w->gpte[level - 1] & set) != set) {
 			w->gpte[level - 1] |= set;
@@ -821,16 +807,16 @@ static u64 lg_shadow_memtype(struct lguest *lg, u64 gpte, int level)
 	unsigned int gidx, type;
 	int hidx;
 
-	gidx = (gpte & PTE_PWT ? 1 : 0) | (gpte & PTE_PCD ? 2 : 0) |
-	       (gpte & (level == 1 ? PTE_PAT_4K : PTE_PAT_LARGE) ? 4 : 0);
+	gidx = (gpte & _PAGE_PWT ? 1 : 0) | (gpte & _PAGE_PCD ? 2 : 0) |
+	       (gpte & (level == 1 ? _PAGE_PAT : _PAGE_PAT_LARGE) ? 4 : 0);
 	type = (lg->vmcb->save.g_pat >> (gidx * 8)) & 7;
 	hidx = lg_host_pat_index[type];
 	if (hidx < 0)
 		hidx = lg_host_pat_index[LG_MT_UC];
 	if (hidx < 0)
 		hidx = 3;	/* PCD|PWT: UC in the power-on PAT */
-	return (hidx & 1 ? PTE_PWT : 0) | (hidx & 2 ? PTE_PCD : 0) |
-	       (hidx & 4 ? PTE_PAT_4K : 0);
+	return (hidx & 1 ? _PAGE_PWT : 0) | (hidx & 2 ? _PAGE_PCD : 0) |
+	       (hidx & 4 ? _PAGE_PAT : 0);
 }
 
 /*
@@ -866,12 +852,12 @@ static int lg_shadow_install(struct lguest *lg, u64 gva, u64 spte,
 		i = (gva >> (12 + 9 * (level - 1))) & 511;
 		e = &table[i];
 		snap = &lg_snap(table)[i];
-		if ((*e & PTE_P) && level >= w->level &&
+		if ((*e & _PAGE_PRESENT) && level >= w->level &&
 		    !(shared && level == 4) && !lg_snap_covers(*snap, gpte)) {
 			lg_shadow_zap(sh, e, level);
 			lg_shadow_flush_tlb(lg);
 		}
-		if (!(*e & PTE_P)) {
+		if (!(*e & _PAGE_PRESENT)) {
 			u64 *next = lg_shadow_alloc(sh);
 
 			if (!next)
@@ -924,16 +910,16 @@ static void lg_shadow_prefetch(struct lguest *lg, u64 gva,
 		struct page *page;
 		u64 gpte, gpa, spte;
 
-		if (i == cur || (spt[i] & PTE_P))
+		if (i == cur || (spt[i] & _PAGE_PRESENT))
 			continue;
 		if (w->level == 1) {
 			gpte = READ_ONCE(w->ptep[0][(int)i - (int)cur]);
-			if ((gpte & (PTE_P | PTE_A)) != (PTE_P | PTE_A) ||
+			if ((gpte & (_PAGE_PRESENT | _PAGE_ACCESSED)) != (_PAGE_PRESENT | _PAGE_ACCESSED) ||
 			    lg_gpte_rsvd(lg, gpte, 1))
 				continue;
-			user = w->up_user && (gpte & PTE_US);
-			write = w->up_write && (gpte & PTE_RW);
-			nx = w->up_nx || (nxe && (gpte & PTE_NX));
+			user = w->up_user && (gpte & _PAGE_USER);
+			write = w->up_write && (gpte & _PAGE_RW);
+			nx = w->up_nx || (nxe && (gpte & _PAGE_NX));
 			gpa = gpte & PTE_ADDR;
 		} else {
 			/* Large pages are 2 MiB-aligned: the group is inside it. */
@@ -944,20 +930,20 @@ static void lg_shadow_prefetch(struct lguest *lg, u64 gva,
 			gpa = (w->gpa & PAGE_MASK) + ((s64)((int)i - (int)cur) << 12);
 		}
 		/* A shared (global) table holds global translations only. */
-		if (global && !((gpte & PTE_G) && pge) &&
+		if (global && !((gpte & _PAGE_GLOBAL) && pge) &&
 		    !test_bit((gva >> 39) & 511, lg->shadow->cur->private))
 			continue;
 		page = lg_gpa_page(lg, gpa);
 		if (!page)
 			continue;	/* device memory: every access must exit */
-		spte = page_to_phys(page) | PTE_P | PTE_A | PTE_D |
+		spte = page_to_phys(page) | _PAGE_PRESENT | _PAGE_ACCESSED | _PAGE_DIRTY |
 		       lg_shadow_memtype(lg, gpte, w->level);
 		if (user)
-			spte |= PTE_US;
+			spte |= _PAGE_USER;
 		if (nx)
-			spte |= PTE_NX;
-		if (write && (gpte & PTE_D))
-			spte |= PTE_RW;
+			spte |= _PAGE_NX;
+		if (write && (gpte & _PAGE_DIRTY))
+			spte |= _PAGE_RW;
 		spt[i] = spte;
 		lg_snap(spt)[i] = w->level == 1 ? gpte : 0;
 	}
@@ -976,7 +962,7 @@ static int lg_shadow_fill(struct lguest *lg, u64 gva, u32 access,
 			  struct lg_gwalk *w)
 {
 	struct lg_shadow *sh = lg->shadow;
-	bool write = access & LG_PF_W, user = access & LG_PF_U, global;
+	bool write = access & X86_PF_WRITE, user = access & X86_PF_USER, global;
 	struct page *page;
 	u64 spte, old, *spt;
 	int err;
@@ -985,18 +971,18 @@ static int lg_shadow_fill(struct lguest *lg, u64 gva, u32 access,
 	if (WARN_ON_ONCE(!page))
 		return -EFAULT;
 	lg_shadow_set_ad(w, write);
-	spte = page_to_phys(page) | PTE_P | PTE_A | PTE_D |
+	spte = page_to_phys(page) | _PAGE_PRESENT | _PAGE_ACCESSED | _PAGE_DIRTY |
 	       lg_shadow_memtype(lg, w->gpte[w->level - 1], w->level);
 	if (w->user)
-		spte |= PTE_US;
+		spte |= _PAGE_USER;
 	if (w->nx)
-		spte |= PTE_NX;
-	if (w->write && (w->gpte[w->level - 1] & PTE_D))
-		spte |= PTE_RW;
+		spte |= _PAGE_NX;
+	if (w->write && (w->gpte[w->level - 1] & _PAGE_DIRTY))
+		spte |= _PAGE_RW;
 	if (write && !w->write && !user && !(lg->guest_cr0 & X86_CR0_WP))
-		spte = (spte | PTE_RW) & ~PTE_US;
+		spte = (spte | _PAGE_RW) & ~_PAGE_USER;
 
-	global = (w->gpte[w->level - 1] & PTE_G) &&
+	global = (w->gpte[w->level - 1] & _PAGE_GLOBAL) &&
 		 (lg->vmcb->save.cr4 & X86_CR4_PGE);
 	err = lg_shadow_install(lg, gva, spte, w, global, &old, &spt);
 	if (err == -ENOSPC) {
@@ -1007,7 +993,7 @@ static int lg_shadow_fill(struct lguest *lg, u64 gva, u32 access,
 		return err;
 	sh->fills++;
 	/* Replacing a live entry: the TLB may hold the old one (APM 15.16.2). */
-	if (old & PTE_P)
+	if (old & _PAGE_PRESENT)
 		lg_shadow_invlpga(lg, gva);
 	lg_shadow_prefetch(lg, gva, w, global, spt);
 	return 0;
@@ -1070,7 +1056,7 @@ enum lg_exit_action lg_exit_pf(struct lguest *lg)
 		return LG_EXIT_CONTINUE;
 	}
 	lg->shadow->faults++;
-	if (access & LG_PF_RSVD) {
+	if (access & X86_PF_RSVD) {
 		kill_guest(lg, "shadow paging: reserved-bit fault on our own entry for 0x%llx (error 0x%x, rip 0x%llx)",
 			   gva, access, lg->vmcb->save.rip);
 		return LG_EXIT_CONTINUE;
@@ -1115,7 +1101,7 @@ static void lg_shadow_drop_gva(struct lguest *lg, u64 *table, u64 gva)
 	for (level = 4; level > 1; level--) {
 		u64 *e = &table[(gva >> (12 + 9 * (level - 1))) & 511];
 
-		if (!(*e & PTE_P))
+		if (!(*e & _PAGE_PRESENT))
 			return;
 		if (*e & SPTE_SPLINTER) {
 			lg_shadow_zap(lg->shadow, e, level);
@@ -1124,7 +1110,7 @@ static void lg_shadow_drop_gva(struct lguest *lg, u64 *table, u64 gva)
 		}
 		table = phys_to_virt(*e & PTE_ADDR);
 	}
-	if (table[(gva >> 12) & 511] & PTE_P) {
+	if (table[(gva >> 12) & 511] & _PAGE_PRESENT) {
 		table[(gva >> 12) & 511] = 0;
 		lg_shadow_invlpga(lg, gva);
 	}
@@ -1162,18 +1148,6 @@ static unsigned int lg_shadow_read_insn(struct lguest *lg, u8 *code)
 	return n;
 }
 
-/* Step over an instruction of @len bytes we emulated. */
-static void lg_shadow_skip(struct lguest *lg, unsigned int len)
-{
-	struct vmcb_control_area *c = &lg->vmcb->control;
-
-	if (boot_cpu_has(X86_FEATURE_NRIPS) && c->next_rip)
-		lg->vmcb->save.rip = c->next_rip;
-	else
-		lg->vmcb->save.rip += len;
-	c->int_state &= ~SVM_INTERRUPT_SHADOW_MASK;
-}
-
 /**
  * lg_exit_invlpg() - handle an intercepted INVLPG (shadow paging only).
  * @lg: the guest.
@@ -1197,7 +1171,7 @@ enum lg_exit_action lg_exit_invlpg(struct lguest *lg)
 	if (boot_cpu_has(X86_FEATURE_DECODEASSISTS) &&
 	    boot_cpu_has(X86_FEATURE_NRIPS) && c->next_rip) {
 		lg_shadow_invlpg(lg, c->exit_info_1);
-		lg_shadow_skip(lg, 0);
+		lg_advance_rip(lg, 0, true);
 		return LG_EXIT_CONTINUE;
 	}
 	avail = lg_shadow_read_insn(lg, code);
@@ -1224,7 +1198,7 @@ enum lg_exit_action lg_exit_invlpg(struct lguest *lg)
 	else if (mem.seg == 5)
 		gva += s->gs.base;
 	lg_shadow_invlpg(lg, gva);
-	lg_shadow_skip(lg, len);
+	lg_advance_rip(lg, len, true);
 	return LG_EXIT_CONTINUE;
 }
 
@@ -1331,7 +1305,7 @@ static enum lg_exit_action lg_shadow_msw(struct lguest *lg, const u8 *insn,
 		lg_gpr_write(lg, gpr, lg->guest_cr0);
 	}
 	if (lg->vmcb->control.event_inj == event_before && !lg->dead)
-		lg_shadow_skip(lg, len);
+		lg_advance_rip(lg, len, true);
 	return LG_EXIT_CONTINUE;
 }
 
@@ -1402,6 +1376,6 @@ enum lg_exit_action lg_exit_cr(struct lguest *lg)
 	}
 	/* A faulting write does not complete: the guest sees the #GP at RIP. */
 	if (c->event_inj == event_before && !lg->dead)
-		lg_shadow_skip(lg, len);
+		lg_advance_rip(lg, len, true);
 	return LG_EXIT_CONTINUE;
 }
