@@ -98,10 +98,13 @@ DEFINE_SHOW_ATTRIBUTE(lg_exits);
 static int lg_info_show(struct seq_file *m, void *unused)
 {
 	struct lguest *lg = m->private;
+	unsigned long excp = lg->vmcb->control.intercepts[INTERCEPT_EXCEPTION];
 
 	seq_printf(m, "mem_bytes %llu\nasid %u\npaging %s\nnpt_pages %lu\n",
 		   lg->mem_size, lg->asid, lg->shadow ? "shadow" : "npt",
 		   lg->npt_pages);
+	/* Which exception vectors exit (#DB, #AC, #MC always; #PF in shadow). */
+	seq_printf(m, "exception_intercepts %*pbl\n", 32, &excp);
 	lg_shadow_show(lg, m);
 	return 0;
 }
