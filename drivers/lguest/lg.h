@@ -312,6 +312,12 @@ static inline u64 lg_guest_efer(const struct lguest *lg)
 	return lg->shadow ? lg->guest_efer : lg->vmcb->save.efer;
 }
 
+/* Is the CPU running the guest's code in 64-bit mode (EFER.LMA and CS.L)? */
+static inline bool lg_code64(const struct vmcb_save_area *s)
+{
+	return (s->efer & EFER_LMA) && (s->cs.attrib & SVM_SELECTOR_L_MASK);
+}
+
 /* Does the CPU have TSC_AUX (for RDTSCP or RDPID)? */
 static inline bool lg_has_tsc_aux(void)
 {

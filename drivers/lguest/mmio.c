@@ -21,9 +21,6 @@
  */
 #define LG_NPF_GUEST_PT		BIT_ULL(33)	/* in the guest's page walk */
 
-/* CS.L in the VMCB segment attribute layout: 64-bit code. */
-#define LG_SEG_ATTR_L		BIT(9)
-
 #define LG_IOAPIC_SIZE		0x1000ULL
 
 /* Device windows start on a multiple of their size (see lg_mmio_exit()). */
@@ -62,7 +59,7 @@ static bool lg_mmio_fault_ok(struct lguest *lg, u64 gpa)
 			   c->exit_int_info, gpa, s->rip);
 		return false;
 	}
-	if (!(s->efer & EFER_LMA) || !(s->cs.attrib & LG_SEG_ATTR_L)) {
+	if (!lg_code64(s)) {
 		kill_guest(lg, "MMIO from non-64-bit code at rip 0x%llx (gpa 0x%llx, efer 0x%llx, cs attrib 0x%x)",
 			   s->rip, gpa, s->efer, s->cs.attrib);
 		return false;

@@ -633,7 +633,7 @@ enum lg_exit_action lg_exit_dr(struct lguest *lg)
 	struct vmcb_save_area *s = &lg->vmcb->save;
 	bool write = c->exit_code >= SVM_EXIT_WRITE_DR0;
 	unsigned int dr = c->exit_code - (write ? SVM_EXIT_WRITE_DR0 : SVM_EXIT_READ_DR0);
-	bool l64 = (s->efer & EFER_LMA) && (s->cs.attrib & BIT(9));
+	bool l64 = lg_code64(s);
 	unsigned int reg, gpr;
 	bool to_dr;
 	u8 code[16];

@@ -311,7 +311,7 @@ u64 lg_rip_linear(struct lguest *lg)
 {
 	const struct vmcb_save_area *s = &lg->vmcb->save;
 
-	if ((s->efer & EFER_LMA) && (s->cs.attrib & BIT(9)))
+	if (lg_code64(s))
 		return s->rip;
 	return (u32)(s->cs.base + (u32)s->rip);
 }
@@ -330,11 +330,21 @@ u64 lg_rip_linear(struct lguest *lg)
 void lg_advance_rip(struct lguest *lg, unsigned int len, bool nrip)
 {
 	struct vmcb_control_area *c = &lg->vmcb->control;
+	struct vmcb_save_area *s = &lg->vmcb->save;
+	u64 rip;
 
 	if (nrip && boot_cpu_has(X86_FEATURE_NRIPS) && c->next_rip)
-		lg->vmcb->save.rip = c->next_rip;
+		rip = c->next_rip;
 	else
-		lg->vmcb->save.rip += len;
+		rip = s->rip + len;
+	/*
+	 * Outside 64-bit mode the instruction pointer wraps: at 4 GiB in
+	 * 32-bit code, at 64 KiB in 16-bit code (CS.D clear), so an
+	 * instruction that ends exactly there resumes at 0.
+	 */
+	if (!lg_code64(s))
+		rip = (s->cs.attrib & SVM_SELECTOR_DB_MASK) ? (u32)rip : (u16)rip;
+	s->rip = rip;
 	c->int_state &= ~SVM_INTERRUPT_SHADOW_MASK;
 }
 

@@ -1228,7 +1228,7 @@ static void lg_shadow_write_cr0(struct lguest *lg, u64 val)
 	}
 	/* Leaving long mode is only allowed from compatibility mode (APM 14.7). */
 	if ((changed & X86_CR0_PG) && !(val & X86_CR0_PG) &&
-	    (lg->vmcb->save.cs.attrib & BIT(9))) {
+	    (lg->vmcb->save.cs.attrib & SVM_SELECTOR_L_MASK)) {
 		lg_shadow_gp(lg, "cr0 write (paging off in 64-bit mode)", val);
 		return;
 	}

@@ -350,7 +350,8 @@ static bool lg_sregs_valid(const struct lguest_sregs *u)
 	if (lme && !pg && !(u->cr4 & X86_CR4_PAE))
 		return false;
 	/* CS.L with CS.D is reserved in long mode (APM 15.5.1). */
-	if (lme && pg && (u->cs.attrib & BIT(9)) && (u->cs.attrib & BIT(10)))
+	if (lme && pg && (u->cs.attrib & SVM_SELECTOR_L_MASK) &&
+	    (u->cs.attrib & SVM_SELECTOR_DB_MASK))
 		return false;
 	for (i = 0; i < ARRAY_SIZE(segs); i++)
 		if (segs[i]->attrib & 0xf000 || segs[i]->reserved)
