@@ -6,7 +6,7 @@
 #include <errno.h>
 #include <stdint.h>
 
-#include "../../tools/lguest/parse.h"
+#include "../../tools/lguest/util.h"
 #include "unit.h"
 
 static void expect_size(const char *s, uint64_t want)

@@ -11,26 +11,9 @@
 #include <linux/lguest.h>
 
 #include "acpi.h"
+#include "util.h"
 
 #define ALIGN16(x)	(((x) + 15) & ~(size_t)15)
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = v;
-	p[1] = v >> 8;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, v);
-	put16(p + 2, v >> 16);
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	put32(p, v);
-	put32(p + 4, v >> 32);
-}
 
 /* --- The AML encoder (ACPI spec, chapter 20 "ACPI Machine Language"). --- */
 
@@ -246,15 +229,6 @@ void aml_string(struct aml *a, const char *s)
 {
 	aml_byte(a, AML_STRING_PREFIX);
 	aml_bytes(a, s, strlen(s) + 1);
-}
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 /**

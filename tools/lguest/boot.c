@@ -17,6 +17,7 @@
 
 #include "acpi.h"
 #include "boot.h"
+#include "util.h"
 
 #define MiB		(1ULL << 20)
 #define KERNEL_MIN_LOAD	(16 * MiB)	/* where a relocatable kernel goes */
@@ -35,16 +36,8 @@ _Static_assert(offsetof(struct setup_header, header) == 0x202 - BOOT_HDR_OFF, "H
 _Static_assert(offsetof(struct setup_header, init_size) == 0x260 - BOOT_HDR_OFF, "init_size");
 _Static_assert(sizeof(struct boot_params) == 4096, "zero page");
 
-static int __attribute__((format(printf, 2, 3)))
-fail(char *err, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, BOOT_ERR_LEN, fmt, ap);
-	va_end(ap);
-	return -1;
-}
+/* The reason for a refusal goes to the caller's BOOT_ERR_LEN buffer. */
+#define fail(err, ...)	errf(err, BOOT_ERR_LEN, __VA_ARGS__)
 
 static uint64_t mib_up(uint64_t bytes)
 {
@@ -269,11 +262,6 @@ int boot_plan(struct boot_layout *lay, const struct bzimage *bz, uint64_t mem,
 	return 0;
 }
 
-static void put64(uint8_t *ram, uint64_t gpa, uint64_t val)
-{
-	memcpy(ram + gpa, &val, sizeof(val));
-}
-
 /**
  * boot_identity_map() - build page tables mapping all RAM at its own address.
  * @ram: guest RAM as the launcher sees it.
@@ -287,13 +275,13 @@ void boot_identity_map(uint8_t *ram, uint64_t mem, uint64_t pml4)
 {
 	uint64_t gib = (mem + (1ULL << 30) - 1) >> 30, i, j;
 
-	put64(ram, pml4, (pml4 + 0x1000) | 0x3);
+	put64(ram + pml4, (pml4 + 0x1000) | 0x3);
 	for (i = 0; i < gib; i++) {
 		uint64_t pd = pml4 + 0x2000 + i * 0x1000;
 
-		put64(ram, pml4 + 0x1000 + i * 8, pd | 0x3);
+		put64(ram + pml4 + 0x1000 + i * 8, pd | 0x3);
 		for (j = 0; j < 512 && (i << 30) + (j << 21) < mem; j++)
-			put64(ram, pd + j * 8, ((i << 30) + (j << 21)) | 0x83);
+			put64(ram + pd + j * 8, ((i << 30) + (j << 21)) | 0x83);
 	}
 }
 
@@ -327,6 +315,7 @@ int boot_load(uint8_t *ram, const struct bzimage *bz,
 	      const struct acpi_mmio_dev *devs, unsigned int ndevs, char *err)
 {
 	struct boot_params *bp = (struct boot_params *)(ram + lay->boot_params);
+	struct boot_entry entry;
 	size_t acpi_len;
 
 	if (pread_full(kernel_fd, ram + lay->load, bz->code_size, bz->setup_size) < 0)
@@ -338,11 +327,8 @@ int boot_load(uint8_t *ram, const struct bzimage *bz,
 			    errno ? strerror(errno) : "file shrank while loading");
 	memcpy(ram + lay->cmdline, cmdline, lay->cmdline_len + 1);
 
-	put64(ram, BOOT_GDT, 0);
-	put64(ram, BOOT_GDT + 8, 0);
-	put64(ram, BOOT_GDT + BOOT_CS, 0x00af9b000000ffffULL);	/* 64-bit code */
-	put64(ram, BOOT_GDT + BOOT_DS, 0x00cf93000000ffffULL);	/* 4G data */
-	boot_identity_map(ram, lay->mem, BOOT_PML4);
+	boot_kernel_entry(lay, &entry);
+	boot_entry_tables(ram, lay->mem, &entry);
 
 	/* The ACPI tables go in the reserved area below 1 MiB. */
 	acpi_len = acpi_build(ram + lay->acpi, BOOT_ACPI_END - lay->acpi,
@@ -376,6 +362,75 @@ int boot_load(uint8_t *ram, const struct bzimage *bz,
  * own stack, GDT and page tables from there. :*/
 
 /**
+ * boot_kernel_entry() - where and how a planned bzImage is entered.
+ * @lay: the layout the kernel was loaded with.
+ * @e: filled in: our GDT with __BOOT_CS and __BOOT_DS, the identity map at
+ *	%BOOT_PML4, the 64-bit entry point and RSI = boot_params.
+ */
+void boot_kernel_entry(const struct boot_layout *lay, struct boot_entry *e)
+{
+	*e = (struct boot_entry){
+		.gdt = BOOT_GDT, .cs = BOOT_CS, .pml4 = BOOT_PML4,
+		.rip = lay->entry, .rsi = lay->boot_params,
+	};
+}
+
+/**
+ * boot_entry_tables() - write what a 64-bit entry needs in guest RAM.
+ * @ram: guest RAM as the launcher sees it.
+ * @mem: its size.
+ * @e: the entry: a GDT at @e->gdt with null descriptors below selector
+ *	@e->cs, a 64-bit code segment at @e->cs and a flat data segment at
+ *	@e->cs + 8; page tables at @e->pml4 mapping all of RAM at its own
+ *	address (boot_identity_map()).
+ *
+ * Raw images and bzImages are entered the same way; only the addresses
+ * and the registers' values differ (uapi lguest.h, Documentation/x86/boot.rst).
+ */
+void boot_entry_tables(uint8_t *ram, uint64_t mem, const struct boot_entry *e)
+{
+	memset(ram + e->gdt, 0, e->cs);
+	put64(ram + e->gdt + e->cs, 0x00af9b000000ffffULL);	/* 64-bit code */
+	put64(ram + e->gdt + e->cs + 8, 0x00cf93000000ffffULL);	/* 4 GiB data */
+	boot_identity_map(ram, mem, e->pml4);
+}
+
+/**
+ * boot_entry_regs() - the registers of a 64-bit entry.
+ * @e: the entry, its tables written by boot_entry_tables().
+ * @sregs: the special registers (as %LGUEST_GET_SREGS gave them), changed:
+ *	long mode with paging on, CS and DS/ES/SS from the GDT, no IDT.
+ * @regs: the general registers, overwritten: RIP, RSP, RSI and RDI from
+ *	@e, the rest zero, interrupts off.
+ */
+void boot_entry_regs(const struct boot_entry *e, struct lguest_sregs *sregs,
+		     struct lguest_regs *regs)
+{
+	const struct lguest_segment code = {
+		.selector = e->cs, .limit = 0xffffffff, .attrib = 0xa9b,
+	}, data = {
+		.selector = e->cs + 8, .limit = 0xffffffff, .attrib = 0xc93,
+	};
+
+	sregs->cs = code;
+	sregs->ds = sregs->es = sregs->ss = data;
+	sregs->fs = sregs->gs = (struct lguest_segment){ 0 };
+	sregs->gdt = (struct lguest_dtable){ .base = e->gdt, .limit = e->cs + 15 };
+	sregs->idt = (struct lguest_dtable){ 0 };
+	sregs->cr0 = 0x80010033;	/* PG WP NE ET MP PE */
+	sregs->cr3 = e->pml4;
+	sregs->cr4 = 0x620;		/* OSXMMEXCPT OSFXSR PAE */
+	sregs->efer = 0xd00;		/* NXE LMA LME */
+
+	memset(regs, 0, sizeof(*regs));
+	regs->rip = e->rip;
+	regs->rsp = e->rsp;
+	regs->rsi = e->rsi;
+	regs->rdi = e->rdi;
+	regs->rflags = 0x2;
+}
+
+/**
  * boot_set_regs() - the registers for the kernel's 64-bit entry.
  * @lay: the layout the kernel was loaded with.
  * @sregs: the special registers (as %LGUEST_GET_SREGS gave them), changed.
@@ -384,24 +439,8 @@ int boot_load(uint8_t *ram, const struct bzimage *bz,
 void boot_set_regs(const struct boot_layout *lay, struct lguest_sregs *sregs,
 		   struct lguest_regs *regs)
 {
-	const struct lguest_segment code = {
-		.selector = BOOT_CS, .limit = 0xffffffff, .attrib = 0xa9b,
-	}, data = {
-		.selector = BOOT_DS, .limit = 0xffffffff, .attrib = 0xc93,
-	};
+	struct boot_entry e;
 
-	sregs->cs = code;
-	sregs->ds = sregs->es = sregs->ss = data;
-	sregs->fs = sregs->gs = (struct lguest_segment){ 0 };
-	sregs->gdt = (struct lguest_dtable){ .base = BOOT_GDT, .limit = 31 };
-	sregs->idt = (struct lguest_dtable){ 0 };
-	sregs->cr0 = 0x80010033;	/* PG WP NE ET MP PE */
-	sregs->cr3 = BOOT_PML4;
-	sregs->cr4 = 0x620;		/* OSXMMEXCPT OSFXSR PAE */
-	sregs->efer = 0xd00;		/* NXE LMA LME */
-
-	memset(regs, 0, sizeof(*regs));
-	regs->rip = lay->entry;
-	regs->rsi = lay->boot_params;
-	regs->rflags = 0x2;
+	boot_kernel_entry(lay, &e);
+	boot_entry_regs(&e, sregs, regs);
 }

@@ -79,7 +79,21 @@ int boot_load(uint8_t *ram, const struct bzimage *bz,
 	      const struct boot_layout *lay, const char *cmdline,
 	      int kernel_fd, int initrd_fd,
 	      const struct acpi_mmio_dev *devs, unsigned int ndevs, char *err);
+/*
+ * How the launcher enters every guest: 64-bit mode, all of RAM
+ * identity-mapped, a GDT with code at @cs and data at @cs + 8.
+ */
+struct boot_entry {
+	uint64_t gdt, pml4;		/* guest-physical */
+	uint16_t cs;			/* code selector; data is cs + 8 */
+	uint64_t rip, rsp, rsi, rdi;
+};
+
 void boot_identity_map(uint8_t *ram, uint64_t mem, uint64_t pml4);
+void boot_kernel_entry(const struct boot_layout *lay, struct boot_entry *e);
+void boot_entry_tables(uint8_t *ram, uint64_t mem, const struct boot_entry *e);
+void boot_entry_regs(const struct boot_entry *e, struct lguest_sregs *sregs,
+		     struct lguest_regs *regs);
 void boot_set_regs(const struct boot_layout *lay, struct lguest_sregs *sregs,
 		   struct lguest_regs *regs);
 

@@ -16,31 +16,14 @@
 #include <unistd.h>
 
 #include "devopts.h"
+#include "util.h"
 
-static int __attribute__((format(printf, 2, 3)))
-fail(char *err, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, DEVOPT_ERR_LEN, fmt, ap);
-	va_end(ap);
-	return -1;
-}
+/* The reason for a refusal goes to the caller's DEVOPT_ERR_LEN buffer. */
+#define fail(err, ...)	errf(err, DEVOPT_ERR_LEN, __VA_ARGS__)
 
 void devopts_init(struct devopts *d)
 {
 	memset(d, 0, sizeof(*d));
-}
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower((unsigned char)c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
 }
 
 /**
