@@ -11,14 +11,11 @@
 #include <getopt.h>
 #include <signal.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include <linux/lguest.h>
@@ -30,7 +27,6 @@
 #define DEFAULT_MEM		(256ULL << 20)
 #define MIN_MEM			(2ULL << 20)
 #define DEFAULT_CMDLINE		"console=ttyS0"
-
 
 static void usage(FILE *f)
 {
