@@ -55,12 +55,20 @@ rm -f /tmp/disk-b.ext4 /tmp/disk-c.raw
 
 step "crash: kill -9 the launcher while the guest writes"
 cp "$LG_TOP/build/test.ext4" "$img" || fail "cannot copy the test image"
+# fsynced: how many files the guest has fsynced so far.  The stamped run
+# starts in the background and makes /tmp/dc.out a moment later: until
+# then, none (an empty count once ended the wait at once, killing nothing).
+fsynced() {
+	_n=$(grep -c "@@FSYNCED " /tmp/dc.out 2>/dev/null)
+	echo "${_n:-0}"
+}
+rm -f /tmp/dc.out
 LG_LINUX_TIMEOUT=120 lg_run_stamped dc "$LG_LAUNCHER" --kernel "$LG_LINUX_KERNEL" \
 	--initrd "$LG_LINUX_INITRD" --mem 256M --append "$LG_LINUX_APPEND lgtest=disk-crash" \
 	--disk "$img" &
 job=$!
 i=0
-until [ "$(grep -c "@@FSYNCED " /tmp/dc.out)" -ge 6 ]; do
+until [ "$(fsynced)" -ge 6 ]; do
 	i=$((i + 1))
 	[ $i -lt 900 ] || { kill $job; wait $job; linux_show dc; fail "the guest did not fsync 6 files in 90 s"; }
 	sleep 0.1
