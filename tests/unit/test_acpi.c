@@ -6,7 +6,6 @@
  * devices of the DSDT, and, when iasl is installed (acpica-tools), that
  * ACPICA's disassembler reads every table and finds each device.
  */
-#define _GNU_SOURCE
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>

@@ -6,7 +6,6 @@
  * LGUEST_MMIO_MAX virtio-mmio devices in the DSDT) or rejected with the
  * right message; then the real Debian kernels are read.
  */
-#define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,17 +64,6 @@ static uint64_t fake_setup_size(const struct fake *f)
 	return ((f->setup_sects ? f->setup_sects : 4) + 1) * 512ULL;
 }
 
-static int memfd_with(const void *p, size_t n)
-{
-	int fd = memfd_create("test_bzimage", MFD_CLOEXEC);
-
-	if (fd < 0 || write(fd, p, n) != (ssize_t)n) {
-		perror("memfd");
-		exit(2);
-	}
-	return fd;
-}
-
 /* fake_kernel: a bzImage file (a memfd) as the knobs say. */
 static int fake_kernel(const struct fake *f)
 {
@@ -103,7 +91,7 @@ static int fake_kernel(const struct fake *f)
 	img[0x1ef] = 0xff;		/* the sentinel, which must not be copied */
 	for (i = 0; i < f->code_size; i++)
 		img[setup + i] = code_byte(i);
-	fd = memfd_with(img, f->truncate_to ? f->truncate_to : len);
+	fd = unit_memfd(img, f->truncate_to ? f->truncate_to : len);
 	free(img);
 	return fd;
 }
@@ -127,7 +115,7 @@ static int fake_initrd(uint64_t size)
 /* expect_reject: bzimage_read() refuses the kernel, saying @want. */
 static void expect_reject(const char *what, const struct fake *f, const char *want)
 {
-	struct bzimage bz;
+	struct kernel_image bz;
 	char err[BOOT_ERR_LEN] = "";
 	int fd = fake_kernel(f), r;
 
@@ -144,7 +132,7 @@ static void expect_plan_fails(const char *what, const struct fake *f, uint64_t m
 			      const char *cmdline, uint64_t initrd_size,
 			      const char *want)
 {
-	struct bzimage bz;
+	struct kernel_image bz;
 	struct boot_layout lay;
 	char err[BOOT_ERR_LEN] = "";
 	int fd = fake_kernel(f), r;
@@ -162,7 +150,7 @@ static void expect_plan_fails(const char *what, const struct fake *f, uint64_t m
 static uint64_t plan_ok(const char *what, const struct fake *f, uint64_t mem,
 			uint64_t initrd_size, struct boot_layout *lay)
 {
-	struct bzimage bz;
+	struct kernel_image bz;
 	char err[BOOT_ERR_LEN] = "";
 	int fd = fake_kernel(f), r;
 
@@ -191,7 +179,7 @@ static void test_good_load(void)
 	struct lguest_sregs sregs = { 0 };
 	struct lguest_regs regs;
 	struct boot_layout lay;
-	struct bzimage bz;
+	struct kernel_image bz;
 	struct boot_params *bp;
 	char err[BOOT_ERR_LEN] = "";
 	uint8_t *ram = calloc(1, mem);
@@ -354,7 +342,7 @@ static void test_rejects(void)
 			  "command line is 17 bytes, the kernel takes at most 16");
 	longline[16] = '\0';
 	{
-		struct bzimage bz;
+		struct kernel_image bz;
 		struct boot_layout lay;
 		char err[BOOT_ERR_LEN] = "";
 		int fd = fake_kernel(&f);
@@ -384,7 +372,7 @@ static void test_real_kernel(const char *var)
 	const char *path = getenv(var);
 	const uint64_t mem = 128 * MiB;
 	struct boot_layout lay;
-	struct bzimage bz;
+	struct kernel_image bz;
 	char err[BOOT_ERR_LEN] = "";
 	uint8_t *ram, want[64];
 	int fd, r;

@@ -5,7 +5,6 @@
  * device limit, slot order, the disk files it opens and refuses, and the
  * LGUEST_ADD_DEVICE descriptions and DSDT windows it gives.
  */
-#define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -8,6 +8,9 @@
 #define LGUEST_UNIT_H
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 static int unit_checks, unit_failures;
 
@@ -19,6 +22,18 @@ static int unit_checks, unit_failures;
 		       ##__VA_ARGS__);					\
 	}								\
 } while (0)
+
+/* unit_memfd: a file (a memfd) holding @n bytes from @p; exits if it cannot. */
+static inline int unit_memfd(const void *p, size_t n)
+{
+	int fd = memfd_create("unit", MFD_CLOEXEC);
+
+	if (fd < 0 || write(fd, p, n) != (ssize_t)n) {
+		perror("memfd");
+		exit(2);
+	}
+	return fd;
+}
 
 static inline int unit_summary(const char *name)
 {

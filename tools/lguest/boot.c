@@ -44,29 +44,6 @@ static uint64_t mib_up(uint64_t bytes)
 	return (bytes + MiB - 1) / MiB;
 }
 
-/* pread_full: read exactly @len bytes at @off; -1 with errno, or 0 on EOF. */
-static int pread_full(int fd, void *buf, uint64_t len, uint64_t off)
-{
-	uint8_t *p = buf;
-
-	while (len) {
-		ssize_t n = pread(fd, p, len, off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		if (n == 0) {
-			errno = 0;
-			return -1;
-		}
-		p += n;
-		off += n;
-		len -= n;
-	}
-	return 0;
-}
-
 /**
  * bzimage_read() - read and check a bzImage's setup header.
  * @bz: filled in on success.
@@ -81,7 +58,7 @@ static int pread_full(int fd, void *buf, uint64_t len, uint64_t off)
  *
  * Return: 0, or -1 with @err set.
  */
-int bzimage_read(struct bzimage *bz, int fd, const char *path, char *err)
+int bzimage_read(struct kernel_image *bz, int fd, const char *path, char *err)
 {
 	uint8_t head[1024] = { 0 };
 	struct setup_header sh;
@@ -126,7 +103,14 @@ int bzimage_read(struct bzimage *bz, int fd, const char *path, char *err)
 		return fail(err, "kernel '%s' has a bad kernel_alignment 0x%x", path,
 			    sh.kernel_alignment);
 
+	bz->kind = "bzImage";
 	bz->code_size = bz->file_size - bz->setup_size;
+	bz->entry_off = KERNEL_ENTRY_64;
+	bz->nsegs = 1;
+	bz->seg[0] = (struct kernel_seg){
+		.file_off = bz->setup_size, .filesz = bz->code_size,
+		.memsz = bz->code_size,
+	};
 	bz->loadflags = sh.loadflags;
 	bz->xloadflags = sh.xloadflags;
 	bz->relocatable = sh.relocatable_kernel;
@@ -204,7 +188,7 @@ static void boot_reset_vector(uint8_t *ram)
  *
  * Return: 0, or -1 with @err set.
  */
-int boot_plan(struct boot_layout *lay, const struct bzimage *bz, uint64_t mem,
+int boot_plan(struct boot_layout *lay, const struct kernel_image *bz, uint64_t mem,
 	      const char *cmdline, const char *initrd_path,
 	      uint64_t initrd_size, char *err)
 {
@@ -228,7 +212,7 @@ int boot_plan(struct boot_layout *lay, const struct bzimage *bz, uint64_t mem,
 	}
 	span = bz->init_size > bz->code_size ? bz->init_size : bz->code_size;
 	lay->load_end = lay->load + span;
-	lay->entry = lay->load + KERNEL_ENTRY_64;
+	lay->entry = lay->load + bz->entry_off;
 	if (lay->load_end > mem)
 		return fail(err, "kernel '%s' needs %llu MiB of guest RAM (it takes %llu MiB from %llu MiB up), not %llu MiB; use a larger --mem",
 			    bz->path, (unsigned long long)mib_up(lay->load_end),
@@ -309,18 +293,22 @@ static void e820_add(struct boot_params *bp, uint64_t start, uint64_t end,
  *
  * Return: 0, or -1 with @err set (a file that changed under us).
  */
-int boot_load(uint8_t *ram, const struct bzimage *bz,
+int boot_load(uint8_t *ram, const struct kernel_image *bz,
 	      const struct boot_layout *lay, const char *cmdline,
 	      int kernel_fd, int initrd_fd,
 	      const struct acpi_mmio_dev *devs, unsigned int ndevs, char *err)
 {
 	struct boot_params *bp = (struct boot_params *)(ram + lay->boot_params);
+	const struct kernel_seg *seg;
 	struct boot_entry entry;
 	size_t acpi_len;
 
-	if (pread_full(kernel_fd, ram + lay->load, bz->code_size, bz->setup_size) < 0)
-		return fail(err, "cannot read kernel '%s': %s", bz->path,
-			    errno ? strerror(errno) : "file shrank while loading");
+	/* boot_plan() checked that each piece ends below lay->load_end. */
+	for (seg = bz->seg; seg < bz->seg + bz->nsegs; seg++)
+		if (pread_full(kernel_fd, ram + lay->load + seg->at, seg->filesz,
+			       seg->file_off) < 0)
+			return fail(err, "cannot read kernel '%s': %s", bz->path,
+				    errno ? strerror(errno) : "file shrank while loading");
 	if (lay->initrd_size &&
 	    pread_full(initrd_fd, ram + lay->initrd, lay->initrd_size, 0) < 0)
 		return fail(err, "cannot read initrd '%s': %s", lay->initrd_path,
@@ -355,11 +343,12 @@ int boot_load(uint8_t *ram, const struct bzimage *bz,
 	return 0;
 }
 
-/*T:043 The kernel is entered at its 64-bit entry point, 0x200 past where
- * it was loaded, as Documentation/x86/boot.rst describes: long mode with
- * paging on and identity mapping, __BOOT_CS and __BOOT_DS from our GDT,
- * interrupts off, and RSI pointing at boot_params.  The kernel builds its
- * own stack, GDT and page tables from there. :*/
+/*T:043 The kernel is entered at its 64-bit entry point (a bzImage's is
+ * 0x200 past where it was loaded; a vmlinux names its own, startup_64,
+ * which skips the decompressor), as Documentation/x86/boot.rst describes:
+ * long mode with paging on and identity mapping, __BOOT_CS and __BOOT_DS
+ * from our GDT, interrupts off, and RSI pointing at boot_params.  The
+ * kernel builds its own stack, GDT and page tables from there. :*/
 
 /**
  * boot_kernel_entry() - where and how a planned bzImage is entered.

@@ -37,12 +37,29 @@ struct acpi_mmio_dev;
 /* Room for a message from the functions below; it names the file. */
 #define BOOT_ERR_LEN		512
 
-/* What the launcher learned from a bzImage's setup header. */
-struct bzimage {
+/* A piece of the kernel file that goes to guest RAM (ELF: a PT_LOAD). */
+struct kernel_seg {
+	uint64_t file_off;	/* where it starts in the file */
+	uint64_t at;		/* where it goes, from the load address */
+	uint64_t filesz;	/* bytes read from the file */
+	uint64_t memsz;		/* bytes it spans; past filesz, RAM stays zero */
+};
+
+#define KERNEL_SEGS_MAX		8
+
+/*
+ * What the launcher learned from a kernel file: a bzImage's setup header,
+ * or an ELF vmlinux's program headers and a setup header made up for it.
+ */
+struct kernel_image {
 	const char *path;	/* the file's name, for messages */
 	uint64_t file_size;
 	uint64_t setup_size;	/* (setup_sects + 1) * 512: code starts here */
-	uint64_t code_size;	/* the protected-mode part: the rest */
+	uint64_t code_size;	/* bytes from the load address its pieces span */
+	uint64_t entry_off;	/* the 64-bit entry point, from the load address */
+	unsigned int nsegs;
+	struct kernel_seg seg[KERNEL_SEGS_MAX];
+	const char *kind;	/* "bzImage" or "vmlinux", for --verbose */
 	uint16_t version;	/* boot protocol, 0x020f for 2.15 */
 	uint8_t loadflags;
 	uint8_t relocatable;
@@ -61,7 +78,7 @@ struct boot_layout {
 	uint64_t mem;		/* guest RAM in bytes */
 	uint64_t load;		/* the protected-mode code */
 	uint64_t load_end;	/* load + the kernel's init_size */
-	uint64_t entry;		/* load + 0x200: startup_64 */
+	uint64_t entry;		/* load + entry_off: startup_64 */
 	const char *initrd_path;
 	uint64_t initrd;	/* 0 if none */
 	uint64_t initrd_size;
@@ -71,11 +88,13 @@ struct boot_layout {
 	uint64_t acpi;		/* the RSDP */
 };
 
-int bzimage_read(struct bzimage *bz, int fd, const char *path, char *err);
-int boot_plan(struct boot_layout *lay, const struct bzimage *bz, uint64_t mem,
+int bzimage_read(struct kernel_image *bz, int fd, const char *path, char *err);
+int vmlinux_read(struct kernel_image *k, int fd, const char *path, char *err);
+int kernel_read(struct kernel_image *k, int fd, const char *path, char *err);
+int boot_plan(struct boot_layout *lay, const struct kernel_image *bz, uint64_t mem,
 	      const char *cmdline, const char *initrd_path,
 	      uint64_t initrd_size, char *err);
-int boot_load(uint8_t *ram, const struct bzimage *bz,
+int boot_load(uint8_t *ram, const struct kernel_image *bz,
 	      const struct boot_layout *lay, const char *cmdline,
 	      int kernel_fd, int initrd_fd,
 	      const struct acpi_mmio_dev *devs, unsigned int ndevs, char *err);

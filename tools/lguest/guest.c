@@ -205,14 +205,14 @@ int run_guest(struct guest *g, const struct launch *l)
  * @kernel_fd: the open kernel.
  * @initrd_fd: the open initrd, or -1.
  */
-void plan_kernel(const struct launch *l, struct bzimage *bz,
+void plan_kernel(const struct launch *l, struct kernel_image *bz,
 		 struct boot_layout *lay, int kernel_fd, int initrd_fd)
 {
 	char err[BOOT_ERR_LEN];
 	struct stat st;
 	uint64_t initrd_size = 0;
 
-	if (bzimage_read(bz, kernel_fd, l->kernel, err) < 0)
+	if (kernel_read(bz, kernel_fd, l->kernel, err) < 0)
 		die(EXIT_USAGE, "%s", err);
 	if (initrd_fd >= 0) {
 		if (fstat(initrd_fd, &st) < 0)
@@ -223,8 +223,8 @@ void plan_kernel(const struct launch *l, struct bzimage *bz,
 		die(EXIT_USAGE, "%s", err);
 	if (!l->verbose)
 		return;
-	fprintf(stderr, "lguest: kernel '%s': boot protocol %u.%02u, %" PRIu64 " bytes loaded at 0x%" PRIx64 ", unpacks up to 0x%" PRIx64 ", entry 0x%" PRIx64 "\n",
-		l->kernel, bz->version >> 8, bz->version & 0xff, bz->code_size,
+	fprintf(stderr, "lguest: kernel '%s': %s, boot protocol %u.%02u, %" PRIu64 " bytes loaded at 0x%" PRIx64 ", unpacks up to 0x%" PRIx64 ", entry 0x%" PRIx64 "\n",
+		l->kernel, bz->kind, bz->version >> 8, bz->version & 0xff, bz->code_size,
 		lay->load, lay->load_end, lay->entry);
 	if (lay->initrd_size)
 		fprintf(stderr, "lguest: initrd '%s': 0x%" PRIx64 "-0x%" PRIx64 " (%" PRIu64 " bytes)\n",
@@ -332,7 +332,7 @@ void add_devices(struct guest *g, struct launch *l)
  * @initrd_fd: the open initrd, or -1.
  */
 void setup_kernel(struct guest *g, const struct launch *l,
-		  const struct bzimage *bz, const struct boot_layout *lay,
+		  const struct kernel_image *bz, const struct boot_layout *lay,
 		  int kernel_fd, int initrd_fd)
 {
 	struct acpi_mmio_dev mmio[LGUEST_MMIO_MAX];

@@ -49,12 +49,12 @@ uint64_t load_file(struct guest *g, int fd, const char *what, const char *path,
 		   uint64_t gpa);
 void setup_raw(struct guest *g);
 int run_guest(struct guest *g, const struct launch *l);
-void plan_kernel(const struct launch *l, struct bzimage *bz,
+void plan_kernel(const struct launch *l, struct kernel_image *bz,
 		 struct boot_layout *lay, int kernel_fd, int initrd_fd);
 void print_devices(const struct launch *l);
 void add_devices(struct guest *g, struct launch *l);
 void setup_kernel(struct guest *g, const struct launch *l,
-		  const struct bzimage *bz, const struct boot_layout *lay,
+		  const struct kernel_image *bz, const struct boot_layout *lay,
 		  int kernel_fd, int initrd_fd);
 void console_raw(bool keep_signals);
 void console_fds(struct devopts *d);

@@ -31,14 +31,14 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-"Usage: lguest --kernel BZIMAGE [--initrd FILE] [--append CMDLINE] [--mem SIZE]\n"
+"Usage: lguest --kernel KERNEL [--initrd FILE] [--append CMDLINE] [--mem SIZE]\n"
 "                     [--disk FILE[,ro]]... [--net NAME[,mac=MAC]]... [--rng]\n"
 "                     [--console virtio|serial] [--mmio-cmdline]\n"
 "                     [--paging auto|npt|shadow]\n"
 "       lguest --raw FILE [--mem SIZE] [--paging auto|npt|shadow]\n"
 "Run a guest on the lguest hypervisor (/dev/lguest, module lguest.ko).\n"
 "\n"
-"  -k, --kernel FILE   Linux bzImage to boot\n"
+"  -k, --kernel FILE   Linux bzImage or ELF vmlinux to boot\n"
 "  -i, --initrd FILE   initial ramdisk for --kernel\n"
 "  -a, --append TEXT   kernel command line for --kernel (default\n"
 "                      \"" DEFAULT_CMDLINE "\")\n"
@@ -280,7 +280,7 @@ int main(int argc, char **argv)
 {
 	static struct launch l;
 	struct lguest_console con = { .out_fd = STDOUT_FILENO, .in_fd = -1 };
-	struct bzimage bz;
+	struct kernel_image bz;
 	struct boot_layout lay;
 	struct guest g;
 	char msg[DEVOPT_ERR_LEN];

@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -63,6 +64,37 @@ int hexval(char c)
 	if (c >= 'a' && c <= 'f')
 		return c - 'a' + 10;
 	return -1;
+}
+
+/**
+ * pread_full() - read exactly @len bytes at @off of a file.
+ * @fd: the file.
+ * @buf: where they go.
+ * @len: how many.
+ * @off: from where.
+ *
+ * Return: 0, or -1 with errno set (0 if the file ended first).
+ */
+int pread_full(int fd, void *buf, uint64_t len, uint64_t off)
+{
+	uint8_t *p = buf;
+
+	while (len) {
+		ssize_t n = pread(fd, p, len, off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0) {
+			errno = 0;
+			return -1;
+		}
+		p += n;
+		off += n;
+		len -= n;
+	}
+	return 0;
 }
 
 /**

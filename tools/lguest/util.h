@@ -16,6 +16,7 @@ int errf(char *err, size_t len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 int parse_size(const char *s, uint64_t *out);
 int hexval(char c);
+int pread_full(int fd, void *buf, uint64_t len, uint64_t off);
 void put16(uint8_t *p, uint16_t v);
 void put32(uint8_t *p, uint32_t v);
 void put64(uint8_t *p, uint64_t v);

@@ -11,7 +11,7 @@ rm -f /tmp/ci.in
 mkfifo /tmp/ci.in || fail "mkfifo"
 exec 3<>/tmp/ci.in
 step "boot, then type '$line'"
-lg_stdin=/tmp/ci.in lg_run_stamped ci "$LG_LAUNCHER" --kernel "$LG_LINUX_KERNEL" \
+lg_stdin=/tmp/ci.in lg_run_stamped ci "$LG_LAUNCHER" --kernel "$LG_GUEST_KERNEL" \
 	--initrd "$LG_LINUX_INITRD" --mem 256M --console serial \
 	--append "$LG_LINUX_APPEND lgtest=console-input" &
 job=$!

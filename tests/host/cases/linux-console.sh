@@ -22,7 +22,7 @@ mkfifo /tmp/con.in || fail "mkfifo"
 exec 3<>/tmp/con.in
 step "a shell on hvc0 runs a command typed on stdin"
 lg_stdin=/tmp/con.in LG_LINUX_TIMEOUT=120 lg_run_stamped con "$LG_LAUNCHER" \
-	--kernel "$LG_LINUX_KERNEL" --initrd "$LG_LINUX_INITRD" --mem 256M \
+	--kernel "$LG_GUEST_KERNEL" --initrd "$LG_LINUX_INITRD" --mem 256M \
 	--append "$LG_LINUX_APPEND" &
 job=$!
 wait_for 60 has_line "busybox guest: shell on hvc0" || con_fail "no shell on hvc0"

@@ -63,7 +63,7 @@ fsynced() {
 	echo "${_n:-0}"
 }
 rm -f /tmp/dc.out
-LG_LINUX_TIMEOUT=120 lg_run_stamped dc "$LG_LAUNCHER" --kernel "$LG_LINUX_KERNEL" \
+LG_LINUX_TIMEOUT=120 lg_run_stamped dc "$LG_LAUNCHER" --kernel "$LG_GUEST_KERNEL" \
 	--initrd "$LG_LINUX_INITRD" --mem 256M --append "$LG_LINUX_APPEND lgtest=disk-crash" \
 	--disk "$img" &
 job=$!

@@ -32,7 +32,7 @@ net_fail() {
 
 # run_net TAG IFNAME ARGS: a guest with --net IFNAME and lgtest=net ARGS.
 run_net() {
-	lg_run_stamped "$1" "$LG_LAUNCHER" --kernel "$LG_LINUX_KERNEL" \
+	lg_run_stamped "$1" "$LG_LAUNCHER" --kernel "$LG_GUEST_KERNEL" \
 		--initrd "$LG_LINUX_INITRD" --mem 384M \
 		--append "$LG_LINUX_APPEND lgtest=net $3" --net "$2"
 }

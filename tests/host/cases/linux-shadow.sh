@@ -5,7 +5,7 @@
 . "$LG_TOP/tests/host/lib.sh"
 
 load_lguest
-step "boot $(basename "$LG_LINUX_KERNEL") to init with --paging shadow, lgtest=boot-check"
+step "boot $(basename "$LG_GUEST_KERNEL") to init with --paging shadow, lgtest=boot-check"
 LG_LINUX_TIMEOUT=${LG_LINUX_TIMEOUT:-200}
 run_linux shadow boot-check --paging shadow -v
 grep -q "^lguest: paging: shadow" /tmp/shadow.err || fail "launcher -v did not say 'paging: shadow'"

@@ -6,10 +6,10 @@
 
 load_lguest
 step "two guests at once"
-lg_run_stamped two1 "$LG_LAUNCHER" --kernel "$LG_LINUX_KERNEL" --initrd "$LG_LINUX_INITRD" \
+lg_run_stamped two1 "$LG_LAUNCHER" --kernel "$LG_GUEST_KERNEL" --initrd "$LG_LINUX_INITRD" \
 	--mem 256M --append "$LG_LINUX_APPEND lgtest=hold" &
 j1=$!
-lg_run_stamped two2 "$LG_LAUNCHER" --kernel "$LG_LINUX_KERNEL" --initrd "$LG_LINUX_INITRD" \
+lg_run_stamped two2 "$LG_LAUNCHER" --kernel "$LG_GUEST_KERNEL" --initrd "$LG_LINUX_INITRD" \
 	--mem 192M --append "$LG_LINUX_APPEND lgtest=hold" &
 j2=$!
 wait $j1

@@ -14,7 +14,7 @@ lg_debugfs
 n=${LG_STRESS_N:-20} i=0 hung=0 bad=0
 while [ $i -lt "$n" ]; do
 	i=$((i + 1))
-	LG_LINUX_TIMEOUT=120 lg_run_stamped sb "$LG_LAUNCHER" --kernel "$LG_LINUX_KERNEL" \
+	LG_LINUX_TIMEOUT=120 lg_run_stamped sb "$LG_LAUNCHER" --kernel "$LG_GUEST_KERNEL" \
 		--initrd "$LG_LINUX_INITRD" --mem 256M \
 		--append "$LG_LINUX_APPEND lgtest=boot-check" &
 	job=$!
