@@ -45,17 +45,8 @@ if [ -f "$out/kernel.stamp" ] && [ "$(cat "$out/kernel.stamp")" = "$stamp" ] &&
 fi
 
 # What a kernel build needs beyond deps.sh's build-essential.
-missing=
-for p in flex bison bc libelf-dev libssl-dev xz-utils; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
-		missing="$missing $p"
-done
-if [ -n "$missing" ]; then
-	[ "$(id -u)" = 0 ] || die "missing packages:$missing (run as root, or install them)"
-	echo "debug-kernel: installing$missing"
-	apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
-fi
+. "$top/scripts/pkgs.sh"
+ensure_pkgs debug-kernel flex bison bc libelf-dev libssl-dev xz-utils
 
 # The source: linux-source-6.1 at the headers' version (or, when the archive
 # has only another Debian revision of the same upstream release, that one).

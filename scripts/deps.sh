@@ -13,21 +13,12 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cache=$top/build/cache
 pkgs="build-essential linux-headers-amd64 qemu-system-x86 busybox-static
       e2fsprogs cpio kmod perl coreutils xz-utils acpica-tools gcc-multilib
-      python3-docutils"
+      python3 python3-docutils"
 
 die() { echo "lguest: deps: $*" >&2; exit 1; }
 
-missing=""
-for p in $pkgs; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
-		missing="$missing $p"
-done
-if [ -n "$missing" ]; then
-	[ "$(id -u)" = 0 ] || die "missing packages:$missing (run as root, or install them)"
-	echo "deps: installing$missing"
-	apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
-fi
+. "$top/scripts/pkgs.sh"
+ensure_pkgs deps $pkgs
 
 # The headers meta-package names the ABI we build against, e.g. 6.1.0-56-amd64.
 headers_kver() {

@@ -79,6 +79,15 @@ publish() {
 	m16 $((A + 2)) $2
 }
 # broken WHAT: the device must be in NEEDS_RESET; a reset must clear it.
+# refused TEXT [AVAIL_IDX]: the descriptors written, the queue of 8 goes
+# live with AVAIL_IDX (default 1) published and is notified; the device
+# must use nothing and ask for a reset.
+refused() {
+	queue 8 $D $A $U; w 0x70 15
+	publish 0 ${2:-1}; w 0x50 0
+	mwant $((U + 2)) 16 0 "$1: nothing used"
+	broken "$1"
+}
 broken() {
 	n_hostile=$((n_hostile + 1))
 	v=$(r 0x70)
@@ -154,35 +163,23 @@ clean; dev_up
 desc $D 0 $IT 0 16 $INDIRECT 0
 desc $IT 0 $IT2 0 16 $INDIRECT 0
 desc $IT2 0 $BUF 0 16 $WRITE 0
-queue 8 $D $A $U; w 0x70 15
-publish 0 1; w 0x50 0
-mwant $((U + 2)) 16 0 "nested indirect: nothing used"
-broken "nested indirect"
+refused "nested indirect"
 
 # 5. An indirect table 24 bytes long.
 clean; dev_up
 desc $D 0 $IT 0 24 $INDIRECT 0
 desc $IT 0 $BUF 0 16 $WRITE 0
-queue 8 $D $A $U; w 0x70 15
-publish 0 1; w 0x50 0
-mwant $((U + 2)) 16 0 "indirect len 24: nothing used"
-broken "indirect len 24"
+refused "indirect len 24"
 
 # 6. A buffer whose addr + len wraps 2^64.
 clean; dev_up
 desc $D 0 0xfffff000 0xffffffff 0x2000 $WRITE 0
-queue 8 $D $A $U; w 0x70 15
-publish 0 1; w 0x50 0
-mwant $((U + 2)) 16 0 "wrapping buffer: nothing used"
-broken "buffer wrapping 2^64"
+refused "buffer wrapping 2^64"
 
 # 7. avail idx 60000 with a queue of 8.
 clean; dev_up
 desc $D 0 $BUF 0 16 $WRITE 0
-queue 8 $D $A $U; w 0x70 15
-publish 0 60000; w 0x50 0
-mwant $((U + 2)) 16 0 "avail idx 60000: nothing used"
-broken "avail idx 60000"
+refused "avail idx 60000" 60000
 
 # 8. A notify before DRIVER_OK is ignored; DRIVER_OK then serves the chain.
 clean; dev_up

@@ -800,41 +800,15 @@ int main(int argc, char **argv)
 	pid_t pids[16];
 	unsigned long seen[16];
 	double t0, seen_at[16];
-	int i, rc = 0, stuck = 0;
+	int rc = 0, stuck = 0;
 
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-
-		if (!strcmp(a, "-v")) {
-			verbose = 1;
-			continue;
-		}
-		if (!strcmp(a, "--bigmem")) {
-			bigmem = 1;
-			continue;
-		}
-		if (!v) {
-			fprintf(stderr, "abi_fuzz: %s needs a value (see the header of abi_fuzz.c)\n", a);
-			return 2;
-		}
-		i++;
-		if (!strcmp(a, "--seed"))
-			seed = strtoull(v, NULL, 0);
-		else if (!strcmp(a, "--duration"))
-			duration = atof(v);
-		else if (!strcmp(a, "--workers"))
-			workers = strtoul(v, NULL, 0);
-		else if (!strcmp(a, "--skip"))
-			skip = v;
-		else if (!strcmp(a, "--iter"))
-			only_iter = strtol(v, NULL, 0);
-		else if (!strcmp(a, "--worker"))
-			first_worker = strtoul(v, NULL, 0);
-		else {
-			fprintf(stderr, "abi_fuzz: unknown option %s\n", a);
-			return 2;
-		}
-	}
+	if (fuzz_parse_args("abi_fuzz", argc, argv, (const struct fuzz_opt[]){
+		{ "-v", OPT_FLAG, &verbose }, { "--bigmem", OPT_FLAG, &bigmem },
+		{ "--seed", OPT_U64, &seed }, { "--duration", OPT_DOUBLE, &duration },
+		{ "--workers", OPT_UINT, &workers }, { "--skip", OPT_STR, &skip },
+		{ "--iter", OPT_LONG, &only_iter },
+		{ "--worker", OPT_UINT, &first_worker }, { NULL } }))
+		return 2;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	printf("abi_fuzz: seed %" PRIu64 " (replay: --seed %" PRIu64 " --workers %u --skip '%s')\n",
 	       seed, seed, workers, skip);

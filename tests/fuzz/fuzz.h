@@ -106,6 +106,62 @@ static inline uint64_t fuzz_default_seed(void)
 	return ((uint64_t)ts.tv_sec << 20) ^ ts.tv_nsec ^ ((uint64_t)getpid() << 40);
 }
 
+/* A command-line option: a flag (sets an int to 1) or one with a value. */
+enum fuzz_opt_kind { OPT_FLAG, OPT_U64, OPT_UINT, OPT_LONG, OPT_DOUBLE, OPT_STR };
+
+struct fuzz_opt {
+	const char *name;
+	enum fuzz_opt_kind kind;
+	void *var;
+};
+
+/*
+ * fuzz_parse_args: set the variables of @opts (ended by a NULL name) from
+ * argv; messages start with @prog.  Returns 0, or 2 (the exit status) after a line naming the fault.
+ */
+static inline int fuzz_parse_args(const char *prog, int argc, char **argv,
+				  const struct fuzz_opt *opts)
+{
+	const struct fuzz_opt *o;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		for (o = opts; o->name && strcmp(o->name, argv[i]); o++)
+			;
+		if (!o->name) {
+			fprintf(stderr, "%s: unknown option %s\n", prog, argv[i]);
+			return 2;
+		}
+		if (o->kind == OPT_FLAG) {
+			*(int *)o->var = 1;
+			continue;
+		}
+		if (++i == argc) {
+			fprintf(stderr, "%s: %s needs a value (see the header of %s.c)\n",
+				prog, o->name, prog);
+			return 2;
+		}
+		switch (o->kind) {
+		case OPT_U64:
+			*(uint64_t *)o->var = strtoull(argv[i], NULL, 0);
+			break;
+		case OPT_UINT:
+			*(unsigned int *)o->var = strtoul(argv[i], NULL, 0);
+			break;
+		case OPT_LONG:
+			*(long *)o->var = strtol(argv[i], NULL, 0);
+			break;
+		case OPT_DOUBLE:
+			*(double *)o->var = atof(argv[i]);
+			break;
+		default:
+			*(const char **)o->var = argv[i];
+			break;
+		}
+	}
+	return 0;
+}
+
 /* fuzz_skip: is finding NAME in the comma-separated --skip list? */
 static inline bool fuzz_skip(const char *list, const char *name)
 {

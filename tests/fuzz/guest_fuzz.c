@@ -761,49 +761,16 @@ int main(int argc, char **argv)
 	unsigned int count = ~0U, nslots = 2048, idx, stats[8] = { 0 };
 	long only = -1;
 	const char *mode = "both", *paging = "both", *dump = NULL;
-	int i, findings = 0, probe = 0;
+	int findings = 0, probe = 0;
 
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-
-		if (!strcmp(a, "-v")) {
-			verbose = 1;
-			continue;
-		}
-		if (!strcmp(a, "--probe-fip")) {
-			probe = 1;
-			continue;
-		}
-		if (!v) {
-			fprintf(stderr, "guest_fuzz: %s needs a value (see the header of guest_fuzz.c)\n", a);
-			return 2;
-		}
-		i++;
-		if (!strcmp(a, "--seed"))
-			seed = strtoull(v, NULL, 0);
-		else if (!strcmp(a, "--duration"))
-			duration = atof(v);
-		else if (!strcmp(a, "--count"))
-			count = strtoul(v, NULL, 0);
-		else if (!strcmp(a, "--only"))
-			only = strtol(v, NULL, 0);
-		else if (!strcmp(a, "--mode"))
-			mode = v;
-		else if (!strcmp(a, "--paging"))
-			paging = v;
-		else if (!strcmp(a, "--slots"))
-			nslots = strtoul(v, NULL, 0);
-		else if (!strcmp(a, "--limit"))
-			limit = atof(v);
-		else if (!strcmp(a, "--skip"))
-			skip = v;
-		else if (!strcmp(a, "--dump"))
-			dump = v;
-		else {
-			fprintf(stderr, "guest_fuzz: unknown option %s\n", a);
-			return 2;
-		}
-	}
+	if (fuzz_parse_args("guest_fuzz", argc, argv, (const struct fuzz_opt[]){
+		{ "-v", OPT_FLAG, &verbose }, { "--probe-fip", OPT_FLAG, &probe },
+		{ "--seed", OPT_U64, &seed }, { "--duration", OPT_DOUBLE, &duration },
+		{ "--count", OPT_UINT, &count }, { "--only", OPT_LONG, &only },
+		{ "--mode", OPT_STR, &mode }, { "--paging", OPT_STR, &paging },
+		{ "--slots", OPT_UINT, &nslots }, { "--limit", OPT_DOUBLE, &limit },
+		{ "--skip", OPT_STR, &skip }, { "--dump", OPT_STR, &dump }, { NULL } }))
+		return 2;
 	if (probe)
 		return probe_fip(LGUEST_PAGING_NPT) | probe_fip(LGUEST_PAGING_SHADOW);
 	if (nslots < 64 || nslots > 8192)

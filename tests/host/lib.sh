@@ -27,6 +27,7 @@ for a in $_lg_cmdline; do
 	lgmodroot=*) LG_MODROOT=${a#lgmodroot=} ;;
 	lgguest_timeout=*) : "${LG_GUEST_TIMEOUT:=${a#lgguest_timeout=}}" ;;
 	lglinux_timeout=*) : "${LG_LINUX_TIMEOUT:=${a#lglinux_timeout=}}" ;;
+	lgstress=*) LG_STRESS_N=${a#lgstress=} ;;
 	esac
 done
 LG_KO=$LG_MODTOP/drivers/lguest/lguest.ko
@@ -343,8 +344,10 @@ linux_show() {
 }
 
 # linux_at TAG PREFIX: the stamp of the first line of TAG's run that starts
-# with PREFIX (nothing if none).  linux_text TAG PREFIX: that line itself.
+# with PREFIX (nothing if none, or if a run started with "&" has yet to
+# make its file).  linux_text TAG PREFIX: that line itself.
 linux_at() {
+	[ -e "/tmp/$1.out" ] || return 0
 	while IFS= read -r _lg_l || [ -n "$_lg_l" ]; do
 		case ${_lg_l#* } in
 		"$2"*) echo "${_lg_l%% *}"; return ;;
@@ -352,6 +355,7 @@ linux_at() {
 	done < "/tmp/$1.out"
 }
 linux_text() {
+	[ -e "/tmp/$1.out" ] || return 0
 	while IFS= read -r _lg_l || [ -n "$_lg_l" ]; do
 		case ${_lg_l#* } in
 		"$2"*) printf "%s\n" "${_lg_l#* }"; return ;;

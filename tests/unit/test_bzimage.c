@@ -304,35 +304,42 @@ static void test_placement(void)
 	plan_ok("3 GiB", &good, LGUEST_RAM_LIMIT, 0, &lay);
 }
 
+/* One malformed header per row: what to break, what the refusal says. */
+static void no_hdrs(struct fake *f)	{ f->magic = "HdrX"; }
+static void no_flag(struct fake *f)	{ f->boot_flag = 0; }
+static void old(struct fake *f)		{ f->version = 0x020b; }
+static void only32(struct fake *f)	{ f->xloadflags = 0; }
+static void zimage(struct fake *f)	{ f->loadflags = 0; }
+static void truncated(struct fake *f)	{ f->truncate_to = 0x300; }
+static void tiny(struct fake *f)	{ f->truncate_to = 0x100; }
+static void misaligned(struct fake *f)	{ f->kernel_alignment = 0x300000; }
+
+static const struct reject {
+	const char *what;
+	void (*breakit)(struct fake *f);
+	const char *want;
+} rejects[] = {
+	{ "no HdrS",	no_hdrs,	"is not a bzImage (no HdrS header)" },
+	{ "no boot flag", no_flag,	"is not a bzImage (no boot flag 0xAA55" },
+	{ "protocol 2.11", old,		"boot protocol 2.11, too old" },
+	{ "32-bit only", only32,	"is not 64-bit capable" },
+	{ "zImage",	zimage,		"is not a bzImage (a zImage" },
+	{ "truncated",	truncated,	"is truncated" },
+	{ "tiny",	tiny,		"is not a bzImage (only 256 bytes)" },
+	{ "bad alignment", misaligned,	"bad kernel_alignment" },
+};
+
 static void test_rejects(void)
 {
+	const struct reject *r;
 	struct fake f;
 	char longline[40];
 
-	f = good;
-	f.magic = "HdrX";
-	expect_reject("no HdrS", &f, "is not a bzImage (no HdrS header)");
-	f = good;
-	f.boot_flag = 0;
-	expect_reject("no boot flag", &f, "is not a bzImage (no boot flag 0xAA55");
-	f = good;
-	f.version = 0x020b;
-	expect_reject("protocol 2.11", &f, "boot protocol 2.11, too old");
-	f = good;
-	f.xloadflags = 0;
-	expect_reject("32-bit only", &f, "is not 64-bit capable");
-	f = good;
-	f.loadflags = 0;
-	expect_reject("zImage", &f, "is not a bzImage (a zImage");
-	f = good;
-	f.truncate_to = 0x300;
-	expect_reject("truncated", &f, "is truncated");
-	f = good;
-	f.truncate_to = 0x100;
-	expect_reject("tiny", &f, "is not a bzImage (only 256 bytes)");
-	f = good;
-	f.kernel_alignment = 0x300000;
-	expect_reject("bad alignment", &f, "bad kernel_alignment");
+	for (r = rejects; r < rejects + sizeof(rejects) / sizeof(rejects[0]); r++) {
+		f = good;
+		r->breakit(&f);
+		expect_reject(r->what, &f, r->want);
+	}
 
 	f = good;
 	f.cmdline_size = 16;

@@ -1,11 +1,13 @@
 # SPDX-License-Identifier: GPL-2.0
 # stress-boot: a reproducer for hangs, not part of make check.  Boots the
-# busybox guest (lgtest=boot-check, what linux-boot runs) LG_STRESS_N times
-# (default 20) one after another, in the run's paging mode, and gives each
-# 40 s to power off.  A guest still running then is a hang: its interrupt
+# busybox guest (lgtest=boot-check, what linux-boot runs) N times in turn
+# (default 20; "lgstress=N" on the test host's command line, through
+# LG_HOST_APPEND), in the run's paging mode, and gives each 40 s to power
+# off.  A guest still running then is a hang: its interrupt
 # state, exit counts and devices (debugfs) are printed before it is
 # killed.  Passes only if no boot hung or failed.  For example:
-#   sh tests/host/run.sh --suite stress --paging shadow --timeout 900 stress-boot
+#   LG_HOST_APPEND=lgstress=50 sh tests/host/run.sh --suite stress \
+#	--paging shadow --timeout 1800 stress-boot
 #   LG_TCG_THREAD=single sh tests/host/run.sh ... (the same on one TCG thread)
 . "$LG_TOP/tests/host/lib.sh"
 
