@@ -2,10 +2,11 @@
 /*
  * test_acpi.c - unit tests of the guest's ACPI tables (tools/lguest/acpi.c):
  * checksums, lengths and pointers from the RSDP down, the FADT and MADT
- * fields, AML PkgLength at its encoding boundaries, the virtio-mmio
- * devices of the DSDT, and, when iasl is installed (acpica-tools), that
- * ACPICA's disassembler reads every table and finds each device.
+ * fields, every virtio-mmio window of the DSDT with its _STA on or off, the
+ * windows it refuses, and the round trip: "iasl -d" reads each table the
+ * launcher builds, and iasl compiles what it wrote back to the same bytes.
  */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -54,16 +55,12 @@ static void check_gas_io8(const uint8_t *g, uint16_t port, const char *what)
 		   g[0], g[1], g[2], g[3], (unsigned long long)get64(g + 4), port);
 }
 
-static const uint8_t *find(const uint8_t *hay, size_t n, const void *needle, size_t m)
+/* A window as the launcher hands it over: slot @i's base and IRQ. */
+static struct acpi_mmio_dev slot(unsigned int i)
 {
-	return memmem(hay, n, needle, m);
+	return (struct acpi_mmio_dev){ LGUEST_MMIO_BASE + i * LGUEST_MMIO_SIZE,
+				       LGUEST_MMIO_IRQ_BASE + i };
 }
-
-static const struct acpi_mmio_dev devs[3] = {
-	{ LGUEST_MMIO_BASE, LGUEST_MMIO_IRQ_BASE },
-	{ LGUEST_MMIO_BASE + LGUEST_MMIO_SIZE, LGUEST_MMIO_IRQ_BASE + 1 },
-	{ LGUEST_MMIO_BASE + 2 * LGUEST_MMIO_SIZE, LGUEST_MMIO_IRQ_BASE + 2 },
-};
 
 /* count: how many times @needle occurs in @hay. */
 static unsigned int count(const void *hay, size_t n, const void *needle, size_t m)
@@ -78,26 +75,6 @@ static unsigned int count(const void *hay, size_t n, const void *needle, size_t 
 	return c;
 }
 
-/* The AML of each device's _CRS: Memory32Fixed, then Interrupt. */
-static void check_dsdt_devs(const uint8_t *dsdt, size_t n, unsigned int ndevs)
-{
-	unsigned int i;
-
-	UNIT_CHECK(count(dsdt, n, "LNRO0005", 9) == ndevs, "%u LNRO0005 in the DSDT, want %u",
-		   count(dsdt, n, "LNRO0005", 9), ndevs);
-	for (i = 0; i < ndevs; i++) {
-		uint8_t crs[12 + 9] = { 0x86, 0x09, 0x00, 0x01 };
-
-		memcpy(crs + 4, &(uint32_t){ devs[i].base }, 4);
-		memcpy(crs + 8, &(uint32_t){ LGUEST_MMIO_SIZE }, 4);
-		memcpy(crs + 12, "\x89\x06\x00\x01\x01", 5);
-		memcpy(crs + 17, &devs[i].irq, 4);
-		UNIT_CHECK(count(dsdt, n, crs, sizeof(crs)) == 1,
-			   "device %u: no _CRS with Memory32Fixed 0x%llx and Interrupt %u", i,
-			   (unsigned long long)devs[i].base, devs[i].irq);
-	}
-}
-
 /* nstr: how many times the string @word occurs in the first @n bytes of @p. */
 static unsigned int nstr(const char *p, size_t n, const char *word)
 {
@@ -105,29 +82,60 @@ static unsigned int nstr(const char *p, size_t n, const char *word)
 }
 
 /*
- * check_dsl_devs: iasl's text has each device VR0i, in order, with its
- * _HID, window and interrupt, and nothing else called LNRO0005.
+ * check_dsdt_windows: every window is in the AML, once, with its _CRS
+ * (Memory32Fixed, then Interrupt), and its _STA is 0x0F if @on says so,
+ * else 0.
  */
-static void check_dsl_devs(const char *text, unsigned int ndevs)
+static void check_dsdt_windows(const uint8_t *dsdt, size_t n, const bool *on)
 {
 	unsigned int i;
 
-	size_t len = strlen(text);
+	UNIT_CHECK(count(dsdt, n, "LNRO0005", 9) == LGUEST_MMIO_MAX,
+		   "%u LNRO0005 in the DSDT, want %u", count(dsdt, n, "LNRO0005", 9),
+		   (unsigned int)LGUEST_MMIO_MAX);
+	for (i = 0; i < LGUEST_MMIO_MAX; i++) {
+		struct acpi_mmio_dev d = slot(i);
+		uint8_t crs[12 + 9] = { 0x86, 0x09, 0x00, 0x01 };
+		const uint8_t *dev, *sta;
+		char name[8];
 
-	UNIT_CHECK(nstr(text, len, "\"LNRO0005\"") == ndevs,
-		   "iasl lists LNRO0005 %u times, want %u",
-		   nstr(text, len, "\"LNRO0005\""), ndevs);
-	UNIT_CHECK(nstr(text, len, "Memory32Fixed (ReadWrite,") == ndevs,
-		   "iasl lists Memory32Fixed %u times, want %u",
-		   nstr(text, len, "Memory32Fixed (ReadWrite,"), ndevs);
-	for (i = 0; i < ndevs; i++) {
-		char dev[32], base[64], irq[32];
+		memcpy(crs + 4, &(uint32_t){ d.base }, 4);
+		memcpy(crs + 8, &(uint32_t){ LGUEST_MMIO_SIZE }, 4);
+		memcpy(crs + 12, "\x89\x06\x00\x01\x01", 5);
+		memcpy(crs + 17, &d.irq, 4);
+		UNIT_CHECK(count(dsdt, n, crs, sizeof(crs)) == 1,
+			   "window %u: no _CRS with Memory32Fixed 0x%llx and Interrupt %u", i,
+			   (unsigned long long)d.base, d.irq);
+		snprintf(name, sizeof(name), "VR%02u", i);
+		dev = memmem(dsdt, n, name, 4);
+		sta = dev ? memmem(dev, dsdt + n - dev, "\x08_STA\x0a", 6) : NULL;
+		UNIT_CHECK(sta && sta + 6 < dsdt + n && sta[6] == (on[i] ? 0x0f : 0),
+			   "window %u: _STA %s, want 0x%02x", i, sta ? "wrong" : "missing",
+			   on[i] ? 0x0f : 0);
+	}
+}
+
+/*
+ * check_dsl_windows: in iasl's text each device VRnn has its _HID, window,
+ * interrupt and _STA, and there is nothing else called LNRO0005.
+ */
+static void check_dsl_windows(const char *text, const bool *on)
+{
+	size_t len = strlen(text);
+	unsigned int i;
+
+	UNIT_CHECK(nstr(text, len, "\"LNRO0005\"") == LGUEST_MMIO_MAX,
+		   "iasl lists LNRO0005 %u times", nstr(text, len, "\"LNRO0005\""));
+	for (i = 0; i < LGUEST_MMIO_MAX; i++) {
+		struct acpi_mmio_dev d = slot(i);
+		char dev[32], base[64], irq[32], sta[32];
 		const char *p, *next;
 
 		snprintf(dev, sizeof(dev), "Device (VR%02u)", i);
 		snprintf(base, sizeof(base), "0x%08llX,         // Address Base",
-			 (unsigned long long)devs[i].base);
-		snprintf(irq, sizeof(irq), "0x%08X,", devs[i].irq);
+			 (unsigned long long)d.base);
+		snprintf(irq, sizeof(irq), "0x%08X,", d.irq);
+		snprintf(sta, sizeof(sta), "Name (_STA, 0x%02X)", on[i] ? 0x0f : 0);
 		p = strstr(text, dev);
 		UNIT_CHECK(p, "iasl: no %s", dev);
 		if (!p)
@@ -139,24 +147,54 @@ static void check_dsl_devs(const char *text, unsigned int ndevs)
 			   nstr(p, next - p, base) == 1 &&
 			   nstr(p, next - p, "0x00001000,         // Address Length") == 1 &&
 			   nstr(p, next - p, "Interrupt (ResourceConsumer, Level, ActiveHigh, Exclusive") == 1 &&
-			   nstr(p, next - p, irq) == 1,
-			   "iasl: %s is not LNRO0005 at %s with interrupt %u: %.*s", dev, base,
-			   devs[i].irq, (int)(next - p), p);
+			   nstr(p, next - p, irq) == 1 && nstr(p, next - p, sta) == 1,
+			   "iasl: %s is not LNRO0005 at %s, interrupt %u, %s: %.*s", dev, base,
+			   d.irq, sta, (int)(next - p), p);
 	}
 }
 
-/* iasl: disassemble one table; its .dsl must exist and mention @words. */
-static void iasl_check(const char *dir, const char *name, const uint8_t *t,
-		       const char *const *words, unsigned int ndevs)
+/* slurp: the whole of @path as a string (free it), or NULL. */
+static char *slurp(const char *path, size_t *len)
 {
-	char path[256], cmd[600], *text;
-	FILE *f;
+	char *text = NULL;
+	FILE *f = fopen(path, "rb");
 	long n;
+
+	if (!f)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0) {
+		rewind(f);
+		text = calloc(1, n + 1);
+		if (text && fread(text, 1, n, f) != (size_t)n) {
+			free(text);
+			text = NULL;
+		}
+		*len = n;
+	}
+	fclose(f);
+	return text;
+}
+
+/*
+ * round_trip: write table @t to @dir/@name.dat, disassemble it with
+ * "iasl -d" (which must find nothing wrong, and write @words), compile the
+ * .dsl back and compare.  The DSDT must come back byte for byte (with -oi,
+ * as tools/lguest/Makefile compiles dsdt.asl); the data tables all but
+ * their checksum and creator ID and revision, which iasl sets to its own.
+ */
+static void round_trip(const char *dir, const char *name, const uint8_t *t,
+		       const char *const *words, const bool *on)
+{
+	bool dsdt = !memcmp(t, "DSDT", 4);
+	uint32_t len = get32(t + 4);
+	char path[256], cmd[600], *text, *back;
+	size_t n, i;
+	FILE *f;
 	int rc;
 
 	snprintf(path, sizeof(path), "%s/%s.dat", dir, name);
 	f = fopen(path, "wb");
-	if (!f || fwrite(t, get32(t + 4), 1, f) != 1 || fclose(f)) {
+	if (!f || fwrite(t, len, 1, f) != 1 || fclose(f)) {
 		UNIT_CHECK(0, "cannot write %s", path);
 		return;
 	}
@@ -164,33 +202,50 @@ static void iasl_check(const char *dir, const char *name, const uint8_t *t,
 	rc = system(cmd);
 	UNIT_CHECK(rc == 0, "iasl -d %s failed (status %d); see %s/%s.log", name, rc, dir, name);
 	snprintf(path, sizeof(path), "%s/%s.dsl", dir, name);
-	f = fopen(path, "r");
-	UNIT_CHECK(f, "iasl wrote no %s", path);
-	if (!f)
+	text = slurp(path, &n);
+	UNIT_CHECK(text, "iasl wrote no %s", path);
+	if (!text)
 		return;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	text = calloc(1, n + 1);
-	if (fread(text, 1, n, f) != (size_t)n)
-		n = 0;
-	fclose(f);
 	for (; *words; words++)
 		UNIT_CHECK(strstr(text, *words), "iasl's %s.dsl does not mention '%s'",
 			   name, *words);
 	UNIT_CHECK(!strstr(text, "Incorrect checksum") && !strstr(text, "Invalid"),
 		   "iasl found something wrong in %s", name);
-	if (!strcmp(name, "dsdt"))
-		check_dsl_devs(text, ndevs);
+	if (dsdt)
+		check_dsl_windows(text, on);
 	free(text);
+
+	snprintf(cmd, sizeof(cmd), "cd %s && iasl %s -p %s-back %s.dsl >> %s.log 2>&1",
+		 dir, dsdt ? "-oi" : "", name, name, name);
+	rc = system(cmd);
+	UNIT_CHECK(rc == 0, "iasl cannot compile its own %s.dsl (status %d); see %s/%s.log",
+		   name, rc, dir, name);
+	snprintf(path, sizeof(path), "%s/%s-back.aml", dir, name);
+	back = slurp(path, &n);
+	UNIT_CHECK(back && n == len, "%s compiles back to %zu bytes, not %u", name,
+		   back ? n : 0, len);
+	for (i = 0; back && n == len && i < len; i++) {
+		bool iasl_own = !dsdt && (i == 9 || (i >= 28 && i < 36));
+
+		UNIT_CHECK(iasl_own || (uint8_t)back[i] == t[i],
+			   "%s byte %zu is 0x%02x, back from iasl 0x%02x", name, i, t[i],
+			   (uint8_t)back[i]);
+	}
+	free(back);
 }
 
-static void check_tables(unsigned int ndevs)
+/* check_tables: build the tables for a device in each window @on says. */
+static void check_tables(const bool *on, bool iasl)
 {
 	const uint8_t *r = ram, *x, *fadt, *madt, *dsdt;
-	size_t len;
+	struct acpi_mmio_dev devs[LGUEST_MMIO_MAX];
+	unsigned int i, ndevs = 0;
 	uint32_t flags;
+	size_t len;
 
+	for (i = 0; i < LGUEST_MMIO_MAX; i++)
+		if (on[i])
+			devs[ndevs++] = slot(i);
 	memset(ram, 0xcc, sizeof(ram));
 	len = acpi_build(ram, CAP, GPA, devs, ndevs);
 	UNIT_CHECK(len > 0 && len <= CAP, "acpi_build = %zu", len);
@@ -245,149 +300,82 @@ static void check_tables(unsigned int ndevs)
 		   (size_t)(dsdt - ram), get32(dsdt + 4), len);
 	{
 		static const uint8_t pnp0501[] = { 0x0c, 0x41, 0xd0, 0x05, 0x01 };
-		static const uint8_t s5[] = { 0x08, 0x5c, '_', 'S', '5', '_', 0x12 };
+		static const uint8_t s5[] = { 0x08, '_', 'S', '5', '_', 0x12 };
 		static const uint8_t com1_io[] = { 0x47, 0x01, 0xf8, 0x03, 0xf8, 0x03, 0x01, 0x08,
 						   0x22, 0x10, 0x00, 0x79, 0x00 };
 		size_t n = get32(dsdt + 4);
 
-		UNIT_CHECK(find(dsdt, n, pnp0501, sizeof(pnp0501)), "no EISAID(PNP0501) in DSDT");
-		UNIT_CHECK(find(dsdt, n, com1_io, sizeof(com1_io)), "COM1 _CRS bytes wrong");
-		UNIT_CHECK(find(dsdt, n, "QEMU0001", 9), "no QEMU0001 in DSDT");
-		UNIT_CHECK(find(dsdt, n, s5, sizeof(s5)), "no Name(\\_S5, Package) in DSDT");
-		check_dsdt_devs(dsdt, n, ndevs);
+		UNIT_CHECK(memmem(dsdt, n, pnp0501, sizeof(pnp0501)), "no EISAID(PNP0501) in DSDT");
+		UNIT_CHECK(memmem(dsdt, n, com1_io, sizeof(com1_io)), "COM1 _CRS bytes wrong");
+		UNIT_CHECK(memmem(dsdt, n, "QEMU0001", 9), "no QEMU0001 in DSDT");
+		UNIT_CHECK(memmem(dsdt, n, s5, sizeof(s5)), "no Name(_S5, Package) in DSDT");
+		check_dsdt_windows(dsdt, n, on);
 	}
-
-	if (system("command -v iasl > /dev/null 2>&1")) {
-		printf("  note: iasl not installed (acpica-tools); disassembly skipped\n");
+	if (!iasl)
 		return;
-	}
 	{
 		char dir[] = "/tmp/test_acpi.XXXXXX", cmd[64];
 		const char *dsdt_words[] = { "PNP0501", "QEMU0001", "_S5", "COM1", "PEVT",
-					     "IRQNoFlags", NULL };
-		const char *dsdt_dev_words[] = { "PNP0501", "QEMU0001", "_S5", "LNRO0005",
-						 "0xD0002000", "Memory32Fixed", "Level", NULL };
+					     "IRQNoFlags", "0xD0002000", NULL };
 		const char *fadt_words[] = { "Hardware Reduced (V5) : 1", "LGUEST", NULL };
 		const char *madt_words[] = { "FEC00000", "FEE00000", NULL };
+		const char *xsdt_words[] = { "ACPI Table Address   0 : 00000000000E0070", NULL };
 
 		if (!mkdtemp(dir)) {
 			UNIT_CHECK(0, "mkdtemp failed");
 			return;
 		}
-		iasl_check(dir, "dsdt", dsdt, ndevs ? dsdt_dev_words : dsdt_words, ndevs);
-		iasl_check(dir, "facp", fadt, fadt_words, 0);
-		iasl_check(dir, "apic", madt, madt_words, 0);
+		round_trip(dir, "dsdt", dsdt, dsdt_words, on);
+		round_trip(dir, "facp", fadt, fadt_words, on);
+		round_trip(dir, "apic", madt, madt_words, on);
+		round_trip(dir, "xsdt", x, xsdt_words, on);
 		if (!unit_failures) {
 			snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 			if (system(cmd))
 				printf("  note: could not remove %s\n", dir);
+		} else {
+			printf("  note: the tables and iasl's output are in %s\n", dir);
 		}
 	}
 }
 
-/* Encodings of a PkgLength value, by hand from the spec's rules. */
-static void expect_pkglen(uint32_t v, int n, const uint8_t *want)
+/* Windows acpi_build() must refuse: none of these is one. */
+static void check_refused(void)
 {
-	uint8_t out[4] = { 0 };
-	int got = aml_pkglen_encode(out, v);
+	struct acpi_mmio_dev bad[][2] = {
+		{ slot(0), slot(LGUEST_MMIO_MAX) },			/* past the last */
+		{ slot(3), slot(3) },					/* twice */
+		{ slot(1), { slot(2).base, slot(2).irq + 1 } },		/* wrong IRQ */
+		{ slot(1), { slot(2).base + 8, slot(2).irq } },		/* not a base */
+		{ slot(1), { LGUEST_MMIO_BASE - LGUEST_MMIO_SIZE, LGUEST_MMIO_IRQ_BASE } },
+	};
+	struct acpi_mmio_dev many[LGUEST_MMIO_MAX + 1];
+	unsigned int i;
 
-	UNIT_CHECK(got == n && (!n || !memcmp(out, want, n)),
-		   "PkgLength %u: %d bytes %02x %02x %02x %02x, want %d", v, got,
-		   out[0], out[1], out[2], out[3], n);
-}
-
-/* decode: a PkgLength at @p; sets *@n to its size in bytes. */
-static uint32_t decode(const uint8_t *p, int *n)
-{
-	uint32_t v;
-	int i;
-
-	*n = 1 + (p[0] >> 6);
-	if (*n == 1)
-		return p[0] & 0x3f;
-	v = p[0] & 0xf;
-	for (i = 1; i < *n; i++)
-		v |= (uint32_t)p[i] << (4 + 8 * (i - 1));
-	return v;
-}
-
-/* A Scope with @body bytes of contents: PkgLength counts itself too. */
-static void expect_package(size_t body, int want_n)
-{
-	static uint8_t buf[1 << 21];
-	struct aml a;
-	size_t mark, i;
-	uint32_t v;
-	int n, bad = 0;
-
-	aml_init(&a, buf, sizeof(buf));
-	aml_byte(&a, 0x10);
-	mark = aml_open(&a);
-	for (i = 0; i < body; i++)
-		aml_byte(&a, i * 13);
-	aml_close(&a, mark);
-	v = decode(buf + 1, &n);
-	for (i = 0; i < body; i++)
-		bad += buf[1 + n + i] != (uint8_t)(i * 13);
-	UNIT_CHECK(!a.overflow && n == want_n && v == body + n && a.len == 1 + n + body && !bad,
-		   "package of %zu bytes: PkgLength %u in %d bytes (want %zu in %d), %d bytes moved wrong",
-		   body, v, n, body + want_n, want_n, bad);
-}
-
-static void test_aml(void)
-{
-	uint8_t buf[64];
-	struct aml a;
-
-	expect_pkglen(0, 1, (const uint8_t[]){ 0x00 });
-	expect_pkglen(63, 1, (const uint8_t[]){ 0x3f });
-	expect_pkglen(64, 2, (const uint8_t[]){ 0x40, 0x04 });
-	expect_pkglen(4095, 2, (const uint8_t[]){ 0x4f, 0xff });
-	expect_pkglen(4096, 3, (const uint8_t[]){ 0x80, 0x00, 0x01 });
-	expect_pkglen(0xfffff, 3, (const uint8_t[]){ 0x8f, 0xff, 0xff });
-	expect_pkglen(0x100000, 4, (const uint8_t[]){ 0xc0, 0x00, 0x00, 0x01 });
-	expect_pkglen(0xfffffff, 4, (const uint8_t[]){ 0xcf, 0xff, 0xff, 0xff });
-	expect_pkglen(0x10000000, 0, NULL);
-
-	/* Contents of 62 bytes make 63 with one PkgLength byte; 63 need two. */
-	expect_package(0, 1);
-	expect_package(62, 1);
-	expect_package(63, 2);
-	expect_package(64, 2);
-	expect_package(4093, 2);
-	expect_package(4094, 3);
-	expect_package(4095, 3);
-	expect_package(4096, 3);
-	expect_package(0xffffc, 3);
-	expect_package(0xffffd, 4);
-
-	aml_init(&a, buf, sizeof(buf));
-	aml_integer(&a, 0);
-	aml_integer(&a, 1);
-	aml_integer(&a, 5);
-	aml_integer(&a, 0x1234);
-	aml_integer(&a, 0xd0000000);
-	aml_integer(&a, 0x100000000ULL);
-	aml_eisaid(&a, "PNP0501");
-	aml_namestring(&a, "\\_SB");
-	UNIT_CHECK(!a.overflow && a.len == 1 + 1 + 2 + 3 + 5 + 9 + 5 + 5 &&
-		   !memcmp(buf, "\x00\x01\x0a\x05\x0b\x34\x12\x0c\x00\x00\x00\xd0"
-			   "\x0e\x00\x00\x00\x00\x01\x00\x00\x00"
-			   "\x0c\x41\xd0\x05\x01\x5c_SB_", a.len),
-		   "integer/EISAID/NameString encodings wrong (len %zu)", a.len);
-	aml_init(&a, buf, sizeof(buf));
-	aml_namestring(&a, "com1");
-	UNIT_CHECK(a.overflow, "lower-case NameSeg accepted");
-	aml_init(&a, buf, 4);
-	aml_string(&a, "QEMU0001");
-	UNIT_CHECK(a.overflow, "overflow not noticed");
+	for (i = 0; i <= LGUEST_MMIO_MAX; i++)
+		many[i] = slot(i % LGUEST_MMIO_MAX);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		UNIT_CHECK(acpi_build(ram, CAP, GPA, bad[i], 2) == 0,
+			   "case %u: window 0x%llx irq %u accepted", i,
+			   (unsigned long long)bad[i][1].base, bad[i][1].irq);
+	UNIT_CHECK(acpi_build(ram, CAP, GPA, many, LGUEST_MMIO_MAX + 1) == 0,
+		   "%u windows accepted", (unsigned int)LGUEST_MMIO_MAX + 1);
 	UNIT_CHECK(acpi_build(ram, 200, GPA, NULL, 0) == 0, "tables built into 200 bytes");
+	UNIT_CHECK(acpi_build(ram, CAP, GPA + 8, NULL, 0) == 0, "tables at an unaligned gpa");
 }
 
 int main(void)
 {
-	test_aml();
-	check_tables(0);
-	check_tables(3);
+	bool none[LGUEST_MMIO_MAX] = { false };
+	bool disk_net_console[LGUEST_MMIO_MAX] = { true, true, true };
+	bool sparse[LGUEST_MMIO_MAX] = { [1] = true, [LGUEST_MMIO_MAX - 1] = true };
+	bool all[LGUEST_MMIO_MAX];
+
+	memset(all, true, sizeof(all));
+	check_tables(none, false);
+	check_tables(sparse, false);
+	check_tables(all, false);
+	check_tables(disk_net_console, true);
+	check_refused();
 	return unit_summary("acpi");
 }
