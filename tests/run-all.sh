@@ -35,6 +35,7 @@ expand() {
 if [ "${1:-}" = --suite ]; then
 	suite=$2
 	out=$top/build/logs/$suite.out
+	mkdir -p build/logs
 	r=$(row "$suite")
 	[ -n "$r" ] || { echo "FAIL $suite: no such suite in $table"; exit 1; }
 	opts=$(echo "$r" | cut -f3)
