@@ -289,9 +289,13 @@ wrmsr_safe:
  * (a fresh PD at SCRATCH_PD in PDPT slot 511, found through CR3) and
  * return HIGH_VA in RAX.  For the hostile guests: the launcher maps only
  * RAM, so this is how they reach what lies beyond it.
+ * map_pde: the same with RAX the whole page-directory entry (hostile
+ * pt-outside's points at a page table).
  */
-	.globl map_2m
+	.globl map_2m, map_pde
 map_2m:
+	or $0x83, %rax			/* present, writable, 2 MiB */
+map_pde:
 	push %rcx
 	push %rdx
 	push %rdi
@@ -300,7 +304,6 @@ map_2m:
 	mov $512, %ecx
 	xor %eax, %eax
 	rep stosq
-	or $0x83, %rdx			/* present, writable, 2 MiB */
 	mov %rdx, SCRATCH_PD
 	mov %cr3, %rcx
 	and $~0xfff, %rcx
