@@ -123,7 +123,7 @@ comma := ,
 # modules rebuilt for it in build/debug/src (scripts/check-debug.sh).
 # Not part of make check.  DEBUG_CASES: the cases; DEBUG_PAGING: the
 # paging= defaults to run them under, one test-host boot each.
-DEBUG_CASES ?= $(patsubst tests/host/cases/%.sh,%,$(wildcard tests/host/cases/guest-hostile-*.sh)) \
+DEBUG_CASES ?= $(shell awk -F'\t' '$$1 ~ /^hostile-/ && !s[$$1]++ { print "guest-" $$1 }' tests/guests/cases.tsv) \
 	linux-hostile-rings module-reload $(if $(wildcard tests/host/cases/fuzz.sh),fuzz)
 DEBUG_PAGING ?= auto shadow
 

@@ -65,7 +65,7 @@ if [ $# -gt 0 ]; then
 elif [ -n "${DEBUG_CASES:-}" ]; then
 	cases=$DEBUG_CASES
 else
-	cases="$(cd tests/host/cases && ls guest-hostile-*.sh | sed 's/\.sh$//')
+	cases="$(awk -F'\t' '$1 ~ /^hostile-/ && !s[$1]++ { print "guest-" $1 }' tests/guests/cases.tsv)
 		linux-hostile-rings module-reload"
 	[ -f tests/host/cases/fuzz.sh ] && cases="$cases fuzz"
 fi

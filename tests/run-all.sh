@@ -17,17 +17,25 @@ row() {
 	awk -F'\t' -v s="$1" '!/^#/ && $1 == s' "$table"
 }
 
-# expand CASES: the cases of a row with @guest and @linux spelled out.
+# expand CASES PAGING: the cases of a row, one a line, with @guest and
+# @linux spelled out.  @guest is guest-NAME for every NAME of
+# tests/guests/cases.tsv, as "-guest-NAME" (to be skipped) where none of
+# its rows is for PAGING (npt or shadow).
 expand() {
 	for c in $1; do
 		case $c in
-		@guest) (cd tests/host/cases && ls guest-*.sh | sed 's/\.sh$//') ;;
+		@guest) awk -F'\t' -v m="$2" '!/^#/ && NF {
+				if (!($1 in ok)) { ok[$1] = 0; names[++n] = $1 }
+				if ($7 == "both" || $7 == m) ok[$1] = 1
+			}
+			END { for (i = 1; i <= n; i++) print (ok[names[i]] ? "" : "-") "guest-" names[i] }' \
+			tests/guests/cases.tsv ;;
 		@linux) echo linux-badinput linux-boot linux-timekeeping linux-sleep \
 			linux-poweroff linux-reboot linux-panic linux-console-input \
 			linux-console linux-612 linux-two linux-disk linux-net-backlog ;;
 		*) echo "$c" ;;
 		esac
-	done | tr '\n' ' '
+	done
 }
 
 # One suite, as a lane runs it: its output goes to build/logs/SUITE.out
@@ -39,7 +47,13 @@ if [ "${1:-}" = --suite ]; then
 	r=$(row "$suite")
 	[ -n "$r" ] || { echo "FAIL $suite: no such suite in $table"; exit 1; }
 	opts=$(echo "$r" | cut -f3)
-	cases=$(expand "$(echo "$r" | cut -f4)")
+	case " $opts " in
+	*" --paging shadow "*) paging=shadow ;;
+	*) paging=npt ;;
+	esac
+	cases=$(expand "$(echo "$r" | cut -f4)" $paging)
+	skips=$(echo "$cases" | sed -n "s|^-\(.*\)|SKIP $suite/\1: no row for $paging paging|p")
+	cases=$(echo "$cases" | grep -v '^-')
 	# LG_FUZZ_SKIP: tests/host/cases/fuzz.sh's tokens of findings to skip,
 	# for bisecting a new one; make check skips nothing.
 	case $opts in
@@ -48,6 +62,7 @@ if [ "${1:-}" = --suite ]; then
 	t0=$(date +%s)
 	# shellcheck disable=SC2086 # options and cases are word lists
 	LG_TCG_THREAD=${LG_TCG_THREAD:-single} sh tests/host/run.sh --suite "$suite" $opts $cases > "$out" 2>&1
+	[ -z "$skips" ] || echo "$skips" >> "$out"
 	echo "@@SUITE $suite $(($(date +%s) - t0)) s" >> "$out"
 	flock "$results.lock" cat "$out"
 	exit 0

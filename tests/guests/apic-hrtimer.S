@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * apic-hrtimer.S - the host hrtimer behind the APIC timer, with the test
- * host case guest-apic-hrtimer.sh, which starts the launcher on CPU 0:
+ * host case guest-apic-hrtimer (its hook in tests/host/guest-hooks.sh),
+ * which starts the launcher on CPU 0:
  *  - the floor: periodic TMICT 1 at divide-by-1 (a 1 ns period), masked;
  *    the guest says "floor armed" and sleeps 3 s at IF=0 while the case
  *    reads the period and the count of fires from debugfs (200 us, and no

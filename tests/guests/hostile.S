@@ -4,7 +4,7 @@
  * assembles this file once per hostile-NAME.bin with --defsym
  * hostile_NAME=1 (dashes as underscores), which keeps NAME's block alone.
  * Each block says what its guest does and what must happen to it; the
- * test host's guest-hostile-* cases check that.
+ * host side checks that as the guest's row in tests/guests/cases.tsv.
  */
 	.include "guest.inc"
 

@@ -5,7 +5,7 @@
  * Intel (leaf 7 EDX) nor the AMD (0x80000008 EBX) SPEC_CTRL, IBPB, STIBP
  * and SSBD bits, and MSR_IA32_SPEC_CTRL, MSR_IA32_PRED_CMD and
  * MSR_AMD64_VIRT_SPEC_CTRL raise #GP on read and write.  Then 20,000
- * CPUID exits, so that two copies pinned to one host CPU (guest-spec.sh)
+ * CPUID exits, so that two copies pinned to one host CPU (guest-spec)
  * take turns on it many times.
  */
 	.include "guest.inc"

@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 # hostinit.sh - the test host's runner, started by tests/host/init inside the
 # read-only 9p view of the build machine.  Runs each case named by lgcases=
-# under a timeout, then reads (and clears) the kernel log and fails the case
-# if it shows a BUG, Oops, WARNING, general protection fault or Call Trace.
+# (tests/host/cases/NAME.sh; guest-NAME: the rows NAME of
+# tests/guests/cases.tsv) under a timeout, then reads (and clears) the
+# kernel log and fails the case if it shows a BUG, Oops, WARNING, general
+# protection fault or Call Trace.
 # Results go to the serial console as "@@RESULT <case> PASS|FAIL <why>".
 
 LG_TOP=$(cd "$(dirname "$0")/../.." && pwd)
@@ -107,7 +109,11 @@ fi
 dirty_ok=" $(grep -l '^# lgtest: expect-dirty-klog' "$LG_TOP"/tests/host/cases/*.sh | tr '\n' ' ') "
 
 for c in $cases; do
-	file=$LG_TOP/tests/host/cases/$c.sh
+	file=$LG_TOP/tests/host/cases/$c.sh row=
+	# A raw-guest case is rows of tests/guests/cases.tsv: guest-rows.sh.
+	case $c in
+	guest-*) file=$LG_TOP/tests/host/guest-rows.sh row=${c#guest-} ;;
+	esac
 	echo "@@BEGIN $c"
 	if [ ! -f "$file" ]; then
 		echo "@@RESULT $c FAIL no such case $file"
@@ -117,7 +123,7 @@ for c in $cases; do
 	before=$pids
 	lg_csecs
 	t0=$lg_csecs
-	timeout -k 3 "$per_test" sh "$file" 2>&1
+	timeout -k 3 "$per_test" sh "$file" ${row:+"$row"} 2>&1
 	rc=$?
 	lg_csecs
 	t=$((lg_csecs - t0))
