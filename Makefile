@@ -93,7 +93,7 @@ $(GUEST2_INITRAMFS): initramfs/mkinitramfs.sh initramfs/init initramfs/lgtest.sh
 
 # The test kernel unpacked: most Linux test guests boot it, which skips
 # the seconds its decompressor takes in the TCG test host.
-$(BUILD)/vmlinux: scripts/vmlinux.py $(BUILD)/config.mk
+$(BUILD)/vmlinux: scripts/vmlinux.py $(BUILD)/config.mk $(HOST_KERNEL)
 	python3 scripts/vmlinux.py $(HOST_KERNEL) $@
 
 $(BUILD)/test.ext4: images/mkimage.sh

@@ -19,20 +19,28 @@ def payload(image):
         sys.exit('vmlinux.py: not a bzImage (no HdrS header)')
     setup = ((image[0x1f1] or 4) + 1) * 512
     off, length = struct.unpack_from('<II', image, 0x248)
+    if length < 8 or setup + off + length > len(image):
+        sys.exit('vmlinux.py: the payload lies outside the bzImage')
     return image[setup + off:setup + off + length]
 
 
 def unpack(data):
     """Decompress by magic: xz, gzip or zstd (the latter by its command).
-    The kernel's build appends the unpacked size: one stream is read."""
-    if data.startswith(b'\xfd7zXZ\0'):
-        return lzma.LZMADecompressor().decompress(data)
-    if data.startswith(b'\x1f\x8b'):
-        return zlib.decompressobj(wbits=31).decompress(data)
-    if data.startswith(b'\x28\xb5\x2f\xfd'):
-        return subprocess.run(['zstd', '-dcq'], input=data, check=True,
-                              stdout=subprocess.PIPE).stdout
-    sys.exit('vmlinux.py: unknown compression %s' % data[:6].hex())
+    The kernel's build appends the unpacked size (le32), checked here."""
+    body, size = data[:-4], struct.unpack('<I', data[-4:])[0]
+    if body.startswith(b'\xfd7zXZ\0'):
+        out = lzma.LZMADecompressor().decompress(body)
+    elif body.startswith(b'\x1f\x8b'):
+        out = zlib.decompressobj(wbits=31).decompress(body)
+    elif body.startswith(b'\x28\xb5\x2f\xfd'):
+        out = subprocess.run(['zstd', '-dcq'], input=body, check=True,
+                             stdout=subprocess.PIPE).stdout
+    else:
+        sys.exit('vmlinux.py: unknown compression %s' % body[:6].hex())
+    if len(out) != size:
+        sys.exit('vmlinux.py: unpacked %d bytes, the kernel says %d' %
+                 (len(out), size))
+    return out
 
 
 def lean(elf):
@@ -42,7 +50,8 @@ def lean(elf):
     phoff, = struct.unpack_from('<Q', elf, 0x20)
     phentsize, phnum = struct.unpack_from('<HH', elf, 0x36)
     out = bytearray(elf[:phoff + phentsize * phnum])
-    struct.pack_into('<QHH', out, 0x28, 0, 0, 0)	# no section headers
+    struct.pack_into('<Q', out, 0x28, 0)		# e_shoff: no sections
+    struct.pack_into('<HHH', out, 0x3a, 0, 0, 0)	# e_shentsize..e_shstrndx
     for i in range(phnum):
         at = phoff + i * phentsize
         ptype, flags, off, vaddr, paddr, filesz = \

@@ -63,7 +63,7 @@ static void test_good_load(void)
 	const uint64_t mem = 32 * MiB;
 	struct fake f = good_fake();
 	struct kernel_image k;
-	struct boot_layout lay;
+	struct boot_layout lay, small;
 	struct boot_params *bp;
 	char err[BOOT_ERR_LEN] = "";
 	uint8_t *ram = calloc(1, mem);
@@ -80,13 +80,16 @@ static void test_good_load(void)
 		   lay.load_end == 18 * MiB + sizeof(f.data) + MiB,
 		   "load 0x%llx entry 0x%llx end 0x%llx", (unsigned long long)lay.load,
 		   (unsigned long long)lay.entry, (unsigned long long)lay.load_end);
-	memset(ram + 18 * MiB + sizeof(f.data), 0, MiB);
+	/* Junk where the kernel goes: only the file's bytes may be written. */
+	memset(ram + 16 * MiB, 0xee, mem - 16 * MiB);
 	r = boot_load(ram, &k, &lay, "console=ttyS0", fd, -1, NULL, 0, err);
 	UNIT_CHECK(r == 0, "boot_load: %s", err);
 	UNIT_CHECK(!memcmp(ram + 16 * MiB, f.text, sizeof(f.text)) &&
-		   !memcmp(ram + 18 * MiB, f.data, sizeof(f.data)) &&
-		   ram[18 * MiB + sizeof(f.data)] == 0 && ram[17 * MiB] == 0,
+		   !memcmp(ram + 18 * MiB, f.data, sizeof(f.data)),
 		   "the segments are not at their physical addresses");
+	UNIT_CHECK(ram[16 * MiB + sizeof(f.text)] == 0xee && ram[18 * MiB - 1] == 0xee &&
+		   ram[18 * MiB + sizeof(f.data)] == 0xee,
+		   "bytes beyond the segments' file contents were written");
 	bp = (struct boot_params *)(ram + lay.boot_params);
 	UNIT_CHECK(bp->hdr.boot_flag == 0xaa55 && !memcmp(&bp->hdr.header, "HdrS", 4) &&
 		   bp->hdr.version == 0x020f && bp->hdr.type_of_loader == 0xff &&
@@ -95,6 +98,9 @@ static void test_good_load(void)
 		   "boot_params: flag 0x%x version 0x%x loader 0x%x cmdline 0x%x",
 		   bp->hdr.boot_flag, bp->hdr.version, bp->hdr.type_of_loader,
 		   bp->hdr.cmd_line_ptr);
+	r = boot_plan(&small, &k, 19 * MiB, "", NULL, 0, err);
+	UNIT_CHECK(r < 0 && strstr(err, "needs 20 MiB of guest RAM"),
+		   "19 MiB: boot_plan = %d, err '%s'", r, err);
 free_ram:
 	free(ram);
 	close(fd);
@@ -111,13 +117,17 @@ static void no_phdrs(struct fake *f)	{ f->eh.e_phnum = 0; }
 static void many_phdrs(struct fake *f)	{ f->eh.e_phnum = 65; }
 static void phoff_far(struct fake *f)	{ f->eh.e_phoff = ~0ULL - 8; }
 static void no_load(struct fake *f)	{ f->ph[0].p_type = f->ph[1].p_type = PT_NOTE; }
-static void filesz_big(struct fake *f)	{ f->ph[1].p_filesz = f->ph[1].p_memsz + 1; }
+static void filesz_big(struct fake *f)	{ f->ph[0].p_memsz = 128; }
 static void past_file(struct fake *f)	{ f->ph[0].p_filesz = f->ph[0].p_memsz = 4096; }
 static void offset_wraps(struct fake *f) { f->ph[0].p_offset = ~0ULL - 16; }
 static void low_paddr(struct fake *f)	{ f->ph[0].p_paddr = 0x9f000; }
 static void paddr_wraps(struct fake *f)	{ f->ph[1].p_memsz = ~0ULL - 8 * MiB; }
 static void high_paddr(struct fake *f)	{ f->ph[1].p_paddr = LGUEST_RAM_LIMIT; }
 static void entry_out(struct fake *f)	{ f->eh.e_entry = 20 * MiB; }
+static void entry_low(struct fake *f)	{ f->eh.e_entry = 15 * MiB; }
+static void entry_bss(struct fake *f)	{ f->eh.e_entry = 18 * MiB + 64 + 16; }
+static void overlap(struct fake *f)	{ f->ph[1].p_paddr = 16 * MiB + 128; }
+static void descending(struct fake *f)	{ f->ph[0].p_paddr = 20 * MiB; f->eh.e_entry = 20 * MiB; }
 
 static const struct reject {
 	const char *what;
@@ -134,13 +144,17 @@ static const struct reject {
 	{ "65 phdrs",	many_phdrs,	"bad program headers" },
 	{ "phoff",	phoff_far,	"program headers outside the file" },
 	{ "no PT_LOAD",	no_load,	"no loadable segment" },
-	{ "filesz>memsz", filesz_big,	"segment 1 lies outside the file" },
+	{ "filesz>memsz", filesz_big,	"segment 0 has more bytes in the file than in memory" },
 	{ "past EOF",	past_file,	"segment 0 lies outside the file" },
 	{ "offset wraps", offset_wraps,	"segment 0 lies outside the file" },
 	{ "below 1 MiB", low_paddr,	"segment 0 at 0x9f000 is outside guest RAM" },
 	{ "paddr wraps", paddr_wraps,	"segment 1 at 0x1200000 is outside guest RAM" },
 	{ "at the limit", high_paddr,	"is outside guest RAM" },
 	{ "entry",	entry_out,	"entry point 0x1400000 is outside its segments" },
+	{ "entry low",	entry_low,	"entry point 0xf00000 is outside its segments" },
+	{ "entry in bss", entry_bss,	"entry point 0x1200050 is outside its segments" },
+	{ "overlap",	overlap,	"segment 1 at 0x1000080 overlaps or precedes" },
+	{ "descending",	descending,	"segment 1 at 0x1200000 overlaps or precedes" },
 };
 
 static void test_rejects(void)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * boot.c - the bzImage loader: checks a Linux kernel's setup header against
+ * boot.c - the kernel loader: checks a Linux bzImage's setup header against
  * the x86 boot protocol (Documentation/x86/boot.rst), plans where kernel,
  * initrd, command line, boot_params and ACPI tables go in guest RAM, writes
  * them there and gives the registers for the 64-bit entry point.
@@ -175,7 +175,7 @@ static void boot_reset_vector(uint8_t *ram)
 /**
  * boot_plan() - decide the guest memory layout, checking that it all fits.
  * @lay: filled in on success.
- * @bz: the kernel, from bzimage_read().
+ * @k: the kernel, from kernel_read().
  * @mem: guest RAM in bytes.
  * @cmdline: the kernel command line.
  * @initrd_path: the initrd's file name, or NULL for none.
@@ -188,10 +188,11 @@ static void boot_reset_vector(uint8_t *ram)
  *
  * Return: 0, or -1 with @err set.
  */
-int boot_plan(struct boot_layout *lay, const struct kernel_image *bz, uint64_t mem,
+int boot_plan(struct boot_layout *lay, const struct kernel_image *k, uint64_t mem,
 	      const char *cmdline, const char *initrd_path,
 	      uint64_t initrd_size, char *err)
 {
+	const struct kernel_seg *seg;
 	uint64_t span, top, max_cmdline;
 
 	memset(lay, 0, sizeof(*lay));
@@ -200,22 +201,28 @@ int boot_plan(struct boot_layout *lay, const struct kernel_image *bz, uint64_t m
 		return fail(err, "--mem: a --kernel guest has at most %llu GiB of RAM (devices sit above it)",
 			    LGUEST_RAM_LIMIT >> 30);
 
-	if (bz->relocatable) {
-		uint64_t a = bz->kernel_alignment;
+	if (k->relocatable) {
+		uint64_t a = k->kernel_alignment;
 
 		lay->load = (KERNEL_MIN_LOAD + a - 1) & ~(a - 1);
 	} else {
-		lay->load = bz->pref_address;
+		lay->load = k->pref_address;
 		if (lay->load < BOOT_HIGH || lay->load >= LGUEST_RAM_LIMIT)
 			return fail(err, "kernel '%s' is not relocatable and wants to load at 0x%llx, outside guest RAM",
-				    bz->path, (unsigned long long)lay->load);
+				    k->path, (unsigned long long)lay->load);
 	}
-	span = bz->init_size > bz->code_size ? bz->init_size : bz->code_size;
+	span = k->init_size > k->code_size ? k->init_size : k->code_size;
+	for (seg = k->seg; seg < k->seg + k->nsegs; seg++)
+		if (seg->filesz > seg->memsz || seg->at > span ||
+		    seg->memsz > span - seg->at)
+			return fail(err, "kernel '%s': a piece at +0x%llx lies outside its %llu bytes",
+				    k->path, (unsigned long long)seg->at,
+				    (unsigned long long)span);
 	lay->load_end = lay->load + span;
-	lay->entry = lay->load + bz->entry_off;
+	lay->entry = lay->load + k->entry_off;
 	if (lay->load_end > mem)
 		return fail(err, "kernel '%s' needs %llu MiB of guest RAM (it takes %llu MiB from %llu MiB up), not %llu MiB; use a larger --mem",
-			    bz->path, (unsigned long long)mib_up(lay->load_end),
+			    k->path, (unsigned long long)mib_up(lay->load_end),
 			    (unsigned long long)mib_up(span),
 			    (unsigned long long)(lay->load / MiB),
 			    (unsigned long long)(mem / MiB));
@@ -223,14 +230,14 @@ int boot_plan(struct boot_layout *lay, const struct kernel_image *bz, uint64_t m
 	lay->cmdline = BOOT_CMDLINE;
 	lay->cmdline_len = strlen(cmdline);
 	max_cmdline = BOOT_CMDLINE_END - BOOT_CMDLINE - 1;
-	if (bz->cmdline_size < max_cmdline)
-		max_cmdline = bz->cmdline_size;
+	if (k->cmdline_size < max_cmdline)
+		max_cmdline = k->cmdline_size;
 	if (lay->cmdline_len > max_cmdline)
 		return fail(err, "command line is %zu bytes, the kernel takes at most %llu",
 			    lay->cmdline_len, (unsigned long long)max_cmdline);
 
 	if (initrd_path) {
-		top = (uint64_t)bz->initrd_addr_max + 1;
+		top = (uint64_t)k->initrd_addr_max + 1;
 		if (top > mem)
 			top = mem;
 		if (initrd_size > top || ((top - initrd_size) & ~4095ULL) < lay->load_end)
@@ -282,8 +289,8 @@ static void e820_add(struct boot_params *bp, uint64_t start, uint64_t end,
 /**
  * boot_load() - load the kernel and initrd and write the boot tables.
  * @ram: guest RAM as the launcher sees it, @lay->mem bytes, zeroed.
- * @bz: the kernel, from bzimage_read().
- * @lay: the layout, from boot_plan() with the same @bz and command line.
+ * @k: the kernel, from kernel_read().
+ * @lay: the layout, from boot_plan() with the same @k and command line.
  * @cmdline: the kernel command line.
  * @kernel_fd: the kernel file.
  * @initrd_fd: the initrd file, or -1 if @lay has no initrd.
@@ -293,7 +300,7 @@ static void e820_add(struct boot_params *bp, uint64_t start, uint64_t end,
  *
  * Return: 0, or -1 with @err set (a file that changed under us).
  */
-int boot_load(uint8_t *ram, const struct kernel_image *bz,
+int boot_load(uint8_t *ram, const struct kernel_image *k,
 	      const struct boot_layout *lay, const char *cmdline,
 	      int kernel_fd, int initrd_fd,
 	      const struct acpi_mmio_dev *devs, unsigned int ndevs, char *err)
@@ -304,10 +311,10 @@ int boot_load(uint8_t *ram, const struct kernel_image *bz,
 	size_t acpi_len;
 
 	/* boot_plan() checked that each piece ends below lay->load_end. */
-	for (seg = bz->seg; seg < bz->seg + bz->nsegs; seg++)
+	for (seg = k->seg; seg < k->seg + k->nsegs; seg++)
 		if (pread_full(kernel_fd, ram + lay->load + seg->at, seg->filesz,
 			       seg->file_off) < 0)
-			return fail(err, "cannot read kernel '%s': %s", bz->path,
+			return fail(err, "cannot read kernel '%s': %s", k->path,
 				    errno ? strerror(errno) : "file shrank while loading");
 	if (lay->initrd_size &&
 	    pread_full(initrd_fd, ram + lay->initrd, lay->initrd_size, 0) < 0)
@@ -327,7 +334,7 @@ int boot_load(uint8_t *ram, const struct kernel_image *bz,
 	boot_reset_vector(ram);
 
 	memset(bp, 0, sizeof(*bp));
-	memcpy((uint8_t *)bp + BOOT_HDR_OFF, bz->hdr, bz->hdr_len);
+	memcpy((uint8_t *)bp + BOOT_HDR_OFF, k->hdr, k->hdr_len);
 	bp->hdr.type_of_loader = 0xff;		/* undefined boot loader */
 	bp->hdr.code32_start = lay->load;
 	bp->hdr.cmd_line_ptr = lay->cmdline;
@@ -351,7 +358,7 @@ int boot_load(uint8_t *ram, const struct kernel_image *bz,
  * kernel builds its own stack, GDT and page tables from there. :*/
 
 /**
- * boot_kernel_entry() - where and how a planned bzImage is entered.
+ * boot_kernel_entry() - where and how a planned kernel is entered.
  * @lay: the layout the kernel was loaded with.
  * @e: filled in: our GDT with __BOOT_CS and __BOOT_DS, the identity map at
  *	%BOOT_PML4, the 64-bit entry point and RSI = boot_params.
@@ -373,7 +380,7 @@ void boot_kernel_entry(const struct boot_layout *lay, struct boot_entry *e)
  *	@e->cs + 8; page tables at @e->pml4 mapping all of RAM at its own
  *	address (boot_identity_map()).
  *
- * Raw images and bzImages are entered the same way; only the addresses
+ * Raw images and kernels are entered the same way; only the addresses
  * and the registers' values differ (uapi lguest.h, Documentation/x86/boot.rst).
  */
 void boot_entry_tables(uint8_t *ram, uint64_t mem, const struct boot_entry *e)

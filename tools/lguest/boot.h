@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * boot.h - loading a Linux bzImage for its 64-bit entry point (x86 boot
- * protocol 2.12+): header checks, the guest memory layout, boot_params and
+ * boot.h - loading a Linux kernel, a bzImage (x86 boot protocol 2.12+) or
+ * an ELF vmlinux, for its 64-bit entry point: header checks, the guest memory layout, boot_params and
  * the initial registers.  No /dev/lguest in here, so tests/unit can run it
  * against a plain buffer standing in for guest RAM.
  */
@@ -91,10 +91,10 @@ struct boot_layout {
 int bzimage_read(struct kernel_image *bz, int fd, const char *path, char *err);
 int vmlinux_read(struct kernel_image *k, int fd, const char *path, char *err);
 int kernel_read(struct kernel_image *k, int fd, const char *path, char *err);
-int boot_plan(struct boot_layout *lay, const struct kernel_image *bz, uint64_t mem,
+int boot_plan(struct boot_layout *lay, const struct kernel_image *k, uint64_t mem,
 	      const char *cmdline, const char *initrd_path,
 	      uint64_t initrd_size, char *err);
-int boot_load(uint8_t *ram, const struct kernel_image *bz,
+int boot_load(uint8_t *ram, const struct kernel_image *k,
 	      const struct boot_layout *lay, const char *cmdline,
 	      int kernel_fd, int initrd_fd,
 	      const struct acpi_mmio_dev *devs, unsigned int ndevs, char *err);

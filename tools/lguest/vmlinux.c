@@ -7,6 +7,7 @@
  */
 #include <elf.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -26,12 +27,19 @@
 #define VMLINUX_INITRD_MAX	0x7fffffff
 
 _Static_assert(sizeof(struct setup_header) <= BOOT_HDR_MAX, "setup_header");
+/* A kernel's span, below the RAM limit, always fits the 32-bit init_size. */
+_Static_assert(LGUEST_RAM_LIMIT <= (1ULL << 32), "init_size");
 
-/* vmlinux_segs: check the PT_LOAD headers and fill @k->seg from them. */
+/*
+ * vmlinux_segs: check the PT_LOAD headers and fill @k->seg from them.  They
+ * must come in ascending, non-overlapping physical order (as the ELF spec
+ * orders them, by address), so no segment's zero tail lands on another.
+ */
 static int vmlinux_segs(struct kernel_image *k, const Elf64_Phdr *ph,
 			unsigned int n, uint64_t entry, char *err)
 {
 	uint64_t low = UINT64_MAX, high = 0;
+	bool entry_in = false;
 	unsigned int i;
 
 	for (i = 0; i < n; i++) {
@@ -40,8 +48,10 @@ static int vmlinux_segs(struct kernel_image *k, const Elf64_Phdr *ph,
 		if (k->nsegs == KERNEL_SEGS_MAX)
 			return fail(err, "kernel '%s': more than %d loadable segments",
 				    k->path, KERNEL_SEGS_MAX);
-		if (ph[i].p_filesz > ph[i].p_memsz ||
-		    ph[i].p_offset > k->file_size ||
+		if (ph[i].p_filesz > ph[i].p_memsz)
+			return fail(err, "kernel '%s': segment %u has more bytes in the file than in memory",
+				    k->path, i);
+		if (ph[i].p_offset > k->file_size ||
 		    ph[i].p_filesz > k->file_size - ph[i].p_offset)
 			return fail(err, "kernel '%s': segment %u lies outside the file",
 				    k->path, i);
@@ -49,10 +59,14 @@ static int vmlinux_segs(struct kernel_image *k, const Elf64_Phdr *ph,
 		    ph[i].p_memsz > LGUEST_RAM_LIMIT - ph[i].p_paddr)
 			return fail(err, "kernel '%s': segment %u at 0x%llx is outside guest RAM above 1 MiB",
 				    k->path, i, (unsigned long long)ph[i].p_paddr);
-		if (ph[i].p_paddr < low)
+		if (ph[i].p_paddr < high)
+			return fail(err, "kernel '%s': segment %u at 0x%llx overlaps or precedes the one before",
+				    k->path, i, (unsigned long long)ph[i].p_paddr);
+		if (!k->nsegs)
 			low = ph[i].p_paddr;
-		if (ph[i].p_paddr + ph[i].p_memsz > high)
-			high = ph[i].p_paddr + ph[i].p_memsz;
+		high = ph[i].p_paddr + ph[i].p_memsz;
+		if (entry >= ph[i].p_paddr && entry - ph[i].p_paddr < ph[i].p_filesz)
+			entry_in = true;
 		k->seg[k->nsegs++] = (struct kernel_seg){
 			.file_off = ph[i].p_offset, .at = ph[i].p_paddr,
 			.filesz = ph[i].p_filesz, .memsz = ph[i].p_memsz,
@@ -60,10 +74,8 @@ static int vmlinux_segs(struct kernel_image *k, const Elf64_Phdr *ph,
 	}
 	if (!k->nsegs)
 		return fail(err, "kernel '%s': no loadable segment", k->path);
-	if (high - low > UINT32_MAX)	/* the header's init_size */
-		return fail(err, "kernel '%s' spans more than 4 GiB", k->path);
-	if (entry < low || entry >= high)
-		return fail(err, "kernel '%s': entry point 0x%llx is outside its segments",
+	if (!entry_in)
+		return fail(err, "kernel '%s': entry point 0x%llx is outside its segments' contents",
 			    k->path, (unsigned long long)entry);
 	/* Addresses were physical; from here they count from the lowest. */
 	for (i = 0; i < k->nsegs; i++)
@@ -84,8 +96,9 @@ static int vmlinux_segs(struct kernel_image *k, const Elf64_Phdr *ph,
  *
  * A kernel we can boot is a little-endian x86-64 ELF executable with at
  * most %KERNEL_SEGS_MAX loadable segments, each inside the file and at
- * physical addresses between 1 MiB and %LGUEST_RAM_LIMIT, and its entry
- * point (startup_64's physical address) inside one of them.
+ * physical addresses between 1 MiB and %LGUEST_RAM_LIMIT, in ascending
+ * order without overlap, and its entry point (startup_64's physical
+ * address) inside the file contents of one of them.
  *
  * Return: 0, or -1 with @err set.
  */
@@ -111,11 +124,14 @@ int vmlinux_read(struct kernel_image *k, int fd, const char *path, char *err)
 	    eh.e_phnum > sizeof(ph) / sizeof(ph[0]))
 		return fail(err, "kernel '%s': bad program headers (%u of %u bytes)",
 			    path, eh.e_phnum, eh.e_phentsize);
-	if (pread_full(fd, ph, eh.e_phnum * sizeof(ph[0]), eh.e_phoff) < 0)
+	if (eh.e_phoff > k->file_size ||
+	    eh.e_phnum * sizeof(ph[0]) > k->file_size - eh.e_phoff ||
+	    pread_full(fd, ph, eh.e_phnum * sizeof(ph[0]), eh.e_phoff) < 0)
 		return fail(err, "kernel '%s': program headers outside the file", path);
 	if (vmlinux_segs(k, ph, eh.e_phnum, eh.e_entry, err) < 0)
 		return -1;
 
+	sh.root_flags = 1;		/* read-only root, as a bzImage says */
 	sh.boot_flag = 0xaa55;
 	memcpy(&sh.header, "HdrS", 4);
 	sh.version = k->version = VMLINUX_PROTOCOL;
