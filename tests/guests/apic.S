@@ -399,13 +399,7 @@
 	SAY "one-shot 20 ms came after ns: "
 	PUTDEC %r13
 	PUTS "\n"
-	xor %eax, %eax
-	cmp $19800000, %r13
-	jb 1f
-	cmp $(1000 * MS), %r13
-	ja 1f
-	inc %eax
-1:	CHECK "one-shot 20 ms after >= 19.8 ms", %rax, $1
+	CHECK_IN "one-shot 20 ms after >= 19.8 ms", %r13, $19800000, $(1000 * MS)
 	RDM X_TMCCT
 	CHECK "TMCCT after expiry", %rax, $0
 	SLEEP 30
@@ -419,13 +413,7 @@
 	SAY "periodic 5 ms ticks in 50 ms: "
 	PUTDEC %r13
 	PUTS "\n"
-	xor %eax, %eax
-	cmp $5, %r13
-	jb 1f
-	cmp $20, %r13
-	ja 1f
-	inc %eax
-1:	CHECK "periodic ticks in [5, 20]", %rax, $1
+	CHECK_IN "periodic ticks in [5, 20]", %r13, $5, $20
 	WRM X_LVTT, $(LVT_MASKED | LVT_PERIODIC | 0x61)
 	WINDOW					/* one may have been pending */
 	RDM X_TMCCT
@@ -466,13 +454,7 @@
 	SAY "deadline 10 ms came after ns: "
 	PUTDEC %r13
 	PUTS "\n"
-	xor %eax, %eax
-	cmp $9900000, %r13
-	jb 1f
-	cmp $(1000 * MS), %r13
-	ja 1f
-	inc %eax
-1:	CHECK "deadline 10 ms after >= 9.9 ms", %rax, $1
+	CHECK_IN "deadline 10 ms after >= 9.9 ms", %r13, $9900000, $(1000 * MS)
 	RDM TSC_DEADLINE
 	CHECK "TSC_DEADLINE after it fired", %rax, $0
 	SLEEP 20

@@ -405,6 +405,27 @@ expect_linux_rc() {
 		fail "$1: launcher exit status '$_lg_rc', want $2 ($(head -n 1 "/tmp/$1.err"))"
 }
 
+# linux_power_off TAG TEST STATUS SECS: boot with lgtest=TEST (poweroff or
+# reboot), whose guest prints "@@GUEST TEST now" just before it acts; the
+# guest must boot once, and the launcher exit STATUS within SECS of that
+# line.
+linux_power_off() {
+	load_lguest
+	step "$2 -f"
+	run_linux "$1" "$2"
+	expect_linux_init "$1"
+	_lg_at=$(linux_at "$1" "@@GUEST $2 now")
+	[ -n "$_lg_at" ] || fail "the guest never got to $2"
+	[ -z "$(linux_text "$1" "@@GUEST $2 FAIL")" ] || fail "$(linux_text "$1" "@@GUEST $2 FAIL")"
+	[ "$(grep -c '@@GUEST init reached' "/tmp/$1.out")" = 1 ] ||
+		fail "the guest booted again instead of the launcher exiting"
+	expect_linux_rc "$1" "$3"
+	_lg_took=$(lg_secs "$_lg_at" "$(linux_at "$1" "@@EXIT ")")
+	echo "linux-$2: the launcher exited $3 ${_lg_took} s after the marker"
+	lg_between "$_lg_took" 0 "$4" ||
+		fail "the launcher exited ${_lg_took} s after the $2 marker, want <= $4"
+}
+
 # expect_linux_init TAG: the guest's /init printed its marker.
 expect_linux_init() {
 	[ -n "$(linux_at "$1" "@@GUEST init reached")" ] ||
