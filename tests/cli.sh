@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # cli.sh - the launcher's command line, on this machine (no module needed):
 # --help and --version succeed; bad options, missing files, bad sizes and
-# bzImage problems (not a bzImage, RAM, initrd, command line) get exactly
+# kernel problems (not a kernel, RAM, initrd, command line) get exactly
 # one stderr line starting "lguest: " and exit status 2; so do bad device
 # options (--disk, --net, --rng), which are all checked before /dev/lguest.
 # Last, a stand-in /dev/lguest (LD_PRELOAD) records the devices added.
@@ -34,6 +34,33 @@ expect() {
 	fi
 }
 
+# verbose_case NAME PATTERN... -- ARGS...: "lguest -v ARGS" prints a line
+# matching each grep PATTERN, then fails (status 1) at the missing device.
+verbose_case() {
+	name=$1
+	shift
+	: > "$tmp/pats"
+	while [ "$1" != -- ]; do
+		printf '%s\n' "$1" >> "$tmp/pats"
+		shift
+	done
+	shift
+	"$lg" -v "$@" > "$tmp/out" 2> "$tmp/err"
+	rc=$?
+	why=
+	[ $rc = 1 ] || why="exit status $rc, want 1; "
+	while IFS= read -r pat; do
+		grep -q -- "$pat" "$tmp/err" || why="${why}no line '$pat'; "
+	done < "$tmp/pats"
+	[ "$(tail -n 1 "$tmp/err")" = "lguest: /dev/lguest not found: load the module first (modprobe lguest)" ] ||
+		why="${why}the last line is not the missing /dev/lguest; "
+	if [ -z "$why" ]; then
+		echo "PASS cli/$name"
+	else
+		echo "FAIL cli/$name: ${why}stderr: $(tr '\n' '|' < "$tmp/err")"
+	fi
+}
+
 expect help 0 "" --help
 grep -q '^Usage: lguest --kernel' "$tmp/out" || echo "FAIL cli/help-text: no usage line"
 expect version 0 "" --version
@@ -53,7 +80,9 @@ expect mem-unaligned 2 "lguest: --mem 3000001: not a multiple of 4K" --kernel "$
 expect raw-mem-over-hole 2 "lguest: --mem: a guest has at most 3 GiB of RAM (devices sit above it)" --raw "$tmp/file" --mem 4G
 expect initrd-with-raw 2 "lguest: --initrd and --append go with --kernel" --raw "$tmp/file" --initrd "$tmp/file"
 expect kernel-passwd 2 "lguest: kernel '/etc/passwd' is not a bzImage" --kernel /etc/passwd
-expect kernel-tiny 2 "lguest: kernel '$tmp/file' is not a bzImage (only 13 bytes)" --kernel "$tmp/file"
+expect kernel-tiny 2 "lguest: kernel '$tmp/file' is not a bzImage, an ELF vmlinux or a Multiboot image" --kernel "$tmp/file"
+printf '\177ELF\001\001\001' > "$tmp/elf32"
+expect kernel-elf32 2 "lguest: kernel '$tmp/elf32' has no Multiboot header in its first 8 KiB" --kernel "$tmp/elf32"
 # Devices: each bad one is refused before the kernel is even looked at.
 truncate -s 1M "$tmp/disk.img"
 expect disk-missing 2 "lguest: --disk '$tmp/nope': No such file or directory" \
@@ -124,32 +153,35 @@ expect append-too-long 2 "lguest: command line is 3000 bytes, the kernel takes a
 if [ ! -e /dev/lguest ]; then
 	expect kernel-no-device 1 "lguest: /dev/lguest not found: load the module first" --kernel "$kernel"
 	# -v: the layout, then the missing device.
-	"$lg" -v --kernel "$kernel" --initrd "$tmp/big.img" --mem 256M --append "console=ttyS0 quiet" \
-		> "$tmp/out" 2> "$tmp/err"
-	rc=$?
-	if [ $rc = 1 ] && grep -q "^lguest: kernel '$kernel': .* loaded at 0x1000000, " "$tmp/err" &&
-	   grep -q "^lguest: initrd '$tmp/big.img': 0x9c00000-0x10000000 " "$tmp/err" &&
-	   grep -q '^lguest: command line at 0x20000: "console=ttyS0 quiet"$' "$tmp/err" &&
-	   [ "$(tail -n 1 "$tmp/err")" = "lguest: /dev/lguest not found: load the module first (modprobe lguest)" ]; then
-		echo "PASS cli/verbose-layout"
+	verbose_case verbose-layout \
+		"^lguest: kernel '$kernel': .* loaded at 0x1000000, " \
+		"^lguest: initrd '$tmp/big.img': 0x9c00000-0x10000000 " \
+		'^lguest: command line at 0x20000: "console=ttyS0 quiet"$' \
+		-- --kernel "$kernel" --initrd "$tmp/big.img" --mem 256M --append "console=ttyS0 quiet"
+	# -v with a Multiboot image (kvm-unit-tests' x86/msr.flat), if built:
+	# its kind and layout, module 0 after it, its name first on the line.
+	flat=${KUT_FLAT:-/tmp/kut/kvm-unit-tests/x86/msr.flat}
+	if [ -f "$flat" ]; then
+		printf 'TESTNAME=msr\n' > "$tmp/env"
+		verbose_case verbose-multiboot \
+			"^lguest: kernel '$flat': multiboot, [0-9]* bytes at 0x[0-9a-f]*-0x[0-9a-f]*, 32-bit entry 0x" \
+			"^lguest: initrd '$tmp/env': module 0 at 0x[0-9a-f]*000-" \
+			"^lguest: command line at 0x20000: \"$flat -x\"\$" \
+			'^lguest: 32 MiB of RAM, Multiboot information at 0x7000, ACPI RSDP at 0xe0000$' \
+			-- --kernel "$flat" --initrd "$tmp/env" --append "-x" --mem 32M
+		expect multiboot-mem-too-small 2 "lguest: kernel '$flat' needs " --kernel "$flat" --mem 4M
 	else
-		echo "FAIL cli/verbose-layout: exit status $rc, stderr: $(tr '\n' '|' < "$tmp/err")"
+		echo "SKIP cli/verbose-multiboot: no $flat (kvm-unit-tests not built)"
 	fi
 	# -v: every device's slot, window and pin: disks, nets, then the rng.
-	"$lg" -v --kernel "$kernel" --rng --net lg0,mac=52:54:00:12:34:56 --disk "$tmp/disk.img,ro" \
-		--net lg1 --disk "$tmp/big.img" > "$tmp/out" 2> "$tmp/err"
-	rc=$?
-	if [ $rc = 1 ] &&
-	   grep -q "^lguest: slot 0: disk '$tmp/disk.img' (read-only) at 0xd0000000, irq 5$" "$tmp/err" &&
-	   grep -q "^lguest: slot 1: disk '$tmp/big.img' at 0xd0001000, irq 6$" "$tmp/err" &&
-	   grep -q "^lguest: slot 2: net 'lg0' (mac 52:54:00:12:34:56) at 0xd0002000, irq 7$" "$tmp/err" &&
-	   grep -q "^lguest: slot 3: net 'lg1' (random mac) at 0xd0003000, irq 8$" "$tmp/err" &&
-	   grep -q "^lguest: slot 4: rng at 0xd0004000, irq 9$" "$tmp/err" &&
-	   [ "$(tail -n 1 "$tmp/err")" = "lguest: /dev/lguest not found: load the module first (modprobe lguest)" ]; then
-		echo "PASS cli/verbose-devices"
-	else
-		echo "FAIL cli/verbose-devices: exit status $rc, stderr: $(tr '\n' '|' < "$tmp/err")"
-	fi
+	verbose_case verbose-devices \
+		"^lguest: slot 0: disk '$tmp/disk.img' (read-only) at 0xd0000000, irq 5$" \
+		"^lguest: slot 1: disk '$tmp/big.img' at 0xd0001000, irq 6$" \
+		"^lguest: slot 2: net 'lg0' (mac 52:54:00:12:34:56) at 0xd0002000, irq 7$" \
+		"^lguest: slot 3: net 'lg1' (random mac) at 0xd0003000, irq 8$" \
+		"^lguest: slot 4: rng at 0xd0004000, irq 9$" \
+		-- --kernel "$kernel" --rng --net lg0,mac=52:54:00:12:34:56 --disk "$tmp/disk.img,ro" \
+		--net lg1 --disk "$tmp/big.img"
 fi
 
 # A stand-in /dev/lguest (LD_PRELOAD): the LGUEST_ADD_DEVICE calls the

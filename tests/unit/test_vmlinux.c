@@ -135,7 +135,7 @@ static const struct reject {
 	const char *want;
 } rejects[] = {
 	{ "not ELF",	no_magic,	"is not a bzImage" },
-	{ "ELF32",	class32,	"not an x86-64 ELF executable" },
+	{ "ELF32",	class32,	"has no Multiboot header in its first 8 KiB" },
 	{ "big-endian",	big_endian,	"not an x86-64 ELF executable" },
 	{ "AArch64",	arm64,		"not an x86-64 ELF executable" },
 	{ "ET_DYN",	shared,		"not an x86-64 ELF executable" },

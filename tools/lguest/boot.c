@@ -3,7 +3,8 @@
  * boot.c - the kernel loader: checks a Linux bzImage's setup header against
  * the x86 boot protocol (Documentation/x86/boot.rst), plans where kernel,
  * initrd, command line, boot_params and ACPI tables go in guest RAM, writes
- * them there and gives the registers for the 64-bit entry point.
+ * them there and gives the registers for the 64-bit entry point (or, for
+ * a Multiboot image, multiboot.c's tables and the 32-bit entry).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -25,6 +26,8 @@
 
 #define E820_TYPE_RAM		1
 #define E820_TYPE_RESERVED	2
+
+#define MB_BOOT_MAGIC	0x2badb002	/* EAX at a Multiboot entry */
 
 /* The header fields we use, where the boot protocol puts them. */
 _Static_assert(offsetof(struct boot_params, acpi_rsdp_addr) == 0x070, "acpi_rsdp_addr");
@@ -62,18 +65,12 @@ int bzimage_read(struct kernel_image *bz, int fd, const char *path, char *err)
 {
 	uint8_t head[1024] = { 0 };
 	struct setup_header sh;
-	struct stat st;
-	uint64_t n, end;
+	int64_t n;
+	uint64_t end;
 
-	memset(bz, 0, sizeof(*bz));
-	bz->path = path;
-	if (fstat(fd, &st) < 0)
-		return fail(err, "kernel '%s': %s", path, strerror(errno));
-	bz->file_size = st.st_size;
-	n = bz->file_size < sizeof(head) ? bz->file_size : sizeof(head);
-	if (pread_full(fd, head, n, 0) < 0)
-		return fail(err, "cannot read kernel '%s': %s", path,
-			    errno ? strerror(errno) : "unexpected end of file");
+	n = kernel_head(bz, fd, path, head, sizeof(head), err);
+	if (n < 0)
+		return -1;
 	if (n < 0x206)
 		return fail(err, "kernel '%s' is not a bzImage (only %llu bytes)",
 			    path, (unsigned long long)n);
@@ -226,6 +223,9 @@ int boot_plan(struct boot_layout *lay, const struct kernel_image *k, uint64_t me
 			    (unsigned long long)mib_up(span),
 			    (unsigned long long)(lay->load / MiB),
 			    (unsigned long long)(mem / MiB));
+	lay->acpi = BOOT_ACPI;
+	if (k->multiboot)
+		return multiboot_plan(lay, k, cmdline, initrd_path, initrd_size, err);
 
 	lay->cmdline = BOOT_CMDLINE;
 	lay->cmdline_len = strlen(cmdline);
@@ -249,7 +249,6 @@ int boot_plan(struct boot_layout *lay, const struct kernel_image *k, uint64_t me
 		lay->initrd_size = initrd_size;
 	}
 	lay->boot_params = BOOT_PARAMS;
-	lay->acpi = BOOT_ACPI;
 	return 0;
 }
 
@@ -276,14 +275,21 @@ void boot_identity_map(uint8_t *ram, uint64_t mem, uint64_t pml4)
 	}
 }
 
-static void e820_add(struct boot_params *bp, uint64_t start, uint64_t end,
-		     uint32_t type)
+/**
+ * boot_memmap() - the guest's memory map, as e820 or Multiboot gives it.
+ * @mem: guest RAM in bytes (over 1 MiB).
+ * @r: %BOOT_MEMMAP_LEN entries, filled in: RAM below 0x9fc00, reserved
+ *	up to 1 MiB, RAM from 1 MiB to @mem.
+ *
+ * Return: %BOOT_MEMMAP_LEN.
+ */
+unsigned int boot_memmap(uint64_t mem, struct boot_mem_range *r)
 {
-	struct boot_e820_entry *e = &bp->e820_table[bp->e820_entries++];
-
-	e->addr = start;
-	e->size = end - start;
-	e->type = type;
+	r[0] = (struct boot_mem_range){ 0, BOOT_LOW_RAM_END, E820_TYPE_RAM };
+	r[1] = (struct boot_mem_range){ BOOT_LOW_RAM_END, BOOT_HIGH - BOOT_LOW_RAM_END,
+					E820_TYPE_RESERVED };
+	r[2] = (struct boot_mem_range){ BOOT_HIGH, mem - BOOT_HIGH, E820_TYPE_RAM };
+	return BOOT_MEMMAP_LEN;
 }
 
 /**
@@ -306,8 +312,10 @@ int boot_load(uint8_t *ram, const struct kernel_image *k,
 	      const struct acpi_mmio_dev *devs, unsigned int ndevs, char *err)
 {
 	struct boot_params *bp = (struct boot_params *)(ram + lay->boot_params);
+	struct boot_mem_range map[BOOT_MEMMAP_LEN];
 	const struct kernel_seg *seg;
 	struct boot_entry entry;
+	unsigned int i, n;
 	size_t acpi_len;
 
 	/* boot_plan() checked that each piece ends below lay->load_end. */
@@ -320,7 +328,10 @@ int boot_load(uint8_t *ram, const struct kernel_image *k,
 	    pread_full(initrd_fd, ram + lay->initrd, lay->initrd_size, 0) < 0)
 		return fail(err, "cannot read initrd '%s': %s", lay->initrd_path,
 			    errno ? strerror(errno) : "file shrank while loading");
-	memcpy(ram + lay->cmdline, cmdline, lay->cmdline_len + 1);
+	if (k->multiboot)
+		multiboot_write(ram, k, lay, cmdline);
+	else
+		memcpy(ram + lay->cmdline, cmdline, lay->cmdline_len + 1);
 
 	boot_kernel_entry(lay, &entry);
 	boot_entry_tables(ram, lay->mem, &entry);
@@ -332,6 +343,8 @@ int boot_load(uint8_t *ram, const struct kernel_image *k,
 		return fail(err, "ACPI tables do not fit below 1 MiB");
 
 	boot_reset_vector(ram);
+	if (k->multiboot)
+		return 0;
 
 	memset(bp, 0, sizeof(*bp));
 	memcpy((uint8_t *)bp + BOOT_HDR_OFF, k->hdr, k->hdr_len);
@@ -344,9 +357,12 @@ int boot_load(uint8_t *ram, const struct kernel_image *k,
 	bp->hdr.ramdisk_size = lay->initrd_size;
 	bp->ext_ramdisk_size = lay->initrd_size >> 32;
 	bp->acpi_rsdp_addr = lay->acpi;
-	e820_add(bp, 0, BOOT_LOW_RAM_END, E820_TYPE_RAM);
-	e820_add(bp, BOOT_LOW_RAM_END, BOOT_HIGH, E820_TYPE_RESERVED);
-	e820_add(bp, BOOT_HIGH, lay->mem, E820_TYPE_RAM);
+	n = boot_memmap(lay->mem, map);
+	for (i = 0; i < n; i++)
+		bp->e820_table[i] = (struct boot_e820_entry){
+			.addr = map[i].addr, .size = map[i].size, .type = map[i].type,
+		};
+	bp->e820_entries = n;
 	return 0;
 }
 
@@ -361,10 +377,21 @@ int boot_load(uint8_t *ram, const struct kernel_image *k,
  * boot_kernel_entry() - where and how a planned kernel is entered.
  * @lay: the layout the kernel was loaded with.
  * @e: filled in: our GDT with __BOOT_CS and __BOOT_DS, the identity map at
- *	%BOOT_PML4, the 64-bit entry point and RSI = boot_params.
+ *	%BOOT_PML4, the 64-bit entry point and RSI = boot_params; for a
+ *	Multiboot image, flat 32-bit segments with the same selectors, paging
+ *	off, EAX = 0x2BADB002, EBX = the Multiboot information and ESP just
+ *	below it (the spec leaves ESP to the kernel).
  */
 void boot_kernel_entry(const struct boot_layout *lay, struct boot_entry *e)
 {
+	if (lay->mb_info) {
+		*e = (struct boot_entry){
+			.gdt = BOOT_GDT, .cs = BOOT_CS, .flat32 = true,
+			.rip = lay->entry, .rsp = lay->mb_info,
+			.rax = MB_BOOT_MAGIC, .rbx = lay->mb_info,
+		};
+		return;
+	}
 	*e = (struct boot_entry){
 		.gdt = BOOT_GDT, .cs = BOOT_CS, .pml4 = BOOT_PML4,
 		.rip = lay->entry, .rsi = lay->boot_params,
@@ -376,9 +403,10 @@ void boot_kernel_entry(const struct boot_layout *lay, struct boot_entry *e)
  * @ram: guest RAM as the launcher sees it.
  * @mem: its size.
  * @e: the entry: a GDT at @e->gdt with null descriptors below selector
- *	@e->cs, a 64-bit code segment at @e->cs and a flat data segment at
- *	@e->cs + 8; page tables at @e->pml4 mapping all of RAM at its own
- *	address (boot_identity_map()).
+ *	@e->cs, a 64-bit code segment (@e->flat32: a flat 32-bit one) at
+ *	@e->cs and a flat data segment at @e->cs + 8; unless @e->flat32,
+ *	page tables at @e->pml4 mapping all of RAM at its own address
+ *	(boot_identity_map()).
  *
  * Raw images and kernels are entered the same way; only the addresses
  * and the registers' values differ (uapi lguest.h, Documentation/x86/boot.rst).
@@ -386,18 +414,22 @@ void boot_kernel_entry(const struct boot_layout *lay, struct boot_entry *e)
 void boot_entry_tables(uint8_t *ram, uint64_t mem, const struct boot_entry *e)
 {
 	memset(ram + e->gdt, 0, e->cs);
-	put64(ram + e->gdt + e->cs, 0x00af9b000000ffffULL);	/* 64-bit code */
+	put64(ram + e->gdt + e->cs, e->flat32 ? 0x00cf9b000000ffffULL	/* 32-bit code */
+					       : 0x00af9b000000ffffULL);	/* 64-bit code */
 	put64(ram + e->gdt + e->cs + 8, 0x00cf93000000ffffULL);	/* 4 GiB data */
-	boot_identity_map(ram, mem, e->pml4);
+	if (!e->flat32)
+		boot_identity_map(ram, mem, e->pml4);
 }
 
 /**
- * boot_entry_regs() - the registers of a 64-bit entry.
+ * boot_entry_regs() - the registers of a 64-bit (or flat 32-bit) entry.
  * @e: the entry, its tables written by boot_entry_tables().
  * @sregs: the special registers (as %LGUEST_GET_SREGS gave them), changed:
- *	long mode with paging on, CS and DS/ES/SS from the GDT, no IDT.
- * @regs: the general registers, overwritten: RIP, RSP, RSI and RDI from
- *	@e, the rest zero, interrupts off.
+ *	long mode with paging on, CS and DS/ES/SS from the GDT, no IDT; for
+ *	@e->flat32, protected mode with paging off (CR0 = PE|ET, CR3, CR4
+ *	and EFER 0) and FS/GS flat data too, as Multiboot wants.
+ * @regs: the general registers, overwritten: RIP, RSP, RSI, RDI, RAX and
+ *	RBX from @e, the rest zero, interrupts off.
  */
 void boot_entry_regs(const struct boot_entry *e, struct lguest_sregs *sregs,
 		     struct lguest_regs *regs)
@@ -417,12 +449,20 @@ void boot_entry_regs(const struct boot_entry *e, struct lguest_sregs *sregs,
 	sregs->cr3 = e->pml4;
 	sregs->cr4 = 0x620;		/* OSXMMEXCPT OSFXSR PAE */
 	sregs->efer = 0xd00;		/* NXE LMA LME */
+	if (e->flat32) {
+		sregs->cs.attrib = 0xc9b;	/* G D/B P S, code read accessed */
+		sregs->fs = sregs->gs = data;
+		sregs->cr0 = 0x11;		/* ET PE */
+		sregs->cr3 = sregs->cr4 = sregs->efer = 0;
+	}
 
 	memset(regs, 0, sizeof(*regs));
 	regs->rip = e->rip;
 	regs->rsp = e->rsp;
 	regs->rsi = e->rsi;
 	regs->rdi = e->rdi;
+	regs->rax = e->rax;
+	regs->rbx = e->rbx;
 	regs->rflags = 0x2;
 }
 

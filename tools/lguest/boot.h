@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * boot.h - loading a Linux kernel, a bzImage (x86 boot protocol 2.12+) or
- * an ELF vmlinux, for its 64-bit entry point: header checks, the guest memory layout, boot_params and
- * the initial registers.  No /dev/lguest in here, so tests/unit can run it
- * against a plain buffer standing in for guest RAM.
+ * an ELF vmlinux, for its 64-bit entry point, or a Multiboot (v1) image for
+ * its 32-bit one: header checks, the guest memory layout, boot_params or
+ * the Multiboot information, and the initial registers.  No /dev/lguest in
+ * here, so tests/unit can run it against a plain buffer standing in for
+ * guest RAM.
  */
 #ifndef LGUEST_TOOLS_BOOT_H
 #define LGUEST_TOOLS_BOOT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -26,6 +29,8 @@ struct acpi_mmio_dev;
 #define BOOT_RESET_VECTOR	0xffff0	/* F000:FFF0, see boot_reset_vector() */
 #define BOOT_ACPI_END		BOOT_RESET_VECTOR
 #define BOOT_HIGH		0x100000
+#define BOOT_MB_INFO		BOOT_PARAMS	/* a Multiboot image's, instead */
+#define BOOT_MB_SEARCH		8192	/* its header is in these first bytes */
 
 #define BOOT_CS			0x10	/* __BOOT_CS */
 #define BOOT_DS			0x18	/* __BOOT_DS */
@@ -36,6 +41,14 @@ struct acpi_mmio_dev;
 
 /* Room for a message from the functions below; it names the file. */
 #define BOOT_ERR_LEN		512
+
+/* The memory map both kinds of guest are given (e820, Multiboot mmap). */
+struct boot_mem_range {
+	uint64_t addr, size;
+	uint32_t type;		/* 1 RAM, 2 reserved */
+};
+
+#define BOOT_MEMMAP_LEN		3
 
 /* A piece of the kernel file that goes to guest RAM (ELF: a PT_LOAD). */
 struct kernel_seg {
@@ -49,17 +62,19 @@ struct kernel_seg {
 
 /*
  * What the launcher learned from a kernel file: a bzImage's setup header,
- * or an ELF vmlinux's program headers and a setup header made up for it.
+ * an ELF vmlinux's program headers and a setup header made up for it, or a
+ * Multiboot image's pieces (ELF program headers or its header's addresses).
  */
 struct kernel_image {
 	const char *path;	/* the file's name, for messages */
 	uint64_t file_size;
 	uint64_t setup_size;	/* (setup_sects + 1) * 512: code starts here */
 	uint64_t code_size;	/* bytes from the load address its pieces span */
-	uint64_t entry_off;	/* the 64-bit entry point, from the load address */
+	uint64_t entry_off;	/* the entry point, from the load address */
 	unsigned int nsegs;
 	struct kernel_seg seg[KERNEL_SEGS_MAX];
-	const char *kind;	/* "bzImage" or "vmlinux", for --verbose */
+	const char *kind;	/* "bzImage", "vmlinux", "multiboot" (-v) */
+	bool multiboot;		/* entered in 32-bit mode with Multiboot info */
 	uint16_t version;	/* boot protocol, 0x020f for 2.15 */
 	uint8_t loadflags;
 	uint8_t relocatable;
@@ -80,17 +95,30 @@ struct boot_layout {
 	uint64_t load_end;	/* load + the kernel's init_size */
 	uint64_t entry;		/* load + entry_off: startup_64 */
 	const char *initrd_path;
-	uint64_t initrd;	/* 0 if none */
+	uint64_t initrd;	/* 0 if none; Multiboot module 0 */
 	uint64_t initrd_size;
 	uint64_t cmdline;
 	size_t cmdline_len;	/* without the NUL */
-	uint64_t boot_params;
+	uint64_t boot_params;	/* 0 for a Multiboot image */
+	uint64_t mb_info;	/* the Multiboot information, 0 for Linux */
+	uint64_t mb_strings;	/* its module string, boot loader name */
 	uint64_t acpi;		/* the RSDP */
 };
 
+int64_t kernel_head(struct kernel_image *k, int fd, const char *path,
+		    uint8_t *head, uint64_t len, char *err);
 int bzimage_read(struct kernel_image *bz, int fd, const char *path, char *err);
 int vmlinux_read(struct kernel_image *k, int fd, const char *path, char *err);
+int elf_read_segs(struct kernel_image *k, int fd, bool elf32, char *err);
 int kernel_read(struct kernel_image *k, int fd, const char *path, char *err);
+int multiboot_find(const uint8_t *head, size_t len);
+int multiboot_read(struct kernel_image *k, int fd, const char *path, char *err);
+int multiboot_plan(struct boot_layout *lay, const struct kernel_image *k,
+		   const char *cmdline, const char *initrd_path,
+		   uint64_t initrd_size, char *err);
+void multiboot_write(uint8_t *ram, const struct kernel_image *k,
+		     const struct boot_layout *lay, const char *cmdline);
+unsigned int boot_memmap(uint64_t mem, struct boot_mem_range *r);
 int boot_plan(struct boot_layout *lay, const struct kernel_image *k, uint64_t mem,
 	      const char *cmdline, const char *initrd_path,
 	      uint64_t initrd_size, char *err);
@@ -99,13 +127,15 @@ int boot_load(uint8_t *ram, const struct kernel_image *k,
 	      int kernel_fd, int initrd_fd,
 	      const struct acpi_mmio_dev *devs, unsigned int ndevs, char *err);
 /*
- * How the launcher enters every guest: 64-bit mode, all of RAM
- * identity-mapped, a GDT with code at @cs and data at @cs + 8.
+ * How the launcher enters a guest: 64-bit mode, all of RAM identity-mapped
+ * (or, @flat32, 32-bit protected mode with paging off: Multiboot), a GDT
+ * with code at @cs and data at @cs + 8.
  */
 struct boot_entry {
-	uint64_t gdt, pml4;		/* guest-physical */
+	uint64_t gdt, pml4;		/* guest-physical; no pml4 if flat32 */
 	uint16_t cs;			/* code selector; data is cs + 8 */
-	uint64_t rip, rsp, rsi, rdi;
+	bool flat32;
+	uint64_t rip, rsp, rsi, rdi, rax, rbx;
 };
 
 void boot_identity_map(uint8_t *ram, uint64_t mem, uint64_t pml4);

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * guest.c - the launcher's work on one guest: create it and map its RAM,
- * load a raw image or a bzImage with its initrd and tables, set the
- * registers of its 64-bit entry, hand its devices to the module, and run
- * it until it stops.
+ * load a raw image or a kernel (bzImage, vmlinux, Multiboot) with its
+ * initrd and tables, set the registers of its entry, hand its devices to
+ * the module, and run it until it stops.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -92,8 +92,8 @@ uint64_t load_file(struct guest *g, int fd, const char *what, const char *path,
 }
 
 /*
- * enter_at: give the vCPU the registers of a 64-bit entry (boot.c), the
- * one path for raw images and kernels.  The module checks them against
+ * enter_at: give the vCPU the registers of an entry (boot.c), the one
+ * path for raw images and kernels.  The module checks them against
  * the rules VMRUN enforces before it takes them.
  */
 static void enter_at(struct guest *g, const struct boot_entry *e)
@@ -193,27 +193,25 @@ int run_guest(struct guest *g, const struct launch *l)
 	die(EXIT_FAILURE_RT, "LGUEST_RUN returned unknown reason %u", run.reason);
 }
 
-/*T:041 A bzImage is checked as far as it can be without the hypervisor:
- * its setup header, whether kernel, command line and initrd fit in the RAM
+/*T:041 A kernel is checked as far as it can be without the hypervisor:
+ * its headers, whether kernel, command line and initrd fit in the RAM
  * asked for.  So a wrong file or a too-small --mem is reported the same way
  * on a machine without the module, and nothing is half-built when it is. :*/
 /**
- * plan_kernel() - check a bzImage and plan its guest's memory.
+ * plan_kernel() - plan a checked kernel's guest memory.
  * @l: the user's wishes (--mem, --append, --initrd).
- * @bz: filled in from the kernel's setup header.
+ * @bz: the kernel, from kernel_read().
  * @lay: filled in: where everything goes.
  * @kernel_fd: the open kernel.
  * @initrd_fd: the open initrd, or -1.
  */
-void plan_kernel(const struct launch *l, struct kernel_image *bz,
+void plan_kernel(const struct launch *l, const struct kernel_image *bz,
 		 struct boot_layout *lay, int kernel_fd, int initrd_fd)
 {
 	char err[BOOT_ERR_LEN];
 	struct stat st;
 	uint64_t initrd_size = 0;
 
-	if (kernel_read(bz, kernel_fd, l->kernel, err) < 0)
-		die(EXIT_USAGE, "%s", err);
 	if (initrd_fd >= 0) {
 		if (fstat(initrd_fd, &st) < 0)
 			die(EXIT_USAGE, "initrd '%s': %s", l->initrd, strerror(errno));
@@ -223,17 +221,24 @@ void plan_kernel(const struct launch *l, struct kernel_image *bz,
 		die(EXIT_USAGE, "%s", err);
 	if (!l->verbose)
 		return;
-	fprintf(stderr, "lguest: kernel '%s': %s, boot protocol %u.%02u, %" PRIu64 " bytes loaded at 0x%" PRIx64 ", unpacks up to 0x%" PRIx64 ", entry 0x%" PRIx64 "\n",
-		l->kernel, bz->kind, bz->version >> 8, bz->version & 0xff, bz->code_size,
-		lay->load, lay->load_end, lay->entry);
+	if (bz->multiboot)
+		fprintf(stderr, "lguest: kernel '%s': multiboot, %" PRIu64 " bytes at 0x%" PRIx64 "-0x%" PRIx64 ", 32-bit entry 0x%" PRIx64 "\n",
+			l->kernel, bz->code_size, lay->load, lay->load_end, lay->entry);
+	else
+		fprintf(stderr, "lguest: kernel '%s': %s, boot protocol %u.%02u, %" PRIu64 " bytes loaded at 0x%" PRIx64 ", unpacks up to 0x%" PRIx64 ", entry 0x%" PRIx64 "\n",
+			l->kernel, bz->kind, bz->version >> 8, bz->version & 0xff, bz->code_size,
+			lay->load, lay->load_end, lay->entry);
 	if (lay->initrd_size)
-		fprintf(stderr, "lguest: initrd '%s': 0x%" PRIx64 "-0x%" PRIx64 " (%" PRIu64 " bytes)\n",
-			l->initrd, lay->initrd, lay->initrd + lay->initrd_size,
-			lay->initrd_size);
-	fprintf(stderr, "lguest: command line at 0x%" PRIx64 ": \"%s\"\n",
-		lay->cmdline, l->append);
-	fprintf(stderr, "lguest: %" PRIu64 " MiB of RAM, boot_params at 0x%" PRIx64 ", ACPI RSDP at 0x%" PRIx64 "\n",
-		lay->mem >> 20, lay->boot_params, lay->acpi);
+		fprintf(stderr, "lguest: initrd '%s': %s0x%" PRIx64 "-0x%" PRIx64 " (%" PRIu64 " bytes)\n",
+			l->initrd, bz->multiboot ? "module 0 at " : "", lay->initrd,
+			lay->initrd + lay->initrd_size, lay->initrd_size);
+	/* A Multiboot kernel's starts with its name (multiboot_write()). */
+	fprintf(stderr, "lguest: command line at 0x%" PRIx64 ": \"%s%s%s\"\n",
+		lay->cmdline, bz->multiboot ? l->kernel : "",
+		bz->multiboot && *l->append ? " " : "", l->append);
+	fprintf(stderr, "lguest: %" PRIu64 " MiB of RAM, %s at 0x%" PRIx64 ", ACPI RSDP at 0x%" PRIx64 "\n",
+		lay->mem >> 20, bz->multiboot ? "Multiboot information" : "boot_params",
+		bz->multiboot ? lay->mb_info : lay->boot_params, lay->acpi);
 }
 
 /**
@@ -323,7 +328,7 @@ void add_devices(struct guest *g, struct launch *l)
 }
 
 /**
- * setup_kernel() - load the planned bzImage guest and set its registers.
+ * setup_kernel() - load the planned kernel guest and set its registers.
  * @g: the guest.
  * @l: the user's wishes.
  * @bz: the kernel, checked by plan_kernel().

@@ -24,7 +24,7 @@ enum {
 
 struct launch {
 	const char *raw;	/* --raw: flat 64-bit image, entered at 1 MiB */
-	const char *kernel;	/* --kernel: bzImage */
+	const char *kernel;	/* --kernel: bzImage, vmlinux or Multiboot */
 	const char *initrd;	/* --initrd */
 	const char *append;	/* --append: kernel command line */
 	const char *dump_ram;	/* --dump-ram: write guest RAM here at the end */
@@ -49,7 +49,7 @@ uint64_t load_file(struct guest *g, int fd, const char *what, const char *path,
 		   uint64_t gpa);
 void setup_raw(struct guest *g);
 int run_guest(struct guest *g, const struct launch *l);
-void plan_kernel(const struct launch *l, struct kernel_image *bz,
+void plan_kernel(const struct launch *l, const struct kernel_image *bz,
 		 struct boot_layout *lay, int kernel_fd, int initrd_fd);
 void print_devices(const struct launch *l);
 void add_devices(struct guest *g, struct launch *l);

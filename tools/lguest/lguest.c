@@ -38,10 +38,13 @@ static void usage(FILE *f)
 "       lguest --raw FILE [--mem SIZE] [--paging auto|npt|shadow]\n"
 "Run a guest on the lguest hypervisor (/dev/lguest, module lguest.ko).\n"
 "\n"
-"  -k, --kernel FILE   Linux bzImage or ELF vmlinux to boot\n"
-"  -i, --initrd FILE   initial ramdisk for --kernel\n"
+"  -k, --kernel FILE   Linux bzImage or ELF vmlinux to boot, or a Multiboot\n"
+"                      (v1) image such as a kvm-unit-tests x86 .flat file:\n"
+"                      entered in 32-bit mode, paging off, EAX 0x2BADB002\n"
+"  -i, --initrd FILE   initial ramdisk for --kernel (Multiboot: module 0)\n"
 "  -a, --append TEXT   kernel command line for --kernel (default\n"
-"                      \"" DEFAULT_CMDLINE "\")\n"
+"                      \"" DEFAULT_CMDLINE "\"; Multiboot: the file's name,\n"
+"                      then TEXT, default none)\n"
 "  -r, --raw FILE      flat 64-bit image loaded and entered at 1 MiB\n"
 "  -m, --mem SIZE      guest RAM, with K/M/G suffix (default 256M; rounded\n"
 "                      up to 2M; at most 3G with --kernel)\n"
@@ -283,7 +286,7 @@ int main(int argc, char **argv)
 	struct kernel_image bz;
 	struct boot_layout lay;
 	struct guest g;
-	char msg[DEVOPT_ERR_LEN];
+	char msg[DEVOPT_ERR_LEN], err[BOOT_ERR_LEN];
 	int image_fd, initrd_fd = -1, lg_fd;
 
 	/*
@@ -318,8 +321,11 @@ int main(int argc, char **argv)
 	/* The module takes RAM in 2 MiB units. */
 	l.mem = (l.mem + LGUEST_MEM_ALIGN - 1) & ~(LGUEST_MEM_ALIGN - 1);
 	if (l.kernel) {
+		if (kernel_read(&bz, image_fd, l.kernel, err) < 0)
+			die(EXIT_USAGE, "%s", err);
+		/* A Multiboot kernel's arguments are argv[1...]: none. */
 		if (!l.append)
-			l.append = DEFAULT_CMDLINE;
+			l.append = bz.multiboot ? "" : DEFAULT_CMDLINE;
 		if (l.mmio_cmdline)
 			l.append = append_mmio_params(&l);
 		plan_kernel(&l, &bz, &lay, image_fd, initrd_fd);
