@@ -165,6 +165,7 @@ struct lg_exit_rec {
  * @con_buf: serial output not yet written.  @con_len: its length.
  * @dead: the guest was killed; @kill_reason says why.
  * @poweroff: the guest stopped itself; @poweroff_status is its status.
+ * @test_exit: it did so through %LGUEST_TEST_EXIT_PORT.
  * @lapic: @ioapic: @kvmclock: @uart: the platform's devices.
  * @reboot: the guest wrote the ACPI reset register.
  * @panicked: the guest reported a panic through pvpanic.
@@ -241,6 +242,7 @@ struct lguest {
 	bool dead;
 	char kill_reason[LGUEST_KILL_REASON_MAX];
 	bool poweroff;
+	bool test_exit;
 	u32 poweroff_status;
 };
 

@@ -448,6 +448,11 @@ static void lg_port_write(struct lguest *lg, u16 port, u8 val)
 		if (val & LG_PVPANIC_PANICKED)
 			lg->panicked = true;
 		return;
+	case LGUEST_TEST_EXIT_PORT:
+		lg->poweroff = true;
+		lg->test_exit = true;
+		lg->poweroff_status = (val << 1) | 1;
+		return;
 	}
 	lg_uart_io(lg, port, false, &val);
 }

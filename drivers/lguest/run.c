@@ -816,6 +816,9 @@ int lg_run(struct lguest *lg, struct lguest_run *run)
 		run->reason = LGUEST_EXIT_PANIC;
 	} else if (lg->reboot) {
 		run->reason = LGUEST_EXIT_REBOOT;
+	} else if (lg->test_exit) {
+		run->reason = LGUEST_EXIT_TEST;
+		run->status = lg->poweroff_status;
 	} else {
 		run->reason = LGUEST_EXIT_POWEROFF;
 		run->status = lg->poweroff_status;

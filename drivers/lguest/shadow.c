@@ -644,14 +644,23 @@ void lg_shadow_vmcb_init(struct lguest *lg)
  * @lg: the guest.
  * @cr0: @cr4: @efer: what the launcher asks for.
  *
- * Return: true under NPT, or for long mode with paging on.
+ * The shadow MMU speaks one paging mode, 4-level long mode; a guest may
+ * also start with paging off (a Multiboot image enters in 32-bit protected
+ * mode without paging, as a PC's reset state has it) and turn long mode on
+ * itself, which lg_shadow_write_cr0() allows.
+ *
+ * Return: true under NPT, for long mode with paging on, or for paging off
+ * without EFER.LME.
  */
 bool lg_shadow_sregs_ok(struct lguest *lg, u64 cr0, u64 cr4, u64 efer)
 {
 	if (!lg->shadow)
 		return true;
-	return (cr0 & X86_CR0_PG) && (cr4 & X86_CR4_PAE) && (efer & EFER_LMA) &&
-	       !(cr4 & (X86_CR4_LA57 | X86_CR4_PCIDE | X86_CR4_SMEP | X86_CR4_SMAP));
+	if (cr4 & (X86_CR4_LA57 | X86_CR4_PCIDE | X86_CR4_SMEP | X86_CR4_SMAP))
+		return false;
+	if (!(cr0 & X86_CR0_PG))
+		return !(efer & EFER_LME);
+	return (cr4 & X86_CR4_PAE) && (efer & EFER_LMA);
 }
 
 /**
@@ -671,6 +680,12 @@ void lg_shadow_load_cr(struct lguest *lg)
 	lg->guest_efer = s->efer;
 	s->cr0 = lg_shadow_hw_cr0(s->cr0);
 	lg_shadow_flush(lg);
+	if (!(lg->guest_cr0 & X86_CR0_PG)) {
+		/* As at reset: the identity map, in legacy PAE format. */
+		s->cr4 |= X86_CR4_PAE;
+		lg_shadow_paging_off(lg);
+		return;
+	}
 	lg_shadow_new_cr3(lg);
 }
 

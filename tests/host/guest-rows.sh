@@ -121,7 +121,7 @@ while IFS='	' read -r rname image flags status reason output paging hook <&3; do
 	*) fail "row $n of $name: paging '$paging', want both, npt or shadow" ;;
 	esac
 	ran=$((ran + 1))
-	image=${image%.bin}
+	image=${image%.bin} image=${image%.mb}
 	[ "$flags" != - ] || flags=
 	module_up
 	guest_stdin=

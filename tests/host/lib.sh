@@ -123,15 +123,19 @@ LG_GUESTS=$LG_TOP/tests/guests
 LG_KVM_PEER=$LG_TOP/tests/tools/kvm_peer
 
 # run_guest WHO NAME ARGS...: run tests/guests/NAME.bin under WHO, "lguest"
-# (the launcher, --raw) or "kvm" (tests/tools/kvm_peer), with ARGS, for at
+# (the launcher, --raw; or NAME.mb with --kernel) or "kvm"
+# (tests/tools/kvm_peer), with ARGS, for at
 # most $LG_GUEST_TIMEOUT seconds (default 60).  Sets guest_out, guest_err
 # (files), guest_rc (124: timed out) and guest_ms (wall time); prints all.
 run_guest() {
 	_lg_who=$1 _lg_g=$2
 	shift 2
-	[ -f "$LG_GUESTS/$_lg_g.bin" ] || fail "no $LG_GUESTS/$_lg_g.bin: run make"
+	# NAME.mb is a Multiboot image, booted as a kernel; NAME.bin is raw.
+	_lg_img=$LG_GUESTS/$_lg_g.bin _lg_how=--raw
+	[ -f "$_lg_img" ] || _lg_img=$LG_GUESTS/$_lg_g.mb _lg_how=--kernel
+	[ -f "$_lg_img" ] || fail "no $LG_GUESTS/$_lg_g.bin or .mb: run make"
 	case $_lg_who in
-	lguest) set -- "$LG_LAUNCHER" --raw "$LG_GUESTS/$_lg_g.bin" "$@" ;;
+	lguest) set -- "$LG_LAUNCHER" $_lg_how "$_lg_img" "$@" ;;
 	kvm) set -- "$LG_KVM_PEER" "$@" "$LG_GUESTS/$_lg_g.bin" ;;
 	*) fail "run_guest: no runner '$_lg_who'" ;;
 	esac

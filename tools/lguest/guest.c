@@ -189,6 +189,11 @@ int run_guest(struct guest *g, const struct launch *l)
 		if (l->verbose)
 			fprintf(stderr, "lguest: quit (Ctrl-A x)\n");
 		return EXIT_GUEST_OK;
+	case LGUEST_EXIT_TEST:
+		/* The guest's own verdict is our exit status, as under QEMU. */
+		if (l->verbose)
+			fprintf(stderr, "lguest: test exit, status %u\n", run.status);
+		return run.status & 0xff;
 	}
 	die(EXIT_FAILURE_RT, "LGUEST_RUN returned unknown reason %u", run.reason);
 }

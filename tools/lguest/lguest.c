@@ -84,10 +84,11 @@ static void usage(FILE *f)
 "given, then the rng: slot N is at 0x%llx + N * 0x%llx, IOAPIC pin %u + N.\n"
 "\n"
 "Exit status: 0 guest powered off, 1 guest killed or could not run,\n"
-"2 bad arguments or files, 3 guest rebooted, 4 guest kernel panicked.\n"
+"2 bad arguments or files, 3 guest rebooted, 4 guest kernel panicked;\n"
+"a guest that writes V to the test-exit port 0x%x ends with (V << 1) | 1.\n"
 "Errors are one line starting \"lguest: \".\n",
 		(unsigned int)LGUEST_MMIO_MAX, LGUEST_MMIO_BASE, LGUEST_MMIO_SIZE,
-		(unsigned int)LGUEST_MMIO_IRQ_BASE);
+		(unsigned int)LGUEST_MMIO_IRQ_BASE, LGUEST_TEST_EXIT_PORT);
 }
 
 /* open_image: open a file the user named, or die saying which and why. */

@@ -34,8 +34,11 @@
  *	32- and 64-bit launchers); %LGUEST_SET_SREGS refuses EFER.LME with
  *	neither CR0.PG nor CR4.PAE; hypercalls from guest CPL > 0 fail with
  *	-EPERM; the guest's XCR0, TSC_AUX and debug registers are its own.
+ * Version 8: the test-exit port %LGUEST_TEST_EXIT_PORT and
+ *	%LGUEST_EXIT_TEST; under shadow paging, %LGUEST_SET_SREGS also takes
+ *	a state with paging off (and EFER.LME clear), as Multiboot enters.
  */
-#define LGUEST_API_VERSION	7
+#define LGUEST_API_VERSION	8
 
 /*
  * The ioctl "type" byte.  0xAE is KVM's and 0xAF vhost's; we take the next
@@ -301,6 +304,7 @@ struct lguest_device_desc {
 #define LGUEST_EXIT_REBOOT	3	/* the guest wrote the ACPI reset register */
 #define LGUEST_EXIT_PANIC	4	/* the guest's kernel panicked (pvpanic) */
 #define LGUEST_EXIT_QUIT	5	/* the console's user typed Ctrl-A x */
+#define LGUEST_EXIT_TEST	6	/* the guest wrote the test-exit port: .status */
 
 #define LGUEST_KILL_REASON_MAX	256
 
@@ -389,8 +393,12 @@ struct lguest_run {
  * SLP_EN = 0x20; SLP_TYP %LGUEST_PM_S5_TYP is soft-off, as the DSDT's _S5
  * says), sleep status %LGUEST_PM_SLEEP_STS, the FADT reset register
  * %LGUEST_PM_RESET (write %LGUEST_PM_RESET_VALUE), and a pvpanic port
- * (ACPI _HID "QEMU0001") at %LGUEST_PVPANIC_PORT.  Every other port reads
- * as all ones and ignores writes, as an empty bus does.
+ * (ACPI _HID "QEMU0001") at %LGUEST_PVPANIC_PORT.  A byte V written to
+ * %LGUEST_TEST_EXIT_PORT ends the guest with %LGUEST_EXIT_TEST and status
+ * (V << 1) | 1, QEMU's isa-debug-exit, through which test suites such as
+ * kvm-unit-tests report (0 is never such a status, so it cannot pass for
+ * a clean power-off).  Every other port reads as all ones and ignores
+ * writes, as an empty bus does.
  */
 #define LGUEST_RAM_LIMIT	LGUEST_MAX_MEM
 #define LGUEST_MMIO_BASE	0xd0000000ULL
@@ -406,6 +414,7 @@ struct lguest_run {
 #define LGUEST_PM_RESET_VALUE	0x01
 #define LGUEST_PM_S5_TYP	5
 #define LGUEST_PVPANIC_PORT	0x505
+#define LGUEST_TEST_EXIT_PORT	0xf4
 
 /*
  * The --raw convention of tools/lguest (what a raw test guest may assume):
