@@ -140,6 +140,8 @@ struct lg_shadow_root {
  * @tables: the pool's tables (kernel addresses, two pages each).
  * @np_root: while the guest's paging is off: the PAE page-directory-pointer
  *	table (below 4 GiB, as legacy CR3 must be) of an identity map of RAM.
+ * @cr4_nopae: while paging is off the hardware's CR4.PAE is ours (for
+ *	@np_root); this says the guest's own CR4 has PAE clear.
  * @free: a stack of the pool's tables not in any tree.
  * @nr: tables in the pool.  @nr_free: tables on @free.  @clock: for @stamp.
  * @faults: @fills: @guest_faults: @mmio: @flushes: @invlpgs: @cr_exits:
@@ -152,6 +154,7 @@ struct lg_shadow {
 	u64 *global;
 	u64 **tables;
 	u64 *np_root;
+	bool cr4_nopae;
 	u64 **free;
 	unsigned int nr, nr_free;
 	unsigned long clock;
@@ -680,6 +683,7 @@ void lg_shadow_load_cr(struct lguest *lg)
 	lg->guest_efer = s->efer;
 	s->cr0 = lg_shadow_hw_cr0(s->cr0);
 	lg_shadow_flush(lg);
+	lg->shadow->cr4_nopae = !(s->cr4 & X86_CR4_PAE);
 	if (!(lg->guest_cr0 & X86_CR0_PG)) {
 		/* As at reset: the identity map, in legacy PAE format. */
 		s->cr4 |= X86_CR4_PAE;
@@ -1235,8 +1239,15 @@ static void lg_shadow_write_cr0(struct lguest *lg, u64 val)
 		return;
 	}
 	changed = val ^ lg->guest_cr0;
+	/* Activating long mode with CS.L set is #GP (APM vol. 2, 14.6.1). */
 	if ((changed & X86_CR0_PG) && (val & X86_CR0_PG) &&
-	    (!(lg->guest_efer & EFER_LME) || !(lg->vmcb->save.cr4 & X86_CR4_PAE))) {
+	    (lg->guest_efer & EFER_LME) &&
+	    (lg->vmcb->save.cs.attrib & SVM_SELECTOR_L_MASK)) {
+		lg_shadow_gp(lg, "cr0 write (long mode with CS.L set)", val);
+		return;
+	}
+	if ((changed & X86_CR0_PG) && (val & X86_CR0_PG) &&
+	    (!(lg->guest_efer & EFER_LME) || lg->shadow->cr4_nopae)) {
 		kill_guest(lg, "shadow paging: the guest turned on legacy (non-long-mode) paging (cr0 0x%llx, efer 0x%llx) at rip 0x%llx; only 4-level long mode is supported",
 			   val, lg->guest_efer, lg->vmcb->save.rip);
 		return;
@@ -1263,12 +1274,18 @@ static void lg_shadow_write_cr0(struct lguest *lg, u64 val)
 static void lg_shadow_write_cr4(struct lguest *lg, u64 val)
 {
 	struct vmcb_save_area *s = &lg->vmcb->save;
-	u64 changed = val ^ s->cr4;
+	bool paging = lg->guest_cr0 & X86_CR0_PG;
+	u64 changed;
 
-	if ((val & ~lg_cr4_allowed()) || !(val & X86_CR4_PAE)) {
+	/* PAE may go off only while paging is (long mode needs it). */
+	if ((val & ~lg_cr4_allowed()) || (paging && !(val & X86_CR4_PAE))) {
 		lg_shadow_gp(lg, "cr4 write", val);
 		return;
 	}
+	lg->shadow->cr4_nopae = !(val & X86_CR4_PAE);
+	if (!paging)
+		val |= X86_CR4_PAE;	/* ours, for the identity map */
+	changed = val ^ s->cr4;
 	s->cr4 = val;
 	if (changed & (X86_CR4_PAE | X86_CR4_PSE))
 		lg_shadow_flush(lg);
@@ -1382,6 +1399,9 @@ enum lg_exit_action lg_exit_cr(struct lguest *lg)
 		lg_gpr_write(lg, gpr, val);
 	} else {
 		val = lg_gpr_read(lg, gpr);
+		/* Outside 64-bit mode MOV to CR takes 32 bits (APM vol. 3). */
+		if (!lg_code64(&lg->vmcb->save))
+			val = (u32)val;
 		if (want == 0)
 			lg_shadow_write_cr0(lg, val);
 		else if (want == 3)

@@ -329,6 +329,7 @@ const char *fg_run(struct fguest *g, struct lguest_run *run, double limit_s)
 	case LGUEST_EXIT_REBOOT: return "reboot";
 	case LGUEST_EXIT_PANIC: return "panic";
 	case LGUEST_EXIT_QUIT: return "quit";
+	case LGUEST_EXIT_TEST: return "test-exit";
 	}
 	return "error";
 }

@@ -49,7 +49,10 @@ _start:
 	cmpb $0, 3(%edi)
 	jne 2b
 1:
-	/* Long mode, the way kvm-unit-tests' cstart64.S gets there. */
+	/* Long mode, the way kvm-unit-tests' cstart64.S gets there: CR4
+	 * cleared first (paging is off, so PAE may be), then PAE, LME, PG. */
+	xor %eax, %eax
+	mov %eax, %cr4
 	mov $pdpt + 3, %eax
 	mov %eax, pml4
 	mov $pd + 3, %eax
