@@ -89,7 +89,11 @@ fail:
 	out %al, $TEST_EXIT
 	hlt
 
-/* puts: the NUL-terminated string at ESI to the serial port. */
+/*
+ * puts: the NUL-terminated string at ESI to the serial port.  Its bytes
+ * mean the same in 64-bit mode (lodsb reads at RSI there), where
+ * long_mode calls it too.
+ */
 puts:
 	mov $COM1, %dx
 1:	lodsb
@@ -118,19 +122,10 @@ putdec:
 long_mode:
 	mov $stack_top, %esp			/* zero-extends: all of RSP */
 	mov $say_long, %esi
-	call puts64
+	call puts
 	xor %eax, %eax
 	out %al, $TEST_EXIT			/* status (0 << 1) | 1 */
 	hlt
-
-puts64:
-	mov $COM1, %dx
-1:	lodsb
-	test %al, %al
-	jz 2f
-	out %al, %dx
-	jmp 1b
-2:	ret
 
 	.section .rodata
 	.align 8
