@@ -447,10 +447,31 @@ static void test_plan_rejects(void)
 		   "module: %d '%s'", r, err);
 	r = boot_plan(&lay, &k, 6 * MiB, "", "env", MiB - 4096 * 2, err);
 	UNIT_CHECK(r == 0 && lay.initrd + lay.initrd_size <= 6 * MiB, "module that fits: %s", err);
+	/* The module may end exactly at the end of RAM (0x401000 + size). */
+	r = boot_plan(&lay, &k, 6 * MiB, "", "env", 6 * MiB - 0x401000, err);
+	UNIT_CHECK(r == 0 && lay.initrd + lay.initrd_size == 6 * MiB, "module to the end: %s", err);
+	r = boot_plan(&lay, &k, 6 * MiB, "", "env", 6 * MiB - 0x401000 + 1, err);
+	UNIT_CHECK(r < 0 && strstr(err, "does not fit"), "module 1 byte over: %d '%s'", r, err);
+	r = boot_plan(&lay, &k, 6 * MiB, "", "env", 6 * MiB + 1, err);
+	UNIT_CHECK(r < 0 && strstr(err, "does not fit"), "module larger than RAM: %d '%s'", r, err);
+	/*
+	 * The strings' room, 0x20000-0x9fc00 (523264 bytes): "mb.elf " and
+	 * the text, its NUL, "lguest" and its NUL, "env" and its NUL.  523245
+	 * bytes of text fill it exactly; one more does not fit.
+	 */
+	memset(longline, 'x', 600 * 1024 - 1);
+	longline[523245] = '\0';
+	r = boot_plan(&lay, &k, 8 * MiB, longline, "env", 4096, err);
+	UNIT_CHECK(r == 0, "a command line that just fits: %d '%s'", r, err);
+	longline[523245] = 'x';
+	longline[523246] = '\0';
+	r = boot_plan(&lay, &k, 8 * MiB, longline, "env", 4096, err);
+	UNIT_CHECK(r < 0 && strstr(err, "kernel 'mb.elf' is 523253 bytes"),
+		   "a command line 1 byte over: %d '%s'", r, err);
 	memset(longline, 'x', 600 * 1024 - 1);
 	longline[600 * 1024 - 1] = '\0';
 	r = boot_plan(&lay, &k, 8 * MiB, longline, NULL, 0, err);
-	UNIT_CHECK(r < 0 && strstr(err, "command line is 614406 bytes with the kernel's name"),
+	UNIT_CHECK(r < 0 && strstr(err, "command line of kernel 'mb.elf' is 614406 bytes with its name"),
 		   "long command line: %d '%s'", r, err);
 	free(longline);
 	close(fd);

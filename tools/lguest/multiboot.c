@@ -226,8 +226,9 @@ int multiboot_plan(struct boot_layout *lay, const struct kernel_image *k,
 	need = lay->cmdline_len + 1 + sizeof(MBI_LOADER) +
 	       (initrd_path ? strlen(initrd_path) + 1 : 0);
 	if (need > room)
-		return fail(err, "command line is %zu bytes with the kernel's name, at most %llu fit",
-			    lay->cmdline_len, (unsigned long long)(room - (need - lay->cmdline_len)));
+		return fail(err, "command line of kernel '%s' is %zu bytes with its name, at most %llu fit",
+			    k->path, lay->cmdline_len,
+			    (unsigned long long)(room - (need - lay->cmdline_len)));
 	lay->mb_strings = lay->cmdline + lay->cmdline_len + 1;
 	if (initrd_path) {
 		uint64_t at = PAGE_UP(lay->load_end);
