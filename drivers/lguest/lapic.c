@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * lapic.c - the guest's local APIC, in x2APIC mode only: its registers as
- * MSRs 0x800-0x8ff, interrupt priority (IRR, ISR, TPR, PPR), EOI with the
- * broadcast to the IOAPIC for level-triggered vectors, self-IPIs, and the
- * timer in its one-shot, periodic and TSC-deadline modes on an hrtimer.
+ * lapic.c - the guest's local APIC: its registers as x2APIC MSRs
+ * 0x800-0x8ff or, in xAPIC mode, as the MMIO page at 0xfee00000; interrupt
+ * priority (IRR, ISR, TPR, PPR), EOI with the broadcast to the IOAPIC for
+ * level-triggered vectors, self-IPIs, and the timer in its one-shot,
+ * periodic and TSC-deadline modes on an hrtimer.
  */
 #include "lg.h"
 
@@ -52,6 +53,12 @@ static int lg_highest(const unsigned long *bits)
 	unsigned long v = find_last_bit(bits, 256);
 
 	return v < 256 ? v : -1;
+}
+
+/* Is the APIC in x2APIC mode (its registers MSRs), or xAPIC (MMIO)? */
+static bool lg_apic_x2(const struct lg_lapic *a)
+{
+	return a->apic_base & X2APIC_ENABLE;
 }
 
 /* Processor priority: the higher of TPR and the class in service (SDM 11.8.3.1). */
@@ -300,7 +307,12 @@ static int lg_apic_read(struct lguest *lg, unsigned int reg, u64 *val)
 		return 0;
 	case LG_REG(APIC_LDR):
 		/* x2APIC: cluster 0, bit 0 for APIC ID 0 (SDM 11.12.10.2). */
-		*val = 1;
+		*val = lg_apic_x2(a) ? 1 : a->ldr;
+		return 0;
+	case LG_REG(APIC_DFR):
+		if (lg_apic_x2(a))
+			return -EINVAL;	/* no DFR in x2APIC mode */
+		*val = a->dfr;
 		return 0;
 	case LG_REG(APIC_SPIV):
 		*val = a->svr;
@@ -309,7 +321,12 @@ static int lg_apic_read(struct lguest *lg, unsigned int reg, u64 *val)
 		*val = a->esr;
 		return 0;
 	case LG_REG(APIC_ICR):
-		*val = a->icr;
+		*val = lg_apic_x2(a) ? a->icr : (u32)a->icr;
+		return 0;
+	case LG_REG(APIC_ICR2):
+		if (lg_apic_x2(a))
+			return -EINVAL;	/* ICR is one 64-bit MSR in x2APIC mode */
+		*val = a->icr >> 32;
 		return 0;
 	case LG_REG(APIC_TMICT):
 		*val = a->tmict;
@@ -325,19 +342,33 @@ static int lg_apic_read(struct lguest *lg, unsigned int reg, u64 *val)
 }
 
 /*
- * Does an x2APIC destination name us (APIC ID 0)?  Physical: ID 0 or the
- * broadcast 0xffffffff.  Logical: cluster 0 with our LDR bit (bit 0), or
- * broadcast (SDM 11.12.9 and 11.12.10).
+ * Does the ICR's destination name us (APIC ID 0)?  In x2APIC mode it is the
+ * upper 32 bits.  Physical: ID 0 or the broadcast 0xffffffff.  Logical:
+ * cluster 0 with our LDR bit (bit 0), or broadcast (SDM 11.12.9, 11.12.10).
+ * In xAPIC mode it is bits 63:56.  Physical: ID 0 or the broadcast 0xff.
+ * Logical: in the flat model any bit our LDR has, in the cluster model
+ * (DFR 0x0fffffff) our cluster and a common bit, or broadcast (SDM 11.6.2).
  */
-static bool lg_apic_dest_is_us(u64 icr)
+static bool lg_apic_dest_is_us(const struct lg_lapic *a, u64 icr)
 {
 	u32 dest = icr >> 32;
+	u8 ldr = a->ldr >> 24;
 
-	if (dest == 0xffffffff)
+	if (lg_apic_x2(a)) {
+		if (dest == 0xffffffff)
+			return true;
+		if (icr & APIC_DEST_LOGICAL)
+			return (dest >> 16) == 0 && (dest & 1);
+		return dest == 0;
+	}
+	dest >>= 24;
+	if (dest == 0xff)
 		return true;
-	if (icr & APIC_DEST_LOGICAL)
-		return (dest >> 16) == 0 && (dest & 1);
-	return dest == 0;
+	if (!(icr & APIC_DEST_LOGICAL))
+		return dest == 0;
+	if ((a->dfr >> 28) == 0xf)
+		return dest & ldr;
+	return (dest >> 4) == (ldr >> 4) && (dest & ldr & 0xf);
 }
 
 /* An IPI: we have one CPU, so only the ones that reach it are delivered. */
@@ -346,14 +377,16 @@ static void lg_apic_icr(struct lguest *lg, u64 icr)
 	u32 shorthand = icr & APIC_DEST_ALLBUT;
 	bool to_self = shorthand == APIC_DEST_SELF ||
 		       shorthand == APIC_DEST_ALLINC ||
-		       (shorthand == 0 && lg_apic_dest_is_us(icr));
+		       (shorthand == 0 && lg_apic_dest_is_us(&lg->lapic, icr));
 
 	lg->lapic.icr = icr & ~(u64)APIC_ICR_BUSY;
 	/* A software-disabled APIC accepts no fixed interrupts (SDM 11.4.7.2). */
 	if (to_self && (icr & APIC_DM_FIXED_MASK) == APIC_DM_FIXED &&
 	    (lg->lapic.svr & APIC_SPIV_APIC_ENABLED))
 		lg_lapic_set_irq(lg, icr & 0xff, false);
-	/* INIT, SIPI, NMI and IPIs to CPUs that do not exist go nowhere. */
+	if (to_self && (icr & APIC_DM_FIXED_MASK) == APIC_DM_NMI)
+		lg_nmi_raise(lg);
+	/* INIT, SIPI and IPIs to CPUs that do not exist go nowhere. */
 }
 
 static int lg_apic_write(struct lguest *lg, unsigned int reg, u64 val)
@@ -390,9 +423,25 @@ static int lg_apic_write(struct lguest *lg, unsigned int reg, u64 val)
 		a->tpr = val & 0xff;
 		return 0;
 	case LG_REG(APIC_EOI):
-		if (val)
+		/* x2APIC: non-zero is #GP (SDM 11.12.1.2); xAPIC ignores it. */
+		if (val && lg_apic_x2(a))
 			return -EINVAL;
 		lg_apic_eoi(lg);
+		return 0;
+	case LG_REG(APIC_LDR):
+		if (lg_apic_x2(a))
+			return -EINVAL;	/* read-only in x2APIC mode */
+		a->ldr = val & APIC_LDR_MASK;
+		return 0;
+	case LG_REG(APIC_DFR):
+		if (lg_apic_x2(a))
+			return -EINVAL;
+		a->dfr = val | 0x0fffffff;	/* only the model bits are writable */
+		return 0;
+	case LG_REG(APIC_ICR2):
+		if (lg_apic_x2(a))
+			return -EINVAL;
+		a->icr = (u32)a->icr | (val & 0xff000000ULL) << 32;
 		return 0;
 	case LG_REG(APIC_SPIV):
 		a->svr = val & (APIC_SPIV_APIC_ENABLED | 0xff);
@@ -411,6 +460,9 @@ static int lg_apic_write(struct lguest *lg, unsigned int reg, u64 val)
 		a->esr = 0;
 		return 0;
 	case LG_REG(APIC_ICR):
+		/* xAPIC: a write of the low half sends, to ICR2's destination. */
+		if (!lg_apic_x2(a))
+			val = (a->icr & GENMASK_ULL(63, 32)) | (u32)val;
 		lg_apic_icr(lg, val);
 		return 0;
 	case LG_REG(APIC_TMICT):
@@ -423,6 +475,8 @@ static int lg_apic_write(struct lguest *lg, unsigned int reg, u64 val)
 		a->tdcr = val & 0xb;
 		return 0;
 	case LG_REG(APIC_SELF_IPI):
+		if (!lg_apic_x2(a))
+			return -EINVAL;	/* x2APIC only */
 		if (a->svr & APIC_SPIV_APIC_ENABLED)
 			lg_lapic_set_irq(lg, val & 0xff, false);
 		return 0;
@@ -443,15 +497,87 @@ static void lg_apic_reset(struct lguest *lg, u64 base)
 	a->tpr = a->esr = a->tdcr = a->tmict = 0;
 	a->icr = a->period_ns = a->tsc_deadline = 0;
 	a->svr = 0xff;
+	a->ldr = 0;
+	a->dfr = 0xffffffff;
 	a->lvt_timer = a->lvt_thermal = a->lvt_pmc = APIC_LVT_MASKED;
 	a->lvt_lint0 = a->lvt_lint1 = a->lvt_error = APIC_LVT_MASKED;
 }
 
-/*T:650 The guest's local APIC is reached only through MSRs: it starts, as
- * a firmware that enabled x2APIC would leave it, in x2APIC mode, so Linux
- * never needs the xAPIC's MMIO page and every APIC access is one MSR exit
- * that names its register.  Registers that do not exist, read-only ones
- * written, and a non-zero EOI raise #GP, as the SDM says an x2APIC does. :*/
+/*
+ * A write of IA32_APIC_BASE (SDM vol. 3, 11.4.4 and 11.12.5): the base
+ * stays at 0xfee00000 (we do not relocate the page; KVM does not fully
+ * either) and the BSP flag set.  Of the four EN/EXTD states, EXTD without
+ * EN is invalid, and so are the moves x2APIC -> xAPIC and disabled ->
+ * x2APIC; each is #GP.  Disabling resets the APIC.
+ */
+static int lg_apic_set_base(struct lguest *lg, u64 val)
+{
+	struct lg_lapic *a = &lg->lapic;
+	u64 mode = val & (MSR_IA32_APICBASE_ENABLE | X2APIC_ENABLE);
+	u64 old = a->apic_base & (MSR_IA32_APICBASE_ENABLE | X2APIC_ENABLE);
+	u64 x2 = MSR_IA32_APICBASE_ENABLE | X2APIC_ENABLE;
+
+	if ((val & ~(MSR_IA32_APICBASE_ENABLE | X2APIC_ENABLE)) !=
+	    (LGUEST_LAPIC_BASE | MSR_IA32_APICBASE_BSP))
+		return -EINVAL;
+	if (mode == X2APIC_ENABLE ||
+	    (old == x2 && mode == MSR_IA32_APICBASE_ENABLE) ||
+	    (!old && mode == x2))
+		return -EINVAL;
+	if (!mode)
+		lg_apic_reset(lg, val);
+	else
+		a->apic_base = val;
+	return 0;
+}
+
+/**
+ * lg_lapic_mmio() - a load or store to the xAPIC's page at 0xfee00000.
+ * @lg: the guest (vCPU thread).
+ * @gpa: the address, inside [%LGUEST_LAPIC_BASE, + 4 KiB).
+ * @write: a store of *@val, or a load into *@val.
+ * @size: 1, 2, 4 or 8 bytes.
+ * @val: the value.
+ *
+ * Each register is 32 bits at a 16-byte-aligned offset (SDM 11.4.1).  A
+ * load inside those 32 bits gets its part of the register; a 32-bit
+ * aligned store writes it.  Other stores, and registers that do not exist
+ * or are read-only, are dropped, and other loads read 0, as KVM does (the
+ * SDM leaves them undefined).  With the APIC disabled or in x2APIC mode the
+ * page is not there: loads read all ones, stores are dropped.
+ *
+ * Return: 0 (the access never kills the guest).
+ */
+int lg_lapic_mmio(struct lguest *lg, u64 gpa, bool write, unsigned int size, u64 *val)
+{
+	struct lg_lapic *a = &lg->lapic;
+	unsigned int off = gpa & 0xfff, reg = LG_REG(off), shift = (off & 3) * 8;
+	u64 r = 0;
+
+	if ((a->apic_base & (MSR_IA32_APICBASE_ENABLE | X2APIC_ENABLE)) !=
+	    MSR_IA32_APICBASE_ENABLE) {
+		if (!write)
+			*val = ~0ULL;
+		return 0;
+	}
+	if (write) {
+		if (size == 4 && !(off & 0xf))
+			lg_apic_write(lg, reg, (u32)*val);
+		return 0;
+	}
+	if ((off & 0xf) + size > 4 || lg_apic_read(lg, reg, &r))
+		r = 0;
+	*val = (u32)r >> shift;
+	return 0;
+}
+
+/*T:650 The guest's local APIC starts, as a firmware that enabled x2APIC
+ * would leave it, in x2APIC mode, so Linux never needs the xAPIC's MMIO
+ * page and every APIC access is one MSR exit that names its register.
+ * Registers that do not exist, read-only ones written, and a non-zero EOI
+ * raise #GP, as the SDM says an x2APIC does.  A guest that disables it and
+ * enables it again finds an xAPIC, its page reached through MMIO exits
+ * (lg_lapic_mmio()), as kvm-unit-tests' start-up code does. :*/
 /**
  * lg_lapic_msr() - emulate an APIC-related MSR, if @msr is one.
  * @lg: the guest (vCPU thread).
@@ -465,23 +591,14 @@ static void lg_apic_reset(struct lguest *lg, u64 base)
 bool lg_lapic_msr(struct lguest *lg, u32 msr, bool write, u64 *val, int *err)
 {
 	struct lg_lapic *a = &lg->lapic;
-	u64 keep = LGUEST_LAPIC_BASE | MSR_IA32_APICBASE_BSP;
 
 	*err = 0;
 	switch (msr) {
 	case MSR_IA32_APICBASE:
-		if (!write) {
+		if (!write)
 			*val = a->apic_base;
-			return true;
-		}
-		/* x2APIC enabled, or wholly disabled: nothing else exists here. */
-		if (*val != (keep | MSR_IA32_APICBASE_ENABLE | X2APIC_ENABLE) &&
-		    *val != keep)
-			*err = -EINVAL;
-		else if (*val == keep)
-			lg_apic_reset(lg, keep);	/* disabling resets it */
 		else
-			a->apic_base = *val;
+			*err = lg_apic_set_base(lg, *val);
 		return true;
 	case MSR_IA32_TSC_DEADLINE:
 		if (!write)

@@ -54,13 +54,15 @@ struct lg_chunk {
 #define LG_SHARED_ASID		1
 
 /**
- * struct lg_lapic - the guest's local APIC, in x2APIC mode (lapic.c).
+ * struct lg_lapic - the guest's local APIC, x2APIC or xAPIC (lapic.c).
  * @irr: requested vectors; set from any context (atomic bitops).
  * @isr: vectors in service; vCPU thread only.
  * @tmr: level-triggered vectors; IOAPIC EOI broadcast goes to these.
  * @apic_base: MSR_IA32_APICBASE.
  * @tpr: @svr: @lvt_timer: @lvt_lint0: @lvt_lint1: @lvt_error:
- *	@lvt_thermal: @lvt_pmc: @esr: @icr: @tdcr: the registers of those names.
+ *	@lvt_thermal: @lvt_pmc: @esr: @icr: @tdcr: @ldr: @dfr: the registers
+ *	of those names (@icr in x2APIC form; in xAPIC mode ICR2 is its top
+ *	byte; @ldr and @dfr as xAPIC mode has them).
  * @tmict: the initial count; @timer_start: when it was written (ns),
  *	@period_ns: the one-shot/periodic period it stands for.
  * @tsc_deadline: IA32_TSC_DEADLINE as the guest wrote it (guest TSC).
@@ -73,7 +75,7 @@ struct lg_lapic {
 	DECLARE_BITMAP(tmr, 256);
 	u64 apic_base;
 	u32 tpr, svr, lvt_timer, lvt_lint0, lvt_lint1, lvt_error;
-	u32 lvt_thermal, lvt_pmc, esr, tdcr;
+	u32 lvt_thermal, lvt_pmc, esr, tdcr, ldr, dfr;
 	u64 icr;
 	u32 tmict;
 	u64 timer_start, period_ns;
@@ -170,7 +172,8 @@ struct lg_exit_rec {
  * @reboot: the guest wrote the ACPI reset register.
  * @panicked: the guest reported a panic through pvpanic.
  * @quit: the console's user asked to quit (any thread sets it).
- * @mtrr_def_type: @hwcr: the guest's values of those MSRs.
+ * @mtrr_def_type: @misc_enable: @hwcr: @tsc_adjust: the guest's values of
+ *	those MSRs.
  * @debugfs: the guest's directory under /sys/kernel/debug/lguest.
  * @ran: LGUEST_RUN was called: no more devices may be added.
  * @vcpu_task: the thread inside LGUEST_RUN (NULL outside), for kicks.
@@ -181,6 +184,11 @@ struct lg_exit_rec {
  *	when a guest dies of a triple fault).
  * @virq_vec: the vector posted as the VMCB's virtual interrupt for this
  *	VMRUN (-1: none); moved from IRR to ISR only once the guest takes it.
+ * @nmi_pending: an NMI waits (any context sets it).  @nmi_masked: one is
+ *	in service: NMIs are blocked.  @nmi_iret: its IRET was intercepted
+ *	at @nmi_iret_rip and may not have run yet.  @nmi_step: the guest is
+ *	single-stepped over that IRET; @nmi_step_rflags: @nmi_step_dr6: its
+ *	RFLAGS and DR6 before.
  * @hist: the last %LG_EXIT_HIST exits, oldest first from @hist_pos, for
  *	debugfs and for the log when a guest dies.
  * @devices: the device in each MMIO window (or NULL).
@@ -225,7 +233,9 @@ struct lguest {
 	bool panicked;
 	bool quit;
 	u64 mtrr_def_type;
+	u64 misc_enable;
 	u64 hwcr;
+	u64 tsc_adjust;
 	struct dentry *debugfs;
 
 	bool ran;
@@ -234,6 +244,8 @@ struct lguest {
 	u64 entry_rip;
 	u32 this_exit, prev_exit;
 	int virq_vec;
+	bool nmi_pending, nmi_masked, nmi_iret, nmi_step;
+	u64 nmi_iret_rip, nmi_step_rflags, nmi_step_dr6;
 	struct lg_exit_rec hist[LG_EXIT_HIST];
 	unsigned int hist_pos;
 	struct lguest_device *devices[LGUEST_MMIO_MAX];
@@ -296,7 +308,24 @@ struct seq_file;
 void lg_shadow_show(struct lguest *lg, struct seq_file *m);
 enum lg_exit_action lg_exit_pf(struct lguest *lg);
 enum lg_exit_action lg_exit_invlpg(struct lguest *lg);
+void lg_shadow_count_cr_exit(struct lguest *lg);
+void lg_shadow_gp(struct lguest *lg, const char *what, u64 val);
+void lg_shadow_write_cr0(struct lguest *lg, u64 val);
+void lg_shadow_write_cr3(struct lguest *lg, u64 val);
+void lg_shadow_write_cr4(struct lguest *lg, u64 val);
+
+/* nmi.c: the guest's NMIs */
+void lg_nmi_raise(struct lguest *lg);
+void lg_nmi_inject(struct lguest *lg);
+void lg_nmi_after_exit(struct lguest *lg);
+enum lg_exit_action lg_exit_iret(struct lguest *lg);
+bool lg_nmi_db(struct lguest *lg);
+u64 lg_nmi_rflags(const struct lguest *lg);
+void lg_nmi_reset(struct lguest *lg);
+
+/* cr.c: control-register exits, both paging modes */
 enum lg_exit_action lg_exit_cr(struct lguest *lg);
+unsigned int lg_read_rip_insn(struct lguest *lg, u8 *code);
 
 /* The guest's CR0 and CR3 as it sees them, in either paging mode. */
 static inline u64 lg_guest_cr0(const struct lguest *lg)
@@ -349,6 +378,7 @@ void lg_kick_vcpu(struct lguest *lg);
 void lg_advance_rip(struct lguest *lg, unsigned int len, bool nrip);
 int lg_skip_insn(struct lguest *lg, const u8 *opcode, unsigned int len);
 u64 lg_rip_linear(struct lguest *lg);
+void lg_flush_guest_tlb(struct lguest *lg);
 void lg_timer_init(struct lguest *lg);
 __printf(2, 3) void kill_guest(struct lguest *lg, const char *fmt, ...);
 
@@ -365,8 +395,9 @@ void lg_console_flush(struct lguest *lg);
 void lg_platform_init(struct lguest *lg);
 void lg_platform_free(struct lguest *lg);
 
-/* lapic.c: the local APIC in x2APIC mode, and its timer */
+/* lapic.c: the local APIC (x2APIC or xAPIC mode), and its timer */
 void lg_lapic_init(struct lguest *lg);
+int lg_lapic_mmio(struct lguest *lg, u64 gpa, bool write, unsigned int size, u64 *val);
 void lg_lapic_free(struct lguest *lg);
 bool lg_lapic_msr(struct lguest *lg, u32 msr, bool write, u64 *val, int *err);
 void lg_lapic_set_irq(struct lguest *lg, u8 vector, bool level);

@@ -3,7 +3,7 @@
  * mmio.c - guest loads and stores to device memory.  A nested page fault
  * outside RAM comes here from run.c: we decode the MOV that faulted
  * (insn.c), hand the access to the device whose window it hits (the IOAPIC,
- * the virtio-mmio windows), do the register half of the MOV the way the CPU
+ * the xAPIC page, the virtio-mmio windows), do the register half of the MOV the way the CPU
  * would have, and step the guest over it.
  */
 #include "lg.h"
@@ -22,9 +22,11 @@
 #define LG_NPF_GUEST_PT		BIT_ULL(33)	/* in the guest's page walk */
 
 #define LG_IOAPIC_SIZE		0x1000ULL
+#define LG_LAPIC_SIZE		0x1000ULL	/* the xAPIC's page */
 
 /* Device windows start on a multiple of their size (see lg_mmio_exit()). */
 static_assert(!(LGUEST_IOAPIC_BASE & (LG_IOAPIC_SIZE - 1)));
+static_assert(!(LGUEST_LAPIC_BASE & (LG_LAPIC_SIZE - 1)));
 static_assert(!(LGUEST_MMIO_BASE & (LGUEST_MMIO_SIZE - 1)));
 static_assert(!(LGUEST_MMIO_SIZE & (LGUEST_MMIO_SIZE - 1)));
 
@@ -132,7 +134,7 @@ enum lg_exit_action lg_mmio_exit(struct lguest *lg, u64 gpa)
 	struct vmcb_save_area *s = &lg->vmcb->save;
 	struct lg_insn insn;
 	u64 val = 0, window;
-	bool ioapic;
+	bool ioapic, lapic;
 	int err;
 
 	if (!lg_mmio_fault_ok(lg, gpa) || !lg_mmio_decode(lg, gpa, &insn))
@@ -140,8 +142,9 @@ enum lg_exit_action lg_mmio_exit(struct lguest *lg, u64 gpa)
 
 	/* gpa - base wraps for gpa < base, so each test is one compare. */
 	ioapic = gpa - LGUEST_IOAPIC_BASE < LG_IOAPIC_SIZE;
-	if (ioapic)
-		window = LG_IOAPIC_SIZE;
+	lapic = gpa - LGUEST_LAPIC_BASE < LG_LAPIC_SIZE;
+	if (ioapic || lapic)
+		window = lapic ? LG_LAPIC_SIZE : LG_IOAPIC_SIZE;
 	else if (gpa - LGUEST_MMIO_BASE < LGUEST_MMIO_MAX * LGUEST_MMIO_SIZE)
 		window = LGUEST_MMIO_SIZE;
 	else
@@ -161,6 +164,8 @@ enum lg_exit_action lg_mmio_exit(struct lguest *lg, u64 gpa)
 					  lg_gpr_read(lg, insn.reg));
 	if (ioapic)
 		err = lg_ioapic_mmio(lg, gpa, insn.write, insn.size, &val);
+	else if (lapic)
+		err = lg_lapic_mmio(lg, gpa, insn.write, insn.size, &val);
 	else
 		err = lg_device_mmio(lg, gpa, insn.write, insn.size, &val);
 	if (err == -ENODEV) {

@@ -36,6 +36,8 @@
 #define CPUIDX1_ECX_OK	(BIT(0) | BIT(1) | BIT(4) | BIT(5) | BIT(6) | \
 			 BIT(8) | BIT(11) | BIT(16) | BIT(21))
 #define CPUIDX1_EDX_OK	(~0U)	/* RDTSCP too: TSC_AUX is the guest's (run.c) */
+/* IA32_TSC_ADJUST (leaf 7 EBX): emulated here whatever the host has. */
+#define CPUID7_EBX_TSC_ADJUST	BIT(1)
 /* RDPID (leaf 7 ECX): reads TSC_AUX, the guest's while it runs. */
 #define CPUID7_ECX_RDPID	BIT(22)
 
@@ -146,7 +148,7 @@ static void lg_cpuid(struct lguest *lg, u32 leaf, u32 sub,
 		if (sub == 0) {
 			cpuid_count(7, 0, a, b, c, d);
 			*a = 0;
-			*b &= CPUID7_EBX_OK;
+			*b = (*b & CPUID7_EBX_OK) | CPUID7_EBX_TSC_ADJUST;
 			/* The shadow MMU does not emulate SMAP: not offered. */
 			if (lg->shadow)
 				*b &= ~BIT(20);
@@ -290,7 +292,7 @@ static int lg_rdmsr(struct lguest *lg, u32 msr, u64 *val)
 		*val = lg->mtrr_def_type;
 		return 0;
 	case MSR_IA32_MISC_ENABLE:
-		*val = LG_MISC_ENABLE;
+		*val = lg->misc_enable;
 		return 0;
 	case MSR_K7_HWCR:
 		*val = lg->hwcr;
@@ -303,6 +305,9 @@ static int lg_rdmsr(struct lguest *lg, u32 msr, u64 *val)
 		/* LFENCE is dispatch-serializing: RDTSC ordering works. */
 		*val = MSR_AMD64_DE_CFG_LFENCE_SERIALIZE;
 		return 0;
+	case MSR_K7_EVNTSEL0 ... MSR_K7_PERFCTR3:
+		*val = 0;	/* see lg_wrmsr() */
+		return 0;
 	case MSR_EFER:
 		*val = lg_guest_efer(lg) & ~EFER_SVME;
 		return 0;
@@ -311,6 +316,9 @@ static int lg_rdmsr(struct lguest *lg, u32 msr, u64 *val)
 		return 0;
 	case MSR_IA32_TSC:
 		*val = rdtsc() + lg->vmcb->control.tsc_offset;
+		return 0;
+	case MSR_IA32_TSC_ADJUST:
+		*val = lg->tsc_adjust;
 		return 0;
 	case MSR_TSC_AUX:
 		if (!lg_has_tsc_aux())
@@ -352,8 +360,18 @@ static int lg_wrmsr(struct lguest *lg, u32 msr, u64 val)
 			lg_shadow_flush(lg);	/* shadow memory types follow it */
 		s->g_pat = val;
 		return 0;
-	case MSR_IA32_TSC:
-		lg->vmcb->control.tsc_offset = val - rdtsc();
+	case MSR_IA32_TSC: {
+		/* TSC_ADJUST follows every TSC write (SDM vol. 3, 18.17.3). */
+		u64 offset = val - rdtsc();
+
+		lg->tsc_adjust += offset - lg->vmcb->control.tsc_offset;
+		lg->vmcb->control.tsc_offset = offset;
+		return 0;
+	}
+	case MSR_IA32_TSC_ADJUST:
+		/* And the TSC moves by what TSC_ADJUST is changed by. */
+		lg->vmcb->control.tsc_offset += val - lg->tsc_adjust;
+		lg->tsc_adjust = val;
 		return 0;
 	case MSR_TSC_AUX:
 		/* Bits 63:32 are reserved (APM vol. 2, 13.2.4). */
@@ -367,7 +385,16 @@ static int lg_wrmsr(struct lguest *lg, u32 msr, u64 val)
 		lg->mtrr_def_type = val;
 		return 0;
 	case MSR_IA32_MISC_ENABLE:
-		return val == LG_MISC_ENABLE ? 0 : -EINVAL;
+		/*
+		 * An Intel MSR (AMD CPUs have none; Linux reads it on both).
+		 * As KVM keeps it: the "unavailable" bits are read-only, the
+		 * rest are stored and change nothing (no fast strings to turn
+		 * off, no MONITOR to hide, NX stays in CPUID).
+		 */
+		if ((val ^ LG_MISC_ENABLE) & LG_MISC_ENABLE)
+			return -EINVAL;
+		lg->misc_enable = val;
+		return 0;
 	case MSR_K7_HWCR:
 		if (val & ~LG_HWCR_WRITABLE)
 			return -EINVAL;
@@ -375,6 +402,14 @@ static int lg_wrmsr(struct lguest *lg, u32 msr, u64 val)
 		return 0;
 	case MSR_AMD64_DE_CFG:
 		return 0;	/* nothing to configure */
+	case MSR_K7_EVNTSEL0 ... MSR_K7_PERFCTR3:
+		/*
+		 * The four legacy performance counters exist on every AMD64
+		 * CPU, with no CPUID bit to say so (APM vol. 2, 13.2.1): a
+		 * guest may write them.  We offer no PMU, so they never count
+		 * and read 0, as KVM's do with its PMU off.
+		 */
+		return 0;
 	}
 	return -EINVAL;
 }
@@ -695,6 +730,7 @@ enum lg_exit_action lg_exit_dr(struct lguest *lg)
 void lg_platform_init(struct lguest *lg)
 {
 	lg->mtrr_def_type = LG_MTRR_DEF_TYPE;
+	lg->misc_enable = LG_MISC_ENABLE;
 	lg->hwcr = 0;
 	lg_lapic_init(lg);
 	lg_ioapic_init(lg);

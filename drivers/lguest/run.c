@@ -68,6 +68,16 @@ void lg_inject_exception(struct lguest *lg, u8 vector, bool has_err, u32 err)
 {
 	struct vmcb_control_area *c = &lg->vmcb->control;
 
+	/*
+	 * A fault pushes RFLAGS with RF set, so that the IRET back to the
+	 * faulting instruction does not hit its instruction breakpoint again
+	 * (SDM vol. 3, 18.3.1.1).  The CPU does that for the exceptions it
+	 * raises itself, not for one injected (KVM sets it, too).  #DB, #BP
+	 * and #OF are traps; #DF and #MC aborts.
+	 */
+	if (vector != X86_TRAP_DB && vector != X86_TRAP_BP && vector != X86_TRAP_OF &&
+	    vector != X86_TRAP_DF && vector != X86_TRAP_MC)
+		lg->vmcb->save.rflags |= X86_EFLAGS_RF;
 	c->event_inj = vector | SVM_EVTINJ_TYPE_EXEPT | SVM_EVTINJ_VALID |
 		       (has_err ? SVM_EVTINJ_VALID_ERR : 0);
 	c->event_inj_err = err;
@@ -162,6 +172,7 @@ static bool lg_has_event(struct lguest *lg)
 {
 	return READ_ONCE(lg->timer_fired) || READ_ONCE(lg->quit) ||
 	       lg_uart_has_event(lg) ||
+	       (READ_ONCE(lg->nmi_pending) && !lg->nmi_masked) ||
 	       ((lg->vmcb->save.rflags & X86_EFLAGS_IF) &&
 		lg_lapic_next_irq(lg) >= 0);
 }
@@ -298,6 +309,18 @@ static bool lg_virq_complete(struct lguest *lg)
 	c->int_ctl &= ~V_IRQ_MASK;
 	lg->virq_vec = -1;
 	return interrupted;
+}
+
+/**
+ * lg_flush_guest_tlb() - make the guest's ASID forget what it cached, on
+ *	the next VMRUN (APM vol. 2, 15.16.1).
+ * @lg: the guest.
+ */
+void lg_flush_guest_tlb(struct lguest *lg)
+{
+	lg->vmcb->control.tlb_ctl = boot_cpu_has(X86_FEATURE_FLUSHBYASID) ?
+				    TLB_CONTROL_FLUSH_ASID :
+				    TLB_CONTROL_FLUSH_ALL_ASID;
 }
 
 /**
@@ -502,6 +525,8 @@ static enum lg_exit_action lg_exit_db(struct lguest *lg)
 	struct vmcb_save_area *s = &lg->vmcb->save;
 
 	lg_count_exception(X86_TRAP_DB);
+	if (lg_nmi_db(lg))
+		return LG_EXIT_CONTINUE;
 	/*
 	 * The CPU recognised the #DB before the intercept and wrote its
 	 * status (B0-B3, BD, BS, BT) into the guest's DR6 in the VMCB (APM
@@ -563,6 +588,7 @@ static const lg_exit_fn lg_exit_handlers[SVM_EXIT_NPF + 1] = {
 	[SVM_EXIT_NMI]		= lg_exit_nothing,
 	[SVM_EXIT_SMI]		= lg_exit_nothing,
 	[SVM_EXIT_CPUID]	= lg_exit_cpuid,
+	[SVM_EXIT_IRET]		= lg_exit_iret,
 	[SVM_EXIT_RSM]		= lg_exit_unsupported,
 	[SVM_EXIT_INVD]		= lg_exit_invd,
 	[SVM_EXIT_HLT]		= lg_exit_hlt,
@@ -624,6 +650,8 @@ static void lg_handle_exit(struct lguest *lg)
 		c->event_inj_err = c->exit_int_info_err;
 	}
 
+	lg_nmi_after_exit(lg);
+
 	if (code == (u32)SVM_EXIT_ERR) {
 		/*
 		 * The guest never ran: report the RIP we gave VMRUN.  What the
@@ -667,6 +695,7 @@ static void lg_enter_guest(struct lguest *lg, u64 host_xcr0)
 	 * interrupt would wait for the guest's next exit.
 	 */
 	lg_inject_pending(lg);
+	lg_nmi_inject(lg);
 	/*
 	 * The guest's FPU state is this task's while LGUEST_RUN lasts
 	 * (fpu_swap_kvm_fpstate()), but the registers keep it only until
@@ -679,8 +708,7 @@ static void lg_enter_guest(struct lguest *lg, u64 host_xcr0)
 		switch_fpu_return();
 	cpu = smp_processor_id();
 	if (lg->last_cpu != cpu || lg->asid == LG_SHARED_ASID) {
-		c->tlb_ctl = boot_cpu_has(X86_FEATURE_FLUSHBYASID) ?
-			     TLB_CONTROL_FLUSH_ASID : TLB_CONTROL_FLUSH_ALL_ASID;
+		lg_flush_guest_tlb(lg);
 		lg->last_cpu = cpu;
 	}
 	lg_kvmclock_update(lg, cpu);

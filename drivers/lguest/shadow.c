@@ -312,14 +312,6 @@ void lg_shadow_show(struct lguest *lg, struct seq_file *m)
 		   sh->invlpgs, sh->cr_exits, lg->guest_cr0, lg->guest_cr3);
 }
 
-/* The guest's ASID must forget what it cached: on the next VMRUN (APM 15.16). */
-static void lg_shadow_flush_tlb(struct lguest *lg)
-{
-	lg->vmcb->control.tlb_ctl = boot_cpu_has(X86_FEATURE_FLUSHBYASID) ?
-				    TLB_CONTROL_FLUSH_ASID :
-				    TLB_CONTROL_FLUSH_ALL_ASID;
-}
-
 /*T:555 A virtual TLB is flushed the way a real one is.  All at once, on
  * changes to CR0.WP, CR4.PAE/PSE, EFER.NXE or the PAT, and when the pool
  * runs dry, which is what bounds a guest's shadow memory: every table goes
@@ -341,7 +333,7 @@ void lg_shadow_flush(struct lguest *lg)
 		return;
 	lg_shadow_reset(sh);
 	sh->flushes++;
-	lg_shadow_flush_tlb(lg);
+	lg_flush_guest_tlb(lg);
 }
 
 static u64 *lg_shadow_alloc(struct lg_shadow *sh)
@@ -387,7 +379,7 @@ static void lg_shadow_invlpga(struct lguest *lg, u64 gva)
 	if (get_cpu() == lg->last_cpu)
 		asm volatile("invlpga %0, %1" : : "a"(gva), "c"(lg->asid) : "memory");
 	else
-		lg_shadow_flush_tlb(lg);
+		lg_flush_guest_tlb(lg);
 	put_cpu();
 }
 
@@ -460,7 +452,7 @@ static void lg_shadow_flush_global(struct lguest *lg)
 	/* The other roots are compared when the guest switches to them. */
 	lg_shadow_sync_table(lg, sh->cur->pml4, 4, lg->guest_cr3 & PTE_ADDR,
 			     sh->cur->private);
-	lg_shadow_flush_tlb(lg);
+	lg_flush_guest_tlb(lg);
 }
 
 /* The hardware's CR3 for the guest: the current root, or the identity map. */
@@ -513,7 +505,7 @@ found:
 	r->stamp = ++sh->clock;
 	sh->cur = r;
 	lg_shadow_set_hw_cr3(lg);
-	lg_shadow_flush_tlb(lg);
+	lg_flush_guest_tlb(lg);
 }
 
 /**
@@ -862,7 +854,7 @@ static int lg_shadow_install(struct lguest *lg, u64 gva, u64 spte,
 	if (!shared && !__test_and_set_bit(slot, r->private)) {
 		/* The slot leaves the shared subtree, for this root only. */
 		r->pml4[slot] = 0;
-		lg_shadow_flush_tlb(lg);
+		lg_flush_guest_tlb(lg);
 	}
 	for (level = 4; level > 1; level--) {
 		u64 gpte = level >= w->level ? w->gpte[level - 1] : 0;
@@ -874,7 +866,7 @@ static int lg_shadow_install(struct lguest *lg, u64 gva, u64 spte,
 		if ((*e & _PAGE_PRESENT) && level >= w->level &&
 		    !(shared && level == 4) && !lg_snap_covers(*snap, gpte)) {
 			lg_shadow_zap(sh, e, level);
-			lg_shadow_flush_tlb(lg);
+			lg_flush_guest_tlb(lg);
 		}
 		if (!(*e & _PAGE_PRESENT)) {
 			u64 *next = lg_shadow_alloc(sh);
@@ -1124,7 +1116,7 @@ static void lg_shadow_drop_gva(struct lguest *lg, u64 *table, u64 gva)
 			return;
 		if (*e & SPTE_SPLINTER) {
 			lg_shadow_zap(lg->shadow, e, level);
-			lg_shadow_flush_tlb(lg);
+			lg_flush_guest_tlb(lg);
 			return;
 		}
 		table = phys_to_virt(*e & PTE_ADDR);
@@ -1149,22 +1141,6 @@ static void lg_shadow_invlpg(struct lguest *lg, u64 gva)
 	lg_shadow_drop_gva(lg, sh->cur->pml4, gva);
 	if (test_bit((gva >> 39) & 511, sh->cur->private))
 		lg_shadow_drop_gva(lg, sh->global, gva);
-}
-
-/*
- * Read the instruction at RIP: 15 bytes, or as many as RIP's page holds
- * if the next page is not mapped.  Returns the count, or 0 after killing.
- */
-static unsigned int lg_shadow_read_insn(struct lguest *lg, u8 *code)
-{
-	int n = lg_read_guest_insn(lg, lg_rip_linear(lg), code, LG_INSN_MAX_LEN);
-
-	if (n < 0) {
-		kill_guest(lg, "cannot read the instruction at rip 0x%llx (error %d)",
-			   lg->vmcb->save.rip, n);
-		return 0;
-	}
-	return n;
 }
 
 /**
@@ -1193,7 +1169,7 @@ enum lg_exit_action lg_exit_invlpg(struct lguest *lg)
 		lg_advance_rip(lg, 0, true);
 		return LG_EXIT_CONTINUE;
 	}
-	avail = lg_shadow_read_insn(lg, code);
+	avail = lg_read_rip_insn(lg, code);
 	if (!avail)
 		return LG_EXIT_CONTINUE;
 	len = lg_insn_decode_invlpg(code, avail, &mem);
@@ -1221,14 +1197,35 @@ enum lg_exit_action lg_exit_invlpg(struct lguest *lg)
 	return LG_EXIT_CONTINUE;
 }
 
-static void lg_shadow_gp(struct lguest *lg, const char *what, u64 val)
+/**
+ * lg_shadow_count_cr_exit() - count a control-register exit (debugfs).
+ * @lg: the guest; nothing is counted under nested paging.
+ */
+void lg_shadow_count_cr_exit(struct lguest *lg)
+{
+	if (lg->shadow)
+		lg->shadow->cr_exits++;
+}
+
+/**
+ * lg_shadow_gp() - refuse a guest's control-register write with #GP.
+ * @lg: the guest.
+ * @what: what was written, for the (rate-limited) log line.
+ * @val: the value refused.
+ */
+void lg_shadow_gp(struct lguest *lg, const char *what, u64 val)
 {
 	pr_info_ratelimited("guest %s 0x%llx: #GP\n", what, val);
 	lg_inject_exception(lg, X86_TRAP_GP, true, 0);
 }
 
-/* MOV to CR0 (APM vol. 2, 3.1.1): the guest's view and the hardware's. */
-static void lg_shadow_write_cr0(struct lguest *lg, u64 val)
+/**
+ * lg_shadow_write_cr0() - MOV to CR0 under shadow paging (APM vol. 2,
+ *	3.1.1): the guest's view and the hardware's.
+ * @lg: the guest.
+ * @val: the value written; a bad one is #GP.
+ */
+void lg_shadow_write_cr0(struct lguest *lg, u64 val)
 {
 	u64 changed;
 
@@ -1270,8 +1267,13 @@ static void lg_shadow_write_cr0(struct lguest *lg, u64 val)
 	}
 }
 
-/* MOV to CR4 (APM vol. 2, 3.1.3): checked against what we offer. */
-static void lg_shadow_write_cr4(struct lguest *lg, u64 val)
+/**
+ * lg_shadow_write_cr4() - MOV to CR4 under shadow paging (APM vol. 2,
+ *	3.1.3), checked against what we offer.
+ * @lg: the guest.
+ * @val: the value written; a bad one is #GP.
+ */
+void lg_shadow_write_cr4(struct lguest *lg, u64 val)
 {
 	struct vmcb_save_area *s = &lg->vmcb->save;
 	bool paging = lg->guest_cr0 & X86_CR0_PG;
@@ -1293,8 +1295,13 @@ static void lg_shadow_write_cr4(struct lguest *lg, u64 val)
 		lg_shadow_flush_global(lg);
 }
 
-/* MOV to CR3 (APM vol. 2, 5.3.2): a new address space, so a flush. */
-static void lg_shadow_write_cr3(struct lguest *lg, u64 val)
+/**
+ * lg_shadow_write_cr3() - MOV to CR3 under shadow paging (APM vol. 2,
+ *	5.3.2): a new address space, so a flush.
+ * @lg: the guest.
+ * @val: the value written; reserved address bits are #GP.
+ */
+void lg_shadow_write_cr3(struct lguest *lg, u64 val)
 {
 	if (val & GENMASK_ULL(63, boot_cpu_data.x86_phys_bits)) {
 		lg_shadow_gp(lg, "cr3 write", val);
@@ -1302,115 +1309,4 @@ static void lg_shadow_write_cr3(struct lguest *lg, u64 val)
 	}
 	lg->guest_cr3 = val;
 	lg_shadow_new_cr3(lg);
-}
-
-/*
- * LMSW and SMSW, the 286's way to CR0's low bits, also exit as CR0 writes
- * and reads (APM vol. 2, 15.9).  LMSW loads PE, MP, EM and TS but cannot
- * clear PE; SMSW stores CR0 (its low 16 bits with a 16-bit operand).  Only
- * the register forms: Linux uses neither, and the memory forms would need
- * a write through the guest's translation for nothing.
- */
-static enum lg_exit_action lg_shadow_msw(struct lguest *lg, const u8 *insn,
-					 unsigned int avail, bool write)
-{
-	unsigned int gpr;
-	bool lmsw, size16;
-	int len;
-	u32 event_before = lg->vmcb->control.event_inj;
-
-	len = lg_insn_decode_msw(insn, avail, &gpr, &lmsw, &size16);
-	if (len < 0 || lmsw != write) {
-		kill_guest(lg, "cannot emulate the CR0 access at rip 0x%llx (%*ph): only MOV CR, CLTS and register LMSW/SMSW",
-			   lg->vmcb->save.rip, avail, insn);
-		return LG_EXIT_CONTINUE;
-	}
-	if (lmsw) {
-		u64 src = lg_gpr_read(lg, gpr) & 0xf;
-
-		lg_shadow_write_cr0(lg, (lg->guest_cr0 & ~0xfULL) | src |
-				    (lg->guest_cr0 & X86_CR0_PE));
-	} else if (size16) {
-		lg_gpr_write(lg, gpr, (lg_gpr_read(lg, gpr) & ~0xffffULL) |
-			     (lg->guest_cr0 & 0xffff));
-	} else {
-		lg_gpr_write(lg, gpr, lg->guest_cr0);
-	}
-	if (lg->vmcb->control.event_inj == event_before && !lg->dead)
-		lg_advance_rip(lg, len, true);
-	return LG_EXIT_CONTINUE;
-}
-
-/*T:575 Control registers belong to the guest in name only.  The hardware
- * runs with our CR3 (the shadow root) and with paging and write-protect
- * always on, so the guest's own CR0 and CR3 live in struct lguest and
- * every read and write of them exits here.  TCG's SVM has no decode
- * assists, so the MOV is decoded from its bytes: the exit code says which
- * register, the ModRM byte which general register.  A write that changes
- * translation flushes the virtual TLB; CR4 gets only the bits we can run
- * (no PCID, LA57, SMEP or SMAP: we do not emulate them, so CPUID does not
- * offer them either). :*/
-/**
- * lg_exit_cr() - handle intercepted reads and writes of CR0, CR3 and CR4.
- * @lg: the guest.
- *
- * Return: %LG_EXIT_CONTINUE.
- */
-enum lg_exit_action lg_exit_cr(struct lguest *lg)
-{
-	struct vmcb_control_area *c = &lg->vmcb->control;
-	u32 code = c->exit_code, event_before = c->event_inj;
-	bool write = code >= SVM_EXIT_WRITE_CR0;
-	unsigned int want = code & 15, cr, gpr, avail;
-	u8 insn[LG_INSN_MAX_LEN];
-	bool clts, to_cr;
-	int len;
-	u64 val;
-
-	if (!lg->shadow) {
-		kill_guest(lg, "control-register intercept 0x%x without shadow paging", code);
-		return LG_EXIT_CONTINUE;
-	}
-	lg->shadow->cr_exits++;
-	if (boot_cpu_has(X86_FEATURE_DECODEASSISTS) && (c->exit_info_1 & BIT_ULL(63)) &&
-	    boot_cpu_has(X86_FEATURE_NRIPS) && c->next_rip) {
-		cr = want;
-		gpr = c->exit_info_1 & 15;
-		len = 0;
-		clts = false;
-	} else {
-		avail = lg_shadow_read_insn(lg, insn);
-		if (!avail)
-			return LG_EXIT_CONTINUE;
-		len = lg_insn_decode_movcr(insn, avail, &cr, &gpr, &to_cr, &clts);
-		if (len == -EOPNOTSUPP && want == 0)
-			return lg_shadow_msw(lg, insn, avail, write);
-		if (len < 0 || cr != want || to_cr != write) {
-			kill_guest(lg, "cannot emulate the control-register access (exit 0x%x) at rip 0x%llx (%*ph)",
-				   code, lg->vmcb->save.rip, avail, insn);
-			return LG_EXIT_CONTINUE;
-		}
-	}
-
-	if (clts) {
-		lg_shadow_write_cr0(lg, lg->guest_cr0 & ~X86_CR0_TS);
-	} else if (!write) {
-		val = want == 0 ? lg->guest_cr0 : lg->guest_cr3;
-		lg_gpr_write(lg, gpr, val);
-	} else {
-		val = lg_gpr_read(lg, gpr);
-		/* Outside 64-bit mode MOV to CR takes 32 bits (APM vol. 3). */
-		if (!lg_code64(&lg->vmcb->save))
-			val = (u32)val;
-		if (want == 0)
-			lg_shadow_write_cr0(lg, val);
-		else if (want == 3)
-			lg_shadow_write_cr3(lg, val);
-		else
-			lg_shadow_write_cr4(lg, val);
-	}
-	/* A faulting write does not complete: the guest sees the #GP at RIP. */
-	if (c->event_inj == event_before && !lg->dead)
-		lg_advance_rip(lg, len, true);
-	return LG_EXIT_CONTINUE;
 }

@@ -110,6 +110,7 @@ int lg_vmcb_alloc(struct lguest *lg)
 		INTERCEPT_STGI, INTERCEPT_CLGI, INTERCEPT_SKINIT,
 		INTERCEPT_WBINVD, INTERCEPT_MONITOR, INTERCEPT_MWAIT,
 		INTERCEPT_XSETBV, INTERCEPT_RDPRU, INTERCEPT_RDPMC,
+		INTERCEPT_CR4_WRITE,	/* only the CR4 bits we offer (cr.c) */
 	};
 	unsigned int nr_asids = lg_svm_nr_asids();
 	struct vmcb_control_area *c;
@@ -211,7 +212,7 @@ void lg_get_regs(struct lguest *lg, struct lguest_regs *r)
 		.rsi = g->rsi, .rdi = g->rdi, .rsp = s->rsp, .rbp = g->rbp,
 		.r8 = g->r8, .r9 = g->r9, .r10 = g->r10, .r11 = g->r11,
 		.r12 = g->r12, .r13 = g->r13, .r14 = g->r14, .r15 = g->r15,
-		.rip = s->rip, .rflags = s->rflags,
+		.rip = s->rip, .rflags = lg_nmi_rflags(lg),
 	};
 }
 
@@ -242,6 +243,7 @@ void lg_set_regs(struct lguest *lg, const struct lguest_regs *r)
 	s->rsp = r->rsp;
 	s->rip = r->rip;
 	s->rflags = (r->rflags & LG_RFLAGS_VALID) | X86_EFLAGS_FIXED;
+	lg_nmi_reset(lg);
 }
 
 static void lg_seg_out(struct lguest_segment *u, const struct vmcb_seg *v)

@@ -9,8 +9,9 @@
  *    RDMSR/WRMSR, for: a non-zero EOI, writes to ID and the read-only
  *    version, reads of write-only EOI and SELF_IPI, reserved registers
  *    (read and write), a reserved upper half (TPR), a reserved LVT timer
- *    mode, APIC_BASE in xAPIC mode (EN without EXTD), any x2APIC MSR
- *    while APIC_BASE has it disabled, and kvmclock MSRs pointing past RAM
+ *    mode, APIC_BASE moves the SDM forbids (x2APIC to xAPIC, disabled to
+ *    x2APIC, EXTD without EN, a new base), any x2APIC MSR while
+ *    APIC_BASE has it disabled or in xAPIC mode, kvmclock MSRs pointing past RAM
  *    or across a page (the guest is not killed); then kvmclock in RAM:
  *    system time published (even version, mul >= 2^31), wall clock v2;
  *  - self-IPIs (SELF_IPI and ICR with the self shorthand): delivered once
@@ -190,9 +191,13 @@
 	WRM X_LVTT, $(LVT_MASKED | 0x60060)
 	WANT_GP "#GP: LVT timer mode 3 (reserved)", 1
 	WRM APIC_BASE, $0xfee00900
-	WANT_GP "#GP: APIC_BASE to xAPIC mode (EN without EXTD)", 1
+	WANT_GP "#GP: APIC_BASE from x2APIC to xAPIC mode", 1
 	RDM APIC_BASE
 	CHECK "APIC_BASE after the refused write", %rax, $0xfee00d00
+	WRM APIC_BASE, $0xfee00500
+	WANT_GP "#GP: APIC_BASE EXTD without EN", 1
+	WRM APIC_BASE, $0xfee01d00
+	WANT_GP "#GP: APIC_BASE moved (relocation is not offered)", 1
 	/* A good write of the same value is no #GP. */
 	WRM APIC_BASE, $0xfee00d00
 	WRM X_EOI, $0
@@ -203,6 +208,12 @@
 	CHECK "APIC_BASE disabled", %rax, $0xfee00100
 	RDM X_ID
 	WANT_GP "#GP: ID read with the APIC disabled", 1
+	/* Disabled to x2APIC is invalid: through xAPIC mode (SDM 11.12.5). */
+	WRM APIC_BASE, $0xfee00d00
+	WANT_GP "#GP: APIC_BASE from disabled to x2APIC mode", 1
+	WRM APIC_BASE, $0xfee00900
+	RDM X_ID
+	WANT_GP "#GP: x2APIC ID read in xAPIC mode", 1
 	WRM APIC_BASE, $0xfee00d00
 	RDM X_ID
 	WANT_GP "#GP: ID read re-enabled (none)", 0
