@@ -123,8 +123,12 @@ void lg_nmi_after_exit(struct lguest *lg)
 	if (lg->nmi_iret && lg->vmcb->save.rip != lg->nmi_iret_rip) {
 		lg->nmi_iret = false;
 		lg->nmi_masked = false;
-		/* Past the IRET some other way than by our step: stop it. */
-		if (lg->nmi_step)
+		/*
+		 * Past the IRET some other way than by our step (whose #DB
+		 * lg_nmi_db() takes): stop stepping.
+		 */
+		if (lg->nmi_step &&
+		    lg->vmcb->control.exit_code != SVM_EXIT_EXCP_BASE + X86_TRAP_DB)
 			lg_nmi_unstep(lg);
 	}
 }
@@ -160,6 +164,5 @@ bool lg_nmi_db(struct lguest *lg)
 	if (!lg->nmi_step)
 		return false;
 	lg_nmi_unstep(lg);
-	lg_nmi_after_exit(lg);
 	return true;
 }

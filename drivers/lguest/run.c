@@ -581,6 +581,7 @@ static const lg_exit_fn lg_exit_handlers[SVM_EXIT_NPF + 1] = {
 	[SVM_EXIT_WRITE_CR4]	= lg_exit_cr,
 	[SVM_EXIT_EXCP_BASE + X86_TRAP_PF] = lg_exit_pf,
 	[SVM_EXIT_EXCP_BASE + X86_TRAP_DB] = lg_exit_db,
+	[SVM_EXIT_EXCP_BASE + X86_TRAP_UD] = lg_exit_ud,
 	[SVM_EXIT_EXCP_BASE + X86_TRAP_AC] = lg_exit_ac,
 	[SVM_EXIT_EXCP_BASE + X86_TRAP_MC] = lg_exit_mc,
 	[SVM_EXIT_INVLPG]	= lg_exit_invlpg,

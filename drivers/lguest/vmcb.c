@@ -134,10 +134,13 @@ int lg_vmcb_alloc(struct lguest *lg)
 	 * forever, in microcode that takes no interrupt (CVE-2015-5307,
 	 * CVE-2015-8104).  With the intercept every delivery is an exit.
 	 * #MC is the host's: a machine check while the guest runs goes to
-	 * the host's handler (run.c), never to the guest.
+	 * the host's handler (run.c), never to the guest.  #UD is handed
+	 * back too, through lg_inject_exception(), which pushes RF as the
+	 * CPU must (the TCG test host's CPU does not); it is rare (Linux's
+	 * BUG() and WARN()), and KVM intercepts it as well.
 	 */
 	c->intercepts[INTERCEPT_EXCEPTION] |= BIT(X86_TRAP_DB) | BIT(X86_TRAP_AC) |
-					      BIT(X86_TRAP_MC);
+					      BIT(X86_TRAP_MC) | BIT(X86_TRAP_UD);
 	/* Reads and writes of DR0-DR7 (platform.c, lg_exit_dr()). */
 	c->intercepts[INTERCEPT_DR] = GENMASK(7, 0) | GENMASK(23, 16);
 	c->iopm_base_pa = page_to_phys(lg_iopm);
