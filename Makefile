@@ -10,6 +10,7 @@
 #   make demo       boot the test host, load the modules, boot the busybox
 #                   guest with a shell on the console (the host's shell after)
 #   make bench      side-by-side figures, ours against KVM + QEMU microvm
+#   make kut        kvm-unit-tests (x86-64) on lguest, both paging modes
 #   make tour       regenerate Documentation/lguest.rst from /*T:NNN :*/ comments
 #   make modules KDIR=/lib/modules/$(uname -r)/build   build for your own kernel
 
@@ -103,7 +104,7 @@ $(BUILD)/host-initrd.cpio.gz: tests/host/mkhostinitrd.sh tests/host/init \
 		scripts/modlist.sh $(BUILD)/config.mk
 	sh tests/host/mkhostinitrd.sh $(HOST_MODULES) $(KVER) $@
 
-check: all
+check: all kut-build
 	sh tests/run-all.sh
 
 # The case's own limit: the fuzzing time plus the checks and the modules.
@@ -139,6 +140,20 @@ demo: all
 bench: all
 	sh tests/bench/run.sh
 
+# kvm-unit-tests, unpacked and built from ../shared/third_party into
+# build/kut (an external suite: nothing of it enters our tree); make kut
+# runs it all (tests/kut/run.sh), make check a passing subset.
+kut-build:
+	sh scripts/kut-build.sh
+
+kut: all kut-build
+	sh tests/kut/run.sh
+
+# The peer's column of Documentation/kvm-unit-tests.rst: every entry on
+# KVM + QEMU in the test host, as the suite's own x86/run runs it.
+kut-kvm: all kut-build
+	KUT_MODES=kvm sh tests/kut/run.sh
+
 tour:
 	perl scripts/tour.pl > Documentation/lguest.rst.tmp
 	mv Documentation/lguest.rst.tmp Documentation/lguest.rst
@@ -156,4 +171,4 @@ clean:
 	rm -rf $(BUILD)/logs
 
 .PHONY: all deps modules launcher test-progs initramfs initramfs2 image vmlinux host-initrd \
-	check check-debug debug-kernel fuzz demo bench tour clean
+	check check-debug debug-kernel fuzz demo bench kut kut-build kut-kvm tour clean

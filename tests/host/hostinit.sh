@@ -3,9 +3,10 @@
 # hostinit.sh - the test host's runner, started by tests/host/init inside the
 # read-only 9p view of the build machine.  Runs each case named by lgcases=
 # (tests/host/cases/NAME.sh; guest-NAME: the rows NAME of
-# tests/guests/cases.tsv) under a timeout, then reads (and clears) the
-# kernel log and fails the case if it shows a BUG, Oops, WARNING, general
-# protection fault or Call Trace.
+# tests/guests/cases.tsv; kut-NAME: kvm-unit-tests entry NAME, kut.sh)
+# under a timeout, then reads (and clears) the kernel log and fails the
+# case if it shows a BUG, Oops, WARNING, general protection fault or Call
+# Trace.
 # Results go to the serial console as "@@RESULT <case> PASS|FAIL <why>".
 
 LG_TOP=$(cd "$(dirname "$0")/../.." && pwd)
@@ -113,6 +114,8 @@ for c in $cases; do
 	# A raw-guest case is rows of tests/guests/cases.tsv: guest-rows.sh.
 	case $c in
 	guest-*) file=$LG_TOP/tests/host/guest-rows.sh row=${c#guest-} ;;
+	kut-*) file=$LG_TOP/tests/host/kut.sh row=${c#kut-} ;;
+	kutkvm-*) file=$LG_TOP/tests/host/kut.sh row=kvm:${c#kutkvm-} ;;
 	esac
 	echo "@@BEGIN $c"
 	if [ ! -f "$file" ]; then

@@ -28,6 +28,7 @@ for a in $_lg_cmdline; do
 	lgguest_timeout=*) : "${LG_GUEST_TIMEOUT:=${a#lgguest_timeout=}}" ;;
 	lglinux_timeout=*) : "${LG_LINUX_TIMEOUT:=${a#lglinux_timeout=}}" ;;
 	lgstress=*) LG_STRESS_N=${a#lgstress=} ;;
+	lgkutscale=*) : "${LG_KUT_SCALE:=${a#lgkutscale=}}" ;;
 	esac
 done
 LG_KO=$LG_MODTOP/drivers/lguest/lguest.ko
