@@ -24,7 +24,7 @@ void lg_nmi_raise(struct lguest *lg)
 
 static void lg_nmi_unstep(struct lguest *lg);
 
-/*T:515 An NMI is injected through EVENTINJ, and from then on NMIs are
+/*T:517 An NMI is injected through EVENTINJ, and from then on NMIs are
  * blocked until the guest's handler returns with IRET.  SVM without
  * virtual NMIs does not track that for us, so IRET is intercepted while
  * an NMI is in service.  The intercept comes before the IRET runs, so

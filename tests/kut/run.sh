@@ -4,8 +4,9 @@
 # (i386-only entries left out) booted on lguest in the QEMU test host, once
 # with nested and once with shadow paging (two test hosts side by side),
 # then one "PASS|FAIL|SKIP kut/MODE/NAME: why" line per entry and mode and
-# the totals.  Exits non-zero if any entry failed or differs from
-# tests/kut/expect.tsv.  KUT_TESTS="a b": only those entries;
+# the totals.  Exits non-zero if any verdict is not the one
+# tests/kut/expect.tsv expects (a FAIL is expected only with a reason).
+# KUT_TESTS="a b": only those entries;
 # KUT_MODES="kvm": the same on KVM + QEMU in the test host (make kut-kvm);
 # KUT_SCALE=N: N times each entry's cfg timeout (default 3; kut.sh).
 set -u
@@ -71,4 +72,4 @@ for mode in $modes; do
 done
 grep -a "^FAIL kut-[a-z]*/boot-klog" build/logs/kut-*.out
 echo "$pass passed, $failn failed, $skip skipped ($diff not as expected)"
-[ $failn = 0 ] && [ $diff = 0 ]
+[ $diff = 0 ]
