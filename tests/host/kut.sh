@@ -74,7 +74,10 @@ mem=128
 set -- $qparams
 while [ $# -gt 0 ]; do
 	case $1 in
-	-m) mem=${2%[gG]}; [ "$mem" = "$2" ] || mem=$((mem * 1024)); shift ;;
+	-m)	# QEMU's -m: MiB, or with a G or M suffix
+		mem=${2%[mM]}
+		case $mem in *[gG]) mem=$((${mem%?} * 1024)) ;; esac
+		shift ;;
 	esac
 	shift
 done
