@@ -24,6 +24,9 @@
  *    after; periodic 5 ms gives 5-20 ticks in 50 ms, none once masked;
  *    TSC-deadline 10 ms fires once, not early, and MSR 0x6e0 then reads 0;
  *    a past deadline fires at once; 0 disarms; TMICT is ignored there;
+ *  - the xAPIC's page at 0xfee00000 (map_2m): all ones unless in xAPIC
+ *    mode; there, 32-bit registers read whole or in part, other widths
+ *    read 0 and are dropped as stores;
  *  - the IOAPIC at 0xfec00000 (mapped with map_2m): version 0x170011,
  *    pin 4's reset entry masked, vector/mask/trigger writable, delivery
  *    status and remote IRR not; then pin 4 end to end with the UART's
@@ -64,6 +67,7 @@
 
 	/* The IOAPIC: registers through IOREGSEL/IOWIN, at %r15. */
 	.set IOAPIC_GPA, 0xfec00000
+	.set LAPIC_GPA, 0xfee00000	/* the xAPIC's page */
 	.set RTE4, 0x18				/* pin 4, low dword; +1 high */
 
 	/* The UART, whose interrupt is IOAPIC pin 4. */
@@ -562,6 +566,43 @@
 	OUTB UART_MCR, 0
 	RDM X_ISR + 2
 	CHECK "ISR word 2 at the end", %rax, $0
+
+	/* 13. The xAPIC's page (lg_lapic_mmio()), where map_2m maps it. */
+	mov $LAPIC_GPA, %eax
+	call map_2m
+	mov %rax, %r15
+	movl 0x30(%r15), %eax
+	CHECK "xAPIC page in x2APIC mode reads all ones", %rax, $0xffffffff
+	movl $0x40, 0x80(%r15)
+	RDM X_TPR
+	CHECK "xAPIC page store in x2APIC mode dropped", %rax, $0
+	WRM APIC_BASE, $0xfee00100
+	WRM APIC_BASE, $0xfee00900
+	movl 0x30(%r15), %eax
+	CHECK "xAPIC version", %rax, $0x50014
+	xor %eax, %eax
+	movb 0x32(%r15), %al
+	CHECK "xAPIC version, byte 2", %rax, $5
+	movq 0x30(%r15), %rax
+	CHECK "xAPIC 8-byte load reads 0", %rax, $0
+	movl $0x40, 0x80(%r15)
+	movl 0x80(%r15), %eax
+	CHECK "xAPIC TPR written", %rax, $0x40
+	movb $0x50, 0x80(%r15)
+	movl 0x84(%r15), %eax
+	CHECK "xAPIC load inside no register reads 0", %rax, $0
+	movl 0x80(%r15), %eax
+	CHECK "xAPIC 1-byte store dropped", %rax, $0x40
+	movl $0x01000000, 0xd0(%r15)
+	movl 0xd0(%r15), %eax
+	CHECK "xAPIC LDR written", %rax, $0x01000000
+	movl 0xe0(%r15), %eax
+	CHECK "xAPIC DFR (flat model)", %rax, $0xffffffff
+	WRM APIC_BASE, $0xfee00d00
+	RDM X_LDR
+	CHECK "x2APIC again: LDR 1", %rax, $1
+	movl 0x30(%r15), %eax
+	CHECK "xAPIC page gone again", %rax, $0xffffffff
 	VERDICT
 
 /*
