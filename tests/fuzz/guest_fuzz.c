@@ -117,6 +117,11 @@ static const uint32_t msrs[] = {
 	0xc0011020, 0xc0011029, 0xc001100c, 0xc0010131,
 };
 
+/* IA32_APIC_BASE: disabled, xAPIC, x2APIC, EXTD alone, moved. */
+static const uint64_t apic_bases[] = {
+	0xfee00100, 0xfee00900, 0xfee00d00, 0xfee00500, 0xfed00900,
+};
+
 static const uint16_t ports[] = {
 	0x3f8, 0x3f9, 0x3fa, 0x3fb, 0x3fc, 0x3fd, 0x3fe, 0x3ff,
 	LGUEST_PVPANIC_PORT, LGUEST_PM_SLEEP_STS, 0x603, 0x20, 0x21, 0xa0,
@@ -199,7 +204,11 @@ static void gen_insn(struct rng *r, struct body *b, const struct devs *d)
 
 	switch (rng_below(r, 17)) {
 	case 0: case 1:		/* RDMSR/WRMSR */
-		mov32(b, 1, pick_msr(r));
+		n = pick_msr(r);
+		/* APIC_BASE: often a move between modes (xAPIC: its MMIO page). */
+		if (n == 0x1b && rng_chance(r, 2))
+			v = rng_pick(r, apic_bases);
+		mov32(b, 1, n);
 		mov32(b, 0, v);
 		mov32(b, 2, rng_chance(r, 2) ? 0 : v >> 32);
 		BB(b, 0x0f, rng_chance(r, 2) ? 0x30 : 0x32);
