@@ -348,7 +348,9 @@ u64 lg_rip_linear(struct lguest *lg)
  *	not, and its MMIO instruction is stepped by @len alone.
  *
  * Stepping over an instruction ends any STI/MOV SS interrupt shadow
- * (APM vol. 2, 15.21.5), as executing it would have.
+ * (APM vol. 2, 15.21.5), as executing it would have.  With RFLAGS.TF set
+ * the CPU would have trapped after it: the single-step #DB, with DR6.BS
+ * (SDM vol. 3, 18.3.1.4), is delivered now (KVM's kvm_vcpu_do_singlestep()).
  */
 void lg_advance_rip(struct lguest *lg, unsigned int len, bool nrip)
 {
@@ -369,6 +371,10 @@ void lg_advance_rip(struct lguest *lg, unsigned int len, bool nrip)
 		rip = (s->cs.attrib & SVM_SELECTOR_DB_MASK) ? (u32)rip : (u16)rip;
 	s->rip = rip;
 	c->int_state &= ~SVM_INTERRUPT_SHADOW_MASK;
+	if (lg_nmi_rflags(lg) & X86_EFLAGS_TF) {
+		s->dr6 = (s->dr6 & ~(u64)DR_TRAP_BITS) | DR_STEP;
+		lg_inject_exception(lg, X86_TRAP_DB, false, 0);
+	}
 }
 
 /**

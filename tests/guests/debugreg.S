@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * debugreg.S - the debug registers are the guest's: DR0 reads back what
- * was written; 1s in bits 63:32 of DR6 or DR7 are #GP; DR4 is #UD with
+ * was written; 1s in bits 63:32 of DR6 or DR7 are #GP; DR6 reads its
+ * fixed 1s (bits 16 and 11 too: no RTM, no bus-lock #DB); DR4 is #UD with
  * CR4.DE and DR6's alias without; a data breakpoint (DR0, write, 4 bytes)
  * and an execution breakpoint (DR1) each raise one #DB in the guest with
  * DR6.B0 / DR6.B1.  The host side (guest-debugreg) checks that the MOV DR
@@ -31,6 +32,15 @@
 	call arm
 	mov %rax, %dr6
 1:	CHECK "dr6 bit 32: vector", exc_vector(%rip), $13
+	/* Without RTM or bus-lock #DB, DR6 bits 16 and 11 read as 1. */
+	xor %eax, %eax
+	mov %rax, %dr6
+	mov %dr6, %rbx
+	CHECK "dr6 after writing 0", %rbx, $0xffff0ff0
+	mov $0xf, %eax
+	mov %rax, %dr6
+	mov %dr6, %rbx
+	CHECK "dr6 B0-B3 written", %rbx, $0xffff0fff
 
 	mov %cr4, %rax
 	or $CR4_DE, %rax
