@@ -339,6 +339,20 @@ u64 lg_rip_linear(struct lguest *lg)
 	return (u32)(s->cs.base + (u32)s->rip);
 }
 
+/* DR7.GD (SDM vol. 3, 17.2.4); 6.1 has it only in KVM's headers. */
+#define LG_DR7_GD	BIT(13)
+
+/*
+ * Deliver a #DB as the CPU does: the CPU clears DR7.GD on every #DB, so
+ * that the handler may use the debug registers (SDM vol. 3, 17.2.4);
+ * injecting does not do that for us.
+ */
+static void lg_inject_db(struct lguest *lg)
+{
+	lg->vmcb->save.dr7 &= ~(u64)LG_DR7_GD;
+	lg_inject_exception(lg, X86_TRAP_DB, false, 0);
+}
+
 /**
  * lg_advance_rip() - resume the guest after the instruction we emulated.
  * @lg: the guest.
@@ -348,14 +362,16 @@ u64 lg_rip_linear(struct lguest *lg)
  *	not, and its MMIO instruction is stepped by @len alone.
  *
  * Stepping over an instruction ends any STI/MOV SS interrupt shadow
- * (APM vol. 2, 15.21.5), as executing it would have.  With RFLAGS.TF set
- * the CPU would have trapped after it: the single-step #DB, with DR6.BS
- * (SDM vol. 3, 18.3.1.4), is delivered now (KVM's kvm_vcpu_do_singlestep()).
+ * (APM vol. 2, 15.21.5) and clears RFLAGS.RF (SDM vol. 3, 18.3.1.1), as
+ * executing it would have.  With RFLAGS.TF set the CPU would have trapped
+ * after it: the single-step #DB, with DR6.BS (SDM vol. 3, 18.3.1.4), is
+ * delivered now (KVM's kvm_vcpu_do_singlestep()).
  */
 void lg_advance_rip(struct lguest *lg, unsigned int len, bool nrip)
 {
 	struct vmcb_control_area *c = &lg->vmcb->control;
 	struct vmcb_save_area *s = &lg->vmcb->save;
+	bool step = lg_nmi_rflags(lg) & X86_EFLAGS_TF;	/* before RIP moves */
 	u64 rip;
 
 	if (nrip && boot_cpu_has(X86_FEATURE_NRIPS) && c->next_rip)
@@ -370,10 +386,11 @@ void lg_advance_rip(struct lguest *lg, unsigned int len, bool nrip)
 	if (!lg_code64(s))
 		rip = (s->cs.attrib & SVM_SELECTOR_DB_MASK) ? (u32)rip : (u16)rip;
 	s->rip = rip;
+	s->rflags &= ~(u64)X86_EFLAGS_RF;
 	c->int_state &= ~SVM_INTERRUPT_SHADOW_MASK;
-	if (lg_nmi_rflags(lg) & X86_EFLAGS_TF) {
+	if (step) {
 		s->dr6 = (s->dr6 & ~(u64)DR_TRAP_BITS) | DR_STEP;
-		lg_inject_exception(lg, X86_TRAP_DB, false, 0);
+		lg_inject_db(lg);
 	}
 }
 
@@ -424,7 +441,8 @@ static enum lg_exit_action lg_exit_hlt(struct lguest *lg)
 
 	if (lg_skip_insn(lg, hlt, sizeof(hlt)))
 		return LG_EXIT_CONTINUE;
-	if (!lg_has_event(lg))
+	/* An exception to deliver (a single-step #DB) ends HLT at once. */
+	if (!lg_has_event(lg) && !(lg->vmcb->control.event_inj & SVM_EVTINJ_VALID))
 		lg->halted = true;
 	else
 		WRITE_ONCE(lg->timer_fired, false);
@@ -522,27 +540,17 @@ static enum lg_exit_action lg_exit_ac(struct lguest *lg)
 	return LG_EXIT_CONTINUE;
 }
 
-/* DR6.BD and DR7.GD (SDM vol. 3, 17.2.3-4); 6.1 has them only in KVM's headers. */
-#define LG_DR6_BD	BIT(13)
-#define LG_DR7_GD	BIT(13)
-
 static enum lg_exit_action lg_exit_db(struct lguest *lg)
 {
-	struct vmcb_save_area *s = &lg->vmcb->save;
-
 	lg_count_exception(X86_TRAP_DB);
 	if (lg_nmi_db(lg))
 		return LG_EXIT_CONTINUE;
 	/*
 	 * The CPU recognised the #DB before the intercept and wrote its
 	 * status (B0-B3, BD, BS, BT) into the guest's DR6 in the VMCB (APM
-	 * vol. 2, 15.12), which is what the guest's handler will read.  The
-	 * CPU clears DR7.GD on every #DB it delivers, so that the handler may
-	 * use the debug registers (SDM vol. 3, 17.2.4); injecting does not do
-	 * that for us.
+	 * vol. 2, 15.12), which is what the guest's handler will read.
 	 */
-	s->dr7 &= ~(u64)LG_DR7_GD;
-	lg_inject_exception(lg, X86_TRAP_DB, false, 0);
+	lg_inject_db(lg);
 	return LG_EXIT_CONTINUE;
 }
 
