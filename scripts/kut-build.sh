@@ -23,8 +23,9 @@ if [ -z "$tarball" ]; then
 		[ -z "$tarball" ] || break
 	done
 fi
-[ -n "$tarball" ] && [ -f "$tarball" ] ||
+[ -n "$tarball" ] ||
 	die "no kvm-unit-tests-*.tar.gz in ../shared/third_party (set LG_KUT_TARBALL)"
+[ -f "$tarball" ] || die "no such file: $tarball"
 
 # The stamp names the tarball: a new snapshot rebuilds from scratch.
 stamp=$dest/.built
@@ -34,7 +35,7 @@ if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$tarball" ] &&
 fi
 rm -rf "$dest"
 mkdir -p "$dest"
-tar -xzf "$tarball" -C "$dest" || die "cannot unpack $tarball"
+tar -xzf "$tarball" -C "$dest" 2> "$dest/unpack.log" || die "cannot unpack $tarball (not a gzip'd tar?)"
 [ -f "$dest/kvm-unit-tests/configure" ] || die "$tarball has no kvm-unit-tests/configure"
 cd "$dest/kvm-unit-tests"
 ./configure --arch=x86_64 > "$dest/build.log" 2>&1 || die "configure failed: see $dest/build.log"
