@@ -8,6 +8,20 @@
 #include "lg.h"
 #include "insn.h"
 
+#include <asm/trapnr.h>
+
+/**
+ * lg_cr_gp() - refuse a guest's control-register write with #GP.
+ * @lg: the guest.
+ * @what: what was written, for the (rate-limited) log line.
+ * @val: the value refused.
+ */
+void lg_cr_gp(struct lguest *lg, const char *what, u64 val)
+{
+	pr_info_ratelimited("guest %s 0x%llx: #GP\n", what, val);
+	lg_inject_exception(lg, X86_TRAP_GP, true, 0);
+}
+
 /*
  * MOV to CR4 under nested paging (APM vol. 2, 3.1.3).  The CPU itself
  * raises #GP for bits it lacks, but not for bits it has and we do not offer
@@ -22,7 +36,7 @@ static void lg_npt_write_cr4(struct lguest *lg, u64 val)
 
 	if ((val & ~lg_cr4_allowed()) ||
 	    ((s->efer & EFER_LMA) && !(val & X86_CR4_PAE))) {
-		lg_shadow_gp(lg, "cr4 write", val);
+		lg_cr_gp(lg, "cr4 write", val);
 		return;
 	}
 	if ((val ^ s->cr4) & (X86_CR4_PGE | X86_CR4_PAE | X86_CR4_PSE))

@@ -19,6 +19,9 @@
 #define LG_X2APIC_MSR_FIRST	0x800
 #define LG_X2APIC_MSR_LAST	0x8ff
 
+/* IA32_APIC_BASE's mode bits: both set is x2APIC, EN alone xAPIC. */
+#define LG_APIC_MODE		(MSR_IA32_APICBASE_ENABLE | X2APIC_ENABLE)
+
 /* Register numbers are the xAPIC MMIO offsets divided by 16 (SDM 11.12.1.2). */
 #define LG_REG(off)		((off) >> 4)
 
@@ -513,16 +516,14 @@ static void lg_apic_reset(struct lguest *lg, u64 base)
 static int lg_apic_set_base(struct lguest *lg, u64 val)
 {
 	struct lg_lapic *a = &lg->lapic;
-	u64 mode = val & (MSR_IA32_APICBASE_ENABLE | X2APIC_ENABLE);
-	u64 old = a->apic_base & (MSR_IA32_APICBASE_ENABLE | X2APIC_ENABLE);
-	u64 x2 = MSR_IA32_APICBASE_ENABLE | X2APIC_ENABLE;
+	u64 mode = val & LG_APIC_MODE, old = a->apic_base & LG_APIC_MODE;
 
-	if ((val & ~(MSR_IA32_APICBASE_ENABLE | X2APIC_ENABLE)) !=
+	if ((val & ~LG_APIC_MODE) !=
 	    (LGUEST_LAPIC_BASE | MSR_IA32_APICBASE_BSP))
 		return -EINVAL;
 	if (mode == X2APIC_ENABLE ||
-	    (old == x2 && mode == MSR_IA32_APICBASE_ENABLE) ||
-	    (!old && mode == x2))
+	    (old == LG_APIC_MODE && mode == MSR_IA32_APICBASE_ENABLE) ||
+	    (!old && mode == LG_APIC_MODE))
 		return -EINVAL;
 	if (!mode)
 		lg_apic_reset(lg, val);
@@ -554,8 +555,7 @@ int lg_lapic_mmio(struct lguest *lg, u64 gpa, bool write, unsigned int size, u64
 	unsigned int off = gpa & 0xfff, reg = LG_REG(off), shift = (off & 3) * 8;
 	u64 r = 0;
 
-	if ((a->apic_base & (MSR_IA32_APICBASE_ENABLE | X2APIC_ENABLE)) !=
-	    MSR_IA32_APICBASE_ENABLE) {
+	if ((a->apic_base & LG_APIC_MODE) != MSR_IA32_APICBASE_ENABLE) {
 		if (!write)
 			*val = ~0ULL;
 		return 0;

@@ -309,7 +309,6 @@ void lg_shadow_show(struct lguest *lg, struct seq_file *m);
 enum lg_exit_action lg_exit_pf(struct lguest *lg);
 enum lg_exit_action lg_exit_invlpg(struct lguest *lg);
 void lg_shadow_count_cr_exit(struct lguest *lg);
-void lg_shadow_gp(struct lguest *lg, const char *what, u64 val);
 void lg_shadow_write_cr0(struct lguest *lg, u64 val);
 void lg_shadow_write_cr3(struct lguest *lg, u64 val);
 void lg_shadow_write_cr4(struct lguest *lg, u64 val);
@@ -325,6 +324,7 @@ void lg_nmi_reset(struct lguest *lg);
 
 /* cr.c: control-register exits, both paging modes */
 enum lg_exit_action lg_exit_cr(struct lguest *lg);
+void lg_cr_gp(struct lguest *lg, const char *what, u64 val);
 unsigned int lg_read_rip_insn(struct lguest *lg, u8 *code);
 
 /* The guest's CR0 and CR3 as it sees them, in either paging mode. */

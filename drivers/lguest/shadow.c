@@ -1208,18 +1208,6 @@ void lg_shadow_count_cr_exit(struct lguest *lg)
 }
 
 /**
- * lg_shadow_gp() - refuse a guest's control-register write with #GP.
- * @lg: the guest.
- * @what: what was written, for the (rate-limited) log line.
- * @val: the value refused.
- */
-void lg_shadow_gp(struct lguest *lg, const char *what, u64 val)
-{
-	pr_info_ratelimited("guest %s 0x%llx: #GP\n", what, val);
-	lg_inject_exception(lg, X86_TRAP_GP, true, 0);
-}
-
-/**
  * lg_shadow_write_cr0() - MOV to CR0 under shadow paging (APM vol. 2,
  *	3.1.1): the guest's view and the hardware's.
  * @lg: the guest.
@@ -1232,7 +1220,7 @@ void lg_shadow_write_cr0(struct lguest *lg, u64 val)
 	val |= X86_CR0_ET;
 	if (val >> 32 || ((val & X86_CR0_NW) && !(val & X86_CR0_CD)) ||
 	    ((val & X86_CR0_PG) && !(val & X86_CR0_PE))) {
-		lg_shadow_gp(lg, "cr0 write", val);
+		lg_cr_gp(lg, "cr0 write", val);
 		return;
 	}
 	changed = val ^ lg->guest_cr0;
@@ -1240,7 +1228,7 @@ void lg_shadow_write_cr0(struct lguest *lg, u64 val)
 	if ((changed & X86_CR0_PG) && (val & X86_CR0_PG) &&
 	    (lg->guest_efer & EFER_LME) &&
 	    (lg->vmcb->save.cs.attrib & SVM_SELECTOR_L_MASK)) {
-		lg_shadow_gp(lg, "cr0 write (long mode with CS.L set)", val);
+		lg_cr_gp(lg, "cr0 write (long mode with CS.L set)", val);
 		return;
 	}
 	if ((changed & X86_CR0_PG) && (val & X86_CR0_PG) &&
@@ -1252,7 +1240,7 @@ void lg_shadow_write_cr0(struct lguest *lg, u64 val)
 	/* Leaving long mode is only allowed from compatibility mode (APM 14.7). */
 	if ((changed & X86_CR0_PG) && !(val & X86_CR0_PG) &&
 	    (lg->vmcb->save.cs.attrib & SVM_SELECTOR_L_MASK)) {
-		lg_shadow_gp(lg, "cr0 write (paging off in 64-bit mode)", val);
+		lg_cr_gp(lg, "cr0 write (paging off in 64-bit mode)", val);
 		return;
 	}
 	lg->guest_cr0 = val;
@@ -1281,7 +1269,7 @@ void lg_shadow_write_cr4(struct lguest *lg, u64 val)
 
 	/* PAE may go off only while paging is (long mode needs it). */
 	if ((val & ~lg_cr4_allowed()) || (paging && !(val & X86_CR4_PAE))) {
-		lg_shadow_gp(lg, "cr4 write", val);
+		lg_cr_gp(lg, "cr4 write", val);
 		return;
 	}
 	lg->shadow->cr4_nopae = !(val & X86_CR4_PAE);
@@ -1304,7 +1292,7 @@ void lg_shadow_write_cr4(struct lguest *lg, u64 val)
 void lg_shadow_write_cr3(struct lguest *lg, u64 val)
 {
 	if (val & GENMASK_ULL(63, boot_cpu_data.x86_phys_bits)) {
-		lg_shadow_gp(lg, "cr3 write", val);
+		lg_cr_gp(lg, "cr3 write", val);
 		return;
 	}
 	lg->guest_cr3 = val;
