@@ -200,7 +200,7 @@ cat > "$tmp/fake.c" <<'END'
 #include <unistd.h>
 #include <linux/lguest.h>
 
-static int fake = -1;
+static int fake = -1, fake_vcpu = -1;
 
 int open(const char *path, int flags, ...)
 {
@@ -271,13 +271,16 @@ int ioctl(int fd, unsigned long req, ...)
 	va_end(ap);
 	if (!real)
 		real = dlsym(RTLD_NEXT, "ioctl");
-	if (fd != fake)
+	if (fd != fake && fd != fake_vcpu)
 		return real(fd, req, arg);
 	switch (req) {
 	case LGUEST_GET_API_VERSION:
 		return LGUEST_API_VERSION;
 	case LGUEST_CREATE:
 		return ftruncate(fd, ((struct lguest_create *)arg)->mem_size);
+	case LGUEST_CREATE_VCPU:	/* the same memfd: RUN maps the RAM */
+		fake_vcpu = dup(fd);
+		return fake_vcpu;
 	case LGUEST_GET_SREGS:
 		memset(arg, 0, sizeof(struct lguest_sregs));
 		return 0;
@@ -373,3 +376,11 @@ expect console-bad 2 "lguest: --console tty: want virtio or serial" --kernel "$k
 expect console-raw 2 "lguest: --console goes with --kernel" --raw "$kernel" --console serial
 expect paging-bad 2 "lguest: --paging ept: want auto, npt or shadow" --raw "$kernel" --paging ept
 expect paging-missing 2 "lguest: option --paging needs an argument" --raw "$kernel" --paging
+expect cpus-zero 2 "lguest: --cpus 0: want a number of vCPUs, 1 to 32" --raw "$kernel" --cpus 0
+expect cpus-word 2 "lguest: --cpus two: want a number of vCPUs, 1 to 32" --raw "$kernel" --cpus two
+expect cpus-negative 2 "lguest: --cpus -2: want a number of vCPUs, 1 to 32" --raw "$kernel" --cpus -2
+expect cpus-limit 2 "lguest: --cpus 33: a guest has at most 32 vCPUs" --raw "$kernel" --cpus 33
+# (Only on a machine with fewer than 32 CPUs, where 32 is too many.)
+[ "$(nproc)" -ge 32 ] ||
+	expect cpus-host 2 "lguest: --cpus 32: this host has only $(nproc) online CPUs" \
+		--raw "$kernel" --cpus 32

@@ -103,6 +103,7 @@ static int __init lguest_init(void)
 	err = lg_vmcb_init();
 	if (err)
 		return err;
+	lg_shadow_init();
 	err = lg_svm_init();
 	if (err)
 		goto free_permission_maps;

@@ -12,14 +12,14 @@
 
 /**
  * lg_cr_gp() - refuse a guest's control-register write with #GP.
- * @lg: the guest.
+ * @vcpu: the guest.
  * @what: what was written, for the (rate-limited) log line.
  * @val: the value refused.
  */
-void lg_cr_gp(struct lguest *lg, const char *what, u64 val)
+void lg_cr_gp(struct lg_vcpu *vcpu, const char *what, u64 val)
 {
 	pr_info_ratelimited("guest %s 0x%llx: #GP\n", what, val);
-	lg_inject_exception(lg, X86_TRAP_GP, true, 0);
+	lg_inject_exception(vcpu, X86_TRAP_GP, true, 0);
 }
 
 /*
@@ -30,23 +30,23 @@ void lg_cr_gp(struct lguest *lg, const char *what, u64 val)
  * long mode.  A change of PGE, PAE or PSE flushes the TLB (APM vol. 2,
  * 5.5.3): ours is tagged by ASID, so the guest's entries go on next VMRUN.
  */
-static void lg_npt_write_cr4(struct lguest *lg, u64 val)
+static void lg_npt_write_cr4(struct lg_vcpu *vcpu, u64 val)
 {
-	struct vmcb_save_area *s = &lg->vmcb->save;
+	struct vmcb_save_area *s = &vcpu->vmcb->save;
 
 	if ((val & ~lg_cr4_allowed()) ||
 	    ((s->efer & EFER_LMA) && !(val & X86_CR4_PAE))) {
-		lg_cr_gp(lg, "cr4 write", val);
+		lg_cr_gp(vcpu, "cr4 write", val);
 		return;
 	}
 	if ((val ^ s->cr4) & (X86_CR4_PGE | X86_CR4_PAE | X86_CR4_PSE))
-		lg_flush_guest_tlb(lg);
+		lg_flush_guest_tlb(vcpu);
 	s->cr4 = val;
 }
 
 /**
  * lg_read_rip_insn() - read the instruction at the guest's RIP.
- * @lg: the guest.
+ * @vcpu: the guest.
  * @code: %LG_INSN_MAX_LEN bytes to fill.
  *
  * Reads 15 bytes, or as many as RIP's page holds if the next page is not
@@ -54,13 +54,13 @@ static void lg_npt_write_cr4(struct lguest *lg, u64 val)
  *
  * Return: the count, or 0 after killing the guest.
  */
-unsigned int lg_read_rip_insn(struct lguest *lg, u8 *code)
+unsigned int lg_read_rip_insn(struct lg_vcpu *vcpu, u8 *code)
 {
-	int n = lg_read_guest_insn(lg, lg_rip_linear(lg), code, LG_INSN_MAX_LEN);
+	int n = lg_read_guest_insn(vcpu, lg_rip_linear(vcpu), code, LG_INSN_MAX_LEN);
 
 	if (n < 0) {
-		kill_guest(lg, "cannot read the instruction at rip 0x%llx (error %d)",
-			   lg->vmcb->save.rip, n);
+		kill_guest(vcpu->lg, "cannot read the instruction at rip 0x%llx (error %d)",
+			   vcpu->vmcb->save.rip, n);
 		return 0;
 	}
 	return n;
@@ -73,33 +73,33 @@ unsigned int lg_read_rip_insn(struct lguest *lg, u8 *code)
  * the register forms: Linux uses neither, and the memory forms would need
  * a write through the guest's translation for nothing.
  */
-static enum lg_exit_action lg_cr_msw(struct lguest *lg, const u8 *insn,
+static enum lg_exit_action lg_cr_msw(struct lg_vcpu *vcpu, const u8 *insn,
 					 unsigned int avail, bool write)
 {
 	unsigned int gpr;
 	bool lmsw, size16;
 	int len;
-	u32 event_before = lg->vmcb->control.event_inj;
+	u32 event_before = vcpu->vmcb->control.event_inj;
 
 	len = lg_insn_decode_msw(insn, avail, &gpr, &lmsw, &size16);
 	if (len < 0 || lmsw != write) {
-		kill_guest(lg, "cannot emulate the CR0 access at rip 0x%llx (%*ph): only MOV CR, CLTS and register LMSW/SMSW",
-			   lg->vmcb->save.rip, avail, insn);
+		kill_guest(vcpu->lg, "cannot emulate the CR0 access at rip 0x%llx (%*ph): only MOV CR, CLTS and register LMSW/SMSW",
+			   vcpu->vmcb->save.rip, avail, insn);
 		return LG_EXIT_CONTINUE;
 	}
 	if (lmsw) {
-		u64 src = lg_gpr_read(lg, gpr) & 0xf;
+		u64 src = lg_gpr_read(vcpu, gpr) & 0xf;
 
-		lg_shadow_write_cr0(lg, (lg->guest_cr0 & ~0xfULL) | src |
-				    (lg->guest_cr0 & X86_CR0_PE));
+		lg_shadow_write_cr0(vcpu, (vcpu->guest_cr0 & ~0xfULL) | src |
+				    (vcpu->guest_cr0 & X86_CR0_PE));
 	} else if (size16) {
-		lg_gpr_write(lg, gpr, (lg_gpr_read(lg, gpr) & ~0xffffULL) |
-			     (lg->guest_cr0 & 0xffff));
+		lg_gpr_write(vcpu, gpr, (lg_gpr_read(vcpu, gpr) & ~0xffffULL) |
+			     (vcpu->guest_cr0 & 0xffff));
 	} else {
-		lg_gpr_write(lg, gpr, lg->guest_cr0);
+		lg_gpr_write(vcpu, gpr, vcpu->guest_cr0);
 	}
-	if (lg->vmcb->control.event_inj == event_before && !lg->dead)
-		lg_advance_rip(lg, len, true);
+	if (vcpu->vmcb->control.event_inj == event_before && !lg_stopped(vcpu->lg))
+		lg_advance_rip(vcpu, len, true);
 	return LG_EXIT_CONTINUE;
 }
 
@@ -115,13 +115,13 @@ static enum lg_exit_action lg_cr_msw(struct lguest *lg, const u8 *insn,
  * offer them either). :*/
 /**
  * lg_exit_cr() - handle intercepted reads and writes of CR0, CR3 and CR4.
- * @lg: the guest.
+ * @vcpu: the guest.
  *
  * Return: %LG_EXIT_CONTINUE.
  */
-enum lg_exit_action lg_exit_cr(struct lguest *lg)
+enum lg_exit_action lg_exit_cr(struct lg_vcpu *vcpu)
 {
-	struct vmcb_control_area *c = &lg->vmcb->control;
+	struct vmcb_control_area *c = &vcpu->vmcb->control;
 	u32 code = c->exit_code, event_before = c->event_inj;
 	bool write = code >= SVM_EXIT_WRITE_CR0;
 	unsigned int want = code & 15, cr, gpr, avail;
@@ -131,11 +131,11 @@ enum lg_exit_action lg_exit_cr(struct lguest *lg)
 	u64 val;
 
 	/* Nested paging intercepts only CR4 writes (lg_npt_write_cr4()). */
-	if (!lg->shadow && code != SVM_EXIT_WRITE_CR4) {
-		kill_guest(lg, "control-register intercept 0x%x without shadow paging", code);
+	if (!vcpu->shadow && code != SVM_EXIT_WRITE_CR4) {
+		kill_guest(vcpu->lg, "control-register intercept 0x%x without shadow paging", code);
 		return LG_EXIT_CONTINUE;
 	}
-	lg_shadow_count_cr_exit(lg);
+	lg_shadow_count_cr_exit(vcpu);
 	if (boot_cpu_has(X86_FEATURE_DECODEASSISTS) && (c->exit_info_1 & BIT_ULL(63)) &&
 	    boot_cpu_has(X86_FEATURE_NRIPS) && c->next_rip) {
 		cr = want;
@@ -143,40 +143,40 @@ enum lg_exit_action lg_exit_cr(struct lguest *lg)
 		len = 0;
 		clts = false;
 	} else {
-		avail = lg_read_rip_insn(lg, insn);
+		avail = lg_read_rip_insn(vcpu, insn);
 		if (!avail)
 			return LG_EXIT_CONTINUE;
 		len = lg_insn_decode_movcr(insn, avail, &cr, &gpr, &to_cr, &clts);
 		if (len == -EOPNOTSUPP && want == 0)
-			return lg_cr_msw(lg, insn, avail, write);
+			return lg_cr_msw(vcpu, insn, avail, write);
 		if (len < 0 || cr != want || to_cr != write) {
-			kill_guest(lg, "cannot emulate the control-register access (exit 0x%x) at rip 0x%llx (%*ph)",
-				   code, lg->vmcb->save.rip, avail, insn);
+			kill_guest(vcpu->lg, "cannot emulate the control-register access (exit 0x%x) at rip 0x%llx (%*ph)",
+				   code, vcpu->vmcb->save.rip, avail, insn);
 			return LG_EXIT_CONTINUE;
 		}
 	}
 
 	if (clts) {
-		lg_shadow_write_cr0(lg, lg->guest_cr0 & ~X86_CR0_TS);
+		lg_shadow_write_cr0(vcpu, vcpu->guest_cr0 & ~X86_CR0_TS);
 	} else if (!write) {
-		val = want == 0 ? lg->guest_cr0 : lg->guest_cr3;
-		lg_gpr_write(lg, gpr, val);
+		val = want == 0 ? vcpu->guest_cr0 : vcpu->guest_cr3;
+		lg_gpr_write(vcpu, gpr, val);
 	} else {
-		val = lg_gpr_read(lg, gpr);
+		val = lg_gpr_read(vcpu, gpr);
 		/* Outside 64-bit mode MOV to CR takes 32 bits (APM vol. 3). */
-		if (!lg_code64(&lg->vmcb->save))
+		if (!lg_code64(&vcpu->vmcb->save))
 			val = (u32)val;
-		if (!lg->shadow)
-			lg_npt_write_cr4(lg, val);
+		if (!vcpu->shadow)
+			lg_npt_write_cr4(vcpu, val);
 		else if (want == 0)
-			lg_shadow_write_cr0(lg, val);
+			lg_shadow_write_cr0(vcpu, val);
 		else if (want == 3)
-			lg_shadow_write_cr3(lg, val);
+			lg_shadow_write_cr3(vcpu, val);
 		else
-			lg_shadow_write_cr4(lg, val);
+			lg_shadow_write_cr4(vcpu, val);
 	}
 	/* A faulting write does not complete: the guest sees the #GP at RIP. */
-	if (c->event_inj == event_before && !lg->dead)
-		lg_advance_rip(lg, len, true);
+	if (c->event_inj == event_before && !lg_stopped(vcpu->lg))
+		lg_advance_rip(vcpu, len, true);
 	return LG_EXIT_CONTINUE;
 }

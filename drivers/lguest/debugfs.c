@@ -62,22 +62,33 @@ DEFINE_SHOW_ATTRIBUTE(lg_exception_exits);
  */
 unsigned long lg_overhead_bytes(const struct lguest *lg)
 {
-	unsigned long bytes = ksize(lg) + lg->npt_pages * PAGE_SIZE +
-			      lg_shadow_pages(lg) * PAGE_SIZE;
-	unsigned long i;
+	unsigned long bytes = ksize(lg) + lg->npt_pages * PAGE_SIZE;
+	unsigned long i, n = lg_nr_vcpus(lg);
 
-	if (lg->vmcb)
-		bytes += PAGE_SIZE;
 	if (lg->chunks) {
 		bytes += ksize(lg->chunks);
 		for (i = 0; i < lg->nr_chunks; i++)
 			if (lg->chunks[i].pages)
 				bytes += ksize(lg->chunks[i].pages);
 	}
-	if (lg->gfpu.fpstate)
-		bytes += PAGE_ALIGN(offsetof(struct fpstate, regs) +
-				    lg->gfpu.fpstate->size);
+	for (i = 0; i < n; i++) {
+		const struct lg_vcpu *vcpu = lg->vcpus[i];
+
+		bytes += ksize(vcpu) + PAGE_SIZE +	/* and its VMCB */
+			 lg_shadow_pages(vcpu) * PAGE_SIZE;
+		if (vcpu->gfpu.fpstate)
+			bytes += PAGE_ALIGN(offsetof(struct fpstate, regs) +
+					    vcpu->gfpu.fpstate->size);
+	}
 	return bytes;
+}
+
+/* Before each vCPU's part of a file, its number, if there are several. */
+static void lg_vcpu_header(struct seq_file *m, const struct lguest *lg,
+			   const struct lg_vcpu *vcpu)
+{
+	if (lg_nr_vcpus(lg) > 1)
+		seq_printf(m, "vcpu %u\n", vcpu->id);
 }
 
 static int lg_overhead_show(struct seq_file *m, void *unused)
@@ -90,7 +101,13 @@ DEFINE_SHOW_ATTRIBUTE(lg_overhead);
 /* The last exits; read while the guest runs, a line may be torn. */
 static int lg_exits_show(struct seq_file *m, void *unused)
 {
-	lg_exit_hist_show(m->private, m);
+	struct lguest *lg = m->private;
+	unsigned int i, n = lg_nr_vcpus(lg);
+
+	for (i = 0; i < n; i++) {
+		lg_vcpu_header(m, lg, lg->vcpus[i]);
+		lg_exit_hist_show(lg->vcpus[i], m);
+	}
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(lg_exits);
@@ -98,14 +115,21 @@ DEFINE_SHOW_ATTRIBUTE(lg_exits);
 static int lg_info_show(struct seq_file *m, void *unused)
 {
 	struct lguest *lg = m->private;
-	unsigned long excp = lg->vmcb->control.intercepts[INTERCEPT_EXCEPTION];
+	unsigned int i, n = lg_nr_vcpus(lg);
 
-	seq_printf(m, "mem_bytes %llu\nasid %u\npaging %s\nnpt_pages %lu\n",
-		   lg->mem_size, lg->asid, lg->shadow ? "shadow" : "npt",
+	seq_printf(m, "mem_bytes %llu\nvcpus %u\npaging %s\nnpt_pages %lu\n",
+		   lg->mem_size, n, lg->shadow_paging ? "shadow" : "npt",
 		   lg->npt_pages);
-	/* Which exception vectors exit (#DB, #AC, #MC always; #PF in shadow). */
-	seq_printf(m, "exception_intercepts %*pbl\n", 32, &excp);
-	lg_shadow_show(lg, m);
+	for (i = 0; i < n; i++) {
+		struct lg_vcpu *vcpu = lg->vcpus[i];
+		unsigned long excp = vcpu->vmcb->control.intercepts[INTERCEPT_EXCEPTION];
+
+		lg_vcpu_header(m, lg, vcpu);
+		seq_printf(m, "asid %u\n", vcpu->asid);
+		/* Which exception vectors exit (#DB, #AC, #MC always; #PF in shadow). */
+		seq_printf(m, "exception_intercepts %*pbl\n", 32, &excp);
+		lg_shadow_show(vcpu, m);
+	}
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(lg_info);
@@ -122,15 +146,20 @@ static int lg_interrupts_show(struct seq_file *m, void *unused)
 	struct lg_ioapic *io = &lg->ioapic;
 	unsigned long flags;
 	u64 redir[LGUEST_IOAPIC_PINS];
-	unsigned int pin;
+	unsigned int pin, i;
 	u32 level;
 
-	seq_printf(m, "lapic irr %*pbl\nlapic isr %*pbl\nlapic tmr %*pbl\n",
-		   256, lg->lapic.irr, 256, lg->lapic.isr, 256, lg->lapic.tmr);
-	seq_printf(m, "lapic tpr 0x%x lvt_timer 0x%x\n",
-		   READ_ONCE(lg->lapic.tpr), READ_ONCE(lg->lapic.lvt_timer));
-	seq_printf(m, "lapic timer period_ns %llu fires %llu\n",
-		   READ_ONCE(lg->lapic.period_ns), READ_ONCE(lg->lapic.timer_fires));
+	for (i = 0; i < lg_nr_vcpus(lg); i++) {
+		const struct lg_lapic *a = &lg->vcpus[i]->lapic;
+
+		lg_vcpu_header(m, lg, lg->vcpus[i]);
+		seq_printf(m, "lapic irr %*pbl\nlapic isr %*pbl\nlapic tmr %*pbl\n",
+			   256, a->irr, 256, a->isr, 256, a->tmr);
+		seq_printf(m, "lapic tpr 0x%x lvt_timer 0x%x\n",
+			   READ_ONCE(a->tpr), READ_ONCE(a->lvt_timer));
+		seq_printf(m, "lapic timer period_ns %llu fires %llu\n",
+			   READ_ONCE(a->period_ns), READ_ONCE(a->timer_fires));
+	}
 	spin_lock_irqsave(&io->lock, flags);
 	memcpy(redir, io->redir, sizeof(redir));
 	level = io->level;

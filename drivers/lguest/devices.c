@@ -53,7 +53,7 @@ int lg_add_device(struct lguest *lg, const struct lguest_device_desc __user *ude
 	    memchr_inv(desc.reserved, 0, sizeof(desc.reserved)) ||
 	    !memchr(desc.name, '\0', sizeof(desc.name)))
 		return -EINVAL;
-	if (lg->ran || lg->devices[desc.slot])
+	if (READ_ONCE(lg->ran) || lg->devices[desc.slot])
 		return -EBUSY;
 	for (i = 0; i < LGUEST_DEVICE_FDS; i++) {
 		struct file *f;
@@ -119,25 +119,37 @@ void lg_devices_destroy(struct lguest *lg)
 
 /**
  * lg_device_mmio() - a guest access to a virtio-mmio window.
- * @lg: the guest (vCPU thread, lock held).
+ * @lg: the guest (a vCPU thread, io_lock held).
  * @gpa: the address, inside the windows; [gpa, gpa + size) in one window.
  * @write: store (of *@val) or load (into *@val).
  * @size: 1, 2, 4 or 8.
  * @val: the value.
  *
- * Return: 0, -ENODEV for an empty window, or the device's error.
+ * Return: 0, -ENODEV for an empty window, -EINTR if a signal came first
+ * (nothing done), or the device's error.
  */
 int lg_device_mmio(struct lguest *lg, u64 gpa, bool write, unsigned int size, u64 *val)
 {
 	u64 off = gpa - LGUEST_MMIO_BASE;
 	struct lguest_device *dev = lg->devices[off / LGUEST_MMIO_SIZE];
+	int err;
 
 	if (!dev)
 		return -ENODEV;
 	off %= LGUEST_MMIO_SIZE;
+	/*
+	 * Backends see one access at a time, whichever vCPU makes it.  The
+	 * holder may be blocked writing a console; a signal ends the wait
+	 * (-EINTR: the access is not done and the instruction runs again).
+	 */
+	if (mutex_lock_interruptible(&lg->io_lock))
+		return -EINTR;
 	if (write)
-		return dev->ops->mmio_write(dev, off, size, *val);
-	return dev->ops->mmio_read(dev, off, size, val);
+		err = dev->ops->mmio_write(dev, off, size, *val);
+	else
+		err = dev->ops->mmio_read(dev, off, size, val);
+	mutex_unlock(&lg->io_lock);
+	return err;
 }
 
 /**
@@ -248,9 +260,7 @@ EXPORT_SYMBOL_GPL(lguest_set_irq);
  */
 void lguest_quit(struct lguest *lg)
 {
-	WRITE_ONCE(lg->quit, true);
-	wake_up(&lg->wq);
-	lg_kick_vcpu(lg);
+	lg_stop(lg, LGUEST_EXIT_QUIT, 0);
 }
 EXPORT_SYMBOL_GPL(lguest_quit);
 

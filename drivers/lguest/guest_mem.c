@@ -120,25 +120,25 @@ static int lg_read_gpte(struct lguest *lg, u64 gpa, u64 *gpte)
  * mode with 2 MiB and 1 GiB pages.  Other modes are refused: the guests we
  * boot never fetch in them while we need to look.
  */
-static int lg_gva_to_gpa(struct lguest *lg, u64 gva, u64 *gpa)
+static int lg_gva_to_gpa(struct lg_vcpu *vcpu, u64 gva, u64 *gpa)
 {
-	const struct vmcb_save_area *s = &lg->vmcb->save;
+	const struct vmcb_save_area *s = &vcpu->vmcb->save;
 	u64 table, gpte = 0;
 	int level;
 
-	if (!(lg_guest_cr0(lg) & X86_CR0_PG)) {
+	if (!(lg_guest_cr0(vcpu) & X86_CR0_PG)) {
 		*gpa = gva;
 		return 0;
 	}
 	if (!(s->efer & EFER_LMA) || (s->cr4 & X86_CR4_LA57))
 		return -EOPNOTSUPP;
 	/* The guest's own CR3: with shadow paging the VMCB holds ours. */
-	table = lg_guest_cr3(lg) & LG_PTE_ADDR;
+	table = lg_guest_cr3(vcpu) & LG_PTE_ADDR;
 	for (level = 4; level >= 1; level--) {
 		unsigned int shift = 12 + 9 * (level - 1);
 		u64 idx = (gva >> shift) & 511;
 
-		if (lg_read_gpte(lg, table + idx * 8, &gpte))
+		if (lg_read_gpte(vcpu->lg, table + idx * 8, &gpte))
 			return -EFAULT;
 		if (!(gpte & _PAGE_PRESENT))
 			return -EFAULT;
@@ -156,7 +156,7 @@ static int lg_gva_to_gpa(struct lguest *lg, u64 gva, u64 *gpa)
 
 /**
  * lg_read_guest_code() - read instruction bytes at a guest RIP.
- * @lg: the guest.
+ * @vcpu: the guest.
  * @rip: guest-virtual address (64-bit code: the CS base is 0).
  * @dst: where the bytes go.
  * @len: how many (at most a page's worth).
@@ -167,17 +167,17 @@ static int lg_gva_to_gpa(struct lguest *lg, u64 gva, u64 *gpa)
  * Return: 0, -EFAULT if some byte is unmapped or outside RAM,
  * -EOPNOTSUPP for a paging mode we do not walk.
  */
-int lg_read_guest_code(struct lguest *lg, u64 rip, void *dst, size_t len)
+int lg_read_guest_code(struct lg_vcpu *vcpu, u64 rip, void *dst, size_t len)
 {
 	while (len) {
 		size_t n = min_t(size_t, len, PAGE_SIZE - offset_in_page(rip));
 		u64 gpa;
 		int err;
 
-		err = lg_gva_to_gpa(lg, rip, &gpa);
+		err = lg_gva_to_gpa(vcpu, rip, &gpa);
 		if (err)
 			return err;
-		err = lg_copy_from_guest(lg, dst, gpa, n);
+		err = lg_copy_from_guest(vcpu->lg, dst, gpa, n);
 		if (err)
 			return err;
 		dst += n;
@@ -189,7 +189,7 @@ int lg_read_guest_code(struct lguest *lg, u64 rip, void *dst, size_t len)
 
 /**
  * lg_read_guest_insn() - read the bytes of the instruction at @rip.
- * @lg: the guest.
+ * @vcpu: the guest.
  * @rip: guest-virtual address of the instruction.
  * @code: where the bytes go.
  * @max: how many at most (the longest instruction).
@@ -200,13 +200,13 @@ int lg_read_guest_code(struct lguest *lg, u64 rip, void *dst, size_t len)
  *
  * Return: the number of bytes read, or a negative errno.
  */
-int lg_read_guest_insn(struct lguest *lg, u64 rip, u8 *code, unsigned int max)
+int lg_read_guest_insn(struct lg_vcpu *vcpu, u64 rip, u8 *code, unsigned int max)
 {
-	int err = lg_read_guest_code(lg, rip, code, max);
+	int err = lg_read_guest_code(vcpu, rip, code, max);
 
 	if (err == -EFAULT && PAGE_SIZE - offset_in_page(rip) < max) {
 		max = PAGE_SIZE - offset_in_page(rip);
-		err = lg_read_guest_code(lg, rip, code, max);
+		err = lg_read_guest_code(vcpu, rip, code, max);
 	}
 	return err ? err : max;
 }
@@ -265,7 +265,7 @@ static void lg_chunk_free(struct lg_chunk *c)
  * fatal signal (the launcher killed while it waits) stops the loop. :*/
 /**
  * lg_mem_alloc() - give the guest @size bytes of zeroed RAM at gpa 0.
- * @lg: the guest, with no RAM yet.
+ * @vcpu: the guest, with no RAM yet.
  * @size: a multiple of %LG_CHUNK_SIZE no larger than %LGUEST_MAX_MEM,
  *	already checked by the caller.
  *

@@ -8,6 +8,7 @@
 #include "lg.h"
 
 #include <linux/spinlock.h>
+#include <asm/apicdef.h>
 
 #define LG_IOAPIC_VERSION	0x11
 #define LG_IOREGSEL		0x00
@@ -22,27 +23,32 @@
 #define LG_RTE_DELMODE		(7ULL << 8)
 #define LG_RTE_DELMODE_FIXED	(0ULL << 8)
 #define LG_RTE_DELMODE_LOWEST	(1ULL << 8)
+#define LG_RTE_DESTMODE		BIT_ULL(11)	/* logical */
 #define LG_RTE_DELIVS		BIT_ULL(12)
 #define LG_RTE_REMOTE_IRR	BIT_ULL(14)
 #define LG_RTE_LEVEL		BIT_ULL(15)
 #define LG_RTE_MASKED		BIT_ULL(16)
+#define LG_RTE_DEST_SHIFT	56
 /* Bits the guest may write: all but delivery status and remote IRR. */
 #define LG_RTE_WRITABLE		(~(LG_RTE_DELIVS | LG_RTE_REMOTE_IRR) & \
 				 (GENMASK_ULL(16, 0) | GENMASK_ULL(63, 56)))
 
-/* Send pin @pin's vector to the local APIC; called with the lock held. */
+/* Send pin @pin's vector to the local APICs it names; with the lock held. */
 static void lg_ioapic_deliver(struct lguest *lg, unsigned int pin)
 {
 	struct lg_ioapic *io = &lg->ioapic;
 	u64 rte = io->redir[pin];
 	u64 mode = rte & LG_RTE_DELMODE;
 
-	/* One CPU: every fixed or lowest-priority interrupt is for it. */
+	/* Fixed and lowest priority only: no SMI, NMI, INIT or ExtINT pins. */
 	if (mode != LG_RTE_DELMODE_FIXED && mode != LG_RTE_DELMODE_LOWEST)
 		return;
 	if (rte & LG_RTE_LEVEL)
 		io->redir[pin] |= LG_RTE_REMOTE_IRR;
-	lg_lapic_set_irq(lg, rte & LG_RTE_VECTOR, rte & LG_RTE_LEVEL);
+	lg_apic_deliver(lg, NULL, 0, rte >> LG_RTE_DEST_SHIFT,
+			rte & LG_RTE_DESTMODE, mode == LG_RTE_DELMODE_LOWEST ?
+			APIC_DM_LOWEST : APIC_DM_FIXED,
+			rte & LG_RTE_VECTOR, rte & LG_RTE_LEVEL);
 }
 
 /* A level-triggered line still high, unmasked and not in service fires. */

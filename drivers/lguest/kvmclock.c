@@ -42,18 +42,18 @@ static void lg_kvmclock_scale(void)
 }
 
 /* Copy @len bytes to guest RAM at @gpa, which must not cross a page. */
-static void lg_write_guest_page(struct lguest *lg, u64 gpa, const void *src,
+static void lg_write_guest_page(struct lg_vcpu *vcpu, u64 gpa, const void *src,
 				size_t len)
 {
-	struct page *page = lg_gpa_page(lg, gpa);
+	struct page *page = lg_gpa_page(vcpu->lg, gpa);
 
 	memcpy(page_address(page) + offset_in_page(gpa), src, len);
 }
 
 /* Is [gpa, gpa + len) inside RAM and inside one page? */
-static bool lg_gpa_one_page(struct lguest *lg, u64 gpa, u64 len)
+static bool lg_gpa_one_page(struct lg_vcpu *vcpu, u64 gpa, u64 len)
 {
-	return lg_gpa_range_ok(lg, gpa, len) &&
+	return lg_gpa_range_ok(vcpu->lg, gpa, len) &&
 	       offset_in_page(gpa) + len <= PAGE_SIZE;
 }
 
@@ -69,15 +69,16 @@ static bool lg_gpa_one_page(struct lguest *lg, u64 gpa, u64 len)
 /**
  * lg_kvmclock_update() - publish a fresh time pair for the guest, if it
  *	enabled kvmclock and we moved to another CPU since the last one.
- * @lg: the guest.
+ * @vcpu: the guest.
  * @cpu: the CPU we are about to enter the guest on (interrupts off).
  */
-void lg_kvmclock_update(struct lguest *lg, int cpu)
+void lg_kvmclock_update(struct lg_vcpu *vcpu, int cpu)
 {
-	struct lg_kvmclock *kc = &lg->kvmclock;
+	struct lg_kvmclock *kc = &vcpu->kvmclock;
 	struct pvclock_vcpu_time_info pvti = { 0 };
 	u64 gpa = kc->system_time & ~1ULL;
 	u32 version;
+	bool stable;
 
 	if (!(kc->system_time & 1) || kc->cpu == cpu)
 		return;
@@ -90,45 +91,56 @@ void lg_kvmclock_update(struct lguest *lg, int cpu)
 	if (kc->cpu >= 0 && !check_tsc_unstable())
 		return;
 	kc->cpu = cpu;
+	stable = !check_tsc_unstable();
 	/* Only the enable path checked the range; RAM never shrinks. */
-	memcpy(&version, page_address(lg_gpa_page(lg, gpa)) + offset_in_page(gpa),
+	memcpy(&version, page_address(lg_gpa_page(vcpu->lg, gpa)) + offset_in_page(gpa),
 	       sizeof(version));
 	version = (version + 1) | 1;
-	lg_write_guest_page(lg, gpa, &version, sizeof(version));
+	lg_write_guest_page(vcpu, gpa, &version, sizeof(version));
 	smp_wmb();
 
-	pvti.tsc_timestamp = rdtsc() + lg->vmcb->control.tsc_offset;
-	pvti.system_time = ktime_get_ns() - kc->epoch_ns;
+	/*
+	 * Stable: every vCPU gets the machine's one pair, taken when it was
+	 * created, so no two vCPUs' clocks can disagree (the guest trusts
+	 * that with the stable flag, as KVM's master clock promises).
+	 */
+	if (stable) {
+		pvti.tsc_timestamp = vcpu->lg->clock_host_tsc + vcpu->vmcb->control.tsc_offset;
+		pvti.system_time = 0;
+	} else {
+		pvti.tsc_timestamp = rdtsc() + vcpu->vmcb->control.tsc_offset;
+		pvti.system_time = ktime_get_ns() - vcpu->lg->clock_epoch_ns;
+	}
 	pvti.tsc_to_system_mul = lg_tsc_mul;
 	pvti.tsc_shift = lg_tsc_shift;
-	pvti.flags = check_tsc_unstable() ? 0 : PVCLOCK_TSC_STABLE_BIT;
+	pvti.flags = stable ? PVCLOCK_TSC_STABLE_BIT : 0;
 	pvti.version = version;
-	lg_write_guest_page(lg, gpa, &pvti, sizeof(pvti));
+	lg_write_guest_page(vcpu, gpa, &pvti, sizeof(pvti));
 	smp_wmb();
 	version++;
-	lg_write_guest_page(lg, gpa, &version, sizeof(version));
+	lg_write_guest_page(vcpu, gpa, &version, sizeof(version));
 }
 
 /* The wall-clock time at which the guest's kvmclock read zero. */
-static void lg_kvmclock_wall(struct lguest *lg, u64 gpa)
+static void lg_kvmclock_wall(struct lg_vcpu *vcpu, u64 gpa)
 {
 	struct pvclock_wall_clock wc;
 	u64 boot_ns = ktime_get_real_ns() -
-		      (ktime_get_ns() - lg->kvmclock.epoch_ns);
+		      (ktime_get_ns() - vcpu->lg->clock_epoch_ns);
 	u32 rem;
 
 	wc.version = 1;		/* odd: being written */
-	lg_write_guest_page(lg, gpa, &wc.version, sizeof(wc.version));
+	lg_write_guest_page(vcpu, gpa, &wc.version, sizeof(wc.version));
 	smp_wmb();
 	wc.sec = div_u64_rem(boot_ns, NSEC_PER_SEC, &rem);
 	wc.nsec = rem;
 	wc.version = 2;
-	lg_write_guest_page(lg, gpa, &wc, sizeof(wc));
+	lg_write_guest_page(vcpu, gpa, &wc, sizeof(wc));
 }
 
 /**
  * lg_kvmclock_msr() - emulate the kvmclock MSRs, if @msr is one.
- * @lg: the guest (vCPU thread).
+ * @vcpu: the guest (vCPU thread).
  * @msr: the MSR number.
  * @write: WRMSR (with *@val) or RDMSR (filling *@val).
  * @val: the value.
@@ -137,20 +149,20 @@ static void lg_kvmclock_wall(struct lguest *lg, u64 gpa)
  *
  * Return: true if @msr is a kvmclock MSR.
  */
-bool lg_kvmclock_msr(struct lguest *lg, u32 msr, bool write, u64 *val, int *err)
+bool lg_kvmclock_msr(struct lg_vcpu *vcpu, u32 msr, bool write, u64 *val, int *err)
 {
-	struct lg_kvmclock *kc = &lg->kvmclock;
+	struct lg_kvmclock *kc = &vcpu->kvmclock;
 
 	*err = 0;
 	switch (msr) {
 	case MSR_KVM_WALL_CLOCK_NEW:
 		if (!write) {
 			*val = kc->wall_clock;
-		} else if (!lg_gpa_one_page(lg, *val, sizeof(struct pvclock_wall_clock))) {
+		} else if (!lg_gpa_one_page(vcpu, *val, sizeof(struct pvclock_wall_clock))) {
 			*err = -EINVAL;
 		} else {
 			kc->wall_clock = *val;
-			lg_kvmclock_wall(lg, *val);
+			lg_kvmclock_wall(vcpu, *val);
 		}
 		return true;
 	case MSR_KVM_SYSTEM_TIME_NEW:
@@ -159,7 +171,7 @@ bool lg_kvmclock_msr(struct lguest *lg, u32 msr, bool write, u64 *val, int *err)
 			return true;
 		}
 		if ((*val & 1) &&
-		    !lg_gpa_one_page(lg, *val & ~1ULL,
+		    !lg_gpa_one_page(vcpu, *val & ~1ULL,
 				     sizeof(struct pvclock_vcpu_time_info))) {
 			*err = -EINVAL;
 			return true;
@@ -172,13 +184,29 @@ bool lg_kvmclock_msr(struct lguest *lg, u32 msr, bool write, u64 *val, int *err)
 }
 
 /**
- * lg_kvmclock_init() - start the guest's clock at zero.
- * @lg: the guest.
+ * lg_kvmclock_epoch() - start the guest's clock, and its TSC, at zero for
+ *	every vCPU: one (host TSC, host time) pair, taken together.
+ * @lg: the guest, being created.
  */
-void lg_kvmclock_init(struct lguest *lg)
+void lg_kvmclock_epoch(struct lguest *lg)
 {
+	unsigned long flags;
+
 	if (!lg_tsc_mul)
 		lg_kvmclock_scale();
-	lg->kvmclock.epoch_ns = ktime_get_ns();
-	lg->kvmclock.cpu = -1;
+	local_irq_save(flags);
+	lg->clock_host_tsc = rdtsc();
+	lg->clock_epoch_ns = ktime_get_ns();
+	local_irq_restore(flags);
+	/* Every vCPU's TSC starts here, so they agree (vmcb.c). */
+	lg->tsc_offset = -lg->clock_host_tsc;
+}
+
+/**
+ * lg_kvmclock_init() - a new vCPU has no kvmclock page yet.
+ * @vcpu: the vCPU.
+ */
+void lg_kvmclock_init(struct lg_vcpu *vcpu)
+{
+	vcpu->kvmclock.cpu = -1;
 }

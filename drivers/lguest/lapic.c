@@ -58,6 +58,12 @@ static int lg_highest(const unsigned long *bits)
 	return v < 256 ? v : -1;
 }
 
+/* The x2APIC logical ID of APIC ID @id: cluster and bit (SDM 11.12.10.2). */
+static u32 lg_x2apic_ldr(u32 id)
+{
+	return ((id >> 4) << 16) | BIT(id & 15);
+}
+
 /* Is the APIC in x2APIC mode (its registers MSRs), or xAPIC (MMIO)? */
 static bool lg_apic_x2(const struct lg_lapic *a)
 {
@@ -65,9 +71,9 @@ static bool lg_apic_x2(const struct lg_lapic *a)
 }
 
 /* Processor priority: the higher of TPR and the class in service (SDM 11.8.3.1). */
-static u32 lg_apic_ppr(struct lguest *lg)
+static u32 lg_apic_ppr(struct lg_vcpu *vcpu)
 {
-	struct lg_lapic *a = &lg->lapic;
+	struct lg_lapic *a = &vcpu->lapic;
 	int isrv = lg_highest(a->isr);
 	u32 isr_class = isrv < 0 ? 0 : isrv & 0xf0;
 
@@ -76,7 +82,7 @@ static u32 lg_apic_ppr(struct lguest *lg)
 
 /**
  * lg_lapic_set_irq() - request a vector at the guest's local APIC.
- * @lg: the guest.
+ * @vcpu: the guest.
  * @vector: 16-255 (lower ones are illegal and dropped, as an APIC does).
  * @level: level-triggered (its EOI is broadcast to the IOAPIC).
  *
@@ -84,9 +90,9 @@ static u32 lg_apic_ppr(struct lguest *lg)
  * asleep in HLT is woken; one in guest mode on another CPU is kicked out
  * of it (lg_kick_vcpu()), so the interrupt never waits for its next exit.
  */
-void lg_lapic_set_irq(struct lguest *lg, u8 vector, bool level)
+void lg_lapic_set_irq(struct lg_vcpu *vcpu, u8 vector, bool level)
 {
-	struct lg_lapic *a = &lg->lapic;
+	struct lg_lapic *a = &vcpu->lapic;
 
 	if (vector < 16)
 		return;
@@ -95,56 +101,56 @@ void lg_lapic_set_irq(struct lguest *lg, u8 vector, bool level)
 	else
 		clear_bit(vector, a->tmr);
 	set_bit(vector, a->irr);
-	wake_up(&lg->wq);
-	lg_kick_vcpu(lg);
+	wake_up(&vcpu->wq);
+	lg_kick_vcpu(vcpu);
 }
 
 /**
  * lg_lapic_next_irq() - the vector the APIC would deliver now.
- * @lg: the guest (vCPU thread).
+ * @vcpu: the guest (vCPU thread).
  *
  * Return: the highest requested vector whose priority class is above the
  * processor priority, or -1.
  */
-int lg_lapic_next_irq(struct lguest *lg)
+int lg_lapic_next_irq(struct lg_vcpu *vcpu)
 {
-	int v = lg_highest(lg->lapic.irr);
+	int v = lg_highest(vcpu->lapic.irr);
 
-	if (v < 0 || (v & 0xf0) <= (lg_apic_ppr(lg) & 0xf0))
+	if (v < 0 || (v & 0xf0) <= (lg_apic_ppr(vcpu) & 0xf0))
 		return -1;
 	return v;
 }
 
 /**
  * lg_lapic_ack() - the guest takes @vector: it moves from IRR to ISR.
- * @lg: the guest (vCPU thread).
+ * @vcpu: the guest (vCPU thread).
  * @vector: the vector lg_lapic_next_irq() gave.
  */
-void lg_lapic_ack(struct lguest *lg, u8 vector)
+void lg_lapic_ack(struct lg_vcpu *vcpu, u8 vector)
 {
-	clear_bit(vector, lg->lapic.irr);
-	__set_bit(vector, lg->lapic.isr);
+	clear_bit(vector, vcpu->lapic.irr);
+	__set_bit(vector, vcpu->lapic.isr);
 }
 
-static void lg_apic_eoi(struct lguest *lg)
+static void lg_apic_eoi(struct lg_vcpu *vcpu)
 {
-	struct lg_lapic *a = &lg->lapic;
+	struct lg_lapic *a = &vcpu->lapic;
 	int v = lg_highest(a->isr);
 
 	if (v < 0)
 		return;
 	__clear_bit(v, a->isr);
 	if (test_bit(v, a->tmr))
-		lg_ioapic_eoi(lg, v);
+		lg_ioapic_eoi(vcpu->lg, v);
 }
 
 /* The timer fires: request its vector unless masked (SDM 11.5.4). */
-static void lg_apic_timer_deliver(struct lguest *lg)
+static void lg_apic_timer_deliver(struct lg_vcpu *vcpu)
 {
-	u32 lvt = READ_ONCE(lg->lapic.lvt_timer);
+	u32 lvt = READ_ONCE(vcpu->lapic.lvt_timer);
 
 	if (!(lvt & APIC_LVT_MASKED))
-		lg_lapic_set_irq(lg, lvt & 0xff, false);
+		lg_lapic_set_irq(vcpu, lvt & 0xff, false);
 }
 
 /*T:660 The APIC timer is three timers in one.  In TSC-deadline mode (what
@@ -156,11 +162,11 @@ static void lg_apic_timer_deliver(struct lguest *lg)
  * runs on another CPU than the one the hrtimer fires on: no polling. :*/
 static enum hrtimer_restart lg_apic_timer_fn(struct hrtimer *t)
 {
-	struct lguest *lg = container_of(t, struct lguest, lapic.timer);
-	struct lg_lapic *a = &lg->lapic;
+	struct lg_vcpu *vcpu = container_of(t, struct lg_vcpu, lapic.timer);
+	struct lg_lapic *a = &vcpu->lapic;
 
 	WRITE_ONCE(a->timer_fires, a->timer_fires + 1);
-	lg_apic_timer_deliver(lg);
+	lg_apic_timer_deliver(vcpu);
 	if ((READ_ONCE(a->lvt_timer) & LG_LVT_TIMER_MODE) == APIC_LVT_TIMER_PERIODIC &&
 	    a->period_ns) {
 		hrtimer_forward_now(t, ns_to_ktime(a->period_ns));
@@ -178,18 +184,18 @@ static u32 lg_apic_divide(u32 tdcr)
 	return v == 7 ? 1 : 2U << v;
 }
 
-static void lg_apic_timer_stop(struct lguest *lg)
+static void lg_apic_timer_stop(struct lg_vcpu *vcpu)
 {
-	hrtimer_cancel(&lg->lapic.timer);
+	hrtimer_cancel(&vcpu->lapic.timer);
 }
 
 /* Arm for TMICT (one-shot/periodic); TMICT 0 stops the timer. */
-static void lg_apic_timer_count(struct lguest *lg)
+static void lg_apic_timer_count(struct lg_vcpu *vcpu)
 {
-	struct lg_lapic *a = &lg->lapic;
+	struct lg_lapic *a = &vcpu->lapic;
 	u64 ns;
 
-	lg_apic_timer_stop(lg);
+	lg_apic_timer_stop(vcpu);
 	a->period_ns = 0;
 	if (!a->tmict)
 		return;
@@ -207,19 +213,19 @@ static void lg_apic_timer_count(struct lguest *lg)
 }
 
 /* Arm for a TSC deadline given in guest TSC cycles; 0 disarms. */
-static void lg_apic_timer_deadline(struct lguest *lg, u64 deadline)
+static void lg_apic_timer_deadline(struct lg_vcpu *vcpu, u64 deadline)
 {
-	struct lg_lapic *a = &lg->lapic;
-	u64 now = rdtsc() + lg->vmcb->control.tsc_offset;
+	struct lg_lapic *a = &vcpu->lapic;
+	u64 now = rdtsc() + vcpu->vmcb->control.tsc_offset;
 	u64 ns;
 
-	lg_apic_timer_stop(lg);
+	lg_apic_timer_stop(vcpu);
 	a->tsc_deadline = deadline;
 	if (!deadline)
 		return;
 	if (deadline <= now || !tsc_khz) {
 		a->tsc_deadline = 0;
-		lg_apic_timer_deliver(lg);
+		lg_apic_timer_deliver(vcpu);
 		return;
 	}
 	ns = mul_u64_u32_div(deadline - now, 1000000, tsc_khz);
@@ -227,9 +233,9 @@ static void lg_apic_timer_deadline(struct lguest *lg, u64 deadline)
 		      HRTIMER_MODE_REL);
 }
 
-static u32 lg_apic_tmcct(struct lguest *lg)
+static u32 lg_apic_tmcct(struct lg_vcpu *vcpu)
 {
-	struct lg_lapic *a = &lg->lapic;
+	struct lg_lapic *a = &vcpu->lapic;
 	u64 elapsed, per_tick;
 
 	if (!a->tmict || !a->period_ns ||
@@ -274,9 +280,9 @@ static u32 *lg_lvt(struct lg_lapic *a, unsigned int reg)
 	return NULL;
 }
 
-static int lg_apic_read(struct lguest *lg, unsigned int reg, u64 *val)
+static int lg_apic_read(struct lg_vcpu *vcpu, unsigned int reg, u64 *val)
 {
-	struct lg_lapic *a = &lg->lapic;
+	struct lg_lapic *a = &vcpu->lapic;
 	u32 *lvt = lg_lvt(a, reg);
 
 	if (lvt) {
@@ -297,7 +303,8 @@ static int lg_apic_read(struct lguest *lg, unsigned int reg, u64 *val)
 	}
 	switch (reg) {
 	case LG_REG(APIC_ID):
-		*val = 0;
+		/* x2APIC: the whole register; xAPIC: bits 31:24 (SDM 11.4.6). */
+		*val = lg_apic_x2(a) ? vcpu->id : vcpu->id << 24;
 		return 0;
 	case LG_REG(APIC_LVR):
 		*val = LG_APIC_VERSION;
@@ -306,11 +313,10 @@ static int lg_apic_read(struct lguest *lg, unsigned int reg, u64 *val)
 		*val = a->tpr;
 		return 0;
 	case LG_REG(APIC_PROCPRI):
-		*val = lg_apic_ppr(lg);
+		*val = lg_apic_ppr(vcpu);
 		return 0;
 	case LG_REG(APIC_LDR):
-		/* x2APIC: cluster 0, bit 0 for APIC ID 0 (SDM 11.12.10.2). */
-		*val = lg_apic_x2(a) ? 1 : a->ldr;
+		*val = lg_apic_x2(a) ? lg_x2apic_ldr(vcpu->id) : a->ldr;
 		return 0;
 	case LG_REG(APIC_DFR):
 		if (lg_apic_x2(a))
@@ -335,7 +341,7 @@ static int lg_apic_read(struct lguest *lg, unsigned int reg, u64 *val)
 		*val = a->tmict;
 		return 0;
 	case LG_REG(APIC_TMCCT):
-		*val = lg_apic_tmcct(lg);
+		*val = lg_apic_tmcct(vcpu);
 		return 0;
 	case LG_REG(APIC_TDCR):
 		*val = a->tdcr;
@@ -345,56 +351,138 @@ static int lg_apic_read(struct lguest *lg, unsigned int reg, u64 *val)
 }
 
 /*
- * Does the ICR's destination name us (APIC ID 0)?  In x2APIC mode it is the
- * upper 32 bits.  Physical: ID 0 or the broadcast 0xffffffff.  Logical:
- * cluster 0 with our LDR bit (bit 0), or broadcast (SDM 11.12.9, 11.12.10).
- * In xAPIC mode it is bits 63:56.  Physical: ID 0 or the broadcast 0xff.
- * Logical: in the flat model any bit our LDR has, in the cluster model
- * (DFR 0x0fffffff) our cluster and a common bit, or broadcast (SDM 11.6.2).
+ * Does @dest name the vCPU @t?  In x2APIC mode @dest is 32 bits: physical,
+ * the APIC ID or the broadcast 0xffffffff; logical, a cluster (bits 31:16,
+ * the ID's bits 19:4) and a bit mask of the cluster's 16 members (SDM
+ * 11.12.9, 11.12.10).  In xAPIC mode it is 8 bits: physical, the ID or the
+ * broadcast 0xff; logical, in the flat model any bit the LDR has, in the
+ * cluster model (DFR 0x0fffffff) the LDR's cluster and a common bit, or
+ * broadcast (SDM 11.6.2).
  */
-static bool lg_apic_dest_is_us(const struct lg_lapic *a, u64 icr)
+static bool lg_apic_match(const struct lg_vcpu *t, u32 dest, bool logical)
 {
-	u32 dest = icr >> 32;
-	u8 ldr = a->ldr >> 24;
+	const struct lg_lapic *a = &t->lapic;
+	u8 ldr = READ_ONCE(a->ldr) >> 24;
 
-	if (lg_apic_x2(a)) {
+	/* Another vCPU's registers, which its thread may be changing. */
+	if (READ_ONCE(a->apic_base) & X2APIC_ENABLE) {
 		if (dest == 0xffffffff)
 			return true;
-		if (icr & APIC_DEST_LOGICAL)
-			return (dest >> 16) == 0 && (dest & 1);
-		return dest == 0;
+		if (logical)
+			return (dest >> 16) == (t->id >> 4) &&
+			       (dest & BIT(t->id & 15));
+		return dest == t->id;
 	}
-	dest >>= 24;
+	dest &= 0xff;
 	if (dest == 0xff)
 		return true;
-	if (!(icr & APIC_DEST_LOGICAL))
-		return dest == 0;
-	if ((a->dfr >> 28) == 0xf)
+	if (!logical)
+		return dest == t->id;
+	if ((READ_ONCE(a->dfr) >> 28) == 0xf)
 		return dest & ldr;
 	return (dest >> 4) == (ldr >> 4) && (dest & ldr & 0xf);
 }
 
-/* An IPI: we have one CPU, so only the ones that reach it are delivered. */
-static void lg_apic_icr(struct lguest *lg, u64 icr)
+/* One interrupt message arriving at @t's local APIC (SDM 11.6.1). */
+static void lg_apic_accept(struct lg_vcpu *t, u32 mode, u8 vector, bool level)
 {
-	u32 shorthand = icr & APIC_DEST_ALLBUT;
-	bool to_self = shorthand == APIC_DEST_SELF ||
-		       shorthand == APIC_DEST_ALLINC ||
-		       (shorthand == 0 && lg_apic_dest_is_us(&lg->lapic, icr));
-
-	lg->lapic.icr = icr & ~(u64)APIC_ICR_BUSY;
-	/* A software-disabled APIC accepts no fixed interrupts (SDM 11.4.7.2). */
-	if (to_self && (icr & APIC_DM_FIXED_MASK) == APIC_DM_FIXED &&
-	    (lg->lapic.svr & APIC_SPIV_APIC_ENABLED))
-		lg_lapic_set_irq(lg, icr & 0xff, false);
-	if (to_self && (icr & APIC_DM_FIXED_MASK) == APIC_DM_NMI)
-		lg_nmi_raise(lg);
-	/* INIT, SIPI and IPIs to CPUs that do not exist go nowhere. */
+	switch (mode) {
+	case APIC_DM_FIXED:
+	case APIC_DM_LOWEST:
+		/* A software-disabled APIC accepts none (SDM 11.4.7.2). */
+		if (READ_ONCE(t->lapic.svr) & APIC_SPIV_APIC_ENABLED)
+			lg_lapic_set_irq(t, vector, level);
+		return;
+	case APIC_DM_NMI:
+		lg_nmi_raise(t);
+		return;
+	case APIC_DM_INIT:
+		lg_request(t, LG_REQ_INIT);
+		return;
+	case APIC_DM_STARTUP:
+		WRITE_ONCE(t->sipi_vector, vector);
+		smp_mb__before_atomic();	/* the vector before the bit */
+		lg_request(t, LG_REQ_SIPI);
+		return;
+	}
+	/* SMI, ExtINT and the reserved modes go nowhere: we have neither. */
 }
 
-static int lg_apic_write(struct lguest *lg, unsigned int reg, u64 val)
+/*T:655 An interrupt message, from another vCPU's ICR or from the IOAPIC,
+ * goes to every vCPU its destination names.  Fixed interrupts land in each
+ * one's IRR (which kicks a vCPU in guest mode out of it, T:515); a
+ * lowest-priority one goes to one vCPU only, the lowest-numbered that
+ * matches, which is a choice the SDM allows (11.6.2.4) and one that keeps
+ * a device's interrupts on one CPU.  NMI, INIT and start-up IPIs become
+ * requests for the target's own thread (T:420): INIT resets it to wait for
+ * a start-up IPI, the SIPI starts it in real mode at vector * 4 KiB, which
+ * is how a stock kernel brings its other CPUs up.  Nothing a guest writes
+ * here can loop or allocate: a message visits each vCPU once. :*/
+/**
+ * lg_apic_deliver() - deliver an interrupt message to the vCPUs it names.
+ * @lg: the guest.
+ * @src: the sending vCPU (for the shorthands), or NULL from the IOAPIC.
+ * @shorthand: %APIC_DEST_SELF, %APIC_DEST_ALLINC, %APIC_DEST_ALLBUT or 0.
+ * @dest: the destination field (32 bits from an x2APIC ICR, else 8 bits;
+ *	the IOAPIC's 0xff broadcast reaches x2APICs too).
+ * @logical: logical destination mode.
+ * @mode: the delivery mode (%APIC_DM_FIXED ... %APIC_DM_STARTUP).
+ * @vector: the vector.
+ * @level: level-triggered (its EOI goes back to the IOAPIC).
+ *
+ * Safe from any context (the IOAPIC calls it under its spinlock).
+ */
+void lg_apic_deliver(struct lguest *lg, struct lg_vcpu *src, u32 shorthand,
+		     u32 dest, bool logical, u32 mode, u8 vector, bool level)
 {
-	struct lg_lapic *a = &lg->lapic;
+	unsigned int i, n = lg_nr_vcpus(lg);
+
+	if (!src && dest == 0xff)
+		dest = 0xffffffff;
+	for (i = 0; i < n; i++) {
+		struct lg_vcpu *t = lg->vcpus[i];
+		bool hit;
+
+		switch (shorthand) {
+		case APIC_DEST_SELF:
+			hit = t == src;
+			break;
+		case APIC_DEST_ALLINC:
+			hit = true;
+			break;
+		case APIC_DEST_ALLBUT:
+			hit = t != src;
+			break;
+		default:
+			hit = lg_apic_match(t, dest, logical);
+		}
+		if (!hit)
+			continue;
+		lg_apic_accept(t, mode, vector, level);
+		if (mode == APIC_DM_LOWEST)
+			return;
+	}
+}
+
+/* A write of the ICR sends an IPI (SDM 11.6.1). */
+static void lg_apic_icr(struct lg_vcpu *vcpu, u64 icr)
+{
+	struct lg_lapic *a = &vcpu->lapic;
+	u32 mode = icr & APIC_DM_FIXED_MASK;
+	u32 dest = lg_apic_x2(a) ? icr >> 32 : icr >> 56;
+
+	a->icr = icr & ~(u64)APIC_ICR_BUSY;
+	/* The de-assert half of INIT (level-triggered, level 0) does nothing. */
+	if (mode == APIC_DM_INIT && (icr & APIC_INT_LEVELTRIG) &&
+	    !(icr & APIC_INT_ASSERT))
+		return;
+	lg_apic_deliver(vcpu->lg, vcpu, icr & APIC_DEST_ALLBUT, dest,
+			icr & APIC_DEST_LOGICAL, mode, icr & 0xff, false);
+}
+
+static int lg_apic_write(struct lg_vcpu *vcpu, unsigned int reg, u64 val)
+{
+	struct lg_lapic *a = &vcpu->lapic;
 	u32 *lvt = lg_lvt(a, reg);
 	u32 mode;
 
@@ -414,7 +502,7 @@ static int lg_apic_write(struct lguest *lg, unsigned int reg, u64 val)
 			return -EINVAL;	/* reserved mode */
 		if (mode != (a->lvt_timer & LG_LVT_TIMER_MODE)) {
 			/* Changing mode disarms (SDM 11.5.4.1). */
-			lg_apic_timer_stop(lg);
+			lg_apic_timer_stop(vcpu);
 			a->tmict = 0;
 			a->tsc_deadline = 0;
 		}
@@ -429,7 +517,7 @@ static int lg_apic_write(struct lguest *lg, unsigned int reg, u64 val)
 		/* x2APIC: non-zero is #GP (SDM 11.12.1.2); xAPIC ignores it. */
 		if (val && lg_apic_x2(a))
 			return -EINVAL;
-		lg_apic_eoi(lg);
+		lg_apic_eoi(vcpu);
 		return 0;
 	case LG_REG(APIC_LDR):
 		if (lg_apic_x2(a))
@@ -447,7 +535,7 @@ static int lg_apic_write(struct lguest *lg, unsigned int reg, u64 val)
 		a->icr = (u32)a->icr | (val & 0xff000000ULL) << 32;
 		return 0;
 	case LG_REG(APIC_SPIV):
-		a->svr = val & (APIC_SPIV_APIC_ENABLED | 0xff);
+		WRITE_ONCE(a->svr, val & (APIC_SPIV_APIC_ENABLED | 0xff));
 		if (!(a->svr & APIC_SPIV_APIC_ENABLED)) {
 			a->lvt_timer |= APIC_LVT_MASKED;
 			a->lvt_thermal |= APIC_LVT_MASKED;
@@ -466,13 +554,13 @@ static int lg_apic_write(struct lguest *lg, unsigned int reg, u64 val)
 		/* xAPIC: a write of the low half sends, to ICR2's destination. */
 		if (!lg_apic_x2(a))
 			val = (a->icr & GENMASK_ULL(63, 32)) | (u32)val;
-		lg_apic_icr(lg, val);
+		lg_apic_icr(vcpu, val);
 		return 0;
 	case LG_REG(APIC_TMICT):
 		if ((a->lvt_timer & LG_LVT_TIMER_MODE) == APIC_LVT_TIMER_TSCDEADLINE)
 			return 0;	/* ignored in TSC-deadline mode */
 		a->tmict = val;
-		lg_apic_timer_count(lg);
+		lg_apic_timer_count(vcpu);
 		return 0;
 	case LG_REG(APIC_TDCR):
 		a->tdcr = val & 0xb;
@@ -481,25 +569,31 @@ static int lg_apic_write(struct lguest *lg, unsigned int reg, u64 val)
 		if (!lg_apic_x2(a))
 			return -EINVAL;	/* x2APIC only */
 		if (a->svr & APIC_SPIV_APIC_ENABLED)
-			lg_lapic_set_irq(lg, val & 0xff, false);
+			lg_lapic_set_irq(vcpu, val & 0xff, false);
 		return 0;
 	}
 	return -EINVAL;		/* read-only or reserved */
 }
 
-/* The state after reset (or a disable through APIC_BASE), with @base. */
-static void lg_apic_reset(struct lguest *lg, u64 base)
+/* The address bits, and the BSP flag on vCPU 0 (SDM 11.4.4). */
+static u64 lg_apic_base_fixed(const struct lg_vcpu *vcpu)
 {
-	struct lg_lapic *a = &lg->lapic;
+	return LGUEST_LAPIC_BASE | (vcpu->id ? 0 : MSR_IA32_APICBASE_BSP);
+}
 
-	lg_apic_timer_stop(lg);
+/* The state after reset (or a disable through APIC_BASE), with @base. */
+static void lg_apic_reset(struct lg_vcpu *vcpu, u64 base)
+{
+	struct lg_lapic *a = &vcpu->lapic;
+
+	lg_apic_timer_stop(vcpu);
 	bitmap_zero(a->irr, 256);
 	bitmap_zero(a->isr, 256);
 	bitmap_zero(a->tmr, 256);
 	a->apic_base = base;
 	a->tpr = a->esr = a->tdcr = a->tmict = 0;
 	a->icr = a->period_ns = a->tsc_deadline = 0;
-	a->svr = 0xff;
+	WRITE_ONCE(a->svr, 0xff);
 	a->ldr = 0;
 	a->dfr = 0xffffffff;
 	a->lvt_timer = a->lvt_thermal = a->lvt_pmc = APIC_LVT_MASKED;
@@ -513,20 +607,19 @@ static void lg_apic_reset(struct lguest *lg, u64 base)
  * EN is invalid, and so are the moves x2APIC -> xAPIC and disabled ->
  * x2APIC; each is #GP.  Disabling resets the APIC.
  */
-static int lg_apic_set_base(struct lguest *lg, u64 val)
+static int lg_apic_set_base(struct lg_vcpu *vcpu, u64 val)
 {
-	struct lg_lapic *a = &lg->lapic;
+	struct lg_lapic *a = &vcpu->lapic;
 	u64 mode = val & LG_APIC_MODE, old = a->apic_base & LG_APIC_MODE;
 
-	if ((val & ~LG_APIC_MODE) !=
-	    (LGUEST_LAPIC_BASE | MSR_IA32_APICBASE_BSP))
+	if ((val & ~LG_APIC_MODE) != lg_apic_base_fixed(vcpu))
 		return -EINVAL;
 	if (mode == X2APIC_ENABLE ||
 	    (old == LG_APIC_MODE && mode == MSR_IA32_APICBASE_ENABLE) ||
 	    (!old && mode == LG_APIC_MODE))
 		return -EINVAL;
 	if (!mode)
-		lg_apic_reset(lg, val);
+		lg_apic_reset(vcpu, val);
 	else
 		a->apic_base = val;
 	return 0;
@@ -534,7 +627,7 @@ static int lg_apic_set_base(struct lguest *lg, u64 val)
 
 /**
  * lg_lapic_mmio() - a load or store to the xAPIC's page at 0xfee00000.
- * @lg: the guest (vCPU thread).
+ * @vcpu: the guest (vCPU thread).
  * @gpa: the address, inside [%LGUEST_LAPIC_BASE, + 4 KiB).
  * @write: a store of *@val, or a load into *@val.
  * @size: 1, 2, 4 or 8 bytes.
@@ -549,9 +642,9 @@ static int lg_apic_set_base(struct lguest *lg, u64 val)
  *
  * Return: 0 (the access never kills the guest).
  */
-int lg_lapic_mmio(struct lguest *lg, u64 gpa, bool write, unsigned int size, u64 *val)
+int lg_lapic_mmio(struct lg_vcpu *vcpu, u64 gpa, bool write, unsigned int size, u64 *val)
 {
-	struct lg_lapic *a = &lg->lapic;
+	struct lg_lapic *a = &vcpu->lapic;
 	unsigned int off = gpa & 0xfff, reg = LG_REG(off), shift = (off & 3) * 8;
 	u64 r = 0;
 
@@ -562,10 +655,10 @@ int lg_lapic_mmio(struct lguest *lg, u64 gpa, bool write, unsigned int size, u64
 	}
 	if (write) {
 		if (size == 4 && !(off & 0xf))
-			lg_apic_write(lg, reg, (u32)*val);
+			lg_apic_write(vcpu, reg, (u32)*val);
 		return 0;
 	}
-	if ((off & 0xf) + size > 4 || lg_apic_read(lg, reg, &r))
+	if ((off & 0xf) + size > 4 || lg_apic_read(vcpu, reg, &r))
 		r = 0;
 	*val = (u32)r >> shift;
 	return 0;
@@ -580,7 +673,7 @@ int lg_lapic_mmio(struct lguest *lg, u64 gpa, bool write, unsigned int size, u64
  * (lg_lapic_mmio()), as kvm-unit-tests' start-up code does. :*/
 /**
  * lg_lapic_msr() - emulate an APIC-related MSR, if @msr is one.
- * @lg: the guest (vCPU thread).
+ * @vcpu: the guest (vCPU thread).
  * @msr: the MSR number.
  * @write: WRMSR (with *@val) or RDMSR (filling *@val).
  * @val: the value.
@@ -588,9 +681,9 @@ int lg_lapic_mmio(struct lguest *lg, u64 gpa, bool write, unsigned int size, u64
  *
  * Return: true if @msr belongs to the APIC (then *@err is meaningful).
  */
-bool lg_lapic_msr(struct lguest *lg, u32 msr, bool write, u64 *val, int *err)
+bool lg_lapic_msr(struct lg_vcpu *vcpu, u32 msr, bool write, u64 *val, int *err)
 {
-	struct lg_lapic *a = &lg->lapic;
+	struct lg_lapic *a = &vcpu->lapic;
 
 	*err = 0;
 	switch (msr) {
@@ -598,21 +691,21 @@ bool lg_lapic_msr(struct lguest *lg, u32 msr, bool write, u64 *val, int *err)
 		if (!write)
 			*val = a->apic_base;
 		else
-			*err = lg_apic_set_base(lg, *val);
+			*err = lg_apic_set_base(vcpu, *val);
 		return true;
 	case MSR_IA32_TSC_DEADLINE:
 		if (!write)
 			*val = READ_ONCE(a->tsc_deadline);
 		else if ((a->lvt_timer & LG_LVT_TIMER_MODE) == APIC_LVT_TIMER_TSCDEADLINE)
-			lg_apic_timer_deadline(lg, *val);
+			lg_apic_timer_deadline(vcpu, *val);
 		return true;
 	case LG_X2APIC_MSR_FIRST ... LG_X2APIC_MSR_LAST:
 		if (!(a->apic_base & X2APIC_ENABLE))
 			*err = -EINVAL;
 		else if (write)
-			*err = lg_apic_write(lg, msr - LG_X2APIC_MSR_FIRST, *val);
+			*err = lg_apic_write(vcpu, msr - LG_X2APIC_MSR_FIRST, *val);
 		else
-			*err = lg_apic_read(lg, msr - LG_X2APIC_MSR_FIRST, val);
+			*err = lg_apic_read(vcpu, msr - LG_X2APIC_MSR_FIRST, val);
 		return true;
 	}
 	return false;
@@ -621,23 +714,34 @@ bool lg_lapic_msr(struct lguest *lg, u32 msr, bool write, u64 *val, int *err)
 /**
  * lg_lapic_init() - reset the local APIC: x2APIC mode, software-disabled
  *	(SVR 0xff), every LVT masked, as after INIT with firmware's x2APIC on.
- * @lg: the guest.
+ * @vcpu: the guest.
  */
-void lg_lapic_init(struct lguest *lg)
+void lg_lapic_init(struct lg_vcpu *vcpu)
 {
-	struct lg_lapic *a = &lg->lapic;
+	struct lg_lapic *a = &vcpu->lapic;
 
 	hrtimer_init(&a->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
 	a->timer.function = lg_apic_timer_fn;
-	lg_apic_reset(lg, LGUEST_LAPIC_BASE | MSR_IA32_APICBASE_BSP | MSR_IA32_APICBASE_ENABLE |
+	lg_apic_reset(vcpu, lg_apic_base_fixed(vcpu) | MSR_IA32_APICBASE_ENABLE |
 		      X2APIC_ENABLE);
 }
 
 /**
- * lg_lapic_free() - stop the APIC timer for good.
- * @lg: the guest.
+ * lg_lapic_init_signal() - INIT: the APIC's registers go back to their
+ *	reset values, but it keeps its mode and base (SDM 11.4.7.3, and
+ *	11.12.5.1: INIT leaves x2APIC mode on).
+ * @vcpu: the vCPU (its own thread).
  */
-void lg_lapic_free(struct lguest *lg)
+void lg_lapic_init_signal(struct lg_vcpu *vcpu)
 {
-	hrtimer_cancel(&lg->lapic.timer);
+	lg_apic_reset(vcpu, vcpu->lapic.apic_base);
+}
+
+/**
+ * lg_lapic_free() - stop the APIC timer for good.
+ * @vcpu: the guest.
+ */
+void lg_lapic_free(struct lg_vcpu *vcpu)
+{
+	hrtimer_cancel(&vcpu->lapic.timer);
 }

@@ -1,12 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * lg.h - what the pieces of lguest.ko share: struct lguest (one guest, one
- * vCPU for now), and the functions each file offers the others.  The files:
- * core.c (module init), svm_cpu.c (AMD-V per CPU), lguest_user.c
- * (/dev/lguest), guest_mem.c (RAM and the checked guest-memory helpers),
- * npt.c (nested page tables), vmcb.c (guest state), switcher.S (VMRUN),
- * run.c (the run loop and exit dispatch), platform.c (CPUID, MSRs, ports,
- * hypercalls).  Not for other modules: backends use <linux/lguest_backend.h>.
+ * lg.h - what the pieces of lguest.ko share: struct lguest (one guest
+ * machine) and struct lg_vcpu (one of its CPUs), and the functions each
+ * file offers the others.  lguest_user.c is /dev/lguest and the vCPU files,
+ * vcpu.c a vCPU's life, run.c the run loop and exit dispatch, switcher.S
+ * VMRUN; the rest each hold one concern, named in their first lines.  Not
+ * for other modules: backends use <linux/lguest_backend.h>.
  */
 #ifndef _LGUEST_LG_H
 #define _LGUEST_LG_H
@@ -106,21 +105,12 @@ struct lg_ioapic {
  * struct lg_kvmclock - the KVM paravirtual clock the guest may enable.
  * @system_time: MSR_KVM_SYSTEM_TIME(_NEW) as written (gpa | enable bit).
  * @wall_clock: last MSR_KVM_WALL_CLOCK(_NEW) gpa written.
- * @epoch_ns: host ktime_get_ns() when the guest was created: guest
- *	kvmclock time is host monotonic time since then.
  * @cpu: host CPU the published tsc/time pair was taken on (-1: none).
  */
 struct lg_kvmclock {
 	u64 system_time;
 	u64 wall_clock;
-	u64 epoch_ns;
 	int cpu;
-};
-
-/* The general registers VMRUN does not load from the VMCB (RAX and RSP are there). */
-struct lg_gprs {
-	u64 rbx, rcx, rdx, rsi, rdi, rbp;
-	u64 r8, r9, r10, r11, r12, r13, r14, r15;
 };
 
 #define LG_EXIT_HIST	16
@@ -138,45 +128,68 @@ struct lg_exit_rec {
 	u64 rip, rflags;
 };
 
-/**
- * struct lguest - one guest: its memory, its vCPU state and why it stopped.
- * @lock: serialises ioctls on the guest (one runner at a time).
- * @created: set (release) once RAM, tables and VMCB all exist.
- * @mem_size: bytes of guest RAM, starting at guest-physical 0.
- * @nr_chunks: @mem_size / %LG_CHUNK_SIZE.
- * @chunks: the RAM.
- * @npt_root: the nested page tables' top page (PML4).
- * @npt_pages: how many pages the nested page tables use.
- * @shadow: the shadow MMU (shadow.c), or NULL under nested paging.
+/* The most vCPUs a guest may have (and the most the launcher's MADT lists). */
+#define LG_MAX_VCPUS		LGUEST_MAX_VCPUS
+
+/* x86 register numbers, the index into struct lg_vcpu.regs (SDM vol. 2, 2.1.5). */
+enum lg_reg {
+	LG_RAX, LG_RCX, LG_RDX, LG_RBX, LG_RSP, LG_RBP, LG_RSI, LG_RDI,
+	LG_R8, LG_R9, LG_R10, LG_R11, LG_R12, LG_R13, LG_R14, LG_R15,
+	LG_NR_REGS
+};
+
+/*
+ * Bits of struct lg_vcpu.requests: work for the vCPU's own thread, asked
+ * for by any context (set_bit(), then lg_kick_vcpu()), and done at one
+ * point of the run loop, before VMRUN (lg_check_requests()).
+ */
+enum lg_request {
+	LG_REQ_STOP,	/* the machine stopped (struct lguest.stop says why) */
+	LG_REQ_INIT,	/* an INIT IPI: reset and wait for a SIPI */
+	LG_REQ_SIPI,	/* a start-up IPI (its vector in sipi_vector) */
+};
+
+/* What a vCPU is doing, as far as the platform is concerned. */
+enum lg_vcpu_state {
+	LG_VCPU_RUNNABLE,	/* runs guest code (or sleeps in HLT) */
+	LG_VCPU_WAIT_SIPI,	/* after INIT: nothing until a start-up IPI */
+};
+
+/*
+ * struct lg_vcpu - one virtual CPU of a guest.
+ *
+ * Lifetime: created by LGUEST_CREATE_VCPU, freed with its machine (the
+ * vCPU's file holds a reference to the machine, not the other way round).
+ * Locking: everything is the vCPU thread's (the one inside LGUEST_RUN or a
+ * register ioctl on the vCPU's file, serialised by @lock), except what is
+ * marked "any context": @requests, @lapic.irr/@lapic.tmr, @nmi_pending,
+ * @timer_fired and @task, written with atomics or WRITE_ONCE.
+ *
+ * @lg: the machine.  @id: the vCPU number, which is also its APIC ID.
+ * @lock: serialises the vCPU file's ioctls.
+ * @regs: the general registers by x86 number; RAX and RSP are copied to
+ *	and from the VMCB around VMRUN (switcher.S loads the rest).
+ * @vmcb: the VMCB (control area and guest save area), one page.
+ * @requests: enum lg_request bits (any context).
+ * @state: enum lg_vcpu_state.  @sipi_vector: the vector of the last SIPI.
+ * @shadow: the vCPU's shadow MMU (shadow.c), or NULL under nested paging.
  * @guest_cr0: @guest_cr3: @guest_efer: with @shadow, the guest's CR0, CR3
  *	and EFER as it sees them (the VMCB holds what the hardware runs with).
- * @vmcb: the VMCB (control area and guest save area), one page.
- * @gprs: guest registers the switcher saves and restores.
  * @gfpu: the guest's FPU/XSAVE state, kept apart from the host's.
  * @xcr0: the guest's XCR0.
  * @tsc_aux: the guest's MSR_TSC_AUX (RDTSCP, RDPID), in the CPU while it runs.
  * @dr: the guest's DR0-DR3 (DR6 and DR7 are in the VMCB).
- * @asid: this guest's address-space ID.
+ * @asid: this vCPU's address-space ID.
  * @last_cpu: the CPU it last ran on (-1: never), to know when to flush.
  * @halted: the guest executed HLT and waits for an event.
  * @timer: the one-shot timer of %LGUEST_HC_SET_TIMER.
  * @timer_vector: vector the timer injects (0: only wakes HLT).
  * @timer_fired: the timer expired since the guest last halted.
- * @wq: where a halted guest sleeps.
- * @console: file the guest's serial output goes to (or NULL).
- * @con_buf: serial output not yet written.  @con_len: its length.
- * @dead: the guest was killed; @kill_reason says why.
- * @poweroff: the guest stopped itself; @poweroff_status is its status.
- * @test_exit: it did so through %LGUEST_TEST_EXIT_PORT.
- * @lapic: @ioapic: @kvmclock: @uart: the platform's devices.
- * @reboot: the guest wrote the ACPI reset register.
- * @panicked: the guest reported a panic through pvpanic.
- * @quit: the console's user asked to quit (any thread sets it).
+ * @wq: where a halted (or SIPI-waiting) vCPU sleeps.
+ * @lapic: the local APIC.  @kvmclock: its pvclock page.
  * @mtrr_def_type: @misc_enable: @hwcr: @tsc_adjust: the guest's values of
  *	those MSRs.
- * @debugfs: the guest's directory under /sys/kernel/debug/lguest.
- * @ran: LGUEST_RUN was called: no more devices may be added.
- * @vcpu_task: the thread inside LGUEST_RUN (NULL outside), for kicks.
+ * @task: the thread inside LGUEST_RUN (NULL outside), for kicks.
  * @last_event_inj: @last_event_inj_err: the event given to the last VMRUN.
  * @entry_rip: the guest RIP given to the last VMRUN (what a refused state
  *	is reported with: the VMCB may hold anything after VMEXIT_INVALID).
@@ -191,23 +204,20 @@ struct lg_exit_rec {
  *	RFLAGS and DR6 before.
  * @hist: the last %LG_EXIT_HIST exits, oldest first from @hist_pos, for
  *	debugfs and for the log when a guest dies.
- * @devices: the device in each MMIO window (or NULL).
- * @device_backend: the backend that made it, pinned while it exists.
  */
-struct lguest {
+struct lg_vcpu {
+	struct lguest *lg;
+	unsigned int id;
 	struct mutex lock;
-	bool created;
-	u64 mem_size;
-	unsigned long nr_chunks;
-	struct lg_chunk *chunks;
+	u64 regs[LG_NR_REGS];
+	struct vmcb *vmcb;
+	unsigned long requests;
+	int state;
+	u8 sipi_vector;
 
-	struct page *npt_root;
-	unsigned long npt_pages;
 	struct lg_shadow *shadow;
 	u64 guest_cr0, guest_cr3, guest_efer;
 
-	struct vmcb *vmcb;
-	struct lg_gprs gprs;
 	struct fpu_guest gfpu;
 	u64 xcr0;
 	u32 tsc_aux;
@@ -221,25 +231,14 @@ struct lguest {
 	bool timer_fired;
 	wait_queue_head_t wq;
 
-	struct file *console;
-	char con_buf[128];
-	unsigned int con_len;
-
 	struct lg_lapic lapic;
-	struct lg_ioapic ioapic;
 	struct lg_kvmclock kvmclock;
-	struct lg_uart uart;
-	bool reboot;
-	bool panicked;
-	bool quit;
 	u64 mtrr_def_type;
 	u64 misc_enable;
 	u64 hwcr;
 	u64 tsc_adjust;
-	struct dentry *debugfs;
 
-	bool ran;
-	struct task_struct *vcpu_task;
+	struct task_struct *task;
 	u32 last_event_inj, last_event_inj_err;
 	u64 entry_rip;
 	u32 this_exit, prev_exit;
@@ -248,15 +247,95 @@ struct lguest {
 	u64 nmi_iret_rip, nmi_step_rflags, nmi_step_dr6;
 	struct lg_exit_rec hist[LG_EXIT_HIST];
 	unsigned int hist_pos;
+};
+
+/*
+ * struct lguest - one guest machine: what it has once, whatever its number
+ * of CPUs.
+ *
+ * Lifetime: made when /dev/lguest is opened, freed when the last of its
+ * files (the machine's and its vCPUs') is closed (@refs).  Everything the
+ * guest needs is allocated by LGUEST_CREATE and LGUEST_CREATE_VCPU, so a
+ * guest that exists can always run.
+ * Locking: @lock serialises the machine file's ioctls and vCPU creation.
+ * @io_lock (a mutex: devices may sleep) serialises the guest's port I/O,
+ * the UART, the console and device MMIO between vCPUs, so a device sees one
+ * access at a time, as it did with one vCPU.  @stop_lock makes the first
+ * stop reason the only one.  The IOAPIC has its own spinlock.  RAM, the
+ * nested page tables and @vcpus[] never change while a vCPU runs.
+ *
+ * @refs: the machine's file and one per vCPU file.
+ * @lock: see above.  @created: set (release) once RAM and tables exist.
+ * @mem_size: bytes of guest RAM, starting at guest-physical 0.
+ * @nr_chunks: @mem_size / %LG_CHUNK_SIZE.  @chunks: the RAM.
+ * @npt_root: the nested page tables' top page (PML4).
+ * @npt_pages: how many pages the nested page tables use.
+ * @shadow_paging: vCPUs get a shadow MMU each instead of nested paging.
+ * @tsc_offset: the TSC offset every vCPU starts with, so their TSCs agree.
+ * @clock_host_tsc: @clock_epoch_ns: the host's TSC and ktime_get_ns() at
+ *	creation, taken together: kvmclock time is host monotonic time since
+ *	then, and with a stable TSC this one pair is every vCPU's.
+ * @nr_vcpus: vCPUs created (@vcpus[0 .. nr_vcpus - 1], published with
+ *	release ordering).
+ * @io_lock: see above.
+ * @console: file the guest's serial output goes to (or NULL).
+ * @con_buf: serial output not yet written.  @con_len: its length.
+ * @ioapic: @uart: the platform's shared devices.
+ * @stop_lock: see above.  @stop: why the machine stopped (an
+ *	%LGUEST_EXIT_ reason, 0 while it runs); @stop_status: the status of
+ *	a poweroff or test exit; @kill_reason: why it was killed.
+ * @debugfs: the guest's directory under /sys/kernel/debug/lguest.
+ * @ran: LGUEST_RUN was called: no more devices may be added.
+ * @devices: the device in each MMIO window (or NULL).
+ * @device_backend: the backend that made it, pinned while it exists.
+ */
+struct lguest {
+	refcount_t refs;
+	struct mutex lock;
+	bool created;
+	u64 mem_size;
+	unsigned long nr_chunks;
+	struct lg_chunk *chunks;
+
+	struct page *npt_root;
+	unsigned long npt_pages;
+	bool shadow_paging;
+	u64 tsc_offset;
+	u64 clock_host_tsc;
+	u64 clock_epoch_ns;
+
+	unsigned int nr_vcpus;
+	struct lg_vcpu *vcpus[LG_MAX_VCPUS];
+
+	struct mutex io_lock;
+	struct file *console;
+	char con_buf[128];
+	unsigned int con_len;
+	struct lg_ioapic ioapic;
+	struct lg_uart uart;
+
+	spinlock_t stop_lock;
+	u32 stop;
+	u32 stop_status;
+	char kill_reason[LGUEST_KILL_REASON_MAX];
+
+	struct dentry *debugfs;
+	bool ran;
 	struct lguest_device *devices[LGUEST_MMIO_MAX];
 	struct lguest_backend *device_backend[LGUEST_MMIO_MAX];
-
-	bool dead;
-	char kill_reason[LGUEST_KILL_REASON_MAX];
-	bool poweroff;
-	bool test_exit;
-	u32 poweroff_status;
 };
+
+/* Has the machine stopped (killed, powered off, ...)?  Any context. */
+static inline bool lg_stopped(const struct lguest *lg)
+{
+	return READ_ONCE(lg->stop) != 0;
+}
+
+/* The vCPUs that exist now, for (i = 0; i < lg_nr_vcpus(lg); i++). */
+static inline unsigned int lg_nr_vcpus(const struct lguest *lg)
+{
+	return smp_load_acquire(&lg->nr_vcpus);
+}
 
 /* What an exit handler tells the run loop. */
 enum lg_exit_action {
@@ -270,7 +349,7 @@ int lg_svm_init(void);
 void lg_svm_exit(void);
 u64 lg_host_save_pa(void);
 unsigned int lg_svm_nr_asids(void);
-void lg_spec_enter(struct lguest *lg);
+void lg_spec_enter(struct lg_vcpu *vcpu);
 void lg_spec_forget(struct lguest *lg);
 void lg_spec_show(struct seq_file *m);
 
@@ -285,8 +364,8 @@ bool lg_gpa_range_ok(const struct lguest *lg, u64 gpa, u64 len);
 struct page *lg_gpa_page(const struct lguest *lg, u64 gpa);
 int lg_copy_from_guest(struct lguest *lg, void *dst, u64 gpa, size_t len);
 int lg_copy_to_guest(struct lguest *lg, u64 gpa, const void *src, size_t len);
-int lg_read_guest_code(struct lguest *lg, u64 rip, void *dst, size_t len);
-int lg_read_guest_insn(struct lguest *lg, u64 rip, u8 *code, unsigned int max);
+int lg_read_guest_code(struct lg_vcpu *vcpu, u64 rip, void *dst, size_t len);
+int lg_read_guest_insn(struct lg_vcpu *vcpu, u64 rip, u8 *code, unsigned int max);
 int lg_mmap(struct lguest *lg, struct vm_area_struct *vma);
 
 /* npt.c */
@@ -296,51 +375,52 @@ void lg_npt_free(struct lguest *lg);
 /* shadow.c: the paging mode, and the shadow MMU without nested paging */
 const char *lg_paging_name(int mode);
 int lg_paging_mode(u32 flags);
-int lg_shadow_create(struct lguest *lg);
-void lg_shadow_free(struct lguest *lg);
-void lg_shadow_vmcb_init(struct lguest *lg);
-bool lg_shadow_sregs_ok(struct lguest *lg, u64 cr0, u64 cr4, u64 efer);
-void lg_shadow_load_cr(struct lguest *lg);
-void lg_shadow_flush(struct lguest *lg);
-void lg_shadow_set_efer(struct lguest *lg, u64 val);
-unsigned long lg_shadow_pages(const struct lguest *lg);
+void lg_shadow_init(void);
+int lg_shadow_create(struct lg_vcpu *vcpu);
+void lg_shadow_free(struct lg_vcpu *vcpu);
+void lg_shadow_vmcb_init(struct lg_vcpu *vcpu);
+bool lg_shadow_sregs_ok(struct lg_vcpu *vcpu, u64 cr0, u64 cr4, u64 efer);
+void lg_shadow_load_cr(struct lg_vcpu *vcpu);
+void lg_shadow_flush(struct lg_vcpu *vcpu);
+void lg_shadow_set_efer(struct lg_vcpu *vcpu, u64 val);
+unsigned long lg_shadow_pages(const struct lg_vcpu *vcpu);
 struct seq_file;
-void lg_shadow_show(struct lguest *lg, struct seq_file *m);
-enum lg_exit_action lg_exit_pf(struct lguest *lg);
-enum lg_exit_action lg_exit_invlpg(struct lguest *lg);
-void lg_shadow_count_cr_exit(struct lguest *lg);
-void lg_shadow_write_cr0(struct lguest *lg, u64 val);
-void lg_shadow_write_cr3(struct lguest *lg, u64 val);
-void lg_shadow_write_cr4(struct lguest *lg, u64 val);
+void lg_shadow_show(struct lg_vcpu *vcpu, struct seq_file *m);
+enum lg_exit_action lg_exit_pf(struct lg_vcpu *vcpu);
+enum lg_exit_action lg_exit_invlpg(struct lg_vcpu *vcpu);
+void lg_shadow_count_cr_exit(struct lg_vcpu *vcpu);
+void lg_shadow_write_cr0(struct lg_vcpu *vcpu, u64 val);
+void lg_shadow_write_cr3(struct lg_vcpu *vcpu, u64 val);
+void lg_shadow_write_cr4(struct lg_vcpu *vcpu, u64 val);
 
 /* nmi.c: the guest's NMIs */
-void lg_nmi_raise(struct lguest *lg);
-void lg_nmi_inject(struct lguest *lg);
-void lg_nmi_after_exit(struct lguest *lg);
-enum lg_exit_action lg_exit_iret(struct lguest *lg);
-bool lg_nmi_db(struct lguest *lg);
-u64 lg_nmi_rflags(const struct lguest *lg);
-void lg_nmi_reset(struct lguest *lg);
+void lg_nmi_raise(struct lg_vcpu *vcpu);
+void lg_nmi_inject(struct lg_vcpu *vcpu);
+void lg_nmi_after_exit(struct lg_vcpu *vcpu);
+enum lg_exit_action lg_exit_iret(struct lg_vcpu *vcpu);
+bool lg_nmi_db(struct lg_vcpu *vcpu);
+u64 lg_nmi_rflags(const struct lg_vcpu *vcpu);
+void lg_nmi_reset(struct lg_vcpu *vcpu);
 
 /* cr.c: control-register exits, both paging modes */
-enum lg_exit_action lg_exit_cr(struct lguest *lg);
-void lg_cr_gp(struct lguest *lg, const char *what, u64 val);
-unsigned int lg_read_rip_insn(struct lguest *lg, u8 *code);
+enum lg_exit_action lg_exit_cr(struct lg_vcpu *vcpu);
+void lg_cr_gp(struct lg_vcpu *vcpu, const char *what, u64 val);
+unsigned int lg_read_rip_insn(struct lg_vcpu *vcpu, u8 *code);
 
 /* The guest's CR0 and CR3 as it sees them, in either paging mode. */
-static inline u64 lg_guest_cr0(const struct lguest *lg)
+static inline u64 lg_guest_cr0(const struct lg_vcpu *vcpu)
 {
-	return lg->shadow ? lg->guest_cr0 : lg->vmcb->save.cr0;
+	return vcpu->shadow ? vcpu->guest_cr0 : vcpu->vmcb->save.cr0;
 }
 
-static inline u64 lg_guest_cr3(const struct lguest *lg)
+static inline u64 lg_guest_cr3(const struct lg_vcpu *vcpu)
 {
-	return lg->shadow ? lg->guest_cr3 : lg->vmcb->save.cr3;
+	return vcpu->shadow ? vcpu->guest_cr3 : vcpu->vmcb->save.cr3;
 }
 
-static inline u64 lg_guest_efer(const struct lguest *lg)
+static inline u64 lg_guest_efer(const struct lg_vcpu *vcpu)
 {
-	return lg->shadow ? lg->guest_efer : lg->vmcb->save.efer;
+	return vcpu->shadow ? vcpu->guest_efer : vcpu->vmcb->save.efer;
 }
 
 /* Is the CPU running the guest's code in 64-bit mode (EFER.LMA and CS.L)? */
@@ -359,50 +439,67 @@ static inline bool lg_has_tsc_aux(void)
 u64 lg_cr4_allowed(void);
 int lg_vmcb_init(void);
 void lg_vmcb_exit(void);
-int lg_vmcb_alloc(struct lguest *lg);
-void lg_vmcb_free(struct lguest *lg);
-void lg_get_regs(struct lguest *lg, struct lguest_regs *regs);
-void lg_set_regs(struct lguest *lg, const struct lguest_regs *regs);
-void lg_get_sregs(struct lguest *lg, struct lguest_sregs *sregs);
-int lg_set_sregs(struct lguest *lg, const struct lguest_sregs *sregs);
+int lg_vmcb_alloc(struct lg_vcpu *vcpu);
+void lg_vmcb_free(struct lg_vcpu *vcpu);
+void lg_get_regs(struct lg_vcpu *vcpu, struct lguest_regs *regs);
+void lg_set_regs(struct lg_vcpu *vcpu, const struct lguest_regs *regs);
+void lg_get_sregs(struct lg_vcpu *vcpu, struct lguest_sregs *sregs);
+int lg_set_sregs(struct lg_vcpu *vcpu, const struct lguest_sregs *sregs);
 
 /* switcher.S */
-void lg_vmrun(struct lg_gprs *gprs, u64 vmcb_pa, u64 host_save_pa);
+void lg_vmrun(struct lg_vcpu *vcpu, u64 vmcb_pa, u64 host_save_pa);
+
+/* vcpu.c: creating vCPUs, and the INIT and start-up IPIs that reset them */
+struct lg_vcpu *lg_vcpu_create(struct lguest *lg, unsigned int id);
+void lg_vcpu_free(struct lg_vcpu *vcpu);
+void lg_vcpu_init_signal(struct lg_vcpu *vcpu);
+void lg_vcpu_sipi(struct lg_vcpu *vcpu, u8 vector);
 
 /* run.c */
-int lg_run(struct lguest *lg, struct lguest_run *run);
-void lg_inject_exception(struct lguest *lg, u8 vector, bool has_err, u32 err);
-void lg_exit_hist_show(struct lguest *lg, struct seq_file *m);
-void lg_raise_irq(struct lguest *lg, u8 vector);
-void lg_kick_vcpu(struct lguest *lg);
-void lg_advance_rip(struct lguest *lg, unsigned int len, bool nrip);
-int lg_skip_insn(struct lguest *lg, const u8 *opcode, unsigned int len);
-u64 lg_rip_linear(struct lguest *lg);
-void lg_flush_guest_tlb(struct lguest *lg);
-void lg_timer_init(struct lguest *lg);
+int lg_run(struct lg_vcpu *vcpu, struct lguest_run *run);
+void lg_inject_exception(struct lg_vcpu *vcpu, u8 vector, bool has_err, u32 err);
+void lg_exit_hist_show(struct lg_vcpu *vcpu, struct seq_file *m);
+void lg_raise_irq(struct lg_vcpu *vcpu, u8 vector);
+void lg_kick_vcpu(struct lg_vcpu *vcpu);
+void lg_advance_rip(struct lg_vcpu *vcpu, unsigned int len, bool nrip);
+int lg_skip_insn(struct lg_vcpu *vcpu, const u8 *opcode, unsigned int len);
+u64 lg_rip_linear(struct lg_vcpu *vcpu);
+void lg_flush_guest_tlb(struct lg_vcpu *vcpu);
+void lg_timer_init(struct lg_vcpu *vcpu);
 __printf(2, 3) void kill_guest(struct lguest *lg, const char *fmt, ...);
+bool lg_stop(struct lguest *lg, u32 reason, u32 status);
+void lg_stop_vcpus(struct lguest *lg);
+void lg_request(struct lg_vcpu *vcpu, enum lg_request req);
+void lg_exit_hist_report(struct lg_vcpu *vcpu);
 
-/* platform.c */
-enum lg_exit_action lg_exit_cpuid(struct lguest *lg);
-enum lg_exit_action lg_exit_msr(struct lguest *lg);
-enum lg_exit_action lg_exit_ioio(struct lguest *lg);
-enum lg_exit_action lg_exit_vmmcall(struct lguest *lg);
-enum lg_exit_action lg_exit_xsetbv(struct lguest *lg);
-enum lg_exit_action lg_exit_dr(struct lguest *lg);
-u64 lg_xcr0_supported(const struct lguest *lg);
-bool lg_xcr0_valid(const struct lguest *lg, u64 xcr0);
+/* cpuid.c, msr.c, ports.c, hypercall.c, debugreg.c: the platform's exits */
+enum lg_exit_action lg_exit_cpuid(struct lg_vcpu *vcpu);
+enum lg_exit_action lg_exit_msr(struct lg_vcpu *vcpu);
+enum lg_exit_action lg_exit_ioio(struct lg_vcpu *vcpu);
+enum lg_exit_action lg_exit_vmmcall(struct lg_vcpu *vcpu);
+enum lg_exit_action lg_exit_xsetbv(struct lg_vcpu *vcpu);
+enum lg_exit_action lg_exit_dr(struct lg_vcpu *vcpu);
+u64 lg_xcr0_supported(const struct lg_vcpu *vcpu);
+bool lg_xcr0_valid(const struct lg_vcpu *vcpu, u64 xcr0);
 void lg_console_flush(struct lguest *lg);
+void lg_console_flush_locked(struct lguest *lg);
 void lg_platform_init(struct lguest *lg);
 void lg_platform_free(struct lguest *lg);
+void lg_platform_vcpu_init(struct lg_vcpu *vcpu);
+void lg_msr_init(struct lg_vcpu *vcpu);
+void lg_platform_vcpu_free(struct lg_vcpu *vcpu);
 
 /* lapic.c: the local APIC (x2APIC or xAPIC mode), and its timer */
-void lg_lapic_init(struct lguest *lg);
-int lg_lapic_mmio(struct lguest *lg, u64 gpa, bool write, unsigned int size, u64 *val);
-void lg_lapic_free(struct lguest *lg);
-bool lg_lapic_msr(struct lguest *lg, u32 msr, bool write, u64 *val, int *err);
-void lg_lapic_set_irq(struct lguest *lg, u8 vector, bool level);
-int lg_lapic_next_irq(struct lguest *lg);
-void lg_lapic_ack(struct lguest *lg, u8 vector);
+void lg_lapic_init(struct lg_vcpu *vcpu);
+int lg_lapic_mmio(struct lg_vcpu *vcpu, u64 gpa, bool write, unsigned int size, u64 *val);
+void lg_lapic_free(struct lg_vcpu *vcpu);
+bool lg_lapic_msr(struct lg_vcpu *vcpu, u32 msr, bool write, u64 *val, int *err);
+void lg_lapic_set_irq(struct lg_vcpu *vcpu, u8 vector, bool level);
+int lg_lapic_next_irq(struct lg_vcpu *vcpu);
+void lg_lapic_ack(struct lg_vcpu *vcpu, u8 vector);
+void lg_lapic_init_signal(struct lg_vcpu *vcpu);
+void lg_apic_deliver(struct lguest *lg, struct lg_vcpu *src, u32 shorthand,
+		     u32 dest, bool logical, u32 mode, u8 vector, bool level);
 
 /* ioapic.c */
 void lg_ioapic_init(struct lguest *lg);
@@ -411,14 +508,15 @@ void lg_ioapic_eoi(struct lguest *lg, u8 vector);
 int lg_ioapic_mmio(struct lguest *lg, u64 gpa, bool write, unsigned int size, u64 *val);
 
 /* kvmclock.c */
-void lg_kvmclock_init(struct lguest *lg);
-bool lg_kvmclock_msr(struct lguest *lg, u32 msr, bool write, u64 *val, int *err);
-void lg_kvmclock_update(struct lguest *lg, int cpu);
+void lg_kvmclock_epoch(struct lguest *lg);
+void lg_kvmclock_init(struct lg_vcpu *vcpu);
+bool lg_kvmclock_msr(struct lg_vcpu *vcpu, u32 msr, bool write, u64 *val, int *err);
+void lg_kvmclock_update(struct lg_vcpu *vcpu, int cpu);
 
 /* uart.c: the 8250 at 0x3f8 (see uart.h) */
 
 /* mmio.c: guest accesses to device memory (nested page faults outside RAM) */
-enum lg_exit_action lg_mmio_exit(struct lguest *lg, u64 gpa);
+enum lg_exit_action lg_mmio_exit(struct lg_vcpu *vcpu, u64 gpa);
 
 /* devices.c: the virtio-mmio windows and the backend API */
 int lg_add_device(struct lguest *lg, const struct lguest_device_desc __user *udesc);
@@ -450,7 +548,7 @@ unsigned long lg_overhead_bytes(const struct lguest *lg);
 void lg_count_exception(u8 vector);
 
 /* run.c: general registers by x86 number (0 = RAX ... 15 = R15) */
-u64 lg_gpr_read(struct lguest *lg, unsigned int reg);
-void lg_gpr_write(struct lguest *lg, unsigned int reg, u64 val);
+u64 lg_gpr_read(struct lg_vcpu *vcpu, unsigned int reg);
+void lg_gpr_write(struct lg_vcpu *vcpu, unsigned int reg, u64 val);
 
 #endif /* _LGUEST_LG_H */

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * lguest_user.c - /dev/lguest, the character device through which a launcher
- * talks to the hypervisor.  Every request is an ioctl defined, with its
- * arguments and errors, in include/uapi/linux/lguest.h.  One open file owns
- * one guest: created by LGUEST_CREATE, destroyed when the file is closed.
+ * talks to the hypervisor, and the files of its vCPUs.  Every request is an
+ * ioctl defined, with its arguments and errors, in
+ * include/uapi/linux/lguest.h.  One open file owns one guest: created by
+ * LGUEST_CREATE, destroyed when it and its vCPUs' files are closed.
  */
 #include "lg.h"
 
+#include <linux/anon_inodes.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
@@ -22,45 +24,58 @@ static int lg_open(struct inode *inode, struct file *file)
 	lg = kzalloc(sizeof(*lg), GFP_KERNEL_ACCOUNT);
 	if (!lg)
 		return -ENOMEM;
+	refcount_set(&lg->refs, 1);
 	mutex_init(&lg->lock);
-	lg_timer_init(lg);
+	mutex_init(&lg->io_lock);
+	spin_lock_init(&lg->stop_lock);
 	lg_platform_init(lg);
 	file->private_data = lg;
 	return stream_open(inode, file);
 }
 
-/* Undo lg_create(), in reverse; safe on a half-built guest. */
+/* Free the guest and its vCPUs, in reverse; safe on a half-built guest. */
 static void lg_destroy(struct lguest *lg)
 {
+	unsigned int i;
+
 	lg_debugfs_remove(lg);
 	lg_spec_forget(lg);
 	lg_devices_destroy(lg);
-	hrtimer_cancel(&lg->timer);
+	/* The UART's input wakes vCPU 0: stop listening before it goes. */
 	lg_platform_free(lg);
-	if (lg->gfpu.fpstate)
-		fpu_free_guest_fpstate(&lg->gfpu);
-	lg_vmcb_free(lg);
-	lg_shadow_free(lg);
+	for (i = 0; i < lg->nr_vcpus; i++)
+		lg_vcpu_free(lg->vcpus[i]);
 	lg_npt_free(lg);
 	lg_mem_free(lg);
+	if (lg->console)
+		fput(lg->console);
+	kfree(lg);
+}
+
+/*
+ * The guest lives while its file or any vCPU's file is open: a vCPU's
+ * thread may still be inside LGUEST_RUN after the launcher closed the
+ * guest's file.  Devices never hold these files (lg_is_guest_file()), so
+ * no guest can keep itself alive.
+ */
+static void lg_put(struct lguest *lg)
+{
+	if (refcount_dec_and_test(&lg->refs))
+		lg_destroy(lg);
 }
 
 static int lg_release(struct inode *inode, struct file *file)
 {
-	struct lguest *lg = file->private_data;
-
-	lg_destroy(lg);
-	if (lg->console)
-		fput(lg->console);
-	kfree(lg);
+	lg_put(file->private_data);
 	return 0;
 }
 
-/*T:220 Creating a guest allocates everything it will ever need up front:
- * its RAM, the nested page tables over it (or, with shadow paging, the
- * bounded pool of shadow page tables), the VMCB and an FPU state area.
- * A guest that exists can therefore always run; nothing in the exit path
- * has to allocate memory and fail.  The answer is the paging mode chosen. :*/
+/*T:220 Creating a guest allocates everything the machine will ever need up
+ * front: its RAM and the nested page tables over it.  Each vCPU then
+ * brings its own VMCB, FPU state and, with shadow paging, its bounded pool
+ * of shadow page tables (LGUEST_CREATE_VCPU).  A guest that exists can
+ * therefore always run; nothing in the exit path has to allocate memory and
+ * fail.  The answer is the paging mode chosen. :*/
 static int lg_create(struct lguest *lg, const struct lguest_create __user *uarg)
 {
 	struct lguest_create arg;
@@ -73,7 +88,7 @@ static int lg_create(struct lguest *lg, const struct lguest_create __user *uarg)
 		return -EINVAL;
 	if (arg.mem_size > LGUEST_MAX_MEM)
 		return -E2BIG;
-	if (lg->vmcb)
+	if (lg->chunks)
 		return -EEXIST;
 	mode = lg_paging_mode(arg.flags);
 	if (mode < 0)
@@ -81,30 +96,68 @@ static int lg_create(struct lguest *lg, const struct lguest_create __user *uarg)
 
 	err = lg_mem_alloc(lg, arg.mem_size);
 	if (err)
-		return err;
-	if (mode == LGUEST_PAGING_SHADOW)
-		err = lg_shadow_create(lg);
-	else
+		goto free_mem;
+	lg->shadow_paging = mode == LGUEST_PAGING_SHADOW;
+	if (!lg->shadow_paging) {
 		err = lg_npt_build(lg);
-	if (err)
-		goto destroy;
-	err = lg_vmcb_alloc(lg);
-	if (err)
-		goto destroy;
-	if (!fpu_alloc_guest_fpstate(&lg->gfpu)) {
-		err = -ENOMEM;
-		goto destroy;
+		if (err)
+			goto free_npt;
 	}
-	lg->xcr0 = XFEATURE_MASK_FP;
-	lg_kvmclock_init(lg);
+	lg_kvmclock_epoch(lg);
 	/* From here the RAM never changes until release: mmap may look. */
 	smp_store_release(&lg->created, true);
 	lg_debugfs_add(lg);
 	return mode;
 
-destroy:
-	lg_destroy(lg);
+free_npt:
+	lg_npt_free(lg);
+free_mem:
+	lg_mem_free(lg);
 	return err;
+}
+
+static const struct file_operations lg_vcpu_fops;
+
+/*T:225 Each vCPU is a file of its own, as in KVM: the launcher runs one
+ * thread per vCPU, each in LGUEST_RUN on its own file, and the vCPU's
+ * lock serialises only that file's ioctls, so the vCPUs really run at the
+ * same time.  vCPUs are made in order, 0 first, before the guest first
+ * runs; after that the array never changes, so the interrupt paths can
+ * walk it without a lock. :*/
+static int lg_create_vcpu(struct lguest *lg, unsigned long id)
+{
+	struct lg_vcpu *vcpu;
+	struct file *file;
+	int fd;
+
+	if (!lg->created)
+		return -ENOENT;
+	if (id != lg->nr_vcpus || id >= LG_MAX_VCPUS)
+		return -EINVAL;
+	if (READ_ONCE(lg->ran))
+		return -EBUSY;
+	vcpu = lg_vcpu_create(lg, id);
+	if (IS_ERR(vcpu))
+		return PTR_ERR(vcpu);
+	fd = get_unused_fd_flags(O_CLOEXEC);
+	if (fd < 0)
+		goto free_vcpu;
+	file = anon_inode_getfile("lguest-vcpu", &lg_vcpu_fops, vcpu, O_RDWR);
+	if (IS_ERR(file)) {
+		put_unused_fd(fd);
+		fd = PTR_ERR(file);
+		goto free_vcpu;
+	}
+	/* Published before the file is reachable, and never taken back. */
+	refcount_inc(&lg->refs);
+	lg->vcpus[id] = vcpu;
+	smp_store_release(&lg->nr_vcpus, id + 1);
+	fd_install(fd, file);
+	return fd;
+
+free_vcpu:
+	lg_vcpu_free(vcpu);
+	return fd;
 }
 
 static int lg_set_console(struct lguest *lg, const struct lguest_console __user *uarg)
@@ -137,14 +190,24 @@ static int lg_set_console(struct lguest *lg, const struct lguest_console __user 
 			goto put_out;
 		}
 	}
+	/* The vCPUs may be running: the UART and console are io_lock's. */
+	if (mutex_lock_killable(&lg->io_lock)) {
+		err = -EINTR;
+		if (in)
+			fput(in);
+		goto put_out;
+	}
 	/* The UART owns @in from here, even on failure. */
 	err = lg_uart_set_input(lg, in);
-	if (err)
+	if (err) {
+		mutex_unlock(&lg->io_lock);
 		goto put_out;
+	}
 	lg_console_flush(lg);
-	if (lg->console)
-		fput(lg->console);
-	lg->console = out;
+	swap(lg->console, out);
+	mutex_unlock(&lg->io_lock);
+	if (out)
+		fput(out);
 	return 0;
 
 put_out:
@@ -153,50 +216,80 @@ put_out:
 	return err;
 }
 
-/* The ioctls that need a guest, with the guest's lock held. */
-static long lg_guest_ioctl(struct lguest *lg, unsigned int cmd, void __user *uarg)
+/* A vCPU file's ioctls, with the vCPU's lock held. */
+static long lg_vcpu_ioctl_locked(struct lg_vcpu *vcpu, unsigned int cmd,
+				 void __user *uarg)
 {
 	struct lguest_sregs sregs;
 	struct lguest_regs regs;
 	struct lguest_run run;
 	int err;
 
-	if (!lg->vmcb)
-		return -ENOENT;
 	switch (cmd) {
 	case LGUEST_GET_REGS:
-		lg_get_regs(lg, &regs);
+		lg_get_regs(vcpu, &regs);
 		return copy_to_user(uarg, &regs, sizeof(regs)) ? -EFAULT : 0;
 	case LGUEST_SET_REGS:
 		if (copy_from_user(&regs, uarg, sizeof(regs)))
 			return -EFAULT;
-		lg_set_regs(lg, &regs);
+		lg_set_regs(vcpu, &regs);
 		return 0;
 	case LGUEST_GET_SREGS:
-		lg_get_sregs(lg, &sregs);
+		lg_get_sregs(vcpu, &sregs);
 		return copy_to_user(uarg, &sregs, sizeof(sregs)) ? -EFAULT : 0;
 	case LGUEST_SET_SREGS:
 		if (copy_from_user(&sregs, uarg, sizeof(sregs)))
 			return -EFAULT;
-		return lg_set_sregs(lg, &sregs);
-	case LGUEST_SET_CONSOLE:
-		return lg_set_console(lg, uarg);
-	case LGUEST_ADD_DEVICE:
-		return lg_add_device(lg, uarg);
+		return lg_set_sregs(vcpu, &sregs);
 	case LGUEST_RUN:
-		err = lg_run(lg, &run);
+		err = lg_run(vcpu, &run);
 		if (err)
 			return err;
 		return copy_to_user(uarg, &run, sizeof(run)) ? -EFAULT : 0;
 	}
-	return -ENOTTY;	/* not reached: lg_ioctl() checked the number */
+	return -ENOTTY;
 }
+
+static long lg_vcpu_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct lg_vcpu *vcpu = file->private_data;
+	long ret;
+
+	switch (cmd) {
+	case LGUEST_GET_REGS: case LGUEST_SET_REGS: case LGUEST_GET_SREGS:
+	case LGUEST_SET_SREGS: case LGUEST_RUN:
+		break;
+	default:
+		return -ENOTTY;
+	}
+	if (mutex_lock_killable(&vcpu->lock))
+		return -EINTR;
+	ret = lg_vcpu_ioctl_locked(vcpu, cmd, (void __user *)arg);
+	mutex_unlock(&vcpu->lock);
+	return ret;
+}
+
+static int lg_vcpu_release(struct inode *inode, struct file *file)
+{
+	struct lg_vcpu *vcpu = file->private_data;
+
+	lg_put(vcpu->lg);
+	return 0;
+}
+
+static const struct file_operations lg_vcpu_fops = {
+	.owner		= THIS_MODULE,
+	.release	= lg_vcpu_release,
+	.unlocked_ioctl	= lg_vcpu_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.llseek		= noop_llseek,
+};
 
 /*T:210 The launcher's first question is always "which ABI do you speak?".
  * Anything we do not know is -ENOTTY, the ioctl convention for "no such
  * request", so a newer launcher on an older module learns that at once
  * instead of having its argument misread.  Everything else takes the
- * guest's lock: one thread at a time may drive a guest. :*/
+ * guest's lock: one thread at a time may change the machine. :*/
 static long lg_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct lguest *lg = file->private_data;
@@ -206,9 +299,8 @@ static long lg_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	if (cmd == LGUEST_GET_API_VERSION)
 		return LGUEST_API_VERSION;
 	switch (cmd) {
-	case LGUEST_CREATE: case LGUEST_GET_REGS: case LGUEST_SET_REGS:
-	case LGUEST_GET_SREGS: case LGUEST_SET_SREGS: case LGUEST_SET_CONSOLE:
-	case LGUEST_ADD_DEVICE: case LGUEST_RUN:
+	case LGUEST_CREATE: case LGUEST_SET_CONSOLE: case LGUEST_ADD_DEVICE:
+	case LGUEST_CREATE_VCPU:
 		break;
 	default:
 		return -ENOTTY;
@@ -217,8 +309,14 @@ static long lg_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return -EINTR;
 	if (cmd == LGUEST_CREATE)
 		ret = lg_create(lg, uarg);
+	else if (!lg->created)
+		ret = -ENOENT;
+	else if (cmd == LGUEST_CREATE_VCPU)
+		ret = lg_create_vcpu(lg, arg);
+	else if (cmd == LGUEST_SET_CONSOLE)
+		ret = lg_set_console(lg, uarg);
 	else
-		ret = lg_guest_ioctl(lg, cmd, uarg);
+		ret = lg_add_device(lg, uarg);
 	mutex_unlock(&lg->lock);
 	return ret;
 }
@@ -264,14 +362,14 @@ static const struct file_operations lg_fops = {
 };
 
 /**
- * lg_is_guest_file() - is @f an open /dev/lguest?
+ * lg_is_guest_file() - is @f an open /dev/lguest, or one of its vCPUs?
  * @f: any file.
  *
  * Return: true if it is (userfile.c never hands one to a guest).
  */
 bool lg_is_guest_file(const struct file *f)
 {
-	return f->f_op == &lg_fops;
+	return f->f_op == &lg_fops || f->f_op == &lg_vcpu_fops;
 }
 
 /*T:200 /dev/lguest is a misc device, created by devtmpfs as we register it.

@@ -30,10 +30,10 @@ static_assert(!(LGUEST_LAPIC_BASE & (LG_LAPIC_SIZE - 1)));
 static_assert(!(LGUEST_MMIO_BASE & (LGUEST_MMIO_SIZE - 1)));
 static_assert(!(LGUEST_MMIO_SIZE & (LGUEST_MMIO_SIZE - 1)));
 
-static void lg_mmio_unbacked(struct lguest *lg, u64 gpa, bool write)
+static void lg_mmio_unbacked(struct lg_vcpu *vcpu, u64 gpa, bool write)
 {
-	kill_guest(lg, "%s of unbacked guest-physical address 0x%llx at rip 0x%llx",
-		   write ? "write" : "read", gpa, lg->vmcb->save.rip);
+	kill_guest(vcpu->lg, "%s of unbacked guest-physical address 0x%llx at rip 0x%llx",
+		   write ? "write" : "read", gpa, vcpu->vmcb->save.rip);
 }
 
 /*
@@ -41,28 +41,28 @@ static void lg_mmio_unbacked(struct lguest *lg, u64 gpa, bool write)
  * fetch, not the guest's page walk, not the delivery of an event through
  * an IDT or a stack out in device space.  Returns false after killing.
  */
-static bool lg_mmio_fault_ok(struct lguest *lg, u64 gpa)
+static bool lg_mmio_fault_ok(struct lg_vcpu *vcpu, u64 gpa)
 {
-	const struct vmcb_control_area *c = &lg->vmcb->control;
-	const struct vmcb_save_area *s = &lg->vmcb->save;
+	const struct vmcb_control_area *c = &vcpu->vmcb->control;
+	const struct vmcb_save_area *s = &vcpu->vmcb->save;
 
 	if (c->exit_info_1 & X86_PF_INSTR) {
-		kill_guest(lg, "instruction fetch of unbacked guest-physical address 0x%llx at rip 0x%llx",
+		kill_guest(vcpu->lg, "instruction fetch of unbacked guest-physical address 0x%llx at rip 0x%llx",
 			   gpa, s->rip);
 		return false;
 	}
 	if (c->exit_info_1 & LG_NPF_GUEST_PT) {
-		kill_guest(lg, "page-table walk through non-RAM guest-physical address 0x%llx at rip 0x%llx (error 0x%llx)",
+		kill_guest(vcpu->lg, "page-table walk through non-RAM guest-physical address 0x%llx at rip 0x%llx (error 0x%llx)",
 			   gpa, s->rip, c->exit_info_1);
 		return false;
 	}
 	if (c->exit_int_info & SVM_EXITINTINFO_VALID) {
-		kill_guest(lg, "event delivery (exit_int_info 0x%x) touched non-RAM guest-physical address 0x%llx at rip 0x%llx",
+		kill_guest(vcpu->lg, "event delivery (exit_int_info 0x%x) touched non-RAM guest-physical address 0x%llx at rip 0x%llx",
 			   c->exit_int_info, gpa, s->rip);
 		return false;
 	}
 	if (!lg_code64(s)) {
-		kill_guest(lg, "MMIO from non-64-bit code at rip 0x%llx (gpa 0x%llx, efer 0x%llx, cs attrib 0x%x)",
+		kill_guest(vcpu->lg, "MMIO from non-64-bit code at rip 0x%llx (gpa 0x%llx, efer 0x%llx, cs attrib 0x%x)",
 			   s->rip, gpa, s->efer, s->cs.attrib);
 		return false;
 	}
@@ -74,29 +74,29 @@ static bool lg_mmio_fault_ok(struct lguest *lg, u64 gpa)
  * page, so if 15 bytes cannot be read, read what RIP's page holds and let
  * the decoder say whether that was enough.  Returns false after killing.
  */
-static bool lg_mmio_decode(struct lguest *lg, u64 gpa, struct lg_insn *insn)
+static bool lg_mmio_decode(struct lg_vcpu *vcpu, u64 gpa, struct lg_insn *insn)
 {
-	u64 rip = lg->vmcb->save.rip;
+	u64 rip = vcpu->vmcb->save.rip;
 	u8 code[LG_INSN_MAX_LEN];
 	unsigned int avail;
 	int err;
 
-	err = lg_read_guest_insn(lg, rip, code, sizeof(code));
+	err = lg_read_guest_insn(vcpu, rip, code, sizeof(code));
 	if (err < 0) {
-		kill_guest(lg, "cannot read the instruction at rip 0x%llx (error %d) that touched guest-physical address 0x%llx",
+		kill_guest(vcpu->lg, "cannot read the instruction at rip 0x%llx (error %d) that touched guest-physical address 0x%llx",
 			   rip, err, gpa);
 		return false;
 	}
 	avail = err;
 	err = lg_insn_decode(code, avail, insn);
 	if (err) {
-		kill_guest(lg, "cannot emulate the instruction at rip 0x%llx (%*ph, error %d) on guest-physical address 0x%llx",
+		kill_guest(vcpu->lg, "cannot emulate the instruction at rip 0x%llx (%*ph, error %d) on guest-physical address 0x%llx",
 			   rip, avail, code, err, gpa);
 		return false;
 	}
 	/* The CPU told us which way the access went: it must agree. */
-	if (insn->write != !!(lg->vmcb->control.exit_info_1 & X86_PF_WRITE)) {
-		kill_guest(lg, "instruction at rip 0x%llx (%*ph) is a %s but the fault at guest-physical address 0x%llx was not",
+	if (insn->write != !!(vcpu->vmcb->control.exit_info_1 & X86_PF_WRITE)) {
+		kill_guest(vcpu->lg, "instruction at rip 0x%llx (%*ph) is a %s but the fault at guest-physical address 0x%llx was not",
 			   rip, insn->len, code, insn->write ? "store" : "load", gpa);
 		return false;
 	}
@@ -118,7 +118,7 @@ static bool lg_mmio_decode(struct lguest *lg, u64 gpa, struct lg_insn *insn)
  * the old register value, 32-bit loads zero the upper half. :*/
 /**
  * lg_mmio_exit() - emulate the guest's access to device memory at @gpa.
- * @lg: the guest.
+ * @vcpu: the guest.
  * @gpa: the guest-physical address of the nested page fault (EXITINFO2),
  *	outside RAM.
  *
@@ -127,17 +127,17 @@ static bool lg_mmio_decode(struct lguest *lg, u64 gpa, struct lg_insn *insn)
  * a load's register is written and the guest is past the instruction.
  * Anything we cannot emulate kills the guest, saying why.
  *
- * Return: %LG_EXIT_CONTINUE (also after a kill: the run loop sees @lg->dead).
+ * Return: %LG_EXIT_CONTINUE (also after a kill: the run loop sees @vcpu->dead).
  */
-enum lg_exit_action lg_mmio_exit(struct lguest *lg, u64 gpa)
+enum lg_exit_action lg_mmio_exit(struct lg_vcpu *vcpu, u64 gpa)
 {
-	struct vmcb_save_area *s = &lg->vmcb->save;
+	struct vmcb_save_area *s = &vcpu->vmcb->save;
 	struct lg_insn insn;
 	u64 val = 0, window;
 	bool ioapic, lapic;
 	int err;
 
-	if (!lg_mmio_fault_ok(lg, gpa) || !lg_mmio_decode(lg, gpa, &insn))
+	if (!lg_mmio_fault_ok(vcpu, gpa) || !lg_mmio_decode(vcpu, gpa, &insn))
 		return LG_EXIT_CONTINUE;
 
 	/* gpa - base wraps for gpa < base, so each test is one compare. */
@@ -150,38 +150,41 @@ enum lg_exit_action lg_mmio_exit(struct lguest *lg, u64 gpa)
 	else
 		window = 0;
 	if (!window) {
-		lg_mmio_unbacked(lg, gpa, insn.write);
+		lg_mmio_unbacked(vcpu, gpa, insn.write);
 		return LG_EXIT_CONTINUE;
 	}
 	if ((gpa & (window - 1)) > window - insn.size) {
-		kill_guest(lg, "%u-byte %s at guest-physical address 0x%llx straddles a device window's end at rip 0x%llx",
+		kill_guest(vcpu->lg, "%u-byte %s at guest-physical address 0x%llx straddles a device window's end at rip 0x%llx",
 			   insn.size, insn.write ? "write" : "read", gpa, s->rip);
 		return LG_EXIT_CONTINUE;
 	}
 
 	if (insn.write)
 		val = lg_insn_store_value(&insn, insn.has_imm ? 0 :
-					  lg_gpr_read(lg, insn.reg));
+					  lg_gpr_read(vcpu, insn.reg));
 	if (ioapic)
-		err = lg_ioapic_mmio(lg, gpa, insn.write, insn.size, &val);
+		err = lg_ioapic_mmio(vcpu->lg, gpa, insn.write, insn.size, &val);
 	else if (lapic)
-		err = lg_lapic_mmio(lg, gpa, insn.write, insn.size, &val);
+		err = lg_lapic_mmio(vcpu, gpa, insn.write, insn.size, &val);
 	else
-		err = lg_device_mmio(lg, gpa, insn.write, insn.size, &val);
+		err = lg_device_mmio(vcpu->lg, gpa, insn.write, insn.size, &val);
 	if (err == -ENODEV) {
-		lg_mmio_unbacked(lg, gpa, insn.write);
+		lg_mmio_unbacked(vcpu, gpa, insn.write);
 		return LG_EXIT_CONTINUE;
 	}
+	/* A signal came first: the instruction runs again after it. */
+	if (err == -EINTR)
+		return LG_EXIT_CONTINUE;
 	if (err) {
 		/* A device that killed the guest itself keeps its reason. */
-		kill_guest(lg, "%u-byte %s of guest-physical address 0x%llx refused by the device (error %d) at rip 0x%llx",
+		kill_guest(vcpu->lg, "%u-byte %s of guest-physical address 0x%llx refused by the device (error %d) at rip 0x%llx",
 			   insn.size, insn.write ? "write" : "read", gpa, err, s->rip);
 		return LG_EXIT_CONTINUE;
 	}
 	if (!insn.write)
-		lg_gpr_write(lg, insn.reg,
-			     lg_insn_load_value(&insn, lg_gpr_read(lg, insn.reg), val));
+		lg_gpr_write(vcpu, insn.reg,
+			     lg_insn_load_value(&insn, lg_gpr_read(vcpu, insn.reg), val));
 
-	lg_advance_rip(lg, insn.len, false);
+	lg_advance_rip(vcpu, insn.len, false);
 	return LG_EXIT_CONTINUE;
 }

@@ -10,19 +10,19 @@
 
 /**
  * lg_nmi_raise() - make an NMI pending for the guest.
- * @lg: the guest.
+ * @vcpu: the guest.
  *
  * NMIs do not queue: one pending is all a CPU latches while it handles
  * another.  Safe from any context; wakes or kicks the vCPU.
  */
-void lg_nmi_raise(struct lguest *lg)
+void lg_nmi_raise(struct lg_vcpu *vcpu)
 {
-	WRITE_ONCE(lg->nmi_pending, true);
-	wake_up(&lg->wq);
-	lg_kick_vcpu(lg);
+	WRITE_ONCE(vcpu->nmi_pending, true);
+	wake_up(&vcpu->wq);
+	lg_kick_vcpu(vcpu);
 }
 
-static void lg_nmi_unstep(struct lguest *lg);
+static void lg_nmi_unstep(struct lg_vcpu *vcpu);
 
 /*T:517 An NMI is injected through EVENTINJ, and from then on NMIs are
  * blocked until the guest's handler returns with IRET.  SVM without
@@ -36,34 +36,34 @@ static void lg_nmi_unstep(struct lguest *lg);
 /**
  * lg_nmi_inject() - before VMRUN: inject a pending NMI if the guest can
  *	take one, or single-step it towards the IRET that unblocks NMIs.
- * @lg: the guest (vCPU thread, interrupts off).
+ * @vcpu: the guest (vCPU thread, interrupts off).
  */
-void lg_nmi_inject(struct lguest *lg)
+void lg_nmi_inject(struct lg_vcpu *vcpu)
 {
-	struct vmcb_control_area *c = &lg->vmcb->control;
-	struct vmcb_save_area *s = &lg->vmcb->save;
+	struct vmcb_control_area *c = &vcpu->vmcb->control;
+	struct vmcb_save_area *s = &vcpu->vmcb->save;
 
 	/* An event to deliver first would push our TF: stop stepping. */
-	if (lg->nmi_step && (c->event_inj & SVM_EVTINJ_VALID))
-		lg_nmi_unstep(lg);
-	if (!READ_ONCE(lg->nmi_pending))
+	if (vcpu->nmi_step && (c->event_inj & SVM_EVTINJ_VALID))
+		lg_nmi_unstep(vcpu);
+	if (!READ_ONCE(vcpu->nmi_pending))
 		return;
-	if (!lg->nmi_masked) {
+	if (!vcpu->nmi_masked) {
 		/* An event being re-delivered, or MOV SS's shadow, goes first. */
 		if ((c->event_inj & SVM_EVTINJ_VALID) ||
 		    (c->int_state & SVM_INTERRUPT_SHADOW_MASK) ||
-		    !xchg(&lg->nmi_pending, false))
+		    !xchg(&vcpu->nmi_pending, false))
 			return;
 		c->event_inj = SVM_EVTINJ_VALID | SVM_EVTINJ_TYPE_NMI | X86_TRAP_NMI;
-		lg->nmi_masked = true;
-		lg->nmi_iret = false;
+		vcpu->nmi_masked = true;
+		vcpu->nmi_iret = false;
 		c->intercepts[INTERCEPT_IRET / 32] |= BIT(INTERCEPT_IRET % 32);
 		return;
 	}
-	if (lg->nmi_iret && !lg->nmi_step && !(c->event_inj & SVM_EVTINJ_VALID)) {
-		lg->nmi_step = true;
-		lg->nmi_step_rflags = s->rflags;
-		lg->nmi_step_dr6 = s->dr6;
+	if (vcpu->nmi_iret && !vcpu->nmi_step && !(c->event_inj & SVM_EVTINJ_VALID)) {
+		vcpu->nmi_step = true;
+		vcpu->nmi_step_rflags = s->rflags;
+		vcpu->nmi_step_dr6 = s->dr6;
 		s->rflags |= X86_EFLAGS_TF | X86_EFLAGS_RF;
 	}
 }
@@ -73,85 +73,85 @@ void lg_nmi_inject(struct lguest *lg)
  * wrote BS there).  After the IRET has run, RFLAGS is what it popped: the
  * guest's already.
  */
-static void lg_nmi_unstep(struct lguest *lg)
+static void lg_nmi_unstep(struct lg_vcpu *vcpu)
 {
-	struct vmcb_save_area *s = &lg->vmcb->save;
+	struct vmcb_save_area *s = &vcpu->vmcb->save;
 	u64 mask = X86_EFLAGS_TF | X86_EFLAGS_RF;
 
-	lg->nmi_step = false;
-	s->dr6 = lg->nmi_step_dr6;
-	if (s->rip == lg->nmi_iret_rip)
-		s->rflags = (s->rflags & ~mask) | (lg->nmi_step_rflags & mask);
+	vcpu->nmi_step = false;
+	s->dr6 = vcpu->nmi_step_dr6;
+	if (s->rip == vcpu->nmi_iret_rip)
+		s->rflags = (s->rflags & ~mask) | (vcpu->nmi_step_rflags & mask);
 }
 
 /**
  * lg_nmi_rflags() - the guest's RFLAGS as the launcher may see them: the
  *	TF and RF of a single-step over an IRET are ours, not the guest's.
- * @lg: the guest.
+ * @vcpu: the guest.
  *
  * Return: RFLAGS.
  */
-u64 lg_nmi_rflags(const struct lguest *lg)
+u64 lg_nmi_rflags(const struct lg_vcpu *vcpu)
 {
-	u64 mask = X86_EFLAGS_TF | X86_EFLAGS_RF, rflags = lg->vmcb->save.rflags;
+	u64 mask = X86_EFLAGS_TF | X86_EFLAGS_RF, rflags = vcpu->vmcb->save.rflags;
 
-	if (lg->nmi_step && lg->vmcb->save.rip == lg->nmi_iret_rip)
-		rflags = (rflags & ~mask) | (lg->nmi_step_rflags & mask);
+	if (vcpu->nmi_step && vcpu->vmcb->save.rip == vcpu->nmi_iret_rip)
+		rflags = (rflags & ~mask) | (vcpu->nmi_step_rflags & mask);
 	return rflags;
 }
 
 /**
  * lg_nmi_reset() - forget NMI state the launcher's new registers void.
- * @lg: the guest.
+ * @vcpu: the guest.
  */
-void lg_nmi_reset(struct lguest *lg)
+void lg_nmi_reset(struct lg_vcpu *vcpu)
 {
 	/* An IRET already let through can no longer be watched for. */
-	if (lg->nmi_iret)
-		lg->nmi_masked = false;
-	lg->nmi_step = false;
-	lg->nmi_iret = false;
+	if (vcpu->nmi_iret)
+		vcpu->nmi_masked = false;
+	vcpu->nmi_step = false;
+	vcpu->nmi_iret = false;
 }
 
 /**
  * lg_nmi_after_exit() - after every exit: has the guest gone past the IRET
  *	that ends its NMI handler?  Then NMIs are unblocked.
- * @lg: the guest (vCPU thread).
+ * @vcpu: the guest (vCPU thread).
  */
-void lg_nmi_after_exit(struct lguest *lg)
+void lg_nmi_after_exit(struct lg_vcpu *vcpu)
 {
-	if (lg->nmi_iret && lg->vmcb->save.rip != lg->nmi_iret_rip) {
-		lg->nmi_iret = false;
-		lg->nmi_masked = false;
+	if (vcpu->nmi_iret && vcpu->vmcb->save.rip != vcpu->nmi_iret_rip) {
+		vcpu->nmi_iret = false;
+		vcpu->nmi_masked = false;
 		/*
 		 * Past the IRET some other way than by our step (whose #DB
 		 * lg_nmi_db() takes): stop stepping.
 		 */
-		if (lg->nmi_step &&
-		    lg->vmcb->control.exit_code != SVM_EXIT_EXCP_BASE + X86_TRAP_DB)
-			lg_nmi_unstep(lg);
+		if (vcpu->nmi_step &&
+		    vcpu->vmcb->control.exit_code != SVM_EXIT_EXCP_BASE + X86_TRAP_DB)
+			lg_nmi_unstep(vcpu);
 	}
 }
 
 /**
  * lg_exit_iret() - the guest is about to IRET with an NMI in service.
- * @lg: the guest.
+ * @vcpu: the guest.
  *
  * Return: %LG_EXIT_CONTINUE: the IRET runs on the next VMRUN, unintercepted.
  */
-enum lg_exit_action lg_exit_iret(struct lguest *lg)
+enum lg_exit_action lg_exit_iret(struct lg_vcpu *vcpu)
 {
-	struct vmcb_control_area *c = &lg->vmcb->control;
+	struct vmcb_control_area *c = &vcpu->vmcb->control;
 
 	c->intercepts[INTERCEPT_IRET / 32] &= ~BIT(INTERCEPT_IRET % 32);
-	lg->nmi_iret = true;
-	lg->nmi_iret_rip = lg->vmcb->save.rip;
+	vcpu->nmi_iret = true;
+	vcpu->nmi_iret_rip = vcpu->vmcb->save.rip;
 	return LG_EXIT_CONTINUE;
 }
 
 /**
  * lg_nmi_db() - on a #DB exit: was it our single-step over the IRET?
- * @lg: the guest.
+ * @vcpu: the guest.
  *
  * Then the guest's own TF, RF and DR6 come back (RFLAGS only if the IRET
  * did not run: it loads new flags), and the #DB is not the guest's: it is
@@ -159,10 +159,10 @@ enum lg_exit_action lg_exit_iret(struct lguest *lg)
  *
  * Return: true if the #DB was ours.
  */
-bool lg_nmi_db(struct lguest *lg)
+bool lg_nmi_db(struct lg_vcpu *vcpu)
 {
-	if (!lg->nmi_step)
+	if (!vcpu->nmi_step)
 		return false;
-	lg_nmi_unstep(lg);
+	lg_nmi_unstep(vcpu);
 	return true;
 }

@@ -27,46 +27,80 @@
 #define CREATE_TRACE_POINTS
 #include "trace.h"
 
-/* switcher.S hard-codes these offsets. */
-static_assert(offsetof(struct lg_gprs, rbx) == 0);
-static_assert(offsetof(struct lg_gprs, rdi) == 32);
-static_assert(offsetof(struct lg_gprs, rbp) == 40);
-static_assert(offsetof(struct lg_gprs, r8) == 48);
-static_assert(offsetof(struct lg_gprs, r15) == 104);
-
 /*T:500 kill_guest() is how the hypervisor says "no" to a guest: the guest
  * is marked dead with a sentence saying what it did, including the values
  * that were wrong, and the run loop hands that sentence to the launcher,
  * which prints it and exits.  It is sticky, as in the ancestor: the first
- * reason wins, and a dead guest never runs again.  The host carries on. :*/
+ * reason wins, and a dead guest never runs again.  It is a stop of the
+ * whole machine: every vCPU gets the stop request and leaves guest mode
+ * (lg_stop()), whichever vCPU, device or launcher call found the fault.
+ * The host carries on. :*/
 /**
  * kill_guest() - stop a misbehaving guest for good, saying why.
  * @lg: the guest.
  * @fmt: printf-style reason, with the offending values.
+ *
+ * Safe from any context.
  */
 void kill_guest(struct lguest *lg, const char *fmt, ...)
 {
+	unsigned long flags;
+	bool first;
 	va_list ap;
 
-	if (lg->dead)
+	spin_lock_irqsave(&lg->stop_lock, flags);
+	first = !lg->stop;
+	if (first) {
+		va_start(ap, fmt);
+		vsnprintf(lg->kill_reason, sizeof(lg->kill_reason), fmt, ap);
+		va_end(ap);
+		WRITE_ONCE(lg->stop, LGUEST_EXIT_KILLED);
+	}
+	spin_unlock_irqrestore(&lg->stop_lock, flags);
+	if (!first)
 		return;
-	va_start(ap, fmt);
-	vsnprintf(lg->kill_reason, sizeof(lg->kill_reason), fmt, ap);
-	va_end(ap);
-	lg->dead = true;
 	trace_lguest_kill(lg->kill_reason);
+	lg_stop_vcpus(lg);
+}
+
+/**
+ * lg_stop() - the guest stopped itself (or its user stopped it): every
+ *	vCPU's LGUEST_RUN returns @reason, unless another came first.
+ * @lg: the guest.
+ * @reason: an %LGUEST_EXIT_ value other than %LGUEST_EXIT_KILLED.
+ * @status: what goes with it (&struct lguest_run.status).
+ *
+ * Safe from any context.
+ *
+ * Return: true if this was the first reason (the one reported).
+ */
+bool lg_stop(struct lguest *lg, u32 reason, u32 status)
+{
+	unsigned long flags;
+	bool first;
+
+	spin_lock_irqsave(&lg->stop_lock, flags);
+	first = !lg->stop;
+	if (first) {
+		lg->stop_status = status;
+		WRITE_ONCE(lg->stop, reason);
+	}
+	spin_unlock_irqrestore(&lg->stop_lock, flags);
+	if (first)
+		lg_stop_vcpus(lg);
+	return first;
 }
 
 /**
  * lg_inject_exception() - deliver an exception to the guest on next entry.
- * @lg: the guest.
+ * @vcpu: the guest.
  * @vector: exception vector (0-31).
  * @has_err: whether it pushes an error code.
  * @err: the error code.
  */
-void lg_inject_exception(struct lguest *lg, u8 vector, bool has_err, u32 err)
+void lg_inject_exception(struct lg_vcpu *vcpu, u8 vector, bool has_err, u32 err)
 {
-	struct vmcb_control_area *c = &lg->vmcb->control;
+	struct vmcb_control_area *c = &vcpu->vmcb->control;
 
 	/*
 	 * A fault pushes RFLAGS with RF set, so that the IRET back to the
@@ -77,7 +111,7 @@ void lg_inject_exception(struct lguest *lg, u8 vector, bool has_err, u32 err)
 	 */
 	if (vector != X86_TRAP_DB && vector != X86_TRAP_BP && vector != X86_TRAP_OF &&
 	    vector != X86_TRAP_DF && vector != X86_TRAP_MC)
-		lg->vmcb->save.rflags |= X86_EFLAGS_RF;
+		vcpu->vmcb->save.rflags |= X86_EFLAGS_RF;
 	c->event_inj = vector | SVM_EVTINJ_TYPE_EXEPT | SVM_EVTINJ_VALID |
 		       (has_err ? SVM_EVTINJ_VALID_ERR : 0);
 	c->event_inj_err = err;
@@ -85,45 +119,25 @@ void lg_inject_exception(struct lguest *lg, u8 vector, bool has_err, u32 err)
 
 /**
  * lg_gpr_read() - a general register by its x86 number.
- * @lg: the guest.
+ * @vcpu: the vCPU.
  * @reg: 0 (RAX) to 15 (R15).
  *
  * Return: its 64-bit value.
  */
-u64 lg_gpr_read(struct lguest *lg, unsigned int reg)
+u64 lg_gpr_read(struct lg_vcpu *vcpu, unsigned int reg)
 {
-	switch (reg & 15) {
-	case 0: return lg->vmcb->save.rax;
-	case 4: return lg->vmcb->save.rsp;
-	case 1: return lg->gprs.rcx;
-	case 2: return lg->gprs.rdx;
-	case 3: return lg->gprs.rbx;
-	case 5: return lg->gprs.rbp;
-	case 6: return lg->gprs.rsi;
-	case 7: return lg->gprs.rdi;
-	default: return (&lg->gprs.r8)[(reg & 15) - 8];
-	}
+	return vcpu->regs[reg & 15];
 }
 
 /**
  * lg_gpr_write() - set a whole general register by its x86 number.
- * @lg: the guest.
+ * @vcpu: the vCPU.
  * @reg: 0 (RAX) to 15 (R15).
  * @val: the new 64-bit value (partial-register rules are the caller's).
  */
-void lg_gpr_write(struct lguest *lg, unsigned int reg, u64 val)
+void lg_gpr_write(struct lg_vcpu *vcpu, unsigned int reg, u64 val)
 {
-	switch (reg & 15) {
-	case 0: lg->vmcb->save.rax = val; return;
-	case 4: lg->vmcb->save.rsp = val; return;
-	case 1: lg->gprs.rcx = val; return;
-	case 2: lg->gprs.rdx = val; return;
-	case 3: lg->gprs.rbx = val; return;
-	case 5: lg->gprs.rbp = val; return;
-	case 6: lg->gprs.rsi = val; return;
-	case 7: lg->gprs.rdi = val; return;
-	default: (&lg->gprs.r8)[(reg & 15) - 8] = val; return;
-	}
+	vcpu->regs[reg & 15] = val;
 }
 
 /*T:515 An interrupt raised while the vCPU is in guest mode on another
@@ -137,30 +151,57 @@ void lg_gpr_write(struct lguest *lg, unsigned int reg, u64 val)
 /**
  * lg_kick_vcpu() - make the vCPU, if it is in guest mode on another CPU,
  *	exit at once, to see an interrupt or a request raised for it.
- * @lg: the guest.
+ * @vcpu: the guest.
  *
  * Safe from any context, hard interrupts included.
  */
-void lg_kick_vcpu(struct lguest *lg)
+void lg_kick_vcpu(struct lg_vcpu *vcpu)
 {
-	struct task_struct *vcpu;
+	struct task_struct *task;
 
 	/* Task structs are freed after an RCU grace period. */
 	rcu_read_lock();
-	vcpu = READ_ONCE(lg->vcpu_task);
-	if (vcpu && vcpu != current)
-		kick_process(vcpu);
+	task = READ_ONCE(vcpu->task);
+	if (task && task != current)
+		kick_process(task);
 	rcu_read_unlock();
 }
 
 /**
+ * lg_request() - ask a vCPU's thread for @req before its next VMRUN: set
+ *	the bit, wake the vCPU if it sleeps, kick it if it is in guest mode.
+ * @vcpu: the vCPU.
+ * @req: an enum lg_request.
+ *
+ * Safe from any context.
+ */
+void lg_request(struct lg_vcpu *vcpu, enum lg_request req)
+{
+	set_bit(req, &vcpu->requests);
+	wake_up(&vcpu->wq);
+	lg_kick_vcpu(vcpu);
+}
+
+/**
+ * lg_stop_vcpus() - make every vCPU of a stopped machine leave LGUEST_RUN.
+ * @lg: the guest, its stop reason set.
+ */
+void lg_stop_vcpus(struct lguest *lg)
+{
+	unsigned int i, n = lg_nr_vcpus(lg);
+
+	for (i = 0; i < n; i++)
+		lg_request(lg->vcpus[i], LG_REQ_STOP);
+}
+
+/**
  * lg_raise_irq() - make an external (edge) interrupt pending for the guest.
- * @lg: the guest.
+ * @vcpu: the guest.
  * @vector: 32-255.  Safe from any context (the timer calls it).
  */
-void lg_raise_irq(struct lguest *lg, u8 vector)
+void lg_raise_irq(struct lg_vcpu *vcpu, u8 vector)
 {
-	lg_lapic_set_irq(lg, vector, false);
+	lg_lapic_set_irq(vcpu, vector, false);
 }
 
 /*
@@ -168,51 +209,56 @@ void lg_raise_irq(struct lguest *lg, u8 vector)
  * HLT if the guest would take it, so "cli; hlt" with something pending
  * sleeps rather than spins; the wake-only hypercall timer ends any HLT.
  */
-static bool lg_has_event(struct lguest *lg)
+static bool lg_has_event(struct lg_vcpu *vcpu)
 {
-	return READ_ONCE(lg->timer_fired) || READ_ONCE(lg->quit) ||
-	       lg_uart_has_event(lg) ||
-	       (READ_ONCE(lg->nmi_pending) && !lg->nmi_masked) ||
-	       ((lg->vmcb->save.rflags & X86_EFLAGS_IF) &&
-		lg_lapic_next_irq(lg) >= 0);
+	if (READ_ONCE(vcpu->requests))
+		return true;
+	/* Waiting for a start-up IPI, only a request (INIT, SIPI) counts. */
+	if (vcpu->state != LG_VCPU_RUNNABLE)
+		return false;
+	return READ_ONCE(vcpu->timer_fired) ||
+	       (vcpu->id == 0 && lg_uart_has_event(vcpu->lg)) ||
+	       (READ_ONCE(vcpu->nmi_pending) && !vcpu->nmi_masked) ||
+	       ((vcpu->vmcb->save.rflags & X86_EFLAGS_IF) &&
+		lg_lapic_next_irq(vcpu) >= 0);
 }
 
 static enum hrtimer_restart lg_timer_fn(struct hrtimer *timer)
 {
-	struct lguest *lg = container_of(timer, struct lguest, timer);
+	struct lg_vcpu *vcpu = container_of(timer, struct lg_vcpu, timer);
 
-	WRITE_ONCE(lg->timer_fired, true);
-	if (lg->timer_vector)
-		lg_raise_irq(lg, lg->timer_vector);
+	WRITE_ONCE(vcpu->timer_fired, true);
+	if (vcpu->timer_vector)
+		lg_raise_irq(vcpu, vcpu->timer_vector);
 	else
-		wake_up(&lg->wq);
+		wake_up(&vcpu->wq);
 	return HRTIMER_NORESTART;
 }
 
 /**
  * lg_timer_init() - set up the guest's timer and wait queue.
- * @lg: the guest.
+ * @vcpu: the guest.
  */
-void lg_timer_init(struct lguest *lg)
+void lg_timer_init(struct lg_vcpu *vcpu)
 {
-	init_waitqueue_head(&lg->wq);
-	hrtimer_init(&lg->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
-	lg->timer.function = lg_timer_fn;
+	init_waitqueue_head(&vcpu->wq);
+	hrtimer_init(&vcpu->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	vcpu->timer.function = lg_timer_fn;
 }
 
 /* Note this exit in the guest's history (debugfs "exits", and the log). */
-static void lg_exit_record(struct lguest *lg)
+static void lg_exit_record(struct lg_vcpu *vcpu)
 {
-	const struct vmcb_control_area *c = &lg->vmcb->control;
-	struct lg_exit_rec *r = &lg->hist[lg->hist_pos];
+	const struct vmcb_control_area *c = &vcpu->vmcb->control;
+	struct lg_exit_rec *r = &vcpu->hist[vcpu->hist_pos];
 
-	r->inj = lg->last_event_inj;
+	r->inj = vcpu->last_event_inj;
 	r->code = c->exit_code;
 	r->intinfo = c->exit_int_info;
 	r->int_state = c->int_state;
-	r->rip = lg->vmcb->save.rip;
-	r->rflags = lg->vmcb->save.rflags;
-	lg->hist_pos = (lg->hist_pos + 1) % LG_EXIT_HIST;
+	r->rip = vcpu->vmcb->save.rip;
+	r->rflags = vcpu->vmcb->save.rflags;
+	vcpu->hist_pos = (vcpu->hist_pos + 1) % LG_EXIT_HIST;
 }
 
 /*
@@ -226,16 +272,16 @@ static DEFINE_RATELIMIT_STATE(lg_report_rs, 5 * HZ, 2);
 
 /**
  * lg_exit_hist_show() - print the guest's last exits, oldest first.
- * @lg: the guest.
+ * @vcpu: the guest.
  * @m: where to, or NULL for the kernel log (callers take lg_report_rs).
  */
-void lg_exit_hist_show(struct lguest *lg, struct seq_file *m)
+void lg_exit_hist_show(struct lg_vcpu *vcpu, struct seq_file *m)
 {
 	unsigned int i;
 
 	for (i = 0; i < LG_EXIT_HIST; i++) {
 		const struct lg_exit_rec *r =
-			&lg->hist[(lg->hist_pos + i) % LG_EXIT_HIST];
+			&vcpu->hist[(vcpu->hist_pos + i) % LG_EXIT_HIST];
 
 		if (!r->code && !r->rip)
 			continue;
@@ -249,6 +295,17 @@ void lg_exit_hist_show(struct lguest *lg, struct seq_file *m)
 	}
 }
 
+/**
+ * lg_exit_hist_report() - put a dying vCPU's last exits in the kernel log,
+ *	within the rate limit every guest shares.
+ * @vcpu: the vCPU.
+ */
+void lg_exit_hist_report(struct lg_vcpu *vcpu)
+{
+	if (__ratelimit(&lg_report_rs))
+		lg_exit_hist_show(vcpu, NULL);
+}
+
 /*T:510 An interrupt can only be taken when the guest would take it:
  * RFLAGS.IF set, not in the one-instruction shadow after STI or MOV SS, and
  * not below what it is already servicing.  Rather than judge that from
@@ -260,19 +317,28 @@ void lg_exit_hist_show(struct lguest *lg, struct seq_file *m)
  * TCG, our test host, mishandles an injected INTR when its thread is kicked
  * right after VMRUN, delivering it a second time as an exception with the
  * guest's IF already clear. :*/
-static void lg_inject_pending(struct lguest *lg)
+static void lg_inject_pending(struct lg_vcpu *vcpu)
 {
-	struct vmcb_control_area *c = &lg->vmcb->control;
-	int vec = lg_lapic_next_irq(lg);
+	struct vmcb_control_area *c = &vcpu->vmcb->control;
+	int vec = lg_lapic_next_irq(vcpu);
 
-	c->int_ctl &= ~(V_IRQ_MASK | V_INTR_PRIO_MASK);
-	lg->virq_vec = vec;
+	/*
+	 * The guest's CR8 is the VMCB's V_TPR, which it writes without an
+	 * exit (APM vol. 2, 15.21.2): give it the APIC's TPR, and take it
+	 * back after the exit (lg_virq_complete()).
+	 */
+	c->int_ctl = (c->int_ctl & ~(V_IRQ_MASK | V_INTR_PRIO_MASK | V_IGN_TPR_MASK |
+				     V_TPR_MASK)) | (vcpu->lapic.tpr >> 4);
+	vcpu->virq_vec = vec;
 	if (vec < 0)
 		return;
-	/* The priority we have judged already (lg_lapic_next_irq()). */
+	/*
+	 * Judged against TPR and ISR already (lg_lapic_next_irq()); without
+	 * V_IGN_TPR the CPU also holds it back should the guest raise CR8
+	 * before it opens its interrupt window.
+	 */
 	c->int_vector = vec;
-	c->int_ctl |= V_IRQ_MASK | V_IGN_TPR_MASK |
-		      ((vec >> 4) << V_INTR_PRIO_SHIFT);
+	c->int_ctl |= V_IRQ_MASK | ((vec >> 4) << V_INTR_PRIO_SHIFT);
 }
 
 /*
@@ -285,12 +351,16 @@ static void lg_inject_pending(struct lguest *lg)
  * the exit reported (APM 15.20: exceptions are vectors 0-31; TCG calls them
  * exceptions).  Return: true if EXITINTINFO was dealt with here.
  */
-static bool lg_virq_complete(struct lguest *lg)
+static bool lg_virq_complete(struct lg_vcpu *vcpu)
 {
-	struct vmcb_control_area *c = &lg->vmcb->control;
+	struct vmcb_control_area *c = &vcpu->vmcb->control;
 	u32 info = c->exit_int_info;
-	int vec = lg->virq_vec;
+	int vec = vcpu->virq_vec;
 	bool interrupted;
+
+	/* A MOV to CR8 in guest mode changed the TPR's priority class. */
+	if ((c->int_ctl & V_TPR_MASK) != vcpu->lapic.tpr >> 4)
+		vcpu->lapic.tpr = (c->int_ctl & V_TPR_MASK) << 4;
 
 	if ((info & SVM_EXITINTINFO_VALID) &&
 	    (info & SVM_EXITINTINFO_TYPE_MASK) == SVM_EXITINTINFO_TYPE_EXEPT &&
@@ -305,34 +375,34 @@ static bool lg_virq_complete(struct lguest *lg)
 		      (info & SVM_EXITINTINFO_TYPE_MASK) == SVM_EXITINTINFO_TYPE_INTR &&
 		      (info & SVM_EXITINTINFO_VEC_MASK) == vec;
 	if (!interrupted && !(c->int_ctl & V_IRQ_MASK))
-		lg_lapic_ack(lg, vec);
+		lg_lapic_ack(vcpu, vec);
 	c->int_ctl &= ~V_IRQ_MASK;
-	lg->virq_vec = -1;
+	vcpu->virq_vec = -1;
 	return interrupted;
 }
 
 /**
  * lg_flush_guest_tlb() - make the guest's ASID forget what it cached, on
  *	the next VMRUN (APM vol. 2, 15.16.1).
- * @lg: the guest.
+ * @vcpu: the guest.
  */
-void lg_flush_guest_tlb(struct lguest *lg)
+void lg_flush_guest_tlb(struct lg_vcpu *vcpu)
 {
-	lg->vmcb->control.tlb_ctl = boot_cpu_has(X86_FEATURE_FLUSHBYASID) ?
+	vcpu->vmcb->control.tlb_ctl = boot_cpu_has(X86_FEATURE_FLUSHBYASID) ?
 				    TLB_CONTROL_FLUSH_ASID :
 				    TLB_CONTROL_FLUSH_ALL_ASID;
 }
 
 /**
  * lg_rip_linear() - the linear address of the guest's next instruction.
- * @lg: the guest.
+ * @vcpu: the guest.
  *
  * Return: RIP in 64-bit mode; CS.base + EIP, in 32 bits, otherwise (the
  * legacy modes the guest passes through on its way to a reboot).
  */
-u64 lg_rip_linear(struct lguest *lg)
+u64 lg_rip_linear(struct lg_vcpu *vcpu)
 {
-	const struct vmcb_save_area *s = &lg->vmcb->save;
+	const struct vmcb_save_area *s = &vcpu->vmcb->save;
 
 	if (lg_code64(s))
 		return s->rip;
@@ -347,15 +417,15 @@ u64 lg_rip_linear(struct lguest *lg)
  * that the handler may use the debug registers (SDM vol. 3, 17.2.4);
  * injecting does not do that for us.
  */
-static void lg_inject_db(struct lguest *lg)
+static void lg_inject_db(struct lg_vcpu *vcpu)
 {
-	lg->vmcb->save.dr7 &= ~(u64)LG_DR7_GD;
-	lg_inject_exception(lg, X86_TRAP_DB, false, 0);
+	vcpu->vmcb->save.dr7 &= ~(u64)LG_DR7_GD;
+	lg_inject_exception(vcpu, X86_TRAP_DB, false, 0);
 }
 
 /**
  * lg_advance_rip() - resume the guest after the instruction we emulated.
- * @lg: the guest.
+ * @vcpu: the guest.
  * @len: the instruction's length, as we decoded it.
  * @nrip: the exit is an instruction intercept, whose next RIP the CPU
  *	saves with nrip-save (APM vol. 2, 15.7.1); a nested page fault's is
@@ -367,11 +437,11 @@ static void lg_inject_db(struct lguest *lg)
  * after it: the single-step #DB, with DR6.BS (SDM vol. 3, 18.3.1.4), is
  * delivered now (KVM's kvm_vcpu_do_singlestep()).
  */
-void lg_advance_rip(struct lguest *lg, unsigned int len, bool nrip)
+void lg_advance_rip(struct lg_vcpu *vcpu, unsigned int len, bool nrip)
 {
-	struct vmcb_control_area *c = &lg->vmcb->control;
-	struct vmcb_save_area *s = &lg->vmcb->save;
-	bool step = lg_nmi_rflags(lg) & X86_EFLAGS_TF;	/* before RIP moves */
+	struct vmcb_control_area *c = &vcpu->vmcb->control;
+	struct vmcb_save_area *s = &vcpu->vmcb->save;
+	bool step = lg_nmi_rflags(vcpu) & X86_EFLAGS_TF;	/* before RIP moves */
 	u64 rip;
 
 	if (nrip && boot_cpu_has(X86_FEATURE_NRIPS) && c->next_rip)
@@ -390,13 +460,13 @@ void lg_advance_rip(struct lguest *lg, unsigned int len, bool nrip)
 	c->int_state &= ~SVM_INTERRUPT_SHADOW_MASK;
 	if (step) {
 		s->dr6 = (s->dr6 & ~(u64)DR_TRAP_BITS) | DR_STEP;
-		lg_inject_db(lg);
+		lg_inject_db(vcpu);
 	}
 }
 
 /**
  * lg_skip_insn() - step the guest over the instruction that exited.
- * @lg: the guest.
+ * @vcpu: the guest.
  * @opcode: the bytes the instruction must have (no prefixes).
  * @len: their number.
  *
@@ -407,26 +477,26 @@ void lg_advance_rip(struct lguest *lg, unsigned int len, bool nrip)
  *
  * Return: 0, or -EFAULT after killing the guest.
  */
-int lg_skip_insn(struct lguest *lg, const u8 *opcode, unsigned int len)
+int lg_skip_insn(struct lg_vcpu *vcpu, const u8 *opcode, unsigned int len)
 {
-	struct vmcb_control_area *c = &lg->vmcb->control;
+	struct vmcb_control_area *c = &vcpu->vmcb->control;
 	u8 buf[16];
 
 	if (!(boot_cpu_has(X86_FEATURE_NRIPS) && c->next_rip)) {
 		if (WARN_ON_ONCE(len > sizeof(buf)))
 			return -EFAULT;
-		if (lg_read_guest_code(lg, lg_rip_linear(lg), buf, len) ||
+		if (lg_read_guest_code(vcpu, lg_rip_linear(vcpu), buf, len) ||
 		    memcmp(buf, opcode, len)) {
-			kill_guest(lg, "cannot step over the instruction at rip 0x%llx (want %*ph)",
-				   lg->vmcb->save.rip, len, opcode);
+			kill_guest(vcpu->lg, "cannot step over the instruction at rip 0x%llx (want %*ph)",
+				   vcpu->vmcb->save.rip, len, opcode);
 			return -EFAULT;
 		}
 	}
-	lg_advance_rip(lg, len, true);
+	lg_advance_rip(vcpu, len, true);
 	return 0;
 }
 
-static enum lg_exit_action lg_exit_nothing(struct lguest *lg)
+static enum lg_exit_action lg_exit_nothing(struct lg_vcpu *vcpu)
 {
 	/* INTR/NMI/SMI: the host takes it as soon as we set GIF again. */
 	return LG_EXIT_CONTINUE;
@@ -435,56 +505,56 @@ static enum lg_exit_action lg_exit_nothing(struct lguest *lg)
 /*T:520 HLT is where an idle guest gives the CPU back.  We step over it and,
  * if nothing is pending, mark the guest halted; the run loop then sleeps
  * until the timer fires or an interrupt is raised, instead of spinning. :*/
-static enum lg_exit_action lg_exit_hlt(struct lguest *lg)
+static enum lg_exit_action lg_exit_hlt(struct lg_vcpu *vcpu)
 {
 	static const u8 hlt[] = { 0xf4 };
 
-	if (lg_skip_insn(lg, hlt, sizeof(hlt)))
+	if (lg_skip_insn(vcpu, hlt, sizeof(hlt)))
 		return LG_EXIT_CONTINUE;
 	/* An exception to deliver (a single-step #DB) ends HLT at once. */
-	if (!lg_has_event(lg) && !(lg->vmcb->control.event_inj & SVM_EVTINJ_VALID))
-		lg->halted = true;
+	if (!lg_has_event(vcpu) && !(vcpu->vmcb->control.event_inj & SVM_EVTINJ_VALID))
+		vcpu->halted = true;
 	else
-		WRITE_ONCE(lg->timer_fired, false);
+		WRITE_ONCE(vcpu->timer_fired, false);
 	return LG_EXIT_CONTINUE;
 }
 
-static enum lg_exit_action lg_exit_invd(struct lguest *lg)
+static enum lg_exit_action lg_exit_invd(struct lg_vcpu *vcpu)
 {
 	static const u8 invd[] = { 0x0f, 0x08 }, wbinvd[] = { 0x0f, 0x09 };
 
 	/* Our guest's caches are the host's: nothing to write back. */
-	if (lg->vmcb->control.exit_code == SVM_EXIT_INVD)
-		lg_skip_insn(lg, invd, sizeof(invd));
+	if (vcpu->vmcb->control.exit_code == SVM_EXIT_INVD)
+		lg_skip_insn(vcpu, invd, sizeof(invd));
 	else
-		lg_skip_insn(lg, wbinvd, sizeof(wbinvd));
+		lg_skip_insn(vcpu, wbinvd, sizeof(wbinvd));
 	return LG_EXIT_CONTINUE;
 }
 
 /* SVM instructions and friends we do not offer: #UD, as on a CPU without them. */
-static enum lg_exit_action lg_exit_ud(struct lguest *lg)
+static enum lg_exit_action lg_exit_ud(struct lg_vcpu *vcpu)
 {
-	lg_inject_exception(lg, X86_TRAP_UD, false, 0);
+	lg_inject_exception(vcpu, X86_TRAP_UD, false, 0);
 	return LG_EXIT_CONTINUE;
 }
 
 /* RDPMC: we do not virtualize performance counters, so none exists: #GP. */
-static enum lg_exit_action lg_exit_gp(struct lguest *lg)
+static enum lg_exit_action lg_exit_gp(struct lg_vcpu *vcpu)
 {
-	lg_inject_exception(lg, X86_TRAP_GP, true, 0);
+	lg_inject_exception(vcpu, X86_TRAP_GP, true, 0);
 	return LG_EXIT_CONTINUE;
 }
 
-static enum lg_exit_action lg_exit_unsupported(struct lguest *lg)
+static enum lg_exit_action lg_exit_unsupported(struct lg_vcpu *vcpu)
 {
-	kill_guest(lg, "unsupported exit 0x%x (task switch, RSM or FERR) at rip 0x%llx",
-		   lg->vmcb->control.exit_code, lg->vmcb->save.rip);
+	kill_guest(vcpu->lg, "unsupported exit 0x%x (task switch, RSM or FERR) at rip 0x%llx",
+		   vcpu->vmcb->control.exit_code, vcpu->vmcb->save.rip);
 	return LG_EXIT_CONTINUE;
 }
 
-static enum lg_exit_action lg_exit_shutdown(struct lguest *lg)
+static enum lg_exit_action lg_exit_shutdown(struct lg_vcpu *vcpu)
 {
-	const struct vmcb_save_area *s = &lg->vmcb->save;
+	const struct vmcb_save_area *s = &vcpu->vmcb->save;
 
 	/*
 	 * After SHUTDOWN the VMCB's guest state is undefined (APM 15.12),
@@ -492,16 +562,16 @@ static enum lg_exit_action lg_exit_shutdown(struct lguest *lg)
 	 */
 	if (__ratelimit(&lg_report_rs)) {
 		pr_info("guest %d triple fault: rip 0x%llx rsp 0x%llx rflags 0x%llx cr0 0x%llx cr2 0x%llx cr3 0x%llx (hw 0x%llx) cr4 0x%llx cs 0x%x/0x%x ss 0x%x idt 0x%llx/0x%x tr 0x%llx gs 0x%llx; last injected 0x%x (err 0x%x), exit before 0x%x, exitintinfo 0x%x\n",
-			task_tgid_nr(current), s->rip, s->rsp, s->rflags,
-			lg_guest_cr0(lg), s->cr2, lg_guest_cr3(lg), s->cr3, s->cr4,
+			task_tgid_nr(current), s->rip, vcpu->regs[LG_RSP], s->rflags,
+			lg_guest_cr0(vcpu), s->cr2, lg_guest_cr3(vcpu), s->cr3, s->cr4,
 			s->cs.selector, s->cs.attrib, s->ss.selector,
 			s->idtr.base, s->idtr.limit, s->tr.base, s->gs.base,
-			lg->last_event_inj, lg->last_event_inj_err, lg->prev_exit,
-			lg->vmcb->control.exit_int_info);
-		lg_exit_hist_show(lg, NULL);
+			vcpu->last_event_inj, vcpu->last_event_inj_err, vcpu->prev_exit,
+			vcpu->vmcb->control.exit_int_info);
+		lg_exit_hist_show(vcpu, NULL);
 	}
-	kill_guest(lg, "triple fault (shutdown) at rip 0x%llx rsp 0x%llx cr2 0x%llx, last injected event 0x%x",
-		   s->rip, s->rsp, s->cr2, lg->last_event_inj);
+	kill_guest(vcpu->lg, "triple fault (shutdown) at rip 0x%llx rsp 0x%llx cr2 0x%llx, last injected event 0x%x",
+		   s->rip, vcpu->regs[LG_RSP], s->cr2, vcpu->last_event_inj);
 	return LG_EXIT_CONTINUE;
 }
 
@@ -510,17 +580,17 @@ static enum lg_exit_action lg_exit_shutdown(struct lguest *lg)
  * access to device memory (the IOAPIC, virtio-mmio windows), or to nothing
  * at all: mmio.c decodes the instruction and finds the device, or kills
  * the guest with the address, the direction and where it was. :*/
-static enum lg_exit_action lg_exit_npf(struct lguest *lg)
+static enum lg_exit_action lg_exit_npf(struct lg_vcpu *vcpu)
 {
-	struct vmcb_control_area *c = &lg->vmcb->control;
+	struct vmcb_control_area *c = &vcpu->vmcb->control;
 	u64 gpa = c->exit_info_2, err = c->exit_info_1;
 
-	if (lg_gpa_range_ok(lg, gpa, 1)) {
-		kill_guest(lg, "nested page fault inside RAM at gpa 0x%llx (error 0x%llx, rip 0x%llx)",
-			   gpa, err, lg->vmcb->save.rip);
+	if (lg_gpa_range_ok(vcpu->lg, gpa, 1)) {
+		kill_guest(vcpu->lg, "nested page fault inside RAM at gpa 0x%llx (error 0x%llx, rip 0x%llx)",
+			   gpa, err, vcpu->vmcb->save.rip);
 		return LG_EXIT_CONTINUE;
 	}
-	return lg_mmio_exit(lg, gpa);
+	return lg_mmio_exit(vcpu, gpa);
 }
 
 /*T:531 #AC and #DB are the benign exceptions a guest can turn into a
@@ -532,25 +602,25 @@ static enum lg_exit_action lg_exit_npf(struct lguest *lg)
  * So both are intercepted, as KVM does, and handed straight back: each
  * delivery is then an exit, where the host takes its interrupts and the
  * run loop its signals, and a guest in such a loop only spins itself. :*/
-static enum lg_exit_action lg_exit_ac(struct lguest *lg)
+static enum lg_exit_action lg_exit_ac(struct lg_vcpu *vcpu)
 {
 	lg_count_exception(X86_TRAP_AC);
 	/* #AC always pushes an error code of 0 (SDM vol. 3, 6.15). */
-	lg_inject_exception(lg, X86_TRAP_AC, true, 0);
+	lg_inject_exception(vcpu, X86_TRAP_AC, true, 0);
 	return LG_EXIT_CONTINUE;
 }
 
-static enum lg_exit_action lg_exit_db(struct lguest *lg)
+static enum lg_exit_action lg_exit_db(struct lg_vcpu *vcpu)
 {
 	lg_count_exception(X86_TRAP_DB);
-	if (lg_nmi_db(lg))
+	if (lg_nmi_db(vcpu))
 		return LG_EXIT_CONTINUE;
 	/*
 	 * The CPU recognised the #DB before the intercept and wrote its
 	 * status (B0-B3, BD, BS, BT) into the guest's DR6 in the VMCB (APM
 	 * vol. 2, 15.12), which is what the guest's handler will read.
 	 */
-	lg_inject_db(lg);
+	lg_inject_db(vcpu);
 	return LG_EXIT_CONTINUE;
 }
 
@@ -575,13 +645,13 @@ static void lg_machine_check(void)
 }
 
 /* Already handled in lg_enter_guest(): nothing for the guest. */
-static enum lg_exit_action lg_exit_mc(struct lguest *lg)
+static enum lg_exit_action lg_exit_mc(struct lg_vcpu *vcpu)
 {
 	lg_count_exception(X86_TRAP_MC);
 	return LG_EXIT_CONTINUE;
 }
 
-typedef enum lg_exit_action (*lg_exit_fn)(struct lguest *lg);
+typedef enum lg_exit_action (*lg_exit_fn)(struct lg_vcpu *vcpu);
 
 /*T:540 Every #VMEXIT lands here, in a table indexed by the exit code of
  * APM vol. 2, appendix C.  A code with no entry is one we never asked for;
@@ -642,15 +712,15 @@ static bool lg_event_is_soft(u32 info)
 		(vec == X86_TRAP_BP || vec == X86_TRAP_OF));
 }
 
-static void lg_handle_exit(struct lguest *lg)
+static enum lg_exit_action lg_handle_exit(struct lg_vcpu *vcpu)
 {
-	struct vmcb_control_area *c = &lg->vmcb->control;
+	struct vmcb_control_area *c = &vcpu->vmcb->control;
 	u32 code = c->exit_code;
 	u32 info;
 
-	trace_lguest_exit(code, lg->vmcb->save.rip, c->exit_info_1, c->exit_info_2);
-	lg->prev_exit = lg->this_exit;
-	lg->this_exit = code;
+	trace_lguest_exit(code, vcpu->vmcb->save.rip, c->exit_info_1, c->exit_info_2);
+	vcpu->prev_exit = vcpu->this_exit;
+	vcpu->this_exit = code;
 
 	/*
 	 * An event the CPU was delivering when it exited (an interrupt
@@ -658,14 +728,14 @@ static void lg_handle_exit(struct lguest *lg)
 	 * again.  A software interrupt, INT3 or INTO, is redone by executing
 	 * the instruction again (RIP still points at it), as KVM does.
 	 */
-	info = lg_virq_complete(lg) ? 0 : c->exit_int_info;
+	info = lg_virq_complete(vcpu) ? 0 : c->exit_int_info;
 	c->event_inj = 0;
 	if ((info & SVM_EXITINTINFO_VALID) && !lg_event_is_soft(info)) {
 		c->event_inj = info;
 		c->event_inj_err = c->exit_int_info_err;
 	}
 
-	lg_nmi_after_exit(lg);
+	lg_nmi_after_exit(vcpu);
 
 	if (code == (u32)SVM_EXIT_ERR) {
 		/*
@@ -673,15 +743,16 @@ static void lg_handle_exit(struct lguest *lg)
 		 * save area holds now is not the guest's (QEMU's TCG writes
 		 * the host's RIP there, which the launcher must not see).
 		 */
-		lg->vmcb->save.rip = lg->entry_rip;
-		kill_guest(lg, "VMRUN refused the guest state (VMEXIT_INVALID) at rip 0x%llx",
-			   lg->entry_rip);
+		vcpu->vmcb->save.rip = vcpu->entry_rip;
+		kill_guest(vcpu->lg, "VMRUN refused the guest state (VMEXIT_INVALID) at rip 0x%llx",
+			   vcpu->entry_rip);
+		return LG_EXIT_CONTINUE;
 	}
-	else if (code < ARRAY_SIZE(lg_exit_handlers) && lg_exit_handlers[code])
-		lg_exit_handlers[code](lg);
-	else
-		kill_guest(lg, "unexpected exit 0x%x at rip 0x%llx (info 0x%llx 0x%llx)",
-			   code, lg->vmcb->save.rip, c->exit_info_1, c->exit_info_2);
+	if (code < ARRAY_SIZE(lg_exit_handlers) && lg_exit_handlers[code])
+		return lg_exit_handlers[code](vcpu);
+	kill_guest(vcpu->lg, "unexpected exit 0x%x at rip 0x%llx (info 0x%llx 0x%llx)",
+		   code, vcpu->vmcb->save.rip, c->exit_info_1, c->exit_info_2);
+	return LG_EXIT_CONTINUE;
 }
 
 /*T:410 Entering the guest, from C.  Interrupts off, then GIF off (CLGI):
@@ -694,14 +765,25 @@ static void lg_handle_exit(struct lguest *lg)
  * CPU, since its ASID's entries on the old CPU may be stale by the time it
  * returns.  Pending interrupts are looked at here too, with the host's
  * off, so that a device's kick cannot slip in between. :*/
-static void lg_enter_guest(struct lguest *lg, u64 host_xcr0)
+static bool lg_enter_guest(struct lg_vcpu *vcpu, u64 host_xcr0)
 {
-	struct vmcb_control_area *c = &lg->vmcb->control;
+	struct vmcb_control_area *c = &vcpu->vmcb->control;
 	bool swap_xcr0, swap_aux;
 	u32 host_pkru = 0, host_aux = 0;
 	int cpu;
 
 	local_irq_disable();
+	/*
+	 * A request, a stop or a signal that came since the run loop looked
+	 * (its kick, an IPI, may have landed before interrupts went off, and
+	 * is gone): back to the loop, which handles it, rather than into the
+	 * guest until its next exit.  After this point a kick stays pending
+	 * and makes VMRUN exit at once (KVM checks the same way).
+	 */
+	if (READ_ONCE(vcpu->requests) || lg_stopped(vcpu->lg) || signal_pending(current)) {
+		local_irq_enable();
+		return false;
+	}
 	/*
 	 * Interrupts are looked at only now, with the host's off: a device
 	 * that raises one later finds us on this CPU and kicks us with an
@@ -709,8 +791,8 @@ static void lg_enter_guest(struct lguest *lg, u64 host_xcr0)
 	 * any earlier, that kick could land before VMRUN and be lost, and the
 	 * interrupt would wait for the guest's next exit.
 	 */
-	lg_inject_pending(lg);
-	lg_nmi_inject(lg);
+	lg_inject_pending(vcpu);
+	lg_nmi_inject(vcpu);
 	/*
 	 * The guest's FPU state is this task's while LGUEST_RUN lasts
 	 * (fpu_swap_kvm_fpstate()), but the registers keep it only until
@@ -722,20 +804,20 @@ static void lg_enter_guest(struct lguest *lg, u64 host_xcr0)
 	if (test_thread_flag(TIF_NEED_FPU_LOAD))
 		switch_fpu_return();
 	cpu = smp_processor_id();
-	if (lg->last_cpu != cpu || lg->asid == LG_SHARED_ASID) {
-		lg_flush_guest_tlb(lg);
-		lg->last_cpu = cpu;
+	if (vcpu->last_cpu != cpu || vcpu->asid == LG_SHARED_ASID) {
+		lg_flush_guest_tlb(vcpu);
+		vcpu->last_cpu = cpu;
 	}
-	lg_kvmclock_update(lg, cpu);
-	swap_xcr0 = (lg->vmcb->save.cr4 & X86_CR4_OSXSAVE) && lg->xcr0 != host_xcr0;
+	lg_kvmclock_update(vcpu, cpu);
+	swap_xcr0 = (vcpu->vmcb->save.cr4 & X86_CR4_OSXSAVE) && vcpu->xcr0 != host_xcr0;
 	if (cpu_feature_enabled(X86_FEATURE_OSPKE))
 		host_pkru = rdpkru();
 
-	lg_spec_enter(lg);
+	lg_spec_enter(vcpu);
 
 	asm volatile("clgi" ::: "memory");
 	if (swap_xcr0)
-		xsetbv(XCR_XFEATURE_ENABLED_MASK, lg->xcr0);
+		xsetbv(XCR_XFEATURE_ENABLED_MASK, vcpu->xcr0);
 	/*
 	 * TSC_AUX holds the host's CPU number, and RDTSCP and RDPID read it
 	 * with no intercept (SVM has none for RDPID): the guest's value is
@@ -745,27 +827,34 @@ static void lg_enter_guest(struct lguest *lg, u64 host_xcr0)
 	swap_aux = lg_has_tsc_aux();
 	if (swap_aux) {
 		host_aux = (u32)__rdmsr(MSR_TSC_AUX);
-		swap_aux = host_aux != lg->tsc_aux;
+		swap_aux = host_aux != vcpu->tsc_aux;
 		if (swap_aux)
-			native_wrmsrl(MSR_TSC_AUX, lg->tsc_aux);
+			native_wrmsrl(MSR_TSC_AUX, vcpu->tsc_aux);
 	}
 	/*
 	 * The guest's breakpoints, if its DR7 (loaded by VMRUN) enables one:
 	 * the host's DR7 off first, so that none of the host's fires on the
 	 * guest's addresses meanwhile.  #VMEXIT leaves DR7 disabled (0x400).
 	 */
-	if (lg->vmcb->save.dr7 & 0xff) {
+	if (vcpu->vmcb->save.dr7 & 0xff) {
 		if (hw_breakpoint_active())
 			set_debugreg(0, 7);
-		set_debugreg(lg->dr[0], 0);
-		set_debugreg(lg->dr[1], 1);
-		set_debugreg(lg->dr[2], 2);
-		set_debugreg(lg->dr[3], 3);
+		set_debugreg(vcpu->dr[0], 0);
+		set_debugreg(vcpu->dr[1], 1);
+		set_debugreg(vcpu->dr[2], 2);
+		set_debugreg(vcpu->dr[3], 3);
 	}
-	lg->last_event_inj = c->event_inj;
-	lg->entry_rip = lg->vmcb->save.rip;
-	lg->last_event_inj_err = c->event_inj_err;
-	lg_vmrun(&lg->gprs, __pa(lg->vmcb), lg_host_save_pa());
+	vcpu->last_event_inj = c->event_inj;
+	vcpu->entry_rip = vcpu->vmcb->save.rip;
+	vcpu->last_event_inj_err = c->event_inj_err;
+	vcpu->vmcb->save.rax = vcpu->regs[LG_RAX];
+	vcpu->vmcb->save.rsp = vcpu->regs[LG_RSP];
+	lg_vmrun(vcpu, __pa(vcpu->vmcb), lg_host_save_pa());
+	/* After VMEXIT_INVALID the save area is not the guest's: keep ours. */
+	if (c->exit_code != (u32)SVM_EXIT_ERR) {
+		vcpu->regs[LG_RAX] = vcpu->vmcb->save.rax;
+		vcpu->regs[LG_RSP] = vcpu->vmcb->save.rsp;
+	}
 	/*
 	 * VMSCAPE (CVE-2025-40300): what the guest left in the branch
 	 * predictors could steer the launcher, or any process this CPU
@@ -775,7 +864,7 @@ static void lg_enter_guest(struct lguest *lg, u64 host_xcr0)
 	 */
 	if (cpu_feature_enabled(X86_FEATURE_IBPB_EXIT_TO_USER))
 		this_cpu_write(x86_ibpb_exit_to_user, true);
-	lg_exit_record(lg);
+	lg_exit_record(vcpu);
 	if (swap_xcr0)
 		xsetbv(XCR_XFEATURE_ENABLED_MASK, host_xcr0);
 	if (swap_aux)
@@ -791,80 +880,102 @@ static void lg_enter_guest(struct lguest *lg, u64 host_xcr0)
 	if (unlikely(c->exit_code == SVM_EXIT_EXCP_BASE + X86_TRAP_MC))
 		lg_machine_check();
 	local_irq_enable();
+	return true;
 }
 
-/*T:420 And this is the run loop, the ancestor's run_guest() on new metal.
- * Each time round: stop if the guest is dead or done; go back to the
- * launcher with -EINTR if a signal is pending (that is what makes Ctrl-C
- * work even against a guest spinning with interrupts off, since every host
- * timer tick is an exit); let the scheduler in; sleep if the guest halted;
- * inject what is pending; run; dispatch the exit.  The guest's FPU state is
- * swapped in once per LGUEST_RUN, not per exit. :*/
+/*
+ * The requests other contexts left for this vCPU (lg_request()), done here,
+ * at the one point before VMRUN where the vCPU is neither in guest mode nor
+ * asleep.  A stop is sticky: it is never cleared.  Return: true to leave
+ * LGUEST_RUN.
+ */
+static bool lg_check_requests(struct lg_vcpu *vcpu)
+{
+	if (test_bit(LG_REQ_STOP, &vcpu->requests) || lg_stopped(vcpu->lg))
+		return true;
+	if (test_and_clear_bit(LG_REQ_INIT, &vcpu->requests))
+		lg_vcpu_init_signal(vcpu);
+	if (test_and_clear_bit(LG_REQ_SIPI, &vcpu->requests))
+		lg_vcpu_sipi(vcpu, READ_ONCE(vcpu->sipi_vector));
+	return false;
+}
+
+/*T:420 And this is the run loop, the ancestor's run_guest() on new metal,
+ * run by each vCPU's thread.  Each time round: do what other contexts
+ * asked of this vCPU (stop, INIT, start-up IPI); go back to the launcher
+ * with -EINTR if a signal is pending (that is what makes Ctrl-C work even
+ * against a guest spinning with interrupts off, since every host timer tick
+ * is an exit); let the scheduler in; sleep if the vCPU halted or waits for
+ * a start-up IPI; inject what is pending; run; dispatch the exit.  The
+ * guest's FPU state is swapped in once per LGUEST_RUN, not per exit. :*/
 /**
- * lg_run() - run the guest until it needs the launcher (LGUEST_RUN).
- * @lg: the guest, with its lock held.
+ * lg_run() - run a vCPU until the guest needs the launcher (LGUEST_RUN).
+ * @vcpu: the vCPU, with its lock held.
  * @run: filled in when the guest stopped.
  *
- * Return: 0 with @run filled in, -EINTR on a signal, -ENOENT with no guest.
+ * Return: 0 with @run filled in, or -EINTR on a signal.
  */
-int lg_run(struct lguest *lg, struct lguest_run *run)
+int lg_run(struct lg_vcpu *vcpu, struct lguest_run *run)
 {
+	struct lguest *lg = vcpu->lg;
 	u64 host_xcr0 = boot_cpu_has(X86_FEATURE_XSAVE) ?
 			xgetbv(XCR_XFEATURE_ENABLED_MASK) : 0;
+	unsigned long flags;
 	int ret = 0;
 
-	if (!lg->vmcb)
-		return -ENOENT;
-	lg->ran = true;
-	WRITE_ONCE(lg->vcpu_task, current);
-	fpu_swap_kvm_fpstate(&lg->gfpu, true);
+	if (!READ_ONCE(lg->ran)) {
+		/* No device may be added from now on (lg_add_device()). */
+		if (mutex_lock_killable(&lg->lock))
+			return -EINTR;
+		WRITE_ONCE(lg->ran, true);
+		mutex_unlock(&lg->lock);
+	}
+	WRITE_ONCE(vcpu->task, current);
+	fpu_swap_kvm_fpstate(&vcpu->gfpu, true);
 	for (;;) {
-		if (lg->dead || lg->poweroff || lg->reboot || lg->panicked ||
-		    READ_ONCE(lg->quit))
+		if (READ_ONCE(vcpu->requests) && lg_check_requests(vcpu))
+			break;
+		if (lg_stopped(lg))
 			break;
 		if (signal_pending(current)) {
 			ret = -EINTR;
 			break;
 		}
 		cond_resched();
-		if (lg->halted) {
-			lg_console_flush(lg);
-			if (wait_event_interruptible(lg->wq, lg_has_event(lg))) {
+		if (vcpu->halted || vcpu->state != LG_VCPU_RUNNABLE) {
+			lg_console_flush_locked(lg);
+			if (wait_event_interruptible(vcpu->wq, lg_has_event(vcpu))) {
 				ret = -EINTR;
 				break;
 			}
-			lg->halted = false;
-			WRITE_ONCE(lg->timer_fired, false);
+			if (vcpu->state != LG_VCPU_RUNNABLE)
+				continue;	/* only a request woke it */
+			vcpu->halted = false;
+			WRITE_ONCE(vcpu->timer_fired, false);
+			continue;
 		}
-		if (lg_uart_has_event(lg))
+		if (vcpu->id == 0 && lg_uart_has_event(lg) &&
+		    !mutex_lock_interruptible(&lg->io_lock)) {
 			lg_uart_poll(lg);
-		lg_enter_guest(lg, host_xcr0);
-		lg_handle_exit(lg);
+			mutex_unlock(&lg->io_lock);
+		}
+		if (!lg_enter_guest(vcpu, host_xcr0))
+			continue;
+		if (lg_handle_exit(vcpu) == LG_EXIT_TO_USER)
+			break;
 	}
-	fpu_swap_kvm_fpstate(&lg->gfpu, false);
-	WRITE_ONCE(lg->vcpu_task, NULL);
-	if (lg->panicked && __ratelimit(&lg_report_rs))
-		lg_exit_hist_show(lg, NULL);
-	lg_console_flush(lg);
+	fpu_swap_kvm_fpstate(&vcpu->gfpu, false);
+	WRITE_ONCE(vcpu->task, NULL);
+	lg_console_flush_locked(lg);
 	if (ret)
 		return ret;
 
 	memset(run, 0, sizeof(*run));
-	if (lg->dead) {
-		run->reason = LGUEST_EXIT_KILLED;
+	spin_lock_irqsave(&lg->stop_lock, flags);
+	run->reason = lg->stop;
+	run->status = lg->stop_status;
+	if (lg->stop == LGUEST_EXIT_KILLED)
 		strscpy(run->kill_reason, lg->kill_reason, sizeof(run->kill_reason));
-	} else if (READ_ONCE(lg->quit)) {
-		run->reason = LGUEST_EXIT_QUIT;
-	} else if (lg->panicked) {
-		run->reason = LGUEST_EXIT_PANIC;
-	} else if (lg->reboot) {
-		run->reason = LGUEST_EXIT_REBOOT;
-	} else if (lg->test_exit) {
-		run->reason = LGUEST_EXIT_TEST;
-		run->status = lg->poweroff_status;
-	} else {
-		run->reason = LGUEST_EXIT_POWEROFF;
-		run->status = lg->poweroff_status;
-	}
+	spin_unlock_irqrestore(&lg->stop_lock, flags);
 	return 0;
 }

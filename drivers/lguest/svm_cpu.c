@@ -201,13 +201,16 @@ unsigned int lg_svm_nr_asids(void)
  * entries of the same guest nothing is done: that is the common case, and
  * costs one per-CPU compare. :*/
 /**
- * lg_spec_enter() - speculation barriers due before @lg enters on this CPU.
- * @lg: the guest about to run.
+ * lg_spec_enter() - speculation barriers due before @vcpu enters on this CPU.
+ * @vcpu: the vCPU about to run.  vCPUs of one guest are one trust domain:
+ *	the barrier is for a switch between guests.
  *
  * Call with interrupts disabled, right before the switch.
  */
-void lg_spec_enter(struct lguest *lg)
+void lg_spec_enter(struct lg_vcpu *vcpu)
 {
+	struct lguest *lg = vcpu->lg;
+
 	/*
 	 * A CPU with V_SPEC_CTRL loads SPEC_CTRL from the VMCB at VMRUN and
 	 * puts the host's back at #VMEXIT (APM vol. 2, "SPEC_CTRL
@@ -216,7 +219,7 @@ void lg_spec_enter(struct lguest *lg)
 	 * runs with the host's current value, as on CPUs without it.
 	 */
 	if (cpu_feature_enabled(X86_FEATURE_V_SPEC_CTRL))
-		lg->vmcb->save.spec_ctrl = this_cpu_read(x86_spec_ctrl_current);
+		vcpu->vmcb->save.spec_ctrl = this_cpu_read(x86_spec_ctrl_current);
 	if (likely(this_cpu_read(lg_last_guest) == lg))
 		return;
 	this_cpu_write(lg_last_guest, lg);
@@ -274,7 +277,7 @@ void lg_spec_show(struct seq_file *m)
 			  !cpu_feature_enabled(X86_FEATURE_IBPB_ON_VMEXIT)));
 	seq_printf(m, "ibpb_exit_to_user %s\n",
 		   lg_yes(cpu_feature_enabled(X86_FEATURE_IBPB_EXIT_TO_USER)));
-	/* The guest can neither read nor write SPEC_CTRL (platform.c). */
+	/* The guest can neither read nor write SPEC_CTRL (msr.c). */
 	seq_puts(m, "spec_ctrl host\n");
 	seq_printf(m, "ibpb_guest_switches %lu\n", switches);
 }

@@ -10,21 +10,8 @@
 #include <asm/asm.h>
 #include <asm/nospec-branch.h>
 
-/* Offsets into struct lg_gprs (lg.h); run.c checks them at build time. */
-#define GPR_RBX	0
-#define GPR_RCX	8
-#define GPR_RDX	16
-#define GPR_RSI	24
-#define GPR_RDI	32
-#define GPR_RBP	40
-#define GPR_R8	48
-#define GPR_R9	56
-#define GPR_R10	64
-#define GPR_R11	72
-#define GPR_R12	80
-#define GPR_R13	88
-#define GPR_R14	96
-#define GPR_R15	104
+/* LG_VCPU_RBX ...: offsets into struct lg_vcpu, generated (lg-asm-offsets.c). */
+#include "lg-asm-offsets.h"
 
 	.text
 
@@ -39,7 +26,8 @@
  * (CLGI), so nothing can interrupt us between the two halves. :*/
 /**
  * lg_vmrun - run the guest until its next #VMEXIT.
- * @gprs:         %rdi, struct lg_gprs: guest registers in, and out again.
+ * @vcpu:         %rdi, struct lg_vcpu: guest registers in regs[], and out
+ *                again (RAX and RSP travel in the VMCB).
  * @vmcb_pa:      %rsi, physical address of the guest's VMCB.
  * @host_save_pa: %rdx, physical address of this CPU's host VMSAVE page.
  *
@@ -54,7 +42,7 @@ SYM_FUNC_START(lg_vmrun)
 	push	%r13
 	push	%r12
 	push	%rbx
-	push	%rdi			/* 16(%rsp): gprs */
+	push	%rdi			/* 16(%rsp): vcpu */
 	push	%rdx			/*  8(%rsp): host_save_pa */
 	push	%rsi			/*  0(%rsp): vmcb_pa */
 
@@ -62,20 +50,20 @@ SYM_FUNC_START(lg_vmrun)
 	vmsave	%rax			/* host FS/GS/TR/LDTR and syscall MSRs */
 
 	mov	%rsi, %rax
-	mov	GPR_RBX(%rdi), %rbx
-	mov	GPR_RCX(%rdi), %rcx
-	mov	GPR_RDX(%rdi), %rdx
-	mov	GPR_RSI(%rdi), %rsi
-	mov	GPR_RBP(%rdi), %rbp
-	mov	GPR_R8(%rdi),  %r8
-	mov	GPR_R9(%rdi),  %r9
-	mov	GPR_R10(%rdi), %r10
-	mov	GPR_R11(%rdi), %r11
-	mov	GPR_R12(%rdi), %r12
-	mov	GPR_R13(%rdi), %r13
-	mov	GPR_R14(%rdi), %r14
-	mov	GPR_R15(%rdi), %r15
-	mov	GPR_RDI(%rdi), %rdi
+	mov	LG_VCPU_RBX(%rdi), %rbx
+	mov	LG_VCPU_RCX(%rdi), %rcx
+	mov	LG_VCPU_RDX(%rdi), %rdx
+	mov	LG_VCPU_RSI(%rdi), %rsi
+	mov	LG_VCPU_RBP(%rdi), %rbp
+	mov	LG_VCPU_R8(%rdi),  %r8
+	mov	LG_VCPU_R9(%rdi),  %r9
+	mov	LG_VCPU_R10(%rdi), %r10
+	mov	LG_VCPU_R11(%rdi), %r11
+	mov	LG_VCPU_R12(%rdi), %r12
+	mov	LG_VCPU_R13(%rdi), %r13
+	mov	LG_VCPU_R14(%rdi), %r14
+	mov	LG_VCPU_R15(%rdi), %r15
+	mov	LG_VCPU_RDI(%rdi), %rdi
 
 	vmload	%rax
 	/*
@@ -104,20 +92,20 @@ SYM_FUNC_START(lg_vmrun)
 	vmsave	%rax			/* RAX is the VMCB again */
 
 	mov	16(%rsp), %rax
-	mov	%rbx, GPR_RBX(%rax)
-	mov	%rcx, GPR_RCX(%rax)
-	mov	%rdx, GPR_RDX(%rax)
-	mov	%rsi, GPR_RSI(%rax)
-	mov	%rdi, GPR_RDI(%rax)
-	mov	%rbp, GPR_RBP(%rax)
-	mov	%r8,  GPR_R8(%rax)
-	mov	%r9,  GPR_R9(%rax)
-	mov	%r10, GPR_R10(%rax)
-	mov	%r11, GPR_R11(%rax)
-	mov	%r12, GPR_R12(%rax)
-	mov	%r13, GPR_R13(%rax)
-	mov	%r14, GPR_R14(%rax)
-	mov	%r15, GPR_R15(%rax)
+	mov	%rbx, LG_VCPU_RBX(%rax)
+	mov	%rcx, LG_VCPU_RCX(%rax)
+	mov	%rdx, LG_VCPU_RDX(%rax)
+	mov	%rsi, LG_VCPU_RSI(%rax)
+	mov	%rdi, LG_VCPU_RDI(%rax)
+	mov	%rbp, LG_VCPU_RBP(%rax)
+	mov	%r8,  LG_VCPU_R8(%rax)
+	mov	%r9,  LG_VCPU_R9(%rax)
+	mov	%r10, LG_VCPU_R10(%rax)
+	mov	%r11, LG_VCPU_R11(%rax)
+	mov	%r12, LG_VCPU_R12(%rax)
+	mov	%r13, LG_VCPU_R13(%rax)
+	mov	%r14, LG_VCPU_R14(%rax)
+	mov	%r15, LG_VCPU_R15(%rax)
 
 	/*T:405 The guest ran on the same branch predictors as the host, and
 	 * may have filled them with targets of its choosing.  Before the
@@ -164,7 +152,7 @@ SYM_FUNC_START(lg_vmrun)
 	pop	%rax			/* vmcb_pa: done with it */
 	pop	%rax			/* host_save_pa */
 	vmload	%rax
-	pop	%rax			/* gprs */
+	pop	%rax			/* vcpu */
 	xor	%eax, %eax
 
 	pop	%rbx

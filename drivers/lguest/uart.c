@@ -28,7 +28,7 @@
 
 /**
  * lg_console_flush() - write buffered serial output to the console file.
- * @lg: the guest, with its lock held.
+ * @lg: the guest, with its io_lock held.
  *
  * Called when a line is complete or the buffer full, when the guest halts
  * and when LGUEST_RUN returns.  A short or failed write loses the output,
@@ -46,6 +46,20 @@ void lg_console_flush(struct lguest *lg)
 		kernel_write(f, lg->con_buf, lg->con_len, ppos);
 	}
 	lg->con_len = 0;
+}
+
+/**
+ * lg_console_flush_locked() - lg_console_flush(), taking the guest's
+ *	io_lock (which every other caller holds already).
+ * @lg: the guest.
+ */
+void lg_console_flush_locked(struct lguest *lg)
+{
+	/* A signal first: the output waits in the buffer for the next flush. */
+	if (mutex_lock_interruptible(&lg->io_lock))
+		return;
+	lg_console_flush(lg);
+	mutex_unlock(&lg->io_lock);
 }
 
 static void lg_console_put(struct lguest *lg, u8 ch)
@@ -331,7 +345,9 @@ static void lg_uart_ready(struct lguest_input *in)
 	struct lguest *lg = container_of(u, struct lguest, uart);
 
 	set_bit(LG_UART_IN_READY, &u->in_flags);
-	wake_up(&lg->wq);
+	/* vCPU 0 serves the UART's input (lg_run()). */
+	if (lg_nr_vcpus(lg))
+		wake_up(&lg->vcpus[0]->wq);
 }
 
 /* Stop listening and let the file go. */

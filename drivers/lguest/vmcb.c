@@ -95,11 +95,11 @@ static void lg_intercept(struct vmcb_control_area *c, unsigned int bit)
  * lg_vmcb_alloc() - allocate and fill the guest's VMCB: intercepts, maps,
  * ASID, nested or shadow paging, and a reset-like guest state for SET_SREGS
  * to refine.
- * @lg: the guest, with nested page tables built or a shadow MMU.
+ * @vcpu: the guest, with nested page tables built or a shadow MMU.
  *
  * Return: 0 or -ENOMEM.
  */
-int lg_vmcb_alloc(struct lguest *lg)
+int lg_vmcb_alloc(struct lg_vcpu *vcpu)
 {
 	static const unsigned int intercepts[] = {
 		INTERCEPT_INTR, INTERCEPT_NMI, INTERCEPT_SMI, INTERCEPT_CPUID,
@@ -122,9 +122,9 @@ int lg_vmcb_alloc(struct lguest *lg)
 	page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
 	if (!page)
 		return -ENOMEM;
-	lg->vmcb = page_address(page);
-	c = &lg->vmcb->control;
-	s = &lg->vmcb->save;
+	vcpu->vmcb = page_address(page);
+	c = &vcpu->vmcb->control;
+	s = &vcpu->vmcb->save;
 
 	for (i = 0; i < ARRAY_SIZE(intercepts); i++)
 		lg_intercept(c, intercepts[i]);
@@ -141,7 +141,7 @@ int lg_vmcb_alloc(struct lguest *lg)
 	 */
 	c->intercepts[INTERCEPT_EXCEPTION] |= BIT(X86_TRAP_DB) | BIT(X86_TRAP_AC) |
 					      BIT(X86_TRAP_MC) | BIT(X86_TRAP_UD);
-	/* Reads and writes of DR0-DR7 (platform.c, lg_exit_dr()). */
+	/* Reads and writes of DR0-DR7 (debugreg.c, lg_exit_dr()). */
 	c->intercepts[INTERCEPT_DR] = GENMASK(7, 0) | GENMASK(23, 16);
 	c->iopm_base_pa = page_to_phys(lg_iopm);
 	c->msrpm_base_pa = page_to_phys(lg_msrpm);
@@ -149,15 +149,15 @@ int lg_vmcb_alloc(struct lguest *lg)
 	asid = nr_asids > LG_SHARED_ASID + 1 ?
 		ida_alloc_range(&lg_asids, LG_SHARED_ASID + 1, nr_asids - 1,
 				GFP_KERNEL) : -ENOSPC;
-	lg->asid = asid < 0 ? LG_SHARED_ASID : asid;
-	c->asid = lg->asid;
-	lg->last_cpu = -1;
-	lg->virq_vec = -1;
+	vcpu->asid = asid < 0 ? LG_SHARED_ASID : asid;
+	c->asid = vcpu->asid;
+	vcpu->last_cpu = -1;
+	vcpu->virq_vec = -1;
 
 	/* The guest's IF masks virtual interrupts only; ours stay ours. */
 	c->int_ctl = V_INTR_MASKING_MASK;
-	/* The guest's TSC starts near 0 when it is created. */
-	c->tsc_offset = -rdtsc();
+	/* The guest's TSC starts near 0 when it is created, on every vCPU. */
+	c->tsc_offset = vcpu->lg->tsc_offset;
 
 	/* A flat 64-bit-capable reset state; the launcher sets the rest. */
 	s->efer = EFER_SVME;
@@ -177,45 +177,46 @@ int lg_vmcb_alloc(struct lguest *lg)
 	s->ldtr.attrib = 0x82;
 	s->ldtr.limit = 0xffff;
 	s->gdtr.limit = s->idtr.limit = 0xffff;
-	if (lg->shadow) {
-		lg_shadow_vmcb_init(lg);
+	if (vcpu->shadow) {
+		lg_shadow_vmcb_init(vcpu);
 	} else {
 		c->nested_ctl = SVM_NESTED_CTL_NP_ENABLE;
-		c->nested_cr3 = page_to_phys(lg->npt_root);
+		c->nested_cr3 = page_to_phys(vcpu->lg->npt_root);
 	}
 	return 0;
 }
 
 /**
  * lg_vmcb_free() - free the VMCB and give back the ASID.
- * @lg: the guest.
+ * @vcpu: the guest.
  */
-void lg_vmcb_free(struct lguest *lg)
+void lg_vmcb_free(struct lg_vcpu *vcpu)
 {
-	if (!lg->vmcb)
+	if (!vcpu->vmcb)
 		return;
-	if (lg->asid != LG_SHARED_ASID)
-		ida_free(&lg_asids, lg->asid);
-	free_page((unsigned long)lg->vmcb);
-	lg->vmcb = NULL;
+	if (vcpu->asid != LG_SHARED_ASID)
+		ida_free(&lg_asids, vcpu->asid);
+	free_page((unsigned long)vcpu->vmcb);
+	vcpu->vmcb = NULL;
 }
 
 /**
  * lg_get_regs() - the guest's general registers, for LGUEST_GET_REGS.
- * @lg: the guest.
+ * @vcpu: the guest.
  * @r: filled in.
  */
-void lg_get_regs(struct lguest *lg, struct lguest_regs *r)
+void lg_get_regs(struct lg_vcpu *vcpu, struct lguest_regs *r)
 {
-	const struct vmcb_save_area *s = &lg->vmcb->save;
-	const struct lg_gprs *g = &lg->gprs;
+	const u64 *g = vcpu->regs;
 
 	*r = (struct lguest_regs) {
-		.rax = s->rax, .rbx = g->rbx, .rcx = g->rcx, .rdx = g->rdx,
-		.rsi = g->rsi, .rdi = g->rdi, .rsp = s->rsp, .rbp = g->rbp,
-		.r8 = g->r8, .r9 = g->r9, .r10 = g->r10, .r11 = g->r11,
-		.r12 = g->r12, .r13 = g->r13, .r14 = g->r14, .r15 = g->r15,
-		.rip = s->rip, .rflags = lg_nmi_rflags(lg),
+		.rax = g[LG_RAX], .rbx = g[LG_RBX], .rcx = g[LG_RCX],
+		.rdx = g[LG_RDX], .rsi = g[LG_RSI], .rdi = g[LG_RDI],
+		.rsp = g[LG_RSP], .rbp = g[LG_RBP], .r8 = g[LG_R8],
+		.r9 = g[LG_R9], .r10 = g[LG_R10], .r11 = g[LG_R11],
+		.r12 = g[LG_R12], .r13 = g[LG_R13], .r14 = g[LG_R14],
+		.r15 = g[LG_R15],
+		.rip = vcpu->vmcb->save.rip, .rflags = lg_nmi_rflags(vcpu),
 	};
 }
 
@@ -229,24 +230,33 @@ void lg_get_regs(struct lguest *lg, struct lguest_regs *r)
 
 /**
  * lg_set_regs() - set the guest's general registers, for LGUEST_SET_REGS.
- * @lg: the guest.
+ * @vcpu: the guest.
  * @r: the values; reserved RFLAGS bits are cleared, bit 1 set.
  */
-void lg_set_regs(struct lguest *lg, const struct lguest_regs *r)
+void lg_set_regs(struct lg_vcpu *vcpu, const struct lguest_regs *r)
 {
-	struct vmcb_save_area *s = &lg->vmcb->save;
+	struct vmcb_save_area *s = &vcpu->vmcb->save;
+	u64 *g = vcpu->regs;
 
-	lg->gprs = (struct lg_gprs) {
-		.rbx = r->rbx, .rcx = r->rcx, .rdx = r->rdx, .rsi = r->rsi,
-		.rdi = r->rdi, .rbp = r->rbp, .r8 = r->r8, .r9 = r->r9,
-		.r10 = r->r10, .r11 = r->r11, .r12 = r->r12, .r13 = r->r13,
-		.r14 = r->r14, .r15 = r->r15,
-	};
-	s->rax = r->rax;
-	s->rsp = r->rsp;
+	g[LG_RAX] = r->rax;
+	g[LG_RBX] = r->rbx;
+	g[LG_RCX] = r->rcx;
+	g[LG_RDX] = r->rdx;
+	g[LG_RSI] = r->rsi;
+	g[LG_RDI] = r->rdi;
+	g[LG_RSP] = r->rsp;
+	g[LG_RBP] = r->rbp;
+	g[LG_R8] = r->r8;
+	g[LG_R9] = r->r9;
+	g[LG_R10] = r->r10;
+	g[LG_R11] = r->r11;
+	g[LG_R12] = r->r12;
+	g[LG_R13] = r->r13;
+	g[LG_R14] = r->r14;
+	g[LG_R15] = r->r15;
 	s->rip = r->rip;
 	s->rflags = (r->rflags & LG_RFLAGS_VALID) | X86_EFLAGS_FIXED;
-	lg_nmi_reset(lg);
+	lg_nmi_reset(vcpu);
 }
 
 static void lg_seg_out(struct lguest_segment *u, const struct vmcb_seg *v)
@@ -267,12 +277,12 @@ static void lg_seg_in(struct vmcb_seg *v, const struct lguest_segment *u)
 
 /**
  * lg_get_sregs() - segment, control and table registers, for LGUEST_GET_SREGS.
- * @lg: the guest.
+ * @vcpu: the guest.
  * @u: filled in; EFER without SVME, which is ours.
  */
-void lg_get_sregs(struct lguest *lg, struct lguest_sregs *u)
+void lg_get_sregs(struct lg_vcpu *vcpu, struct lguest_sregs *u)
 {
-	const struct vmcb_save_area *s = &lg->vmcb->save;
+	const struct vmcb_save_area *s = &vcpu->vmcb->save;
 
 	memset(u, 0, sizeof(*u));
 	lg_seg_out(&u->cs, &s->cs);
@@ -287,11 +297,11 @@ void lg_get_sregs(struct lguest *lg, struct lguest_sregs *u)
 	u->gdt.limit = s->gdtr.limit;
 	u->idt.base = s->idtr.base;
 	u->idt.limit = s->idtr.limit;
-	u->cr0 = lg_guest_cr0(lg);
+	u->cr0 = lg_guest_cr0(vcpu);
 	u->cr2 = s->cr2;
-	u->cr3 = lg_guest_cr3(lg);
+	u->cr3 = lg_guest_cr3(vcpu);
 	u->cr4 = s->cr4;
-	u->efer = lg_guest_efer(lg) & ~EFER_SVME;
+	u->efer = lg_guest_efer(vcpu) & ~EFER_SVME;
 }
 
 /**
@@ -370,16 +380,16 @@ static bool lg_sregs_valid(const struct lguest_sregs *u)
 
 /**
  * lg_set_sregs() - set segment, control and table registers, checked.
- * @lg: the guest.
+ * @vcpu: the guest.
  * @u: the values.
  *
  * Return: 0, or -EINVAL if VMRUN would refuse them (nothing changed).
  */
-int lg_set_sregs(struct lguest *lg, const struct lguest_sregs *u)
+int lg_set_sregs(struct lg_vcpu *vcpu, const struct lguest_sregs *u)
 {
-	struct vmcb_save_area *s = &lg->vmcb->save;
+	struct vmcb_save_area *s = &vcpu->vmcb->save;
 
-	if (!lg_sregs_valid(u) || !lg_shadow_sregs_ok(lg, u->cr0, u->cr4, u->efer))
+	if (!lg_sregs_valid(u) || !lg_shadow_sregs_ok(vcpu, u->cr0, u->cr4, u->efer))
 		return -EINVAL;
 	lg_seg_in(&s->cs, &u->cs);
 	lg_seg_in(&s->ds, &u->ds);
@@ -399,6 +409,6 @@ int lg_set_sregs(struct lguest *lg, const struct lguest_sregs *u)
 	s->cr4 = u->cr4;
 	s->efer = u->efer | EFER_SVME;
 	s->cpl = (u->ss.attrib >> 5) & 3;
-	lg_shadow_load_cr(lg);
+	lg_shadow_load_cr(vcpu);
 	return 0;
 }

@@ -96,7 +96,7 @@ static void setup_pages(void)
 static const unsigned int cmds[] = {
 	LGUEST_GET_API_VERSION, LGUEST_CREATE, LGUEST_GET_REGS, LGUEST_SET_REGS,
 	LGUEST_GET_SREGS, LGUEST_SET_SREGS, LGUEST_SET_CONSOLE,
-	LGUEST_ADD_DEVICE, LGUEST_RUN,
+	LGUEST_ADD_DEVICE, LGUEST_RUN, LGUEST_CREATE_VCPU,
 };
 
 /* --- file descriptors of every kind --- */
@@ -120,6 +120,7 @@ static const char *const fdnames[] = {
 struct fdset {
 	int fd[64];
 	int n;
+	int vcpu;	/* a vCPU file (> 0) the vCPU ioctls mostly go to */
 };
 
 static int keep(struct fdset *s, int fd)
@@ -521,10 +522,29 @@ static void random_op(struct rng *r, int fd, struct fdset *s, unsigned int *netn
 		cmd = rng_pick(r, cmds);
 		break;
 	}
+	/* The vCPU ioctls go to a vCPU's file, now and then to the guest's. */
+	if (s->vcpu > 0 && !rng_chance(r, 8) &&
+	    (cmd == LGUEST_GET_REGS || cmd == LGUEST_SET_REGS || cmd == LGUEST_RUN ||
+	     cmd == LGUEST_GET_SREGS || cmd == LGUEST_SET_SREGS))
+		fd = s->vcpu;
 	switch (cmd) {
 	case LGUEST_CREATE:
 		fill_create(r, &u.c);
 		break;
+	case LGUEST_CREATE_VCPU: {	/* by value: mostly the next number */
+		long id = rng_chance(r, 4) ? (long)rng_next(r) : (long)rng_below(r, 3);
+		int vfd;
+
+		if (verbose)
+			printf("  create vcpu %ld\n", id);
+		vfd = ioctl(fd, cmd, id);
+		n_ioctls++;
+		if (vfd >= 0 && s->n < (int)ARRAY_SIZE(s->fd))
+			s->vcpu = keep(s, vfd);
+		else if (vfd >= 0)
+			close(vfd);
+		return;
+	}
 	case LGUEST_SET_REGS:
 		fill_regs(r, fd, &u.regs);
 		break;
@@ -647,7 +667,7 @@ static unsigned int scenario_of(uint64_t seed, unsigned int w, unsigned long it)
 static void iteration(uint64_t seed, unsigned long it, unsigned int *netn)
 {
 	struct fdset s = { .n = 0 };
-	struct fguest g = { .fd = -1 };
+	struct fguest g = { .fd = -1, .vfd = -1 };
 	struct rng r;
 	unsigned int i, n;
 	int fd;
@@ -675,12 +695,13 @@ static void iteration(uint64_t seed, unsigned long it, unsigned int *netn)
 		n = 2 + rng_below(&r, 3);
 		for (i = 0; i < n; i++) {
 			t[i] = (struct thr){ .fd = g.fd, .iters = 4 + rng_below(&r, 12),
-					     .netn = *netn + 1000 * (i + 1) };
+					     .netn = *netn + 1000 * (i + 1),
+					     .s.vcpu = g.vfd };
 			rng_seed(&t[i].r, seed, ((uint64_t)worker << 32 | it) ^ (i + 1ULL) << 56);
 			pthread_create(&th[i], NULL, thread_main, &t[i]);
 		}
 		for (i = 0; i < 10; i++) {
-			run_for(g.fd, &(struct lguest_run){ 0 }, 5);
+			run_for(g.vfd, &(struct lguest_run){ 0 }, 5);
 			if (rng_chance(&r, 3))
 				pthread_kill(th[rng_below(&r, n)], SIGALRM);
 		}
@@ -724,14 +745,15 @@ static void iteration(uint64_t seed, unsigned long it, unsigned int *netn)
 		pid = fork();
 		if (!pid) {
 			n = rng_below(&r, 8);
+			s.vcpu = g.vfd;
 			for (i = 0; i < n; i++)
 				random_op(&r, g.fd, &s, netn);
-			run_for(g.fd, &(struct lguest_run){ 0 }, rng_below(&r, 100));
+			run_for(g.vfd, &(struct lguest_run){ 0 }, rng_below(&r, 100));
 			_exit(0);
 		}
 		if (pid < 0)
 			break;
-		run_for(g.fd, &(struct lguest_run){ 0 }, rng_below(&r, 30));
+		run_for(g.vfd, &(struct lguest_run){ 0 }, rng_below(&r, 30));
 		if (rng_chance(&r, 2))
 			fg_destroy(&g);
 		if (rng_chance(&r, 2)) {
@@ -748,7 +770,7 @@ static void iteration(uint64_t seed, unsigned long it, unsigned int *netn)
 			if (new_guest(&r, &g, &s, netn, true))
 				_exit(0);
 			for (;;)
-				run_for(g.fd, &(struct lguest_run){ 0 }, 1000);
+				run_for(g.vfd, &(struct lguest_run){ 0 }, 1000);
 		}
 		if (pid < 0)
 			break;
@@ -760,7 +782,7 @@ static void iteration(uint64_t seed, unsigned long it, unsigned int *netn)
 	default:	/* fd kinds wherever an fd is taken, then run */
 		if (new_guest(&r, &g, &s, netn, true))
 			break;
-		run_for(g.fd, &(struct lguest_run){ 0 }, rng_below(&r, 100));
+		run_for(g.vfd, &(struct lguest_run){ 0 }, rng_below(&r, 100));
 		break;
 	}
 	fg_destroy(&g);

@@ -55,12 +55,18 @@ int fg_create(struct fguest *g, uint64_t mem, int paging)
 	g->ram = mmap(NULL, mem, PROT_READ | PROT_WRITE, MAP_SHARED, g->fd, 0);
 	if (g->ram == MAP_FAILED)
 		goto fail;
+	g->vfd = ioctl(g->fd, LGUEST_CREATE_VCPU, 0);
+	if (g->vfd < 0)
+		goto fail;
 	g->mem = mem;
 	return 0;
 fail:
 	err = -errno;
+	if (g->ram && g->ram != MAP_FAILED)
+		munmap(g->ram, mem);
 	close(g->fd);
 	g->fd = -1;
+	g->vfd = -1;
 	g->ram = NULL;
 	return err;
 }
@@ -73,10 +79,13 @@ void fg_destroy(struct fguest *g)
 {
 	if (g->ram)
 		munmap(g->ram, g->mem);
+	if (g->vfd >= 0)
+		close(g->vfd);
 	if (g->fd >= 0)
 		close(g->fd);
 	g->ram = NULL;
 	g->fd = -1;
+	g->vfd = -1;
 }
 
 /**
@@ -194,7 +203,7 @@ static int set_sregs(struct fguest *g, bool tss, bool osxsave)
 		.selector = 0x10, .limit = 0xffffffff, .attrib = 0xc93,
 	};
 
-	if (ioctl(g->fd, LGUEST_GET_SREGS, &s))
+	if (ioctl(g->vfd, LGUEST_GET_SREGS, &s))
 		return -errno;
 	s.cs = code;
 	s.ds = s.es = s.ss = data;
@@ -210,7 +219,7 @@ static int set_sregs(struct fguest *g, bool tss, bool osxsave)
 	s.cr3 = FG_PML4;
 	s.cr4 = 0x620 | (osxsave ? 1 << 18 : 0);
 	s.efer = 0xd00;
-	return ioctl(g->fd, LGUEST_SET_SREGS, &s) ? -errno : 0;
+	return ioctl(g->vfd, LGUEST_SET_SREGS, &s) ? -errno : 0;
 }
 
 /**
@@ -270,7 +279,7 @@ int fg_setup(struct fguest *g, unsigned int nslots)
 	r.rsp = FG_STACK;
 	r.rdi = g->mem;
 	r.rflags = 0x2;
-	return ioctl(g->fd, LGUEST_SET_REGS, &r) ? -errno : 0;
+	return ioctl(g->vfd, LGUEST_SET_REGS, &r) ? -errno : 0;
 }
 
 static void on_alarm(int sig)
@@ -315,7 +324,7 @@ const char *fg_run(struct fguest *g, struct lguest_run *run, double limit_s)
 			stop_timer();
 			return "timeout";
 		}
-		if (ioctl(g->fd, LGUEST_RUN, run) == 0)
+		if (ioctl(g->vfd, LGUEST_RUN, run) == 0)
 			break;
 		if (errno != EINTR) {
 			stop_timer();

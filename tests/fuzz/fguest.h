@@ -28,6 +28,7 @@
 
 struct fguest {
 	int fd;
+	int vfd;		/* vCPU 0's file (LGUEST_CREATE_VCPU) */
 	int paging;		/* what LGUEST_CREATE answered */
 	uint8_t *ram;
 	uint64_t mem;

@@ -621,6 +621,44 @@ static int add_devices(struct rng *r, struct fguest *g, struct devs *d,
 	return d->n ? 0 : -ENODEV;
 }
 
+/*
+ * An application processor's thread: LGUEST_RUN until the guest stops.
+ * The AP waits for INIT and a SIPI, which the generated code may send it
+ * through random ICR writes (MSR 0x830), to any vector.  SIGALRM stays
+ * the BSP's (fg_run()'s timer).
+ */
+static void *ap_thread(void *arg)
+{
+	int vfd = (int)(long)arg;
+	struct lguest_run run;
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGALRM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	while (ioctl(vfd, LGUEST_RUN, &run) && errno == EINTR)
+		;
+	return NULL;
+}
+
+/*
+ * Give half the guests 1-3 application processors, each run by a thread;
+ * they die with the child process.  Return: how many.
+ */
+static unsigned int add_aps(struct rng *r, struct fguest *g)
+{
+	unsigned int i, n = rng_chance(r, 2) ? 1 + rng_below(r, 3) : 0;
+	pthread_t th;
+
+	for (i = 0; i < n; i++) {
+		int vfd = ioctl(g->fd, LGUEST_CREATE_VCPU, i + 1);
+
+		if (vfd < 0 || pthread_create(&th, NULL, ap_thread, (void *)(long)vfd))
+			break;
+	}
+	return i;
+}
+
 /* One guest, in the child: exit status 10 + what happened. */
 static int one_guest(uint64_t seed, unsigned int idx, int paging, bool virtio,
 		     unsigned int nslots, double limit, const char *dump)
@@ -631,7 +669,7 @@ static int one_guest(uint64_t seed, unsigned int idx, int paging, bool virtio,
 	struct devs d;
 	struct rng r;
 	pthread_t th;
-	unsigned int s = 0, i;
+	unsigned int s = 0, i, aps = 0;
 	const char *res;
 	int feed[2] = { -1, -1 }, err;
 	uint8_t junk[64];
@@ -687,6 +725,8 @@ static int one_guest(uint64_t seed, unsigned int idx, int paging, bool virtio,
 		junk[0] = 0;
 	if (write(feed[1], junk, sizeof(junk)) < 0)
 		junk[0] = 0;
+	if (!err)
+		aps = add_aps(&r, &g);
 	if (virtio) {
 		rng_seed(&rc.r, seed, (idx + 1) | 1ULL << 40);
 		rc.g = &g;
@@ -698,9 +738,9 @@ static int one_guest(uint64_t seed, unsigned int idx, int paging, bool virtio,
 		rc.stop = 1;
 		pthread_join(th, NULL);
 	}
-	printf("guest %u: %s %s: %s%s%s\n", idx,
+	printf("guest %u: %s %s%s: %s%s%s\n", idx,
 	       g.paging == LGUEST_PAGING_SHADOW ? "shadow" : "npt",
-	       virtio ? "virtio" : "insn", res,
+	       virtio ? "virtio" : "insn", aps ? " smp" : "", res,
 	       run.reason == LGUEST_EXIT_KILLED ? ": " : "",
 	       run.reason == LGUEST_EXIT_KILLED ? run.kill_reason : "");
 	fflush(stdout);

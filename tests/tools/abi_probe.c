@@ -93,6 +93,8 @@ static void probe_bad_sizes(int fd)
 	}
 }
 
+static void probe_vcpus(int fd);
+
 static void probe_create(void)
 {
 	struct lguest_create c = { 0 };
@@ -100,8 +102,10 @@ static void probe_create(void)
 	int fd = open_lguest(), mode;
 
 	errno = 0;
-	expect_errno(ioctl(fd, LGUEST_RUN, &run), ENOENT, "RUN before CREATE");
-	expect_errno(ioctl(fd, LGUEST_GET_REGS, &run), ENOENT, "GET_REGS before CREATE");
+	/* The vCPU ioctls are the vCPU files' (ABI 9). */
+	expect_errno(ioctl(fd, LGUEST_RUN, &run), ENOTTY, "RUN on the guest's file");
+	expect_errno(ioctl(fd, LGUEST_GET_REGS, &run), ENOTTY, "GET_REGS on the guest's file");
+	expect_errno(ioctl(fd, LGUEST_CREATE_VCPU, 0), ENOENT, "CREATE_VCPU before CREATE");
 	expect_errno(mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0) == MAP_FAILED ? -1 : 0,
 		     ENOENT, "mmap before CREATE");
 	probe_bad_sizes(fd);
@@ -118,7 +122,35 @@ static void probe_create(void)
 	check(mode == LGUEST_PAGING_NPT || mode == LGUEST_PAGING_SHADOW,
 	      "CREATE 8 MiB answers its paging mode");
 	expect_errno(ioctl(fd, LGUEST_CREATE, &c), EEXIST, "CREATE twice");
+	expect_errno(ioctl(fd, LGUEST_CREATE_VCPU, 1), EINVAL, "CREATE_VCPU 1 before 0");
+	expect_errno(ioctl(fd, LGUEST_CREATE_VCPU, -1L), EINVAL, "CREATE_VCPU -1");
+	probe_vcpus(fd);
+}
+
+/*
+ * vCPUs come in order, up to LGUEST_MAX_VCPUS, and each file keeps the
+ * guest alive after the guest's own file is closed.
+ */
+static void probe_vcpus(int fd)
+{
+	struct lguest_regs regs;
+	int vfd[LGUEST_MAX_VCPUS], i, ok = 1;
+
+	for (i = 0; i < LGUEST_MAX_VCPUS; i++) {
+		vfd[i] = ioctl(fd, LGUEST_CREATE_VCPU, i);
+		ok &= vfd[i] >= 0;
+	}
+	check(ok, "CREATE_VCPU 0 to LGUEST_MAX_VCPUS - 1, in order");
+	expect_errno(ioctl(fd, LGUEST_CREATE_VCPU, LGUEST_MAX_VCPUS), EINVAL,
+		     "CREATE_VCPU beyond LGUEST_MAX_VCPUS");
+	expect_errno(ioctl(fd, LGUEST_CREATE_VCPU, 0), EINVAL, "CREATE_VCPU 0 twice");
+	expect_errno(ioctl(vfd[0], LGUEST_CREATE, &regs), ENOTTY, "CREATE on a vCPU file");
 	close(fd);
+	check(vfd[0] >= 0 && ioctl(vfd[1], LGUEST_GET_REGS, &regs) == 0,
+	      "a vCPU file works after the guest's file is closed");
+	for (i = 0; i < LGUEST_MAX_VCPUS; i++)
+		if (vfd[i] >= 0)
+			close(vfd[i]);
 }
 
 static void probe_guest(void)
@@ -134,7 +166,7 @@ static void probe_guest(void)
 	struct lguest_sregs sregs, good;
 	struct lguest_regs regs;
 	uint8_t *ram;
-	int fd = open_lguest();
+	int fd = open_lguest(), vfd;
 
 	if (ioctl(fd, LGUEST_CREATE, &c) < 0) {
 		check(0, "CREATE for the guest probes");
@@ -159,37 +191,41 @@ static void probe_guest(void)
 	expect_errno(mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, c.mem_size) == MAP_FAILED ? -1 : 0,
 		     ENXIO, "mmap at an offset past RAM");
 
-	check(ioctl(fd, LGUEST_GET_SREGS, &good) == 0, "GET_SREGS");
+	vfd = ioctl(fd, LGUEST_CREATE_VCPU, 0);
+	check(vfd >= 0, "CREATE_VCPU 0");
+	check(ioctl(vfd, LGUEST_GET_SREGS, &good) == 0, "GET_SREGS");
 	check(!(good.efer & (1 << 12)), "GET_SREGS hides EFER.SVME");
 	sregs = good;
 	sregs.cr0 = 1ULL << 32;
-	expect_errno(ioctl(fd, LGUEST_SET_SREGS, &sregs), EINVAL, "SET_SREGS CR0 high bits");
+	expect_errno(ioctl(vfd, LGUEST_SET_SREGS, &sregs), EINVAL, "SET_SREGS CR0 high bits");
 	sregs = good;
 	sregs.cr0 |= 1u << 29;	/* NW without CD */
 	sregs.cr0 &= ~(1u << 30);
-	expect_errno(ioctl(fd, LGUEST_SET_SREGS, &sregs), EINVAL, "SET_SREGS CR0.NW without CD");
+	expect_errno(ioctl(vfd, LGUEST_SET_SREGS, &sregs), EINVAL, "SET_SREGS CR0.NW without CD");
 	sregs = good;
 	sregs.efer = 1ULL << 12;	/* SVME is not the guest's */
-	expect_errno(ioctl(fd, LGUEST_SET_SREGS, &sregs), EINVAL, "SET_SREGS EFER.SVME");
+	expect_errno(ioctl(vfd, LGUEST_SET_SREGS, &sregs), EINVAL, "SET_SREGS EFER.SVME");
 	sregs = good;
 	sregs.efer = 0x500;	/* LME|LMA without paging */
-	expect_errno(ioctl(fd, LGUEST_SET_SREGS, &sregs), EINVAL, "SET_SREGS LMA without PG");
+	expect_errno(ioctl(vfd, LGUEST_SET_SREGS, &sregs), EINVAL, "SET_SREGS LMA without PG");
 	sregs = good;
 	sregs.cr3 = 1ULL << 60;
-	expect_errno(ioctl(fd, LGUEST_SET_SREGS, &sregs), EINVAL, "SET_SREGS CR3 beyond MAXPHYADDR");
+	expect_errno(ioctl(vfd, LGUEST_SET_SREGS, &sregs), EINVAL, "SET_SREGS CR3 beyond MAXPHYADDR");
 	sregs = good;
 	sregs.cr4 = 1ULL << 40;
-	expect_errno(ioctl(fd, LGUEST_SET_SREGS, &sregs), EINVAL, "SET_SREGS CR4 reserved bit");
+	expect_errno(ioctl(vfd, LGUEST_SET_SREGS, &sregs), EINVAL, "SET_SREGS CR4 reserved bit");
 	sregs = good;
 	sregs.reserved[3] = 1;
-	expect_errno(ioctl(fd, LGUEST_SET_SREGS, &sregs), EINVAL, "SET_SREGS reserved field");
-	check(ioctl(fd, LGUEST_SET_SREGS, &good) == 0, "SET_SREGS of what GET_SREGS gave");
+	expect_errno(ioctl(vfd, LGUEST_SET_SREGS, &sregs), EINVAL, "SET_SREGS reserved field");
+	check(ioctl(vfd, LGUEST_SET_SREGS, &good) == 0, "SET_SREGS of what GET_SREGS gave");
 
 	memset(&regs, 0xff, sizeof(regs));
-	check(ioctl(fd, LGUEST_SET_REGS, &regs) == 0, "SET_REGS with all ones");
-	check(ioctl(fd, LGUEST_GET_REGS, &regs) == 0 && regs.rflags == 0x3f7fd7,
+	check(ioctl(vfd, LGUEST_SET_REGS, &regs) == 0, "SET_REGS with all ones");
+	check(ioctl(vfd, LGUEST_GET_REGS, &regs) == 0 && regs.rflags == 0x3f7fd7,
 	      "RFLAGS reserved bits cleared, bit 1 set");
-	expect_errno(ioctl(fd, LGUEST_SET_REGS, (void *)8), EFAULT, "SET_REGS bad pointer");
+	expect_errno(ioctl(vfd, LGUEST_SET_REGS, (void *)8), EFAULT, "SET_REGS bad pointer");
+
+	close(vfd);
 
 	con.out_fd = 999;
 	expect_errno(ioctl(fd, LGUEST_SET_CONSOLE, &con), EBADF, "SET_CONSOLE closed fd");

@@ -99,6 +99,9 @@ static int open_lguest(void)
 	return fd;
 }
 
+/* The vCPU of the guest new_guest() made last (each probe makes one). */
+static int vcpu_fd = -1;
+
 static int new_guest(void)
 {
 	struct lguest_create c = { .mem_size = MEM };
@@ -106,6 +109,9 @@ static int new_guest(void)
 
 	if (ioctl(fd, LGUEST_CREATE, &c) < 0)
 		die("LGUEST_CREATE");
+	vcpu_fd = ioctl(fd, LGUEST_CREATE_VCPU, 0);
+	if (vcpu_fd < 0)
+		die("LGUEST_CREATE_VCPU");
 	return fd;
 }
 
@@ -280,7 +286,7 @@ static uint8_t *raw_guest(int lg, const char *bin)
 	put64(ram, LGUEST_RAW_PML4 + 0x2008, (2 << 20) | 0x83);
 	put64(ram, LGUEST_RAW_GDT + 8, 0x00af9b000000ffffULL);
 	put64(ram, LGUEST_RAW_GDT + 16, 0x00cf93000000ffffULL);
-	if (ioctl(lg, LGUEST_GET_SREGS, &s))
+	if (ioctl(vcpu_fd, LGUEST_GET_SREGS, &s))
 		die("GET_SREGS");
 	s.cs = (struct lguest_segment){ .selector = 0x08, .limit = 0xffffffff, .attrib = 0xa9b };
 	s.ds = s.es = s.ss = (struct lguest_segment){ .selector = 0x10, .limit = 0xffffffff,
@@ -292,12 +298,12 @@ static uint8_t *raw_guest(int lg, const char *bin)
 	s.cr3 = LGUEST_RAW_PML4;
 	s.cr4 = 0x620;
 	s.efer = 0xd00;
-	if (ioctl(lg, LGUEST_SET_SREGS, &s))
+	if (ioctl(vcpu_fd, LGUEST_SET_SREGS, &s))
 		die("SET_SREGS");
 	regs.rip = regs.rsp = LGUEST_RAW_LOAD;
 	regs.rdi = MEM;
 	regs.rflags = 2;
-	if (ioctl(lg, LGUEST_SET_REGS, &regs))
+	if (ioctl(vcpu_fd, LGUEST_SET_REGS, &regs))
 		die("SET_REGS");
 	if (set_console(lg, 1, -1))
 		die("SET_CONSOLE");
@@ -338,11 +344,11 @@ static void desc(uint8_t *ram, unsigned int i, uint64_t addr, uint32_t len, uint
 	memcpy(d + 14, &next, 2);
 }
 
-static int run(int lg)
+static int run(void)
 {
 	struct lguest_run r;
 
-	while (ioctl(lg, LGUEST_RUN, &r)) {
+	while (ioctl(vcpu_fd, LGUEST_RUN, &r)) {
 		if (errno != EINTR)
 			die("LGUEST_RUN");
 	}
@@ -371,7 +377,7 @@ static int mode_console_stall(const char *bin, const char *fifo)
 	script(ram, &k, 0, 0, 0);	/* halt: wait to be killed */
 	printf("console-stall: input O_NONBLOCK cleared, guest starting\n");
 	fflush(stdout);
-	return run(lg);
+	return run();
 }
 
 static int mode_blk_write(const char *bin, const char *image)
@@ -396,7 +402,7 @@ static int mode_blk_write(const char *bin, const char *image)
 	script_queue(ram, &k, 0);
 	script(ram, &k, 2, VQ_USED + 2, 1);	/* the request came back */
 	script(ram, &k, 3, 0, 0);
-	rc = run(lg);
+	rc = run();
 	check(!rc, "the guest wrote sector 0 and powered off");
 	check(ram[DATA + 0x400] == 0, "the write's status is VIRTIO_BLK_S_OK");
 	return failed;

@@ -51,9 +51,10 @@ static int run_state(const char *name, uint64_t efer, uint64_t cr4, int exact, i
 	struct itimerval it = {
 		.it_interval = { .tv_usec = 20000 }, .it_value = { .tv_usec = 20000 },
 	};
-	int fd = open("/dev/lguest", O_RDWR), i, ret = -1;
+	int lg = open("/dev/lguest", O_RDWR), fd = -1, i, ret = -1;
 
-	if (fd < 0 || ioctl(fd, LGUEST_CREATE, &c) < 0 ||
+	if (lg < 0 || ioctl(lg, LGUEST_CREATE, &c) < 0 ||
+	    (fd = ioctl(lg, LGUEST_CREATE_VCPU, 0)) < 0 ||
 	    ioctl(fd, LGUEST_GET_REGS, &r) || ioctl(fd, LGUEST_GET_SREGS, &s)) {
 		printf("%s: setup failed: %s\n", name, strerror(errno));
 		return 1;

@@ -234,10 +234,13 @@ static void round_trip(const char *dir, const char *name, const uint8_t *t,
 	free(back);
 }
 
-/* check_tables: build the tables for a device in each window @on says. */
-static void check_tables(const bool *on, bool iasl)
+/*
+ * check_tables: build the tables for a device in each window @on says and
+ * @ncpus vCPUs.
+ */
+static void check_tables(const bool *on, bool iasl, unsigned int ncpus)
 {
-	const uint8_t *r = ram, *x, *fadt, *madt, *dsdt;
+	const uint8_t *r = ram, *x, *fadt, *madt, *dsdt, *io;
 	struct acpi_mmio_dev devs[LGUEST_MMIO_MAX];
 	unsigned int i, ndevs = 0;
 	uint32_t flags;
@@ -247,7 +250,7 @@ static void check_tables(const bool *on, bool iasl)
 		if (on[i])
 			devs[ndevs++] = slot(i);
 	memset(ram, 0xcc, sizeof(ram));
-	len = acpi_build(ram, CAP, GPA, devs, ndevs);
+	len = acpi_build(ram, CAP, GPA, devs, ndevs, ncpus);
 	UNIT_CHECK(len > 0 && len <= CAP, "acpi_build = %zu", len);
 	if (!len)
 		return;
@@ -285,13 +288,20 @@ static void check_tables(const bool *on, bool iasl)
 	UNIT_CHECK(get32(fadt + 40) == 0, "32-bit DSDT set as well as X_DSDT");
 	dsdt = table(get64(fadt + 140), "DSDT");
 
-	UNIT_CHECK(get32(madt + 4) == 44 + 8 + 12, "MADT length %u", get32(madt + 4));
+	UNIT_CHECK(get32(madt + 4) == 44 + 8 * ncpus + 12, "MADT length %u for %u vCPUs",
+		   get32(madt + 4), ncpus);
 	UNIT_CHECK(get32(madt + 36) == LGUEST_LAPIC_BASE && get32(madt + 40) == 0,
 		   "MADT LAPIC 0x%x flags 0x%x", get32(madt + 36), get32(madt + 40));
-	UNIT_CHECK(madt[44] == 0 && madt[45] == 8 && madt[46] == 0 && madt[47] == 0 &&
-		   get32(madt + 48) == 1, "MADT local APIC entry wrong");
-	UNIT_CHECK(madt[52] == 1 && madt[53] == 12 && madt[54] == 0 &&
-		   get32(madt + 56) == LGUEST_IOAPIC_BASE && get32(madt + 60) == 0,
+	/* vCPU i: processor UID i, APIC ID i, enabled. */
+	for (i = 0; i < ncpus; i++) {
+		const uint8_t *l = madt + 44 + 8 * i;
+
+		UNIT_CHECK(l[0] == 0 && l[1] == 8 && l[2] == i && l[3] == i &&
+			   get32(l + 4) == 1, "MADT local APIC entry %u wrong", i);
+	}
+	io = madt + 44 + 8 * ncpus;
+	UNIT_CHECK(io[0] == 1 && io[1] == 12 && io[2] == 0 &&
+		   get32(io + 4) == LGUEST_IOAPIC_BASE && get32(io + 8) == 0,
 		   "MADT IOAPIC entry wrong");
 	if (!dsdt)
 		return;
@@ -355,13 +365,16 @@ static void check_refused(void)
 	for (i = 0; i <= LGUEST_MMIO_MAX; i++)
 		many[i] = slot(i % LGUEST_MMIO_MAX);
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		UNIT_CHECK(acpi_build(ram, CAP, GPA, bad[i], 2) == 0,
+		UNIT_CHECK(acpi_build(ram, CAP, GPA, bad[i], 2, 1) == 0,
 			   "case %u: window 0x%llx irq %u accepted", i,
 			   (unsigned long long)bad[i][1].base, bad[i][1].irq);
-	UNIT_CHECK(acpi_build(ram, CAP, GPA, many, LGUEST_MMIO_MAX + 1) == 0,
+	UNIT_CHECK(acpi_build(ram, CAP, GPA, many, LGUEST_MMIO_MAX + 1, 1) == 0,
 		   "%u windows accepted", (unsigned int)LGUEST_MMIO_MAX + 1);
-	UNIT_CHECK(acpi_build(ram, 200, GPA, NULL, 0) == 0, "tables built into 200 bytes");
-	UNIT_CHECK(acpi_build(ram, CAP, GPA + 8, NULL, 0) == 0, "tables at an unaligned gpa");
+	UNIT_CHECK(acpi_build(ram, 200, GPA, NULL, 0, 1) == 0, "tables built into 200 bytes");
+	UNIT_CHECK(acpi_build(ram, CAP, GPA + 8, NULL, 0, 1) == 0, "tables at an unaligned gpa");
+	UNIT_CHECK(acpi_build(ram, CAP, GPA, NULL, 0, 0) == 0, "tables for 0 vCPUs");
+	UNIT_CHECK(acpi_build(ram, CAP, GPA, NULL, 0, LGUEST_MAX_VCPUS + 1) == 0,
+		   "tables for %u vCPUs", LGUEST_MAX_VCPUS + 1);
 }
 
 int main(void)
@@ -372,10 +385,11 @@ int main(void)
 	bool all[LGUEST_MMIO_MAX];
 
 	memset(all, true, sizeof(all));
-	check_tables(none, false);
-	check_tables(sparse, false);
-	check_tables(all, false);
-	check_tables(disk_net_console, true);
+	check_tables(none, false, 1);
+	check_tables(sparse, false, 1);
+	check_tables(all, false, LGUEST_MAX_VCPUS);
+	check_tables(disk_net_console, true, 1);
+	check_tables(disk_net_console, true, 4);
 	check_refused();
 	return unit_summary("acpi");
 }

@@ -107,22 +107,36 @@ static_assert(offsetof(struct acpi_fadt, sleep_control) == 244, "SLEEP_CONTROL_R
 #define IAPC_VGA_NOT_PRESENT		(1u << 2)
 #define IAPC_CMOS_RTC_NOT_PRESENT	(1u << 5)
 
-/* Multiple APIC Description Table, revision 5 (5.2.12). */
+/*
+ * Multiple APIC Description Table, revision 5 (5.2.12): one Processor
+ * Local APIC entry per vCPU (5.2.12.2), then the I/O APIC (5.2.12.3).
+ */
+struct acpi_madt_lapic {
+	uint8_t type, length, processor_uid, apic_id;
+	uint32_t flags;
+} __attribute__((packed));
+
+struct acpi_madt_ioapic {
+	uint8_t type, length, ioapic_id, reserved;
+	uint32_t address;
+	uint32_t gsi_base;
+} __attribute__((packed));
+
 struct acpi_madt {
 	struct acpi_header h;
 	uint32_t lapic_addr;
 	uint32_t flags;
-	struct {
-		uint8_t type, length, processor_uid, apic_id;
-		uint32_t flags;
-	} __attribute__((packed)) lapic;
-	struct {
-		uint8_t type, length, ioapic_id, reserved;
-		uint32_t address;
-		uint32_t gsi_base;
-	} __attribute__((packed)) ioapic;
+	struct acpi_madt_lapic lapic[LGUEST_MAX_VCPUS];
+	struct acpi_madt_ioapic ioapic;	/* right after lapic[ncpus - 1] */
 } __attribute__((packed));
-static_assert(sizeof(struct acpi_madt) == 44 + 8 + 12, "MADT");
+static_assert(sizeof(struct acpi_madt) == 44 + 8 * LGUEST_MAX_VCPUS + 12, "MADT");
+
+/* The MADT's length with @ncpus local APICs. */
+static size_t madt_len(unsigned int ncpus)
+{
+	return 44 + ncpus * sizeof(struct acpi_madt_lapic) +
+	       sizeof(struct acpi_madt_ioapic);
+}
 
 #define MADT_LOCAL_APIC		0
 #define MADT_IO_APIC		1
@@ -189,18 +203,26 @@ static void acpi_fadt(struct acpi_fadt *t, uint64_t dsdt_gpa)
 	seal(t, sizeof(*t), &t->h.checksum);
 }
 
-static void acpi_madt(struct acpi_madt *t)
+/* vCPU i has processor UID i and APIC ID i (the module's numbering). */
+static void acpi_madt(struct acpi_madt *t, unsigned int ncpus)
 {
-	acpi_header(&t->h, "APIC", sizeof(*t), 5);
+	struct acpi_madt_ioapic *io = (void *)&t->lapic[ncpus];
+	unsigned int i;
+
+	acpi_header(&t->h, "APIC", madt_len(ncpus), 5);
 	t->lapic_addr = LGUEST_LAPIC_BASE;
 	t->flags = 0;				/* no PCAT_COMPAT 8259s */
-	t->lapic.type = MADT_LOCAL_APIC;
-	t->lapic.length = sizeof(t->lapic);
-	t->lapic.flags = MADT_LAPIC_ENABLED;	/* processor UID 0, APIC ID 0 */
-	t->ioapic.type = MADT_IO_APIC;
-	t->ioapic.length = sizeof(t->ioapic);
-	t->ioapic.address = LGUEST_IOAPIC_BASE;	/* ID 0, GSI base 0 */
-	seal(t, sizeof(*t), &t->h.checksum);
+	for (i = 0; i < ncpus; i++) {
+		t->lapic[i].type = MADT_LOCAL_APIC;
+		t->lapic[i].length = sizeof(t->lapic[i]);
+		t->lapic[i].processor_uid = i;
+		t->lapic[i].apic_id = i;
+		t->lapic[i].flags = MADT_LAPIC_ENABLED;
+	}
+	io->type = MADT_IO_APIC;
+	io->length = sizeof(*io);
+	io->address = LGUEST_IOAPIC_BASE;	/* ID 0, GSI base 0 */
+	seal(t, madt_len(ncpus), &t->h.checksum);
 }
 
 /* window: the slot @d's base and IRQ name, or -1 if they name none. */
@@ -271,8 +293,8 @@ static size_t acpi_dsdt(uint8_t *t, size_t cap,
 /*T:044 The guest kernel learns about the machine from ACPI, as it would
  * on a modern PC, and from nothing else: no BIOS, no MP table, no probing.
  * The FADT says "hardware-reduced" (no PM timer, no SCI, no legacy PIC) and
- * names the reset and sleep registers the module serves; the MADT gives one
- * CPU and one IOAPIC.  The DSDT is ASL (tools/lguest/dsdt.asl) that iasl
+ * names the reset and sleep registers the module serves; the MADT lists the
+ * vCPUs' local APICs and one IOAPIC.  The DSDT is ASL (tools/lguest/dsdt.asl) that iasl
  * compiles with the launcher: the serial port, the pvpanic port, every
  * virtio-mmio window and \_S5, the value that means "power off".  All the
  * launcher does to it is switch on the _STA of the windows it fills, so
@@ -288,6 +310,7 @@ static size_t acpi_dsdt(uint8_t *t, size_t cap,
  *	be slot i's, at %LGUEST_MMIO_BASE + i * %LGUEST_MMIO_SIZE on IRQ
  *	%LGUEST_MMIO_IRQ_BASE + i, with i below %LGUEST_MMIO_MAX.
  * @ndevs: how many.
+ * @ncpus: vCPUs, 1 to %LGUEST_MAX_VCPUS: the MADT's local APICs 0 ... ncpus - 1.
  *
  * The RSDP is at @buf itself, so a guest that scans 0xe0000-0xfffff for
  * "RSD PTR " finds it as well as one told acpi_rsdp_addr.  Then follow, each
@@ -297,26 +320,28 @@ static size_t acpi_dsdt(uint8_t *t, size_t cap,
  * names something other than a window.
  */
 size_t acpi_build(uint8_t *buf, size_t cap, uint64_t gpa,
-		  const struct acpi_mmio_dev *devs, unsigned int ndevs)
+		  const struct acpi_mmio_dev *devs, unsigned int ndevs,
+		  unsigned int ncpus)
 {
 	const size_t xsdt = ALIGN16(sizeof(struct acpi_rsdp));
 	const size_t fadt = ALIGN16(xsdt + sizeof(struct acpi_xsdt));
 	const size_t madt = ALIGN16(fadt + sizeof(struct acpi_fadt));
-	const size_t dsdt = ALIGN16(madt + sizeof(struct acpi_madt));
+	const size_t dsdt = ALIGN16(madt + madt_len(ncpus ? ncpus : 1));
 	struct acpi_rsdp r = { .revision = 2 };	/* 2: ACPI 2.0+, an XSDT */
 	struct acpi_xsdt x = { 0 };
 	struct acpi_fadt f = { 0 };
 	struct acpi_madt m = { 0 };
 	size_t dsdt_len;
 
-	if (cap < dsdt || (gpa & 15) || gpa + cap > 0x100000000ULL)
+	if (!ncpus || ncpus > LGUEST_MAX_VCPUS || cap < dsdt || (gpa & 15) ||
+	    gpa + cap > 0x100000000ULL)
 		return 0;
 	memset(buf, 0, dsdt);
 	dsdt_len = acpi_dsdt(buf + dsdt, cap - dsdt, devs, ndevs);
 	if (!dsdt_len)
 		return 0;
 	acpi_fadt(&f, gpa + dsdt);
-	acpi_madt(&m);
+	acpi_madt(&m, ncpus);
 
 	acpi_header(&x.h, "XSDT", sizeof(x), 1);
 	x.entry[0] = gpa + fadt;
@@ -333,6 +358,6 @@ size_t acpi_build(uint8_t *buf, size_t cap, uint64_t gpa,
 	memcpy(buf, &r, sizeof(r));
 	memcpy(buf + xsdt, &x, sizeof(x));
 	memcpy(buf + fadt, &f, sizeof(f));
-	memcpy(buf + madt, &m, sizeof(m));
+	memcpy(buf + madt, &m, madt_len(ncpus));
 	return dsdt + dsdt_len;
 }

@@ -24,6 +24,7 @@ struct acpi_mmio_dev {
 
 uint8_t acpi_checksum(const void *p, size_t len);
 size_t acpi_build(uint8_t *buf, size_t cap, uint64_t gpa,
-		  const struct acpi_mmio_dev *devs, unsigned int ndevs);
+		  const struct acpi_mmio_dev *devs, unsigned int ndevs,
+		  unsigned int ncpus);
 
 #endif

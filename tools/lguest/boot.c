@@ -338,7 +338,7 @@ int boot_load(uint8_t *ram, const struct kernel_image *k,
 
 	/* The ACPI tables go in the reserved area below 1 MiB. */
 	acpi_len = acpi_build(ram + lay->acpi, BOOT_ACPI_END - lay->acpi,
-			      lay->acpi, devs, ndevs);
+			      lay->acpi, devs, ndevs, lay->cpus ? lay->cpus : 1);
 	if (!acpi_len)
 		return fail(err, "ACPI tables do not fit below 1 MiB");
 

@@ -103,6 +103,7 @@ struct boot_layout {
 	uint64_t mb_info;	/* the Multiboot information, 0 for Linux */
 	uint64_t mb_strings;	/* its module string, boot loader name */
 	uint64_t acpi;		/* the RSDP */
+	unsigned int cpus;	/* vCPUs the MADT lists (0 means 1) */
 };
 
 int64_t kernel_head(struct kernel_image *k, int fd, const char *path,

@@ -8,7 +8,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -57,6 +59,12 @@ void create_guest(struct guest *g, int lg_fd, uint64_t mem, const struct launch 
 	g->ram = mmap(NULL, mem, PROT_READ | PROT_WRITE, MAP_SHARED, lg_fd, 0);
 	if (g->ram == MAP_FAILED)
 		die(EXIT_FAILURE_RT, "cannot map guest RAM: %s", strerror(errno));
+	for (g->ncpus = 0; g->ncpus < l->cpus; g->ncpus++) {
+		g->vcpu_fd[g->ncpus] = ioctl(lg_fd, LGUEST_CREATE_VCPU, g->ncpus);
+		if (g->vcpu_fd[g->ncpus] < 0)
+			die(EXIT_FAILURE_RT, "cannot create vCPU %u: %s", g->ncpus,
+			    strerror(errno));
+	}
 }
 
 /**
@@ -101,10 +109,10 @@ static void enter_at(struct guest *g, const struct boot_entry *e)
 	struct lguest_sregs sregs;
 	struct lguest_regs regs;
 
-	xioctl(g->fd, LGUEST_GET_SREGS, &sregs, "LGUEST_GET_SREGS");
+	xioctl(g->vcpu_fd[0], LGUEST_GET_SREGS, &sregs, "LGUEST_GET_SREGS");
 	boot_entry_regs(e, &sregs, &regs);
-	xioctl(g->fd, LGUEST_SET_SREGS, &sregs, "LGUEST_SET_SREGS");
-	xioctl(g->fd, LGUEST_SET_REGS, &regs, "LGUEST_SET_REGS");
+	xioctl(g->vcpu_fd[0], LGUEST_SET_SREGS, &sregs, "LGUEST_SET_SREGS");
+	xioctl(g->vcpu_fd[0], LGUEST_SET_REGS, &regs, "LGUEST_SET_REGS");
 }
 
 /*T:040 A raw guest starts the way the uapi header promises: in 64-bit
@@ -145,27 +153,21 @@ static void dump_ram(struct guest *g, const char *path)
 	close(fd);
 }
 
-/*T:050 Then the launcher simply asks the module to run the guest, again and
- * again if a harmless signal interrupts it.  Everything the guest does is
- * handled in the kernel; LGUEST_RUN only comes back when the guest has
- * stopped itself or been killed. :*/
-/**
- * run_guest() - run the guest until it stops, and say why.
- * @g: the guest, set up.
- * @l: the user's wishes (--dump-ram, -v).
- *
- * Return: the launcher's exit status (or exits with a message).
- */
-int run_guest(struct guest *g, const struct launch *l)
+/* Whoever sees the guest stop first reports it; the others wait for exit(). */
+static pthread_mutex_t stop_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* run_vcpu: run vCPU @id until the guest stops; the launcher's status. */
+static int run_vcpu(struct guest *g, const struct launch *l, unsigned int id)
 {
 	struct lguest_run run;
 
 	for (;;) {
-		if (ioctl(g->fd, LGUEST_RUN, &run) == 0)
+		if (ioctl(g->vcpu_fd[id], LGUEST_RUN, &run) == 0)
 			break;
 		if (errno != EINTR)
 			die(EXIT_FAILURE_RT, "LGUEST_RUN: %s", strerror(errno));
 	}
+	pthread_mutex_lock(&stop_lock);
 	fflush(stdout);
 	if (l->dump_ram)
 		dump_ram(g, l->dump_ram);
@@ -196,6 +198,50 @@ int run_guest(struct guest *g, const struct launch *l)
 		return run.status & 0xff;
 	}
 	die(EXIT_FAILURE_RT, "LGUEST_RUN returned unknown reason %u", run.reason);
+}
+
+struct vcpu_thread {
+	struct guest *g;
+	const struct launch *l;
+	unsigned int id;
+};
+
+static void *vcpu_thread(void *arg)
+{
+	const struct vcpu_thread *t = arg;
+
+	exit(run_vcpu(t->g, t->l, t->id));
+}
+
+/*T:050 Then the launcher simply asks the module to run the guest: one
+ * thread per vCPU, each in LGUEST_RUN on its own vCPU's file, again and
+ * again if a harmless signal interrupts it.  Everything the guest does is
+ * handled in the kernel, IPIs between vCPUs included; LGUEST_RUN only comes
+ * back when the guest has stopped itself or been killed, and then on every
+ * vCPU with the same reason: the first thread to see it reports it and
+ * ends the process. :*/
+/**
+ * run_guest() - run the guest until it stops, and say why.
+ * @g: the guest, set up.
+ * @l: the user's wishes (--dump-ram, -v).
+ *
+ * Return: the launcher's exit status (or exits with a message).
+ */
+int run_guest(struct guest *g, const struct launch *l)
+{
+	static struct vcpu_thread threads[LGUEST_MAX_VCPUS];
+	pthread_t tid;
+	unsigned int i;
+	int err;
+
+	for (i = 1; i < g->ncpus; i++) {
+		threads[i] = (struct vcpu_thread) { .g = g, .l = l, .id = i };
+		err = pthread_create(&tid, NULL, vcpu_thread, &threads[i]);
+		if (err)
+			die(EXIT_FAILURE_RT, "cannot start the thread of vCPU %u: %s", i,
+			    strerror(err));
+	}
+	return run_vcpu(g, l, 0);
 }
 
 /*T:041 A kernel is checked as far as it can be without the hypervisor:

@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <linux/lguest.h>
+
 #include "boot.h"
 #include "devopts.h"
 
@@ -34,12 +36,15 @@ struct launch {
 	bool console_given;	/* --console was given (else we may fall back) */
 	bool mmio_cmdline;	/* --mmio-cmdline: devices on the command line too */
 	unsigned int paging;	/* --paging: an LGUEST_PAGING_ value */
+	unsigned int cpus;	/* --cpus: vCPUs, 1 to LGUEST_MAX_VCPUS */
 	struct devopts devs;	/* --disk, --net, --rng, in slot order */
 };
 
-/* The guest: its /dev/lguest file and its RAM as the launcher sees it. */
+/* The guest: its /dev/lguest file, its vCPUs' files, its RAM as we see it. */
 struct guest {
 	int fd;
+	unsigned int ncpus;
+	int vcpu_fd[LGUEST_MAX_VCPUS];
 	uint8_t *ram;
 	uint64_t mem;
 };

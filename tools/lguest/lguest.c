@@ -34,8 +34,8 @@ static void usage(FILE *f)
 "Usage: lguest --kernel KERNEL [--initrd FILE] [--append CMDLINE] [--mem SIZE]\n"
 "                     [--disk FILE[,ro]]... [--net NAME[,mac=MAC]]... [--rng]\n"
 "                     [--console virtio|serial] [--mmio-cmdline]\n"
-"                     [--paging auto|npt|shadow]\n"
-"       lguest --raw FILE [--mem SIZE] [--paging auto|npt|shadow]\n"
+"                     [--paging auto|npt|shadow] [--cpus N]\n"
+"       lguest --raw FILE [--mem SIZE] [--paging auto|npt|shadow] [--cpus N]\n"
 "Run a guest on the lguest hypervisor (/dev/lguest, module lguest.ko).\n"
 "\n"
 "  -k, --kernel FILE   Linux bzImage or ELF vmlinux to boot, or a Multiboot\n"
@@ -48,6 +48,9 @@ static void usage(FILE *f)
 "  -r, --raw FILE      flat 64-bit image loaded and entered at 1 MiB\n"
 "  -m, --mem SIZE      guest RAM, with K/M/G suffix (default 256M; rounded\n"
 "                      up to 2M; at most 3G with --kernel)\n"
+"  -c, --cpus N        vCPUs (default 1; at most the host's online CPUs and\n"
+"                      %u), each run by a thread; the kernel brings up\n"
+"                      vCPUs 1 to N-1 itself, with INIT and start-up IPIs\n"
 "      --disk FILE[,ro]\n"
 "                      virtio disk on FILE (a regular file or a block\n"
 "                      device), read-only with \",ro\"; repeatable\n"
@@ -87,6 +90,7 @@ static void usage(FILE *f)
 "2 bad arguments or files, 3 guest rebooted, 4 guest kernel panicked;\n"
 "a guest that writes V to the test-exit port 0x%x ends with (V << 1) | 1.\n"
 "Errors are one line starting \"lguest: \".\n",
+		(unsigned int)LGUEST_MAX_VCPUS,
 		(unsigned int)LGUEST_MMIO_MAX, LGUEST_MMIO_BASE, LGUEST_MMIO_SIZE,
 		(unsigned int)LGUEST_MMIO_IRQ_BASE, LGUEST_TEST_EXIT_PORT);
 }
@@ -108,6 +112,26 @@ static int open_image(const char *what, const char *path)
 	return fd;
 }
 
+/* parse_cpus: --cpus N, 1 to the host's online CPUs and LGUEST_MAX_VCPUS. */
+static void parse_cpus(const char *arg, struct launch *l)
+{
+	long online = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned long n;
+	char *end;
+
+	errno = 0;
+	n = strtoul(arg, &end, 10);
+	if (errno || end == arg || *end || !n || *arg == '-')
+		die(EXIT_USAGE, "--cpus %s: want a number of vCPUs, 1 to %u", arg,
+		    (unsigned int)LGUEST_MAX_VCPUS);
+	if (n > LGUEST_MAX_VCPUS)
+		die(EXIT_USAGE, "--cpus %s: a guest has at most %u vCPUs", arg,
+		    (unsigned int)LGUEST_MAX_VCPUS);
+	if (online > 0 && n > (unsigned long)online)
+		die(EXIT_USAGE, "--cpus %s: this host has only %ld online CPUs", arg, online);
+	l->cpus = n;
+}
+
 /*T:010 The journey of a guest starts here, in user space.  The launcher is
  * deliberately dull: it reads the user's wishes, opens every file it was
  * given before touching the hypervisor (so a typo is reported as a typo, not
@@ -127,6 +151,7 @@ static void parse_args(int argc, char **argv, struct launch *l)
 		{ "console",	required_argument, NULL, 'C' },
 		{ "mmio-cmdline", no_argument,	   NULL, 'M' },
 		{ "paging",	required_argument, NULL, 'P' },
+		{ "cpus",	required_argument, NULL, 'c' },
 		{ "verbose",	no_argument,	   NULL, 'v' },
 		{ "version",	no_argument,	   NULL, 'V' },
 		{ "help",	no_argument,	   NULL, 'h' },
@@ -136,9 +161,10 @@ static void parse_args(int argc, char **argv, struct launch *l)
 	int c, err;
 
 	l->mem = DEFAULT_MEM;
+	l->cpus = 1;
 	devopts_init(&l->devs);
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":k:i:a:r:m:vVh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":k:i:a:r:m:c:vVh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'k': l->kernel = optarg; break;
 		case 'i': l->initrd = optarg; break;
@@ -174,6 +200,9 @@ static void parse_args(int argc, char **argv, struct launch *l)
 		case 'n':
 			if (devopts_add_net(&l->devs, optarg, msg) < 0)
 				die(EXIT_USAGE, "%s", msg);
+			break;
+		case 'c':
+			parse_cpus(optarg, l);
 			break;
 		case 'm':
 			err = parse_size(optarg, &l->mem);
@@ -330,6 +359,7 @@ int main(int argc, char **argv)
 		if (l.mmio_cmdline)
 			l.append = append_mmio_params(&l);
 		plan_kernel(&l, &bz, &lay, image_fd, initrd_fd);
+		lay.cpus = l.cpus;
 	}
 	if (l.verbose)
 		print_devices(&l);

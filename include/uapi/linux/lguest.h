@@ -4,7 +4,8 @@
  * the lguest hypervisor module, and the guest-to-launcher exit protocol.
  * Versioned: a launcher asks for the API version first and refuses to go on
  * if it is not the one it was built for.  One open file owns one guest;
- * closing it destroys the guest and frees its memory.
+ * it is destroyed, and its memory freed, when that file and the files of
+ * all its vCPUs are closed.
  */
 #ifndef _UAPI_LINUX_LGUEST_H
 #define _UAPI_LINUX_LGUEST_H
@@ -37,8 +38,13 @@
  * Version 8: the test-exit port %LGUEST_TEST_EXIT_PORT and
  *	%LGUEST_EXIT_TEST; under shadow paging, %LGUEST_SET_SREGS also takes
  *	a state with paging off (and EFER.LME clear), as Multiboot enters.
+ * Version 9: several vCPUs.  %LGUEST_CREATE_VCPU makes each, with a file
+ *	of its own; the register ioctls and %LGUEST_RUN moved from the
+ *	guest's file to the vCPU's.  vCPU 0 starts where the launcher sets
+ *	it; the others wait for the INIT and start-up IPIs of vCPU 0, as the
+ *	application processors of a PC do.
  */
-#define LGUEST_API_VERSION	8
+#define LGUEST_API_VERSION	9
 
 /*
  * The ioctl "type" byte.  0xAE is KVM's and 0xAF vhost's; we take the next
@@ -174,6 +180,31 @@ struct lguest_sregs {
 	__u64 reserved[8];
 };
 
+/**
+ * LGUEST_MAX_VCPUS - the most vCPUs a guest may have.
+ */
+#define LGUEST_MAX_VCPUS	32
+
+/**
+ * LGUEST_CREATE_VCPU - add a vCPU to the guest; on the guest's file.
+ *
+ * Argument (by value): the vCPU's number, which must be the number of
+ * vCPUs the guest has so far (0 first, then 1, ...) and below
+ * %LGUEST_MAX_VCPUS; it is also the vCPU's APIC ID.  Returns a new file
+ * descriptor (close-on-exec) for the vCPU, on which %LGUEST_GET_REGS,
+ * %LGUEST_SET_REGS, %LGUEST_GET_SREGS, %LGUEST_SET_SREGS and %LGUEST_RUN
+ * work; each vCPU is meant to be run by a thread of its own.  vCPU 0 is the
+ * bootstrap processor: it runs from the state the launcher sets.  The
+ * others are application processors: %LGUEST_RUN on them sleeps until the
+ * guest starts them with INIT and start-up IPIs (SDM vol. 3, 9.4.4).
+ * Errors: %ENOENT before %LGUEST_CREATE; %EINVAL for another number;
+ * %EBUSY once the guest has run; %ENOMEM.  The vCPU's file keeps the guest
+ * alive: the guest is destroyed when its file and every vCPU file are
+ * closed.
+ */
+#define LGUEST_CREATE_VCPU	_IO(LGUEST_IOC_MAGIC, 0x08)
+
+/* The register ioctls, on a vCPU's file (%ENOTTY on the guest's). */
 #define LGUEST_GET_REGS		_IOR(LGUEST_IOC_MAGIC, 0x02, struct lguest_regs)
 #define LGUEST_SET_REGS		_IOW(LGUEST_IOC_MAGIC, 0x03, struct lguest_regs)
 #define LGUEST_GET_SREGS	_IOR(LGUEST_IOC_MAGIC, 0x04, struct lguest_sregs)
@@ -322,14 +353,16 @@ struct lguest_run {
 };
 
 /**
- * LGUEST_RUN - run the guest until it needs the launcher.
+ * LGUEST_RUN - run a vCPU until the guest needs the launcher; on the
+ *	vCPU's file.
  *
  * Everything the kernel can handle (hypercalls, CPUID, MSRs, ports, HLT,
- * host interrupts) is handled without returning.  Returns 0 with @reason
- * filled in, or -1 with errno %EINTR when a signal is pending (the guest is
- * intact and %LGUEST_RUN may be called again), %ENOENT if there is no
- * guest yet.  Once killed, a guest stays dead: every later %LGUEST_RUN
- * reports the same kill.
+ * IPIs, host interrupts) is handled without returning.  Returns 0 with
+ * @reason filled in when the guest has stopped, or -1 with errno %EINTR when
+ * a signal is pending (the guest is intact and %LGUEST_RUN may be called
+ * again).  A guest stops as a whole: whichever vCPU powers it off, reboots
+ * it or gets it killed, %LGUEST_RUN on every vCPU returns the same reason,
+ * the first one, and every later call reports it again.
  */
 #define LGUEST_RUN		_IOR(LGUEST_IOC_MAGIC, 0x10, struct lguest_run)
 
@@ -386,8 +419,9 @@ struct lguest_run {
  *  - %LGUEST_IOAPIC_BASE: one IOAPIC (ID 0, GSI base 0, %LGUEST_IOAPIC_PINS
  *    pins, pins 0-15 are the ISA IRQs, edge/active-high unless the guest
  *    programs otherwise);
- *  - the local APIC starts enabled in x2APIC mode (APIC ID 0), with the
- *    TSC-deadline, one-shot and periodic timer modes.
+ *  - each vCPU's local APIC starts enabled in x2APIC mode (APIC ID = the
+ *    vCPU's number), with the TSC-deadline, one-shot and periodic timer
+ *    modes.
  * I/O ports: the UART at %LGUEST_SERIAL_PORT; the ACPI hardware-reduced
  * sleep control register %LGUEST_PM_SLEEP_CTL (write SLP_TYP << 2 | SLP_EN,
  * SLP_EN = 0x20; SLP_TYP %LGUEST_PM_S5_TYP is soft-off, as the DSDT's _S5
