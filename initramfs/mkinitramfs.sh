@@ -4,7 +4,8 @@
 # guest kernel's virtio-mmio, virtio device, ext4 and pvpanic modules (with
 # their dependencies, in load order; compressed ones, as trixie ships them,
 # stored uncompressed for busybox insmod), initramfs/init, the guest
-# test scripts and /bin/lgio (initramfs/lgio.c, built static here).
+# test scripts, /bin/lgio and /bin/lgtlb (initramfs/lgio.c, lgtlb.c, built
+# static here).
 # Usage: mkinitramfs.sh KERNEL_ROOT KVER OUTPUT.cpio.gz
 set -eu
 root=$1 kver=$2 out=$3
@@ -38,6 +39,7 @@ for ko in $("$here/../scripts/modlist.sh" "$root" "$kver" $modules); do
 	echo "$name" >> "$tmp/lib/modules/order"
 done
 ${CC:-cc} -static -O2 -Wall -o "$tmp/bin/lgio" "$here/lgio.c"
+${CC:-cc} -static -O2 -Wall -pthread -o "$tmp/bin/lgtlb" "$here/lgtlb.c"
 install -m 755 "$here/init" "$tmp/init"
 install -m 644 "$here/lgtest.sh" "$tmp/lib/lgtest.sh"
 for t in "$here"/tests/*.sh; do

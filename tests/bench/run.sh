@@ -9,7 +9,7 @@
 # build/logs/bench.log.  A figure either side cannot produce says n/a (the
 # peer has no module-memory figure).
 top=$(cd "$(dirname "$0")/../.." && pwd)
-sh "$top/tests/host/run.sh" --suite bench --timeout 900 bench-exits bench-all bench-io bench-paging >/dev/null
+sh "$top/tests/host/run.sh" --suite bench --timeout 900 bench-exits bench-all bench-io bench-paging bench-smp >/dev/null
 log=$top/build/logs/bench.log
 grep -a '^@@BENCH ' "$log" | tr -d '\r' > "$top/build/logs/bench.txt"
 if ! [ -s "$top/build/logs/bench.txt" ]; then

@@ -327,6 +327,17 @@ lg_run_stamped() {
 		"${lg_stdin:-/dev/null}" "${LG_LINUX_TIMEOUT:-90}" "$@"
 }
 
+# run_peer TAG SMP APPEND: the peer, KVM + QEMU microvm (ACPI, no legacy
+# PIT, PIC or RTC) with SMP vCPUs, booting $kernel and $initrd with APPEND
+# as lg_run_stamped TAG (the same kernel, initramfs and command line as
+# lguest's run beside it); kvm_amd must be loaded.
+run_peer() {
+	lg_run_stamped "$1" qemu-system-x86_64 -enable-kvm -cpu host \
+		-M microvm,acpi=on,pit=off,pic=off,rtc=off -m 256 -smp "$2" \
+		-nodefaults -no-user-config -display none -nic none -serial stdio \
+		-no-reboot -kernel "$kernel" -initrd "$initrd" -append "$3"
+}
+
 # run_linux TAG TEST [ARGS...]: boot $lg_kernel (default $LG_GUEST_KERNEL)
 # with $lg_initrd (default build/initramfs.cpio.gz) in ${lg_mem:-256M}
 # under the launcher with lgtest=TEST on the command line, and any further

@@ -6,10 +6,12 @@
 # that never reported (the host hung or died) fails with the serial log tail.
 #
 # Usage: run.sh [--nosvm] [--timeout SECS] [--suite NAME] [--mode demo]
-#               [--paging auto|npt|shadow] [--fuzz DURATION,SEED[,SKIP]] CASE...
+#               [--paging auto|npt|shadow] [--fuzz DURATION,SEED[,SKIP]]
+#               [--smp N] CASE...
 # --paging loads lguest.ko with that paging= default in every case, so the
 # same cases run their guests with nested or with shadow paging.  --fuzz
 # passes the fuzz case its time, seed and known findings to skip (lgfuzz=).
+# --smp gives the test host N CPUs (default 2), for guests with that many.
 set -u
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -19,6 +21,7 @@ suite=host
 mode=test
 paging=
 fuzz=
+smp=2
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--nosvm) cpu=qemu64,-svm; suite=host-nosvm ;;
@@ -27,6 +30,7 @@ while [ $# -gt 0 ]; do
 	--mode) mode=$2; shift ;;
 	--paging) paging=$2; shift ;;
 	--fuzz) fuzz=$2; shift ;;
+	--smp) smp=$2; shift ;;
 	--) shift; break ;;
 	-*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
 	*) break ;;
@@ -47,8 +51,13 @@ cases=$(echo "$@" | tr ' ' ,)
 # CPUs instead of one thread each (Documentation/testing.rst, "Known problem").
 # LG_HOST_APPEND: more for the test host's command line (debugging, e.g.
 # "loglevel=8" to see every message on the serial log).
-append="console=ttyS0 loglevel=4 panic=-1 lgrepo=$top lgcases=$cases lgtimeout=$per_test lgmode=$mode ${paging:+lgpaging=$paging} ${fuzz:+lgfuzz=$fuzz} ${LG_HOST_APPEND:-}"
-set -- qemu-system-x86_64 -machine q35 -accel "tcg,thread=${LG_TCG_THREAD:-multi}" -cpu "$cpu" -smp 2 -m 2048 \
+# tsc=reliable: QEMU's TCG gives every test-host CPU one global TSC, but
+# cannot show it as invariant (no invtsc under TCG), so the test host's
+# kernel would take a 2-CPU AMD machine's TSCs to be unsynchronized and
+# mark them unstable, and lguest would rightly withhold the invariant TSC
+# and kvmclock's stable flag from its guests (cpuid.c).
+append="console=ttyS0 loglevel=4 panic=-1 tsc=reliable lgrepo=$top lgcases=$cases lgtimeout=$per_test lgmode=$mode ${paging:+lgpaging=$paging} ${fuzz:+lgfuzz=$fuzz} ${LG_HOST_APPEND:-}"
+set -- qemu-system-x86_64 -machine q35 -accel "tcg,thread=${LG_TCG_THREAD:-multi}" -cpu "$cpu" -smp "$smp" -m 2048 \
 	-nodefaults -nic none -display none -no-reboot \
 	-kernel "$kernel" -initrd "$initrd" -append "$append" \
 	-virtfs local,path=/,mount_tag=root,security_model=none,readonly=on,multidevs=remap \

@@ -35,7 +35,7 @@ for mode in $modes; do
 	cases=$(for t in $tests; do printf '%s%s ' "$prefix" "$t"; done)
 	# shellcheck disable=SC2086 # word lists
 	LG_HOST_APPEND="${KUT_SCALE:+lgkutscale=$KUT_SCALE}" \
-	LG_HOST_SLOTS=2 LG_TCG_THREAD=single sh tests/host/run.sh --suite "kut-$mode" \
+	LG_HOST_SLOTS=2 LG_TCG_THREAD=single sh tests/host/run.sh --suite "kut-$mode" --smp 4 \
 		$opts --timeout "$per" $cases > "build/logs/kut-$mode.out" 2>&1 &
 done
 wait

@@ -27,10 +27,7 @@ report_boot() {
 
 step "peer: KVM + QEMU microvm"
 kmod kvm_amd || fail "cannot load kvm_amd"
-LG_LINUX_TIMEOUT=90 lg_run_stamped bkvm qemu-system-x86_64 -enable-kvm -cpu host \
-	-M microvm,acpi=on,pit=off,pic=off,rtc=off -m 256 -smp 1 \
-	-nodefaults -no-user-config -display none -nic none -serial stdio \
-	-no-reboot -kernel "$kernel" -initrd "$initrd" -append "$append"
+LG_LINUX_TIMEOUT=90 run_peer bkvm 1 "$append"
 report_boot kvm bkvm
 rmmod kvm_amd kvm
 

@@ -27,10 +27,7 @@ append="console=ttyS0 quiet panic=-1 lgtest=forkbench lgforks=${LG_FORKS:-300}"
 
 step "peer: KVM + QEMU microvm"
 kmod kvm_amd || fail "cannot load kvm_amd"
-LG_LINUX_TIMEOUT=200 lg_run_stamped pkvm qemu-system-x86_64 -enable-kvm -cpu host \
-	-M microvm,acpi=on,pit=off,pic=off,rtc=off -m 256 -smp 1 \
-	-nodefaults -no-user-config -display none -nic none -serial stdio \
-	-no-reboot -kernel "$kernel" -initrd "$initrd" -append "$append"
+LG_LINUX_TIMEOUT=200 run_peer pkvm 1 "$append"
 report kvm pkvm
 rmmod kvm_amd kvm
 
