@@ -327,6 +327,18 @@ lg_run_stamped() {
 		"${lg_stdin:-/dev/null}" "${LG_LINUX_TIMEOUT:-90}" "$@"
 }
 
+# as_nobody_copy FILE: a copy of FILE that user nobody may read and run,
+# in /tmp/lgnobody (printed).  A checkout may sit under a directory only
+# its owner may enter (git clone into mktemp -d's 0700 directory), where
+# nobody could not reach the file itself.
+as_nobody_copy() {
+	mkdir -p /tmp/lgnobody
+	chmod 755 /tmp/lgnobody
+	cp "$1" "/tmp/lgnobody/${1##*/}" || fail "cannot copy $1 for nobody"
+	chmod a+rx "/tmp/lgnobody/${1##*/}"
+	echo "/tmp/lgnobody/${1##*/}"
+}
+
 # run_peer TAG SMP APPEND: the peer, KVM + QEMU microvm (ACPI, no legacy
 # PIT, PIC or RTC) with SMP vCPUs, booting $kernel and $initrd with APPEND
 # as lg_run_stamped TAG (the same kernel, initramfs and command line as

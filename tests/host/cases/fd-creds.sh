@@ -15,7 +15,8 @@ chown nobody "$img"
 chmod 04755 "$img"
 echo "before: $(stat -c '%A %U' "$img")"
 setpriv --reuid=nobody --regid=nogroup --clear-groups \
-	"$LG_TOP/tests/tools/fd_probe" blk-write "$LG_GUESTS/mmio-script.bin" "$img" ||
+	"$(as_nobody_copy "$LG_TOP/tests/tools/fd_probe")" blk-write \
+	"$(as_nobody_copy "$LG_GUESTS/mmio-script.bin")" "$img" ||
 	fail "fd_probe blk-write failed"
 mode=$(stat -c '%a' "$img")
 echo "after: $(stat -c '%A %U' "$img")"

@@ -33,11 +33,13 @@ done
 step "without CAP_NET_ADMIN: EPERM"
 mode=$(stat -c %a /dev/lguest)
 chmod 666 /dev/lguest
-$nobody "$P" add lgtest1 EPERM; r1=$?
-$nobody timeout -k 2 20 "$LG_LAUNCHER" --kernel "$LG_LINUX_KERNEL" --mem 128M --net lgtest1 \
+NP=$(as_nobody_copy "$P") NL=$(as_nobody_copy "$LG_LAUNCHER")
+NK=$(as_nobody_copy "$LG_LINUX_KERNEL")
+$nobody "$NP" add lgtest1 EPERM; r1=$?
+$nobody timeout -k 2 20 "$NL" --kernel "$NK" --mem 128M --net lgtest1 \
 	</dev/null >/tmp/launcher-net.out 2>/tmp/launcher-net.err; rc=$?
 if $nobody unshare -r -n true 2>/dev/null; then
-	$nobody unshare -r -n "$P" add lgtest2 ok "ip -o link show lgtest2"; r2=$?
+	$nobody unshare -r -n "$NP" add lgtest2 ok "ip -o link show lgtest2"; r2=$?
 else
 	echo "  (no user namespace for nobody here (the test host runs the tests in a chroot, where unshare -r is refused): skipped)"
 	r2=0
