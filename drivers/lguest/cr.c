@@ -39,6 +39,11 @@ static void lg_npt_write_cr4(struct lg_vcpu *vcpu, u64 val)
 		lg_cr_gp(vcpu, "cr4 write", val);
 		return;
 	}
+	if (lg_lme_without_pae(s->cr0, val, s->efer)) {
+		kill_guest(vcpu->lg, "CR4.PAE cleared with EFER.LME set and paging off (cr4 0x%llx, efer 0x%llx) at rip 0x%llx: a state the test host's CPU cannot leave (lg_lme_without_pae())",
+			   val, s->efer, s->rip);
+		return;
+	}
 	if ((val ^ s->cr4) & (X86_CR4_PGE | X86_CR4_PAE | X86_CR4_PSE))
 		lg_flush_guest_tlb(vcpu);
 	s->cr4 = val;

@@ -437,6 +437,7 @@ static inline bool lg_has_tsc_aux(void)
 
 /* vmcb.c */
 u64 lg_cr4_allowed(void);
+bool lg_lme_without_pae(u64 cr0, u64 cr4, u64 efer);
 int lg_vmcb_init(void);
 void lg_vmcb_exit(void);
 int lg_vmcb_alloc(struct lg_vcpu *vcpu);

@@ -105,6 +105,11 @@ static int lg_wrmsr(struct lg_vcpu *vcpu, u32 msr, u64 val)
 			lg_shadow_set_efer(vcpu, val);
 			return 0;
 		}
+		if (lg_lme_without_pae(s->cr0, s->cr4, val)) {
+			kill_guest(vcpu->lg, "EFER.LME set with CR4.PAE and paging off (efer 0x%llx, cr4 0x%llx) at rip 0x%llx: a state the test host's CPU cannot leave (lg_lme_without_pae())",
+				   val, s->cr4, s->rip);
+			return 0;
+		}
 		s->efer = (val & ~(u64)EFER_LMA) | (s->efer & EFER_LMA) | EFER_SVME;
 		return 0;
 	case MSR_IA32_CR_PAT:

@@ -323,6 +323,30 @@ u64 lg_cr4_allowed(void)
 	return ok;
 }
 
+/**
+ * lg_lme_without_pae() - is this long mode enabled but inactive, without
+ *	PAE (EFER.LME set, CR0.PG and CR4.PAE clear)?
+ * @cr0: @cr4: @efer: the guest's.
+ *
+ * The state is legal on silicon, where #VMEXIT loads the host's CR0, CR4
+ * and EFER as one (APM vol. 2, 15.6).  QEMU's TCG, the test host, loads
+ * the host's CR0 first, while the guest's EFER.LME and CR4 are still in
+ * place: its CR0 write then looks like an activation of long mode without
+ * PAE and is dropped, and the host runs on with the guest's CR0 (paging
+ * off) and GIF clear: that CPU never takes an interrupt again.  No OS
+ * needs the state (PAE goes on before LME, SDM vol. 3, 10.8.5), so every
+ * way in is refused: SET_SREGS, and under nested paging, where CR0 writes
+ * do not exit, the CR4 and EFER writes that would complete it (cr.c,
+ * msr.c; the shadow MMU runs the hardware with PAE on and LME off while
+ * the guest's paging is off, so it never holds the state).
+ *
+ * Return: true for that state.
+ */
+bool lg_lme_without_pae(u64 cr0, u64 cr4, u64 efer)
+{
+	return (efer & EFER_LME) && !(cr0 & X86_CR0_PG) && !(cr4 & X86_CR4_PAE);
+}
+
 /*T:340 VMRUN refuses state that breaks the consistency rules of APM vol. 2,
  * 15.5.1 by exiting with VMEXIT_INVALID, and a launcher bug must not look
  * like a guest crash.  So the rules are checked here, when the launcher
@@ -351,18 +375,7 @@ static bool lg_sregs_valid(const struct lguest_sregs *u)
 		return false;
 	if (lme && pg && !(u->cr4 & X86_CR4_PAE))
 		return false;
-	/*
-	 * Long mode enabled but inactive without PAE (LME=1, PG=0, PAE=0)
-	 * is legal on silicon, where #VMEXIT loads the host's CR0, CR4 and
-	 * EFER as one (APM vol. 2, 15.6).  QEMU's TCG, the test host, loads
-	 * the host's CR0 first, while the guest's EFER.LME and CR4 are still
-	 * in place: its CR0 write then looks like an activation of long mode
-	 * without PAE and is dropped, and the host runs on with the guest's
-	 * CR0 (paging off) and GIF clear: that CPU never takes an interrupt
-	 * again.  No launcher needs the state (PAE goes on before LME, SDM
-	 * vol. 3, 10.8.5), so it is refused rather than run.
-	 */
-	if (lme && !pg && !(u->cr4 & X86_CR4_PAE))
+	if (lg_lme_without_pae(u->cr0, u->cr4, u->efer))
 		return false;
 	/* CS.L with CS.D is reserved in long mode (APM 15.5.1). */
 	if (lme && pg && (u->cs.attrib & SVM_SELECTOR_L_MASK) &&
