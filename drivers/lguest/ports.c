@@ -38,6 +38,10 @@ static void lg_port_write(struct lg_vcpu *vcpu, u16 port, u8 val)
 	case LGUEST_TEST_EXIT_PORT:
 		lg_stop(vcpu->lg, LGUEST_EXIT_TEST, (val << 1) | 1);
 		return;
+	case LGUEST_TEST_IRQ_PORT ... LGUEST_TEST_IRQ_PORT + LGUEST_IOAPIC_PINS - 1:
+		/* pc-testdev's IRQ lines: the guest drives its own IOAPIC pins. */
+		lg_ioapic_set_irq(vcpu->lg, port - LGUEST_TEST_IRQ_PORT, val & 1);
+		return;
 	}
 	lg_uart_io(vcpu->lg, port, false, &val);
 }
@@ -60,7 +64,8 @@ static u8 lg_port_read(struct lg_vcpu *vcpu, u16 port)
  * size, direction) and the next RIP in EXITINFO2, even without nrip-save
  * (APM vol. 2, 15.10.2), so port I/O never needs the instruction decoder.
  * The ports are few: the 8250 UART, the hardware-reduced ACPI sleep and
- * reset registers the launcher's FADT points at, and a pvpanic port.  All
+ * reset registers the launcher's FADT points at, a pvpanic port, and for
+ * test suites a test-exit port and pc-testdev's IRQ-line ports.  All
  * are byte-wide; a wider access is done byte by byte, as on an 8-bit bus.
  * Other ports read as all ones and swallow writes, like an empty bus. :*/
 /**

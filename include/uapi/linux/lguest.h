@@ -42,7 +42,8 @@
  *	of its own; the register ioctls and %LGUEST_RUN moved from the
  *	guest's file to the vCPU's.  vCPU 0 starts where the launcher sets
  *	it; the others wait for the INIT and start-up IPIs of vCPU 0, as the
- *	application processors of a PC do.
+ *	application processors of a PC do.  The test ports of
+ *	%LGUEST_TEST_IRQ_PORT drive the IOAPIC's lines.
  */
 #define LGUEST_API_VERSION	9
 
@@ -431,8 +432,12 @@ struct lguest_run {
  * %LGUEST_TEST_EXIT_PORT ends the guest with %LGUEST_EXIT_TEST and status
  * (V << 1) | 1, QEMU's isa-debug-exit, through which test suites such as
  * kvm-unit-tests report (0 is never such a status, so it cannot pass for
- * a clean power-off).  Every other port reads as all ones and ignores
- * writes, as an empty bus does.
+ * a clean power-off).  A byte written to %LGUEST_TEST_IRQ_PORT + N (N below
+ * %LGUEST_IOAPIC_PINS) sets IOAPIC pin N's line to its bit 0, as QEMU's
+ * pc-testdev does, through which test suites (kvm-unit-tests' ioapic test)
+ * raise and lower lines; only the guest's own interrupts are affected.
+ * Every other port reads as all ones and ignores writes, as an empty bus
+ * does.
  */
 #define LGUEST_RAM_LIMIT	LGUEST_MAX_MEM
 #define LGUEST_MMIO_BASE	0xd0000000ULL
@@ -449,6 +454,7 @@ struct lguest_run {
 #define LGUEST_PM_S5_TYP	5
 #define LGUEST_PVPANIC_PORT	0x505
 #define LGUEST_TEST_EXIT_PORT	0xf4
+#define LGUEST_TEST_IRQ_PORT	0x2000
 
 /*
  * The --raw convention of tools/lguest (what a raw test guest may assume):
