@@ -104,6 +104,14 @@ static u32 lg_xsave_size(u64 mask)
 #define LG_KVM_FEATURE_CLOCKSOURCE2	BIT(3)
 #define LG_KVM_FEATURE_CLOCK_STABLE	BIT(24)
 
+/* A hypervisor leaf's 12-byte signature, in EBX, ECX, EDX order. */
+static void lg_cpuid_signature(const char sig[12], u32 *b, u32 *c, u32 *d)
+{
+	memcpy(b, sig, 4);
+	memcpy(c, sig + 4, 4);
+	memcpy(d, sig + 8, 4);
+}
+
 /*T:600 CPUID is the guest's first question about the machine, and the
  * answer is a policy: we pass through what the hardware does for the guest
  * untouched (arithmetic, SIMD, NX, long mode) and hide what we do not
@@ -219,9 +227,7 @@ static void lg_cpuid(struct lg_vcpu *vcpu, u32 leaf, u32 sub,
 		return;
 	case LG_CPUID_KVM_SIGNATURE:
 		*a = LG_CPUID_KVM_FEATURES;
-		memcpy(b, "KVMK", 4);
-		memcpy(c, "VMKV", 4);
-		memcpy(d, "M\0\0\0", 4);
+		lg_cpuid_signature("KVMKVMKVM\0\0\0", b, c, d);
 		return;
 	case LG_CPUID_KVM_FEATURES:
 		*a = LG_KVM_FEATURE_CLOCKSOURCE2;
@@ -230,9 +236,7 @@ static void lg_cpuid(struct lg_vcpu *vcpu, u32 leaf, u32 sub,
 		return;
 	case LGUEST_CPUID_SIGNATURE:
 		*a = LGUEST_CPUID_FEATURES;
-		memcpy(b, "Lgue", 4);
-		memcpy(c, "stLg", 4);
-		memcpy(d, "uest", 4);
+		lg_cpuid_signature("LguestLguest", b, c, d);
 		return;
 	case LGUEST_CPUID_FEATURES:
 		*a = LGUEST_API_VERSION;

@@ -88,10 +88,10 @@ void lg_kvmclock_update(struct lg_vcpu *vcpu, int cpu)
 	 * step by the drift between TSC and ktime.  Otherwise the pair is
 	 * this CPU's, and the guest does not get the stable flag.
 	 */
-	if (kc->cpu >= 0 && !check_tsc_unstable())
+	stable = !check_tsc_unstable();
+	if (kc->cpu >= 0 && stable)
 		return;
 	kc->cpu = cpu;
-	stable = !check_tsc_unstable();
 	/* Only the enable path checked the range; RAM never shrinks. */
 	memcpy(&version, page_address(lg_gpa_page(vcpu->lg, gpa)) + offset_in_page(gpa),
 	       sizeof(version));

@@ -8,8 +8,12 @@
 #include "lg.h"
 
 #include <linux/slab.h>
+#include <asm/debugreg.h>
 #include <asm/fpu/api.h>
 #include <asm/processor-flags.h>
+
+/* DR7 after RESET or INIT (SDM vol. 3, table 10-1). */
+#define DR7_RESET	0x400
 
 /* CR0 after RESET or INIT: CD, NW and ET (SDM vol. 3, table 10-1). */
 #define LG_CR0_RESET	(X86_CR0_CD | X86_CR0_NW | X86_CR0_ET)
@@ -81,8 +85,8 @@ void lg_vcpu_init_signal(struct lg_vcpu *vcpu)
 	vcpu->kvmclock.system_time = 0;
 	vcpu->xcr0 = XFEATURE_MASK_FP;
 	memset(vcpu->dr, 0, sizeof(vcpu->dr));
-	vcpu->vmcb->save.dr6 = 0xffff0ff0;
-	vcpu->vmcb->save.dr7 = 0x400;
+	vcpu->vmcb->save.dr6 = DR6_RESERVED;	/* the reset values */
+	vcpu->vmcb->save.dr7 = DR7_RESET;
 	vcpu->vmcb->save.cr2 = 0;
 	lg_vcpu_real_mode(vcpu, 0xf000, 0xf0000, 0xfff0);
 	vcpu->state = vcpu->id ? LG_VCPU_WAIT_SIPI : LG_VCPU_RUNNABLE;
