@@ -33,7 +33,10 @@ LGUEST_SYMVERS := $(TOP)/drivers/lguest/Module.symvers
 # GUEST2_* in build/config.mk): the same init and tests, that kernel's modules.
 GUEST2_INITRAMFS := $(BUILD)/initramfs-guest2.cpio.gz
 
-all: modules launcher test-progs initramfs initramfs2 image vmlinux host-initrd
+# The initramfs of "lguest run -- CMD": lgrun as /init (initramfs/mkrunfs.sh).
+RUN_INITRAMFS := $(BUILD)/run/initramfs.cpio
+
+all: modules launcher test-progs initramfs initramfs2 run-initramfs image vmlinux host-initrd
 
 ifndef OWN_KERNEL
 # Make rebuilds this included file first: deps.sh installs the packages and
@@ -72,6 +75,7 @@ test-progs:
 
 initramfs: $(BUILD)/initramfs.cpio.gz
 initramfs2: $(GUEST2_INITRAMFS)
+run-initramfs: $(RUN_INITRAMFS)
 image: $(BUILD)/test.ext4
 vmlinux: $(BUILD)/vmlinux
 host-initrd: $(BUILD)/host-initrd.cpio.gz
@@ -91,6 +95,11 @@ $(GUEST2_INITRAMFS): initramfs/mkinitramfs.sh initramfs/init initramfs/lgtest.sh
 		$(wildcard initramfs/tests/*.sh) scripts/modlist.sh $(BUILD)/config.mk \
 		$(BUILD)/lgio
 	sh initramfs/mkinitramfs.sh $(GUEST2_MODULES) $(GUEST2_KVER) $@
+
+$(RUN_INITRAMFS): initramfs/mkrunfs.sh initramfs/lgrun.c scripts/modlist.sh \
+		$(BUILD)/config.mk
+	@mkdir -p $(dir $@)
+	sh initramfs/mkrunfs.sh $(HOST_MODULES) $(KVER) $@
 
 # The test kernel unpacked: most Linux test guests boot it, which skips
 # the seconds its decompressor takes in the TCG test host.

@@ -300,6 +300,7 @@ struct lguest {
 	struct page *npt_root;
 	unsigned long npt_pages;
 	bool shadow_paging;
+	bool hlt_exit;		/* LGUEST_CREATE_HLT_EXIT: HLT stops the guest */
 	u64 tsc_offset;
 	u64 clock_host_tsc;
 	u64 clock_epoch_ns;

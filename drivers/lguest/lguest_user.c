@@ -83,14 +83,14 @@ static int lg_create(struct lguest *lg, const struct lguest_create __user *uarg)
 
 	if (copy_from_user(&arg, uarg, sizeof(arg)))
 		return -EFAULT;
-	if ((arg.flags & ~LGUEST_CREATE_PAGING_MASK) || arg.reserved || !arg.mem_size ||
+	if ((arg.flags & ~(LGUEST_CREATE_PAGING_MASK | LGUEST_CREATE_HLT_EXIT)) || arg.reserved || !arg.mem_size ||
 	    arg.mem_size % LGUEST_MEM_ALIGN)
 		return -EINVAL;
 	if (arg.mem_size > LGUEST_MAX_MEM)
 		return -E2BIG;
 	if (lg->chunks)
 		return -EEXIST;
-	mode = lg_paging_mode(arg.flags);
+	mode = lg_paging_mode(arg.flags & LGUEST_CREATE_PAGING_MASK);
 	if (mode < 0)
 		return mode;
 
@@ -98,6 +98,7 @@ static int lg_create(struct lguest *lg, const struct lguest_create __user *uarg)
 	if (err)
 		goto free_mem;
 	lg->shadow_paging = mode == LGUEST_PAGING_SHADOW;
+	lg->hlt_exit = arg.flags & LGUEST_CREATE_HLT_EXIT;
 	if (!lg->shadow_paging) {
 		err = lg_npt_build(lg);
 		if (err)
@@ -373,14 +374,16 @@ bool lg_is_guest_file(const struct file *f)
 }
 
 /*T:200 /dev/lguest is a misc device, created by devtmpfs as we register it.
- * It is root's alone (mode 0600): whoever can open it can make the kernel
- * allocate memory and run code in guest mode, which is an administrator's
- * decision, as with /dev/kvm's group. :*/
+ * Its mode is 0660: root and one group.  Whoever can open it can make the
+ * kernel allocate memory (charged to their memory cgroup) and run code in
+ * guest mode, so which group that is stays the administrator's decision,
+ * as /dev/kvm's group "kvm" is: udev/60-lguest.rules names group "lguest".
+ * Nothing behind the node trusts its opener more than its guest. :*/
 static struct miscdevice lg_miscdev = {
 	.minor	= MISC_DYNAMIC_MINOR,
 	.name	= "lguest",
 	.fops	= &lg_fops,
-	.mode	= 0600,
+	.mode	= 0660,
 };
 
 /**

@@ -511,6 +511,11 @@ static enum lg_exit_action lg_exit_hlt(struct lg_vcpu *vcpu)
 
 	if (lg_skip_insn(vcpu, hlt, sizeof(hlt)))
 		return LG_EXIT_CONTINUE;
+	/* A flat image's way to say "done" (LGUEST_CREATE_HLT_EXIT). */
+	if (vcpu->lg->hlt_exit) {
+		lg_stop(vcpu->lg, LGUEST_EXIT_HLT, 0);
+		return LG_EXIT_TO_USER;
+	}
 	/* An exception to deliver (a single-step #DB) ends HLT at once. */
 	if (!lg_has_event(vcpu) && !(vcpu->vmcb->control.event_inj & SVM_EVTINJ_VALID))
 		vcpu->halted = true;

@@ -324,10 +324,15 @@ int boot_load(uint8_t *ram, const struct kernel_image *k,
 			       seg->file_off) < 0)
 			return fail(err, "cannot read kernel '%s': %s", k->path,
 				    errno ? strerror(errno) : "file shrank while loading");
-	if (lay->initrd_size &&
-	    pread_full(initrd_fd, ram + lay->initrd, lay->initrd_size, 0) < 0)
+	if (lay->initrd_size > lay->initrd_extra_len &&
+	    pread_full(initrd_fd, ram + lay->initrd,
+		       lay->initrd_size - lay->initrd_extra_len, 0) < 0)
 		return fail(err, "cannot read initrd '%s': %s", lay->initrd_path,
 			    errno ? strerror(errno) : "file shrank while loading");
+	/* Linux unpacks cpio archives laid end to end, one after another. */
+	if (lay->initrd_extra_len)
+		memcpy(ram + lay->initrd + lay->initrd_size - lay->initrd_extra_len,
+		       lay->initrd_extra, lay->initrd_extra_len);
 	if (k->multiboot)
 		multiboot_write(ram, k, lay, cmdline);
 	else

@@ -96,7 +96,9 @@ struct boot_layout {
 	uint64_t entry;		/* load + entry_off: startup_64 */
 	const char *initrd_path;
 	uint64_t initrd;	/* 0 if none; Multiboot module 0 */
-	uint64_t initrd_size;
+	uint64_t initrd_size;	/* the file's bytes and @initrd_extra_len */
+	const uint8_t *initrd_extra;	/* loaded after the file (a cpio), or NULL */
+	uint64_t initrd_extra_len;
 	uint64_t cmdline;
 	size_t cmdline_len;	/* without the NUL */
 	uint64_t boot_params;	/* 0 for a Multiboot image */

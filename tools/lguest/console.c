@@ -88,14 +88,17 @@ void console_raw(bool keep_signals)
 /**
  * console_fds() - the virtio console's files, given to @d.
  * @d: the devices.
+ * @err: %GUEST_ERR_LEN bytes for the reason on failure.
  *
  * The module reads the input from a worker that must not sleep on it, so
  * it wants a non-blocking file of its own: stdin reopened through /proc,
  * which makes a new open file (O_NONBLOCK there does not change the
  * shell's stdin).  No stdin, or one that cannot be reopened (a socket),
  * means no console input.
+ *
+ * Return: 0 or a negative errno.
  */
-void console_fds(struct devopts *d)
+int console_fds(struct devopts *d, char *err)
 {
 	int in = -1, out = STDOUT_FILENO;
 
@@ -108,6 +111,8 @@ void console_fds(struct devopts *d)
 	if (fcntl(STDOUT_FILENO, F_GETFD) < 0)
 		out = open("/dev/null", O_WRONLY | O_CLOEXEC);
 	if (out < 0)
-		die(EXIT_FAILURE_RT, "no stdout and cannot open /dev/null: %s", strerror(errno));
+		return errnof(err, GUEST_ERR_LEN, errno,
+			      "no stdout and cannot open /dev/null: %s", strerror(errno));
 	devopts_console_fds(d, in, out);
+	return 0;
 }

@@ -203,6 +203,30 @@ int devopts_add_net(struct devopts *d, const char *arg, char *err)
 	return 0;
 }
 
+/**
+ * devopts_add_console() - a virtio console on files of the caller's.
+ * @d: the devices.
+ * @in_fd: its input, or -1; devopts_close() closes it.
+ * @out_fd: its output (not closed here), or -1 to discard it.
+ * @err: %DEVOPT_ERR_LEN bytes for the reason on failure.
+ *
+ * Consoles take the last slots, in the order they were added: the guest
+ * calls them hvc0, hvc1 ... in that order.
+ *
+ * Return: 0, or -1 with @err set (too many devices).
+ */
+int devopts_add_console(struct devopts *d, int in_fd, int out_fd, char *err)
+{
+	struct devopt *o = new_dev(d, LGUEST_DEV_CONSOLE, "", err);
+
+	if (!o)
+		return -1;
+	o->fd = in_fd;
+	o->fd_out = out_fd;
+	d->n++;
+	return 0;
+}
+
 static int rank(uint32_t type)
 {
 	switch (type) {

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * guest.c - the launcher's work on one guest: create it and map its RAM,
- * load a raw image or a kernel (bzImage, vmlinux, Multiboot) with its
- * initrd and tables, set the registers of its entry, hand its devices to
- * the module, and run it until it stops.
+ * guest.c - liblguest's steps on one guest: open /dev/lguest, create the
+ * guest and map its RAM, load a raw image or a kernel (bzImage, vmlinux,
+ * Multiboot) with its initrd and tables, set the registers of its entry
+ * and hand its devices to the module.  Each step returns a negative errno
+ * and a sentence; liblguest.c runs the guest.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,10 +23,52 @@
 #include "launcher.h"
 #include "util.h"
 
-static void xioctl(int fd, unsigned long req, void *arg, const char *what)
+#define fail(err, e, ...)	errnof(err, GUEST_ERR_LEN, e, __VA_ARGS__)
+
+static int xioctl(int fd, unsigned long req, void *arg, const char *what, char *err)
 {
 	if (ioctl(fd, req, arg) < 0)
-		die(EXIT_FAILURE_RT, "%s: %s", what, strerror(errno));
+		return fail(err, errno, "%s: %s", what, strerror(errno));
+	return 0;
+}
+
+/*T:020 /dev/lguest is the only door to the hypervisor.  The first thing
+ * said through it is the ABI version: a launcher and a module from
+ * different releases must find out here, with a clear message, rather than
+ * by misreading each other's structures. :*/
+/**
+ * open_lguest() - open /dev/lguest and agree on the ABI version.
+ * @err: %GUEST_ERR_LEN bytes for the reason on failure.
+ *
+ * Return: the open file, or a negative errno.
+ */
+int open_lguest(char *err)
+{
+	int fd, version, e;
+
+	fd = open("/dev/lguest", O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		e = errno;
+		if (e == ENOENT)
+			return fail(err, e, "/dev/lguest not found: load the module first (modprobe lguest)");
+		if (e == EACCES || e == EPERM)
+			return fail(err, e, "cannot open /dev/lguest: %s (join the group that owns it: see udev/60-lguest.rules)",
+				    strerror(e));
+		return fail(err, e, "cannot open /dev/lguest: %s", strerror(e));
+	}
+	version = ioctl(fd, LGUEST_GET_API_VERSION);
+	e = errno;
+	if (version < 0) {
+		close(fd);
+		return fail(err, e, "/dev/lguest does not answer LGUEST_GET_API_VERSION: %s",
+			    strerror(e));
+	}
+	if (version != LGUEST_API_VERSION) {
+		close(fd);
+		return fail(err, EPROTO, "module speaks ABI %d, this launcher speaks ABI %d: use matching versions",
+			    version, LGUEST_API_VERSION);
+	}
+	return fd;
 }
 
 /*T:030 The launcher asks the module for a guest of the requested size, then
@@ -35,36 +77,63 @@ static void xioctl(int fd, unsigned long req, void *arg, const char *what)
 /**
  * create_guest() - create the guest and map its RAM.
  * @g: filled in.
- * @lg_fd: the open /dev/lguest.
- * @mem: RAM in bytes.
- * @l: the user's wishes (--paging, -v).
+ * @lg_fd: the open /dev/lguest; @g owns it from here (guest_close()).
+ * @l: the machine asked for (--mem, --paging, --cpus, -v).
+ * @err: %GUEST_ERR_LEN bytes for the reason on failure.
+ *
+ * Return: 0 or a negative errno.
  */
-void create_guest(struct guest *g, int lg_fd, uint64_t mem, const struct launch *l)
+int create_guest(struct guest *g, int lg_fd, const struct launch *l, char *err)
 {
-	struct lguest_create c = { .mem_size = mem, .flags = l->paging };
+	struct lguest_create c = { .mem_size = l->mem, .flags = l->paging };
 	int mode;
 
+	if (l->hlt_exit)
+		c.flags |= LGUEST_CREATE_HLT_EXIT;
 	g->fd = lg_fd;
-	g->mem = mem;
+	g->mem = l->mem;
+	g->ram = MAP_FAILED;
+	g->ncpus = 0;
 	mode = ioctl(lg_fd, LGUEST_CREATE, &c);
 	if (mode < 0 && errno == EOPNOTSUPP)
-		die(EXIT_FAILURE_RT, "--paging npt: this CPU has no nested paging (try --paging shadow)");
+		return fail(err, errno, "--paging npt: this CPU has no nested paging (try --paging shadow)");
 	if (mode < 0)
-		die(EXIT_FAILURE_RT, "cannot create a guest with %" PRIu64 " MiB of RAM: %s",
-		    mem >> 20, strerror(errno));
+		return fail(err, errno, "cannot create a guest with %" PRIu64 " MiB of RAM: %s",
+			    l->mem >> 20, strerror(errno));
 	if (l->verbose)
 		fprintf(stderr, "lguest: paging: %s\n",
 			mode == LGUEST_PAGING_SHADOW ? "shadow" :
 			mode == LGUEST_PAGING_NPT ? "npt" : "unknown");
-	g->ram = mmap(NULL, mem, PROT_READ | PROT_WRITE, MAP_SHARED, lg_fd, 0);
+	g->ram = mmap(NULL, l->mem, PROT_READ | PROT_WRITE, MAP_SHARED, lg_fd, 0);
 	if (g->ram == MAP_FAILED)
-		die(EXIT_FAILURE_RT, "cannot map guest RAM: %s", strerror(errno));
+		return fail(err, errno, "cannot map guest RAM: %s", strerror(errno));
 	for (g->ncpus = 0; g->ncpus < l->cpus; g->ncpus++) {
 		g->vcpu_fd[g->ncpus] = ioctl(lg_fd, LGUEST_CREATE_VCPU, g->ncpus);
 		if (g->vcpu_fd[g->ncpus] < 0)
-			die(EXIT_FAILURE_RT, "cannot create vCPU %u: %s", g->ncpus,
-			    strerror(errno));
+			return fail(err, errno, "cannot create vCPU %u: %s", g->ncpus,
+				    strerror(errno));
 	}
+	return 0;
+}
+
+/**
+ * guest_close() - unmap the guest's RAM and close its files: once the last
+ *	is closed, the module frees the guest.
+ * @g: the guest, from create_guest() (whether or not it succeeded).
+ */
+void guest_close(struct guest *g)
+{
+	unsigned int i;
+
+	for (i = 0; i < g->ncpus; i++)
+		close(g->vcpu_fd[i]);
+	g->ncpus = 0;
+	if (g->ram != MAP_FAILED)
+		munmap(g->ram, g->mem);
+	g->ram = MAP_FAILED;
+	if (g->fd >= 0)
+		close(g->fd);
+	g->fd = -1;
 }
 
 /**
@@ -74,29 +143,30 @@ void create_guest(struct guest *g, int lg_fd, uint64_t mem, const struct launch 
  * @what: what it is, for messages ("raw image").
  * @path: its name, for messages.
  * @gpa: where in guest RAM it goes.
+ * @err: %GUEST_ERR_LEN bytes for the reason on failure.
  *
- * Return: its size in bytes; exits with a message on any failure.
+ * Return: 0 or a negative errno.
  */
-uint64_t load_file(struct guest *g, int fd, const char *what, const char *path,
-		   uint64_t gpa)
+int load_file(struct guest *g, int fd, const char *what, const char *path,
+	      uint64_t gpa, char *err)
 {
 	struct stat st;
 	uint64_t done = 0;
 
 	if (fstat(fd, &st) < 0)
-		die(EXIT_USAGE, "%s '%s': %s", what, path, strerror(errno));
+		return fail(err, errno, "%s '%s': %s", what, path, strerror(errno));
 	if ((uint64_t)st.st_size > g->mem || gpa > g->mem - st.st_size)
-		die(EXIT_USAGE, "%s '%s' (%lld bytes) does not fit in %" PRIu64 " MiB of guest RAM at 0x%" PRIx64,
-		    what, path, (long long)st.st_size, g->mem >> 20, gpa);
+		return fail(err, EFBIG, "%s '%s' (%lld bytes) does not fit in %" PRIu64 " MiB of guest RAM at 0x%" PRIx64,
+			    what, path, (long long)st.st_size, g->mem >> 20, gpa);
 	while (done < (uint64_t)st.st_size) {
 		ssize_t n = pread(fd, g->ram + gpa + done, st.st_size - done, done);
 
 		if (n <= 0)
-			die(EXIT_USAGE, "cannot read %s '%s': %s", what, path,
-			    n ? strerror(errno) : "unexpected end of file");
+			return fail(err, n ? errno : EIO, "cannot read %s '%s': %s", what, path,
+				    n ? strerror(errno) : "unexpected end of file");
 		done += n;
 	}
-	return done;
+	return 0;
 }
 
 /*
@@ -104,15 +174,18 @@ uint64_t load_file(struct guest *g, int fd, const char *what, const char *path,
  * path for raw images and kernels.  The module checks them against
  * the rules VMRUN enforces before it takes them.
  */
-static void enter_at(struct guest *g, const struct boot_entry *e)
+static int enter_at(struct guest *g, const struct boot_entry *e, char *err)
 {
 	struct lguest_sregs sregs;
 	struct lguest_regs regs;
 
-	xioctl(g->vcpu_fd[0], LGUEST_GET_SREGS, &sregs, "LGUEST_GET_SREGS");
+	if (xioctl(g->vcpu_fd[0], LGUEST_GET_SREGS, &sregs, "LGUEST_GET_SREGS", err))
+		return -errno;
 	boot_entry_regs(e, &sregs, &regs);
-	xioctl(g->vcpu_fd[0], LGUEST_SET_SREGS, &sregs, "LGUEST_SET_SREGS");
-	xioctl(g->vcpu_fd[0], LGUEST_SET_REGS, &regs, "LGUEST_SET_REGS");
+	if (xioctl(g->vcpu_fd[0], LGUEST_SET_SREGS, &sregs, "LGUEST_SET_SREGS", err) ||
+	    xioctl(g->vcpu_fd[0], LGUEST_SET_REGS, &regs, "LGUEST_SET_REGS", err))
+		return -errno;
+	return 0;
 }
 
 /*T:040 A raw guest starts the way the uapi header promises: in 64-bit
@@ -123,8 +196,11 @@ static void enter_at(struct guest *g, const struct boot_entry *e)
 /**
  * setup_raw() - the tables and registers of a raw image's entry.
  * @g: the guest, its image loaded at %LGUEST_RAW_LOAD.
+ * @err: %GUEST_ERR_LEN bytes for the reason on failure.
+ *
+ * Return: 0 or a negative errno.
  */
-void setup_raw(struct guest *g)
+int setup_raw(struct guest *g, char *err)
 {
 	const struct boot_entry e = {
 		.gdt = LGUEST_RAW_GDT, .cs = 0x08, .pml4 = LGUEST_RAW_PML4,
@@ -132,116 +208,37 @@ void setup_raw(struct guest *g)
 	};
 
 	boot_entry_tables(g->ram, g->mem, &e);
-	enter_at(g, &e);
+	return enter_at(g, &e, err);
 }
 
-static void dump_ram(struct guest *g, const char *path)
+/**
+ * dump_ram() - write the guest's RAM to a file (--dump-ram).
+ * @g: the guest.
+ * @path: the file, created or truncated, mode 0600.
+ * @err: %GUEST_ERR_LEN bytes for the reason on failure.
+ *
+ * Return: 0 or a negative errno.
+ */
+int dump_ram(struct guest *g, const char *path, char *err)
 {
 	uint64_t done = 0;
-	int fd;
+	int fd, e;
 
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0)
-		die(EXIT_FAILURE_RT, "cannot create '%s': %s", path, strerror(errno));
+		return fail(err, errno, "cannot create '%s': %s", path, strerror(errno));
 	while (done < g->mem) {
 		ssize_t n = write(fd, g->ram + done, g->mem - done);
 
-		if (n <= 0)
-			die(EXIT_FAILURE_RT, "cannot write '%s': %s", path, strerror(errno));
+		if (n <= 0) {
+			e = n ? errno : EIO;
+			close(fd);
+			return fail(err, e, "cannot write '%s': %s", path, strerror(e));
+		}
 		done += n;
 	}
 	close(fd);
-}
-
-/* Whoever sees the guest stop first reports it; the others wait for exit(). */
-static pthread_mutex_t stop_lock = PTHREAD_MUTEX_INITIALIZER;
-
-/* run_vcpu: run vCPU @id until the guest stops; the launcher's status. */
-static int run_vcpu(struct guest *g, const struct launch *l, unsigned int id)
-{
-	struct lguest_run run;
-
-	for (;;) {
-		if (ioctl(g->vcpu_fd[id], LGUEST_RUN, &run) == 0)
-			break;
-		if (errno != EINTR)
-			die(EXIT_FAILURE_RT, "LGUEST_RUN: %s", strerror(errno));
-	}
-	pthread_mutex_lock(&stop_lock);
-	fflush(stdout);
-	if (l->dump_ram)
-		dump_ram(g, l->dump_ram);
-	switch (run.reason) {
-	case LGUEST_EXIT_POWEROFF:
-		if (run.status)
-			die(EXIT_FAILURE_RT, "guest powered off with status %u", run.status);
-		return EXIT_GUEST_OK;
-	case LGUEST_EXIT_KILLED:
-		run.kill_reason[sizeof(run.kill_reason) - 1] = '\0';
-		die(EXIT_FAILURE_RT, "guest killed: %s", run.kill_reason);
-	case LGUEST_EXIT_REBOOT:
-		/*
-		 * We do not restart it: whoever started us decides whether
-		 * a reboot means "run it again".
-		 */
-		die(EXIT_REBOOT, "guest rebooted");
-	case LGUEST_EXIT_PANIC:
-		die(EXIT_PANIC, "guest kernel panicked");
-	case LGUEST_EXIT_QUIT:
-		if (l->verbose)
-			fprintf(stderr, "lguest: quit (Ctrl-A x)\n");
-		return EXIT_GUEST_OK;
-	case LGUEST_EXIT_TEST:
-		/* The guest's own verdict is our exit status, as under QEMU. */
-		if (l->verbose)
-			fprintf(stderr, "lguest: test exit, status %u\n", run.status);
-		return run.status & 0xff;
-	}
-	die(EXIT_FAILURE_RT, "LGUEST_RUN returned unknown reason %u", run.reason);
-}
-
-struct vcpu_thread {
-	struct guest *g;
-	const struct launch *l;
-	unsigned int id;
-};
-
-static void *vcpu_thread(void *arg)
-{
-	const struct vcpu_thread *t = arg;
-
-	exit(run_vcpu(t->g, t->l, t->id));
-}
-
-/*T:050 Then the launcher simply asks the module to run the guest: one
- * thread per vCPU, each in LGUEST_RUN on its own vCPU's file, again and
- * again if a harmless signal interrupts it.  Everything the guest does is
- * handled in the kernel, IPIs between vCPUs included; LGUEST_RUN only comes
- * back when the guest has stopped itself or been killed, and then on every
- * vCPU with the same reason: the first thread to see it reports it and
- * ends the process. :*/
-/**
- * run_guest() - run the guest until it stops, and say why.
- * @g: the guest, set up.
- * @l: the user's wishes (--dump-ram, -v).
- *
- * Return: the launcher's exit status (or exits with a message).
- */
-int run_guest(struct guest *g, const struct launch *l)
-{
-	static struct vcpu_thread threads[LGUEST_MAX_VCPUS];
-	pthread_t tid;
-	unsigned int i;
-	int err;
-
-	for (i = 1; i < g->ncpus; i++) {
-		threads[i] = (struct vcpu_thread) { .g = g, .l = l, .id = i };
-		err = pthread_create(&tid, NULL, vcpu_thread, &threads[i]);
-		if (err)
-			die(EXIT_FAILURE_RT, "cannot start the thread of vCPU %u: %s", i,
-			    strerror(err));
-	}
-	return run_vcpu(g, l, 0);
+	return 0;
 }
 
 /*T:041 A kernel is checked as far as it can be without the hypervisor:
@@ -253,25 +250,18 @@ int run_guest(struct guest *g, const struct launch *l)
  * @l: the user's wishes (--mem, --append, --initrd).
  * @bz: the kernel, from kernel_read().
  * @lay: filled in: where everything goes.
- * @kernel_fd: the open kernel.
- * @initrd_fd: the open initrd, or -1.
+ * @initrd_size: the initrd's bytes (0 for none).
+ * @err: %GUEST_ERR_LEN bytes for the reason on failure.
+ *
+ * Return: 0 or -%EINVAL.
  */
-void plan_kernel(const struct launch *l, const struct kernel_image *bz,
-		 struct boot_layout *lay, int kernel_fd, int initrd_fd)
+int plan_kernel(const struct launch *l, const struct kernel_image *bz,
+		struct boot_layout *lay, uint64_t initrd_size, char *err)
 {
-	char err[BOOT_ERR_LEN];
-	struct stat st;
-	uint64_t initrd_size = 0;
-
-	if (initrd_fd >= 0) {
-		if (fstat(initrd_fd, &st) < 0)
-			die(EXIT_USAGE, "initrd '%s': %s", l->initrd, strerror(errno));
-		initrd_size = st.st_size;
-	}
 	if (boot_plan(lay, bz, l->mem, l->append, l->initrd, initrd_size, err) < 0)
-		die(EXIT_USAGE, "%s", err);
+		return -EINVAL;
 	if (!l->verbose)
-		return;
+		return 0;
 	if (bz->multiboot)
 		fprintf(stderr, "lguest: kernel '%s': multiboot, %" PRIu64 " bytes at 0x%" PRIx64 "-0x%" PRIx64 ", 32-bit entry 0x%" PRIx64 "\n",
 			l->kernel, bz->code_size, lay->load, lay->load_end, lay->entry);
@@ -290,6 +280,7 @@ void plan_kernel(const struct launch *l, const struct kernel_image *bz,
 	fprintf(stderr, "lguest: %" PRIu64 " MiB of RAM, %s at 0x%" PRIx64 ", ACPI RSDP at 0x%" PRIx64 "\n",
 		lay->mem >> 20, bz->multiboot ? "Multiboot information" : "boot_params",
 		bz->multiboot ? lay->mb_info : lay->boot_params, lay->acpi);
+	return 0;
 }
 
 /**
@@ -313,8 +304,10 @@ void print_devices(const struct launch *l)
 				 o->name, m[0], m[1], m[2], m[3], m[4], m[5]);
 		else if (o->type == LGUEST_DEV_NET)
 			snprintf(what, sizeof(what), "net '%s' (random mac)", o->name);
-		else if (o->type == LGUEST_DEV_CONSOLE)
+		else if (o->type == LGUEST_DEV_CONSOLE && (o->flags & LGUEST_DEV_F_ESCAPE))
 			snprintf(what, sizeof(what), "console (hvc0 on stdin/stdout, Ctrl-A x quits)");
+		else if (o->type == LGUEST_DEV_CONSOLE)
+			snprintf(what, sizeof(what), "console");
 		else
 			snprintf(what, sizeof(what), "rng");
 		fprintf(stderr, "lguest: slot %u: %s at 0x%llx, irq %u\n", o->slot, what,
@@ -341,14 +334,17 @@ static const char *add_hint(const struct devopt *o, int e)
  * add_devices() - give the module every device, in slot order.
  * @g: the guest.
  * @l: the user's wishes; a dropped default console is taken out of them.
+ * @err: %GUEST_ERR_LEN bytes for the reason on failure.
  *
  * The module takes its own references to the files, so ours are closed
  * afterwards.  The virtio console nobody asked for by name is dropped, not
  * fatal, when no backend serves it (lguest_dev.ko not loaded): stdin then
  * goes to ttyS0.  It is the last device, and the DSDT is written after
  * this, without it.
+ *
+ * Return: 0 or a negative errno.
  */
-void add_devices(struct guest *g, struct launch *l)
+int add_devices(struct guest *g, struct launch *l, char *err)
 {
 	struct devopts *d = &l->devs;
 	struct lguest_device_desc desc;
@@ -372,10 +368,13 @@ void add_devices(struct guest *g, struct launch *l)
 			d->console = false;
 			break;
 		}
-		die(EXIT_FAILURE_RT, "cannot add %s%s%s%s: %s%s", devopt_kind(o),
-		    *name ? " '" : "", name, *name ? "'" : "", strerror(e), add_hint(o, e));
+		devopts_close(d);
+		return fail(err, e, "cannot add %s%s%s%s: %s%s", devopt_kind(o),
+			    *name ? " '" : "", name, *name ? "'" : "", strerror(e),
+			    add_hint(o, e));
 	}
 	devopts_close(d);
+	return 0;
 }
 
 /**
@@ -386,21 +385,23 @@ void add_devices(struct guest *g, struct launch *l)
  * @lay: its layout, from plan_kernel().
  * @kernel_fd: the open kernel.
  * @initrd_fd: the open initrd, or -1.
+ * @err: %GUEST_ERR_LEN bytes for the reason on failure.
+ *
+ * Return: 0 or a negative errno.
  */
-void setup_kernel(struct guest *g, const struct launch *l,
-		  const struct kernel_image *bz, const struct boot_layout *lay,
-		  int kernel_fd, int initrd_fd)
+int setup_kernel(struct guest *g, const struct launch *l,
+		 const struct kernel_image *bz, const struct boot_layout *lay,
+		 int kernel_fd, int initrd_fd, char *err)
 {
 	struct acpi_mmio_dev mmio[LGUEST_MMIO_MAX];
 	struct boot_entry e;
-	char err[BOOT_ERR_LEN];
 	unsigned int n;
 
 	/* The DSDT describes every device the module will be given. */
 	n = devopts_mmio(&l->devs, mmio);
 	if (boot_load(g->ram, bz, lay, l->append, kernel_fd, initrd_fd,
 		      mmio, n, err) < 0)
-		die(EXIT_USAGE, "%s", err);
+		return -EIO;
 	boot_kernel_entry(lay, &e);
-	enter_at(g, &e);
+	return enter_at(g, &e, err);
 }

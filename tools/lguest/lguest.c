@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * lguest.c - the launcher: the trivial user-space half of lguest.  It checks
- * its arguments and files, opens /dev/lguest, agrees on the ABI version and
- * (from ABI 2 on) loads the images into guest RAM and hands over file
- * descriptors; the guest itself runs, and its devices are served, in the
- * kernel.  Every failure is one line on stderr starting "lguest: ".
+ * lguest.c - the launcher: the trivial user-space half of lguest.  It turns
+ * its arguments into liblguest calls, which check the files, load the
+ * images into guest RAM and hand over file descriptors; the guest itself
+ * runs, and its devices are served, in the kernel.  "lguest run" (run.c)
+ * runs one command in a throwaway guest.  Every failure is one line on
+ * stderr starting "lguest: ".
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -21,12 +22,12 @@
 #include <linux/lguest.h>
 
 #include "launcher.h"
+#include "liblguest-int.h"
+#include "run.h"
 #include "util.h"
 
-#define LGUEST_LAUNCHER_VERSION	"0.1"
-#define DEFAULT_MEM		(256ULL << 20)
-#define MIN_MEM			(2ULL << 20)
-#define DEFAULT_CMDLINE		"console=ttyS0"
+#define LGUEST_LAUNCHER_VERSION	"0.2"
+
 
 static void usage(FILE *f)
 {
@@ -36,6 +37,7 @@ static void usage(FILE *f)
 "                     [--console virtio|serial] [--mmio-cmdline]\n"
 "                     [--paging auto|npt|shadow] [--cpus N]\n"
 "       lguest --raw FILE [--mem SIZE] [--paging auto|npt|shadow] [--cpus N]\n"
+"       lguest run [OPTIONS] -- CMD [ARGS...]   (see lguest run --help)\n"
 "Run a guest on the lguest hypervisor (/dev/lguest, module lguest.ko).\n"
 "\n"
 "  -k, --kernel FILE   Linux bzImage or ELF vmlinux to boot, or a Multiboot\n"
@@ -95,48 +97,26 @@ static void usage(FILE *f)
 		(unsigned int)LGUEST_MMIO_IRQ_BASE, LGUEST_TEST_EXIT_PORT);
 }
 
-/* open_image: open a file the user named, or die saying which and why. */
-static int open_image(const char *what, const char *path)
-{
-	struct stat st;
-	int fd;
+/* What the command line asked for, before it goes to liblguest. */
+struct cli {
+	const char *raw, *kernel, *initrd, *append, *dump_ram;
+	uint64_t mem;
+	int verbose;
+	bool serial_console, console_given, mmio_cmdline, rng;
+	unsigned int paging;
+};
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		die(EXIT_USAGE, "cannot open %s '%s': %s", what, path,
-		    strerror(errno));
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
-		die(EXIT_USAGE, "%s '%s' is not a regular file", what, path);
-	if (st.st_size == 0)
-		die(EXIT_USAGE, "%s '%s' is empty", what, path);
-	return fd;
+/* check: a liblguest call refused an argument: exit 2 with its reason. */
+static void check(struct lg_vm *vm, int r)
+{
+	if (r < 0)
+		die(EXIT_USAGE, "%s", lg_error(vm));
 }
 
-/* parse_cpus: --cpus N, 1 to the host's online CPUs and LGUEST_MAX_VCPUS. */
-static void parse_cpus(const char *arg, struct launch *l)
-{
-	long online = sysconf(_SC_NPROCESSORS_ONLN);
-	unsigned long n;
-	char *end;
-
-	errno = 0;
-	n = strtoul(arg, &end, 10);
-	if (errno || end == arg || *end || !n || *arg == '-')
-		die(EXIT_USAGE, "--cpus %s: want a number of vCPUs, 1 to %u", arg,
-		    (unsigned int)LGUEST_MAX_VCPUS);
-	if (n > LGUEST_MAX_VCPUS)
-		die(EXIT_USAGE, "--cpus %s: a guest has at most %u vCPUs", arg,
-		    (unsigned int)LGUEST_MAX_VCPUS);
-	if (online > 0 && n > (unsigned long)online)
-		die(EXIT_USAGE, "--cpus %s: this host has only %ld online CPUs", arg, online);
-	l->cpus = n;
-}
-
-/*T:010 The journey of a guest starts here, in user space.  The launcher is
- * deliberately dull: it reads the user's wishes, opens every file it was
- * given before touching the hypervisor (so a typo is reported as a typo, not
- * as a module problem), and only then opens /dev/lguest. :*/
-static void parse_args(int argc, char **argv, struct launch *l)
+/*T:005 The journey of a guest starts here, in user space.  The lguest
+ * command only reads the user's wishes and hands each to liblguest, which
+ * the sandbox command (lguest run) and other programs share. :*/
+static void parse_args(int argc, char **argv, struct cli *l, struct lg_vm *vm)
 {
 	static const struct option opts[] = {
 		{ "kernel",	required_argument, NULL, 'k' },
@@ -157,12 +137,11 @@ static void parse_args(int argc, char **argv, struct launch *l)
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ }
 	};
-	char msg[DEVOPT_ERR_LEN];
+	unsigned long n;
+	uint64_t mem;
+	char *end;
 	int c, err;
 
-	l->mem = DEFAULT_MEM;
-	l->cpus = 1;
-	devopts_init(&l->devs);
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":k:i:a:r:m:c:vVh", opts, NULL)) != -1) {
 		switch (c) {
@@ -172,7 +151,7 @@ static void parse_args(int argc, char **argv, struct launch *l)
 		case 'r': l->raw = optarg; break;
 		case 'D': l->dump_ram = optarg; break;
 		case 'v': l->verbose++; break;
-		case 'R': l->devs.rng = true; break;
+		case 'R': l->rng = true; break;
 		case 'M': l->mmio_cmdline = true; break;
 		case 'P':
 			if (!strcmp(optarg, "auto"))
@@ -194,22 +173,29 @@ static void parse_args(int argc, char **argv, struct launch *l)
 			l->console_given = true;
 			break;
 		case 'd':
-			if (devopts_add_disk(&l->devs, optarg, msg) < 0)
-				die(EXIT_USAGE, "%s", msg);
+			check(vm, lg_add_disk_arg(vm, optarg));
 			break;
 		case 'n':
-			if (devopts_add_net(&l->devs, optarg, msg) < 0)
-				die(EXIT_USAGE, "%s", msg);
+			check(vm, lg_add_net_arg(vm, optarg));
 			break;
 		case 'c':
-			parse_cpus(optarg, l);
+			errno = 0;
+			n = strtoul(optarg, &end, 10);
+			if (errno || end == optarg || *end || !n || *optarg == '-')
+				die(EXIT_USAGE, "--cpus %s: want a number of vCPUs, 1 to %u", optarg,
+				    (unsigned int)LGUEST_MAX_VCPUS);
+			if (n > LGUEST_MAX_VCPUS)
+				die(EXIT_USAGE, "--cpus %s: a guest has at most %u vCPUs", optarg,
+				    (unsigned int)LGUEST_MAX_VCPUS);
+			check(vm, lg_set_cpus(vm, n));
 			break;
 		case 'm':
-			err = parse_size(optarg, &l->mem);
+			err = parse_size(optarg, &mem);
 			if (err)
 				die(EXIT_USAGE, "--mem %s: %s", optarg,
 				    err == -ERANGE ? "too large" :
 				    "not a size (try 256M or 1G)");
+			l->mem = mem;
 			break;
 		case 'V':
 			l->verbose = -1;
@@ -232,47 +218,25 @@ static void parse_args(int argc, char **argv, struct launch *l)
 		die(EXIT_USAGE, "give exactly one of --kernel or --raw (see --help)");
 	if (l->raw && (l->initrd || l->append))
 		die(EXIT_USAGE, "--initrd and --append go with --kernel, not --raw");
-	if (l->raw && (l->devs.n || l->devs.rng))
+	if (l->raw && (vm->l.devs.n || l->rng))
 		die(EXIT_USAGE, "--disk/--net/--rng need --kernel (a --raw guest has no devices)");
 	if (l->raw && l->mmio_cmdline)
 		die(EXIT_USAGE, "--mmio-cmdline goes with --kernel (a --raw guest has no devices)");
-	/* The command line names the console's window: no dropping it later. */
-	if (l->mmio_cmdline)
-		l->console_given = true;
-	if (l->raw && l->console_given)
+	if (l->raw && (l->console_given || l->mmio_cmdline))
 		die(EXIT_USAGE, "--console goes with --kernel (a --raw guest has only the serial port)");
-	l->devs.console = l->kernel && !l->serial_console;
-	if (devopts_finish(&l->devs, msg) < 0)
-		die(EXIT_USAGE, "%s", msg);
-	if (l->mem < MIN_MEM)
-		die(EXIT_USAGE, "--mem %" PRIu64 ": guest RAM must be at least %lluM",
-		    l->mem, MIN_MEM >> 20);
-	if (l->mem & 4095)
-		die(EXIT_USAGE, "--mem %" PRIu64 ": not a multiple of 4K", l->mem);
-}
-
-/*T:020 /dev/lguest is the only door to the hypervisor.  The first thing
- * said through it is the ABI version: a launcher and a module from
- * different releases must find out here, with a clear message, rather than
- * by misreading each other's structures. :*/
-static int open_lguest(void)
-{
-	int fd, version;
-
-	fd = open("/dev/lguest", O_RDWR | O_CLOEXEC);
-	if (fd < 0) {
-		if (errno == ENOENT)
-			die(EXIT_FAILURE_RT, "/dev/lguest not found: load the module first (modprobe lguest)");
-		die(EXIT_FAILURE_RT, "cannot open /dev/lguest: %s", strerror(errno));
-	}
-	version = ioctl(fd, LGUEST_GET_API_VERSION);
-	if (version < 0)
-		die(EXIT_FAILURE_RT, "/dev/lguest does not answer LGUEST_GET_API_VERSION: %s",
-		    strerror(errno));
-	if (version != LGUEST_API_VERSION)
-		die(EXIT_FAILURE_RT, "module speaks ABI %d, this launcher speaks ABI %d: use matching versions",
-		    version, LGUEST_API_VERSION);
-	return fd;
+	check(vm, lg_set_mem(vm, l->mem));
+	check(vm, lg_set_paging(vm, l->paging));
+	/* The command line names the console's window: no dropping it later. */
+	check(vm, lg_set_flags(vm, (l->verbose ? LG_F_VERBOSE : 0) |
+			       (l->serial_console ? LG_F_SERIAL_CONSOLE : 0) |
+			       (l->console_given ? LG_F_CONSOLE_GIVEN : 0) |
+			       (l->mmio_cmdline ? LG_F_MMIO_CMDLINE : 0)));
+	if (l->rng)
+		check(vm, lg_add_rng(vm));
+	if (l->raw)
+		check(vm, lg_set_raw(vm, l->raw));
+	else
+		check(vm, lg_set_kernel(vm, l->kernel, l->initrd, l->append));
 }
 
 static void print_version(void)
@@ -294,30 +258,43 @@ static void print_version(void)
 	close(fd);
 }
 
-/*
- * append_mmio_params: the command line with virtio_mmio.device= for every
- * device.  boot_plan() still checks its length against the kernel's limit.
- */
-static const char *append_mmio_params(const struct launch *l)
+/* The statuses of a stopped guest (--help): every ending but a clean one says why. */
+static int guest_status(struct lg_vm *vm, const struct lg_exit *e, int verbose)
 {
-	static char line[4096];
-	char params[LGUEST_MMIO_MAX * 48];
-
-	if (devopts_cmdline(&l->devs, params, sizeof(params)) < 0 ||
-	    snprintf(line, sizeof(line), "%s%s", l->append, params) >= (int)sizeof(line))
-		die(EXIT_USAGE, "--mmio-cmdline: the command line would be too long");
-	return line;
+	switch (e->reason) {
+	case LG_EXIT_POWEROFF:
+		if (e->status)
+			die(EXIT_FAILURE_RT, "guest powered off with status %d", e->status);
+		return EXIT_GUEST_OK;
+	case LG_EXIT_KILLED:
+		die(EXIT_FAILURE_RT, "guest killed: %s", e->message);
+	case LG_EXIT_REBOOT:
+		/*
+		 * We do not restart it: whoever started us decides whether
+		 * a reboot means "run it again".
+		 */
+		die(EXIT_REBOOT, "guest rebooted");
+	case LG_EXIT_PANIC:
+		die(EXIT_PANIC, "guest kernel panicked");
+	case LG_EXIT_QUIT:
+		if (verbose)
+			fprintf(stderr, "lguest: quit (Ctrl-A x)\n");
+		return EXIT_GUEST_OK;
+	case LG_EXIT_TEST:
+		/* The guest's own verdict is our exit status, as under QEMU. */
+		if (verbose)
+			fprintf(stderr, "lguest: test exit, status %d\n", e->status);
+		return e->status & 0xff;
+	}
+	die(EXIT_FAILURE_RT, "LGUEST_RUN returned unknown reason %d", e->reason);
 }
 
 int main(int argc, char **argv)
 {
-	static struct launch l;
-	struct lguest_console con = { .out_fd = STDOUT_FILENO, .in_fd = -1 };
-	struct kernel_image bz;
-	struct boot_layout lay;
-	struct guest g;
-	char msg[DEVOPT_ERR_LEN], err[BOOT_ERR_LEN];
-	int image_fd, initrd_fd = -1, lg_fd;
+	static struct cli l = { .mem = 256ULL << 20 };
+	struct lg_exit e;
+	struct lg_vm *vm;
+	int r, status;
 
 	/*
 	 * Ctrl-C must always stop a guest, even one spinning with interrupts
@@ -328,65 +305,26 @@ int main(int argc, char **argv)
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 
-	parse_args(argc, argv, &l);
+	if (argc > 1 && !strcmp(argv[1], "run"))
+		return run_main(argc - 1, argv + 1);
+	if (lg_create(&vm) < 0)
+		die(EXIT_FAILURE_RT, "out of memory");
+	parse_args(argc, argv, &l, vm);
 	if (l.verbose < 0) {
 		print_version();
 		return 0;
 	}
-	if (l.raw)
-		image_fd = open_image("raw image", l.raw);
-	else
-		image_fd = open_image("kernel", l.kernel);
-	if (l.initrd)
-		initrd_fd = open_image("initrd", l.initrd);
-	if (devopts_open(&l.devs, msg) < 0)
-		die(EXIT_USAGE, "%s", msg);
-	if (l.devs.console)
-		console_fds(&l.devs);
-
-	/* Up to the device hole (a raw guest has the same machine). */
-	if (l.mem > LGUEST_MAX_MEM)
-		die(EXIT_USAGE, "--mem: a guest has at most %llu GiB of RAM (devices sit above it)",
-		    LGUEST_MAX_MEM >> 30);
-	/* The module takes RAM in 2 MiB units. */
-	l.mem = (l.mem + LGUEST_MEM_ALIGN - 1) & ~(LGUEST_MEM_ALIGN - 1);
-	if (l.kernel) {
-		if (kernel_read(&bz, image_fd, l.kernel, err) < 0)
-			die(EXIT_USAGE, "%s", err);
-		/* A Multiboot kernel's arguments are argv[1...]: none. */
-		if (!l.append)
-			l.append = bz.multiboot ? "" : DEFAULT_CMDLINE;
-		if (l.mmio_cmdline)
-			l.append = append_mmio_params(&l);
-		plan_kernel(&l, &bz, &lay, image_fd, initrd_fd);
-		lay.cpus = l.cpus;
-	}
-	if (l.verbose)
-		print_devices(&l);
-
-	lg_fd = open_lguest();
-	create_guest(&g, lg_fd, l.mem, &l);
-	add_devices(&g, &l);
-	if (l.raw) {
-		load_file(&g, image_fd, "raw image", l.raw, LGUEST_RAW_LOAD);
-		setup_raw(&g);
-		if (l.verbose)
-			fprintf(stderr, "lguest: raw guest '%s', %" PRIu64 " MiB of RAM\n",
-				l.raw, l.mem >> 20);
-	} else {
-		setup_kernel(&g, &l, &bz, &lay, image_fd, initrd_fd);
-	}
-	/* The serial port reads stdin, if we have one and no virtio console. */
-	if (!l.devs.console && fcntl(STDIN_FILENO, F_GETFD) >= 0)
-		con.in_fd = STDIN_FILENO;
-	close(image_fd);
-	if (initrd_fd >= 0)
-		close(initrd_fd);
-	/* The module takes files that cannot hold files (uapi header). */
-	if (ioctl(g.fd, LGUEST_SET_CONSOLE, &con) < 0)
-		die(EXIT_FAILURE_RT, "LGUEST_SET_CONSOLE: %s%s", strerror(errno),
-		    errno == EINVAL ? ": stdin or stdout is of a kind the module refuses (a unix socket?): use a pipe" : "");
-	if (con.in_fd >= 0 || l.devs.console)
-		console_raw(!l.devs.console);
-	return run_guest(&g, &l);
+	r = lg_start(vm);
+	if (r < 0)
+		die(lg_hv_error(vm) ? EXIT_FAILURE_RT : EXIT_USAGE, "%s", lg_error(vm));
+	/* The terminal goes raw if a console reads it (lg_start()). */
+	if (vm->l.devs.console || fcntl(STDIN_FILENO, F_GETFD) >= 0)
+		console_raw(!vm->l.devs.console);
+	if (lg_wait(vm, -1, &e) < 0)
+		die(EXIT_FAILURE_RT, "%s", lg_error(vm));
+	fflush(stdout);
+	if (l.dump_ram && lg_dump_ram(vm, l.dump_ram) < 0)
+		die(EXIT_FAILURE_RT, "%s", lg_error(vm));
+	status = guest_status(vm, &e, l.verbose);
+	exit(status);
 }

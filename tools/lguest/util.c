@@ -51,6 +51,25 @@ int errf(char *err, size_t len, const char *fmt, ...)
 }
 
 /**
+ * errnof() - errf() for functions that return a negative errno.
+ * @err: the buffer.
+ * @len: its size.
+ * @e: the errno to return, negated (0 becomes EIO: a failure is a failure).
+ * @fmt: printf format.
+ *
+ * Return: -@e.
+ */
+int errnof(char *err, size_t len, int e, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+	return e > 0 ? -e : -EIO;
+}
+
+/**
  * hexval() - the value of a hex digit, in either case.
  * @c: the character.
  *

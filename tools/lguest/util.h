@@ -14,6 +14,8 @@ void die(int status, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3), noreturn));
 int errf(char *err, size_t len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+int errnof(char *err, size_t len, int e, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 int parse_size(const char *s, uint64_t *out);
 int hexval(char c);
 int pread_full(int fd, void *buf, uint64_t len, uint64_t off);

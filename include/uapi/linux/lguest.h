@@ -44,8 +44,11 @@
  *	it; the others wait for the INIT and start-up IPIs of vCPU 0, as the
  *	application processors of a PC do.  The test ports of
  *	%LGUEST_TEST_IRQ_PORT drive the IOAPIC's lines.
+ * Version 10: %LGUEST_CREATE_HLT_EXIT and %LGUEST_EXIT_HLT, for flat
+ *	images that finish by halting (a function call in a guest); the
+ *	device node may be opened by a group (mode 0660, see udev/).
  */
-#define LGUEST_API_VERSION	9
+#define LGUEST_API_VERSION	10
 
 /*
  * The ioctl "type" byte.  0xAE is KVM's and 0xAF vhost's; we take the next
@@ -87,6 +90,13 @@
 #define LGUEST_PAGING_SHADOW	2
 #define LGUEST_PAGING_AUTO	3
 #define LGUEST_CREATE_PAGING_MASK	3
+/*
+ * A HLT on any vCPU stops the guest: %LGUEST_RUN returns %LGUEST_EXIT_HLT
+ * (with RIP past the HLT), as KVM does without an in-kernel interrupt
+ * controller.  For flat images whose work ends with HLT; a kernel, whose
+ * idle loop halts, must not ask for it.
+ */
+#define LGUEST_CREATE_HLT_EXIT		(1U << 2)
 
 /**
  * struct lguest_create - argument of %LGUEST_CREATE.
@@ -94,7 +104,8 @@
  *	no larger than %LGUEST_MAX_MEM.  The RAM starts at guest-physical 0,
  *	is zeroed, and is charged to the caller's memory cgroup.
  * @flags: bits 0-1 the paging mode (%LGUEST_PAGING_DEFAULT ...
- *	%LGUEST_PAGING_AUTO); every other bit must be 0.
+ *	%LGUEST_PAGING_AUTO), bit 2 %LGUEST_CREATE_HLT_EXIT; every other bit
+ *	must be 0.
  * @reserved: must be 0.
  */
 struct lguest_create {
@@ -337,6 +348,7 @@ struct lguest_device_desc {
 #define LGUEST_EXIT_PANIC	4	/* the guest's kernel panicked (pvpanic) */
 #define LGUEST_EXIT_QUIT	5	/* the console's user typed Ctrl-A x */
 #define LGUEST_EXIT_TEST	6	/* the guest wrote the test-exit port: .status */
+#define LGUEST_EXIT_HLT		7	/* a vCPU halted, with LGUEST_CREATE_HLT_EXIT */
 
 #define LGUEST_KILL_REASON_MAX	256
 

@@ -23,7 +23,7 @@ echo "after: $(stat -c '%A %U' "$img")"
 [ "$(head -c 512 "$img" | od -An -v -tx1 | tr -d ' \na5')" = "" ] ||
 	fail "sector 0 does not hold the guest's pattern"
 [ "$mode" = 755 ] || fail "the image is mode $mode after the guest's write: the setuid bit was kept"
-chmod 0600 /dev/lguest
+chmod 0660 /dev/lguest
 rmmod lguest_dev || fail "rmmod lguest_dev failed"
 rmmod lguest || fail "rmmod lguest failed"
 echo "fd-creds: the guest's write stripped the setuid bit"

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # module-load: lguest.ko loads, takes AMD-V on every CPU, creates
-# /dev/lguest (char device, mode 0600) that answers the ABI version;
+# /dev/lguest (char device, mode 0660: root and a group) that answers the ABI version;
 # lguest_dev.ko loads on top and pins it; an open /dev/lguest pins it too;
 # unloading gives AMD-V back and removes the device.
 . "$LG_TOP/tests/host/lib.sh"
@@ -23,7 +23,7 @@ done
 step "/dev/lguest"
 [ -c /dev/lguest ] || fail "/dev/lguest is not a character device"
 mode=$(stat -c %a /dev/lguest)
-[ "$mode" = 600 ] || fail "/dev/lguest has mode $mode, want 600"
+[ "$mode" = 660 ] || fail "/dev/lguest has mode $mode, want 660"
 grep -q ' lguest$' /proc/misc || fail "lguest missing from /proc/misc"
 "$LG_TOP/tests/tools/abi_probe" || fail "ABI probe failed"
 

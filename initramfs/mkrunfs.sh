@@ -1,0 +1,65 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# mkrunfs.sh - build the initramfs of "lguest run": /init is lgrun
+# (initramfs/lgrun.c, static), static busybox for the commands, and the
+# guest kernel's modules grouped core/blk/net in /lib/modules/order, which
+# lgrun loads as the launcher's /lgrun/devices asks.
+# Usage: mkrunfs.sh KERNEL_ROOT KVER OUTPUT.cpio
+# The cpio is not compressed: the guest kernel copies it instead of
+# spending boot time on a decompressor, and the launcher appends its own
+# cpio (/lgrun/argv and the rest) to it.
+set -eu
+root=$1 kver=$2 out=$3
+here=$(cd "$(dirname "$0")" && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# lgrun is there too so the launcher's cpio only adds files to it.
+for d in bin proc sys dev tmp root mnt etc lib/modules lgrun; do
+	mkdir -p "$tmp/$d"
+done
+cp /bin/busybox "$tmp/bin/busybox"
+for a in $("$tmp/bin/busybox" --list); do
+	[ "$a" = busybox ] || ln -s busybox "$tmp/bin/$a"
+done
+
+# add GROUP MODULE...: the modules and their dependencies to the order
+# file as GROUP lines, each .ko once, in the first group that needs it: a
+# group's lines are its load order (modlist.sh puts dependencies first),
+# and lgrun loads earlier groups whenever it loads later ones.
+add() {
+	group=$1
+	shift
+	for ko in $("$here/../scripts/modlist.sh" "$root" "$kver" "$@"); do
+		name=$(basename "$ko")
+		name=${name%.xz}
+		name=${name%.zst}
+		name=${name%.gz}
+		[ -e "$tmp/lib/modules/$name" ] && continue
+		# Stored uncompressed: lgrun's finit_module() asks for no
+		# decompression, which not every guest kernel has.
+		case "$ko" in
+		*.ko.xz) xz -dc "$ko" > "$tmp/lib/modules/$name" ;;
+		*.ko.zst) zstd -q -dc "$ko" > "$tmp/lib/modules/$name" ;;
+		*.ko.gz) gzip -dc "$ko" > "$tmp/lib/modules/$name" ;;
+		*) cp "$ko" "$tmp/lib/modules/$name" ;;
+		esac
+		echo "$group $name" >> "$tmp/lib/modules/order"
+	done
+}
+
+# Every run needs the consoles, and pvpanic so that a panic ends it; disks
+# and nets cost boot time, so they load only when /lgrun/devices asks.
+# crc32c_generic must precede ext4: Debian's ext4 asks the crypto API for
+# crc32c and mount fails with ENOENT if no implementation is loaded.
+: > "$tmp/lib/modules/order"
+add core virtio_mmio virtio_console pvpanic_mmio
+add blk virtio_blk crc32c_generic ext4
+add net virtio_net
+
+${CC:-cc} -static -Os -Wall -o "$tmp/init" "$here/lgrun.c"
+echo "root:x:0:0:root:/root:/bin/sh" > "$tmp/etc/passwd"
+# Owned by root inside the guest whoever builds it: the command runs as root.
+(cd "$tmp" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) \
+	> "$out.tmp"
+mv "$out.tmp" "$out"

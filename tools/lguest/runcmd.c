@@ -1,0 +1,416 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * runcmd.c - liblguest's command in a throwaway guest: the files and
+ * settings that travel in an extra initramfs, the three virtio consoles
+ * that carry the command's stdout, stderr and stdin, and the thread that
+ * frames stdin so the guest can tell its end (initramfs/lgrun.c is the
+ * other side).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cpio.h"
+#include "liblguest-int.h"
+#include "util.h"
+
+#ifndef LGUEST_DATADIR
+#define LGUEST_DATADIR		"/usr/local/share/lguest"
+#endif
+
+/* At most this much of the guest's RAM goes to the files copied in. */
+#define FILES_RAM_SHARE		2
+#define FRAME_MAX		65535
+
+/**
+ * lg_datadir() - where the default kernel and initramfs of a command's
+ *	guest live: $LGUEST_DATADIR, else the build tree this was built in.
+ *
+ * Return: the directory.
+ */
+const char *lg_datadir(void)
+{
+	const char *d = getenv("LGUEST_DATADIR");
+
+	return d && *d ? d : LGUEST_DATADIR;
+}
+
+/**
+ * lg_add_file() - copy a host file, or a directory tree, into the guest.
+ * @vm: the guest.
+ * @host_path: the file or directory; read when the guest is set up.
+ * @guest_path: where it appears; NULL for @host_path.  A relative path is
+ *	taken from the command's working directory (lg_set_workdir()).
+ *
+ * Nothing else of the host is visible to the guest.
+ *
+ * Return: 0 or a negative errno.
+ */
+int lg_add_file(struct lg_vm *vm, const char *host_path, const char *guest_path)
+{
+	struct lg_file *f;
+
+	if (vm->prepared)
+		return lg_fail(vm, EBUSY, "--file: the guest is already set up");
+	if (!*host_path || (guest_path && !*guest_path))
+		return lg_fail(vm, EINVAL, "--file: an empty path");
+	f = realloc(vm->files, (vm->nfiles + 1) * sizeof(*f));
+	if (!f)
+		return lg_fail(vm, ENOMEM, "out of memory");
+	vm->files = f;
+	f = &vm->files[vm->nfiles];
+	f->host = lg_strdup(vm, host_path);
+	f->guest = lg_strdup(vm, guest_path ? guest_path : host_path);
+	if (!f->host || !f->guest)
+		return lg_fail(vm, ENOMEM, "out of memory");
+	vm->nfiles++;
+	return 0;
+}
+
+/**
+ * lg_set_env() - one NAME=VALUE in the command's environment (on top of
+ *	PATH, HOME and TERM).
+ * @vm: the guest.
+ * @name_value: "NAME=VALUE", NAME not empty.
+ *
+ * Return: 0 or a negative errno.
+ */
+int lg_set_env(struct lg_vm *vm, const char *name_value)
+{
+	const char *eq = strchr(name_value, '=');
+	size_t len = strlen(name_value) + 1;
+	char *env;
+
+	if (vm->prepared)
+		return lg_fail(vm, EBUSY, "--env: the guest is already set up");
+	if (!eq || eq == name_value)
+		return lg_fail(vm, EINVAL, "--env %s: want NAME=VALUE", name_value);
+	env = realloc(vm->env, vm->env_len + len);
+	if (!env)
+		return lg_fail(vm, ENOMEM, "out of memory");
+	memcpy(env + vm->env_len, name_value, len);
+	vm->env = env;
+	vm->env_len += len;
+	return 0;
+}
+
+/**
+ * lg_set_workdir() - the command's working directory in the guest.
+ * @vm: the guest.
+ * @dir: an absolute path (default "/").
+ *
+ * Return: 0 or a negative errno.
+ */
+int lg_set_workdir(struct lg_vm *vm, const char *dir)
+{
+	if (vm->prepared)
+		return lg_fail(vm, EBUSY, "--workdir: the guest is already set up");
+	if (dir[0] != '/')
+		return lg_fail(vm, EINVAL, "--workdir %s: want an absolute path", dir);
+	vm->workdir = lg_strdup(vm, dir);
+	return vm->workdir ? 0 : lg_fail(vm, ENOMEM, "out of memory");
+}
+
+/**
+ * lg_set_stdio() - the command's stdin, stdout and stderr, here.
+ * @vm: the guest.
+ * @in_fd: read until its end, which the command then sees; -1 for none.
+ * @out_fd: a console file (regular file, pipe, terminal) or -1 to discard.
+ * @err_fd: likewise.
+ *
+ * The default is 0, 1 and 2.  The caller keeps them open until lg_wait()
+ * returns.
+ *
+ * Return: 0 or -%EBUSY.
+ */
+int lg_set_stdio(struct lg_vm *vm, int in_fd, int out_fd, int err_fd)
+{
+	if (vm->prepared)
+		return lg_fail(vm, EBUSY, "stdio: the guest is already set up");
+	vm->in_fd = in_fd;
+	vm->out_fd = out_fd;
+	vm->err_fd = err_fd;
+	return 0;
+}
+
+/* guest_name: @path as the guest sees it, in @buf: relative to the workdir. */
+static int guest_name(struct lg_vm *vm, const char *path, char *buf, size_t len)
+{
+	const char *wd = vm->workdir ? vm->workdir : "/";
+
+	if (path[0] == '/')
+		return snprintf(buf, len, "%s", path) >= (int)len ? -1 : 0;
+	return snprintf(buf, len, "%s/%s", wd, path) >= (int)len ? -1 : 0;
+}
+
+/*T:015 A command's guest is the stock kernel and a small busybox
+ * initramfs whose init (initramfs/lgrun.c) runs one command.  What the
+ * command is, its environment and the user's files travel in a second cpio
+ * archive, built here in memory and laid after the first: Linux unpacks
+ * archives laid end to end.  So no host directory is shared with the
+ * guest; it sees exactly what it was given. :*/
+static int build_extra(struct lg_vm *vm, char *const argv[])
+{
+	struct cpio c;
+	char cerr[CPIO_ERR_LEN], gpath[PATH_MAX];
+	size_t alen = 0;
+	char *args, *p;
+	unsigned int i;
+	int r;
+
+	for (i = 0; argv[i]; i++)
+		alen += strlen(argv[i]) + 1;
+	args = malloc(alen);
+	if (!args)
+		return lg_fail(vm, ENOMEM, "out of memory");
+	for (p = args, i = 0; argv[i]; i++)
+		p = stpcpy(p, argv[i]) + 1;
+
+	cpio_init(&c, vm->l.mem / FILES_RAM_SHARE);
+	r = cpio_add_dir(&c, "lgrun", 0700, cerr);
+	if (!r)
+		r = cpio_add_bytes(&c, "lgrun/argv", args, alen, 0600, cerr);
+	if (!r && vm->env_len)
+		r = cpio_add_bytes(&c, "lgrun/env", vm->env, vm->env_len, 0600, cerr);
+	if (!r && vm->workdir) {
+		r = cpio_add_parents(&c, vm->workdir, cerr);
+		if (!r && strcmp(vm->workdir, "/"))
+			r = cpio_add_dir(&c, vm->workdir, 0755, cerr);
+		if (!r)
+			r = cpio_add_bytes(&c, "lgrun/workdir", vm->workdir,
+					   strlen(vm->workdir), 0600, cerr);
+	}
+	if (!r) {
+		char dev[16] = "";
+		unsigned int j;
+
+		for (j = 0; j < vm->l.devs.n; j++) {
+			if (vm->l.devs.dev[j].type == LGUEST_DEV_BLOCK && !strstr(dev, "blk"))
+				strcat(dev, "blk ");
+			if (vm->l.devs.dev[j].type == LGUEST_DEV_NET && !strstr(dev, "net"))
+				strcat(dev, "net ");
+		}
+		r = cpio_add_bytes(&c, "lgrun/devices", dev, strlen(dev), 0600, cerr);
+	}
+	for (i = 0; !r && i < vm->nfiles; i++) {
+		if (guest_name(vm, vm->files[i].guest, gpath, sizeof(gpath)) < 0) {
+			free(args);
+			cpio_free(&c);
+			return lg_fail(vm, ENAMETOOLONG, "--file %s: guest path too long",
+				       vm->files[i].guest);
+		}
+		r = cpio_add_host(&c, vm->files[i].host, gpath, cerr);
+	}
+	if (!r)
+		r = cpio_finish(&c, cerr);
+	free(args);
+	if (r) {
+		cpio_free(&c);
+		return lg_fail(vm, -r, "%s", cerr);
+	}
+	vm->extra = c.buf;
+	vm->extra_len = c.len;
+	return 0;
+}
+
+/*
+ * add_consoles: hvc0 writes the command's stdout, hvc1 its stderr; hvc2
+ * is the stdin channel: its input is a pipe the pump fills with frames,
+ * its output a pipe on which the guest says when it is ready for them.
+ */
+static int add_consoles(struct lg_vm *vm)
+{
+	int in[2], ctl[2], out = vm->out_fd, err = vm->err_fd;
+	struct devopts *d = &vm->l.devs;
+
+	if (out < 0 || err < 0) {
+		vm->null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+		if (vm->null_fd < 0)
+			return lg_fail(vm, errno, "cannot open /dev/null: %s", strerror(errno));
+		if (out < 0)
+			out = vm->null_fd;
+		if (err < 0)
+			err = vm->null_fd;
+	}
+	if (pipe2(in, O_CLOEXEC) < 0 || pipe2(ctl, O_CLOEXEC) < 0)
+		return lg_fail(vm, errno, "pipe: %s", strerror(errno));
+	vm->pump_w = in[1];
+	vm->ctl_r = ctl[0];
+	if (devopts_add_console(d, -1, out, vm->err) < 0 ||
+	    devopts_add_console(d, -1, err, vm->err) < 0 ||
+	    devopts_add_console(d, in[0], ctl[1], vm->err) < 0) {
+		close(in[0]);
+		close(ctl[1]);
+		return -E2BIG;
+	}
+	/* lg_prepare() hands them over; the module keeps its own references. */
+	vm->ctl_w_tmp = ctl[1];
+	return 0;
+}
+
+/**
+ * lg_run_command() - boot a throwaway guest that runs @argv, its stdio on
+ *	lg_set_stdio()'s files.
+ * @vm: the guest; with no kernel set, the default kernel and initramfs
+ *	(lg_datadir()).
+ * @argv: the command and its arguments, NULL-terminated; argv[0] is looked
+ *	up in the guest's PATH.
+ *
+ * Returns once the guest runs.  lg_wait() then gives the command's exit
+ * status in &struct lg_exit.status (with %LG_EXIT_TEST): as a shell gives
+ * it, 128 + N for death by signal N, 126 and 127 when it cannot be run.
+ *
+ * Return: 0 or a negative errno.
+ */
+int lg_run_command(struct lg_vm *vm, char *const argv[])
+{
+	struct lguest_console con = { .out_fd = -1, .in_fd = -1 };
+	static char kernel[PATH_MAX], initrd[PATH_MAX];
+	const char *dir = lg_datadir();
+	int r;
+
+	if (!argv || !argv[0] || !*argv[0])
+		return lg_fail(vm, EINVAL, "no command to run");
+	if (vm->prepared)
+		return lg_fail(vm, EBUSY, "the guest is already set up");
+	if (vm->l.raw)
+		return lg_fail(vm, EINVAL, "a command needs a kernel, not a raw image");
+	if (!vm->l.kernel) {
+		snprintf(kernel, sizeof(kernel), "%s/vmlinux", dir);
+		snprintf(initrd, sizeof(initrd), "%s/run/initramfs.cpio", dir);
+		vm->l.kernel = kernel;
+		if (!vm->l.initrd)
+			vm->l.initrd = initrd;
+	}
+	if (snprintf(vm->cmdline, sizeof(vm->cmdline), "panic=-1 %s%s%s",
+		     vm->log_set && vm->log_fd >= 0 ? "console=ttyS0" : "quiet",
+		     vm->l.append ? " " : "", vm->l.append ? vm->l.append : "") >=
+	    (int)sizeof(vm->cmdline))
+		return lg_fail(vm, E2BIG, "--append: too long");
+	vm->l.append = vm->cmdline;
+	vm->command = true;
+	r = add_consoles(vm);
+	if (r < 0)
+		return r;
+	r = build_extra(vm, argv);
+	if (r < 0)
+		return r;
+	con.out_fd = vm->log_set ? vm->log_fd : -1;
+	r = lg_prepare(vm, &con);
+	close(vm->ctl_w_tmp);
+	vm->ctl_w_tmp = -1;
+	if (r < 0)
+		return r;
+	return lg_launch(vm);
+}
+
+/* write_all: all of @len bytes, or -1. */
+static int write_all(int fd, const uint8_t *p, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			return -1;	/* a kick: lg_destroy() */
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/*T:016 The command's stdin reaches the guest through hvc2, framed: two
+ * bytes of length, then the bytes, and a frame of length 0 for the end of
+ * the file, which a console cannot otherwise say.  Nothing is sent before
+ * the guest writes 'R' on hvc2: by then its init has put the console in raw
+ * mode, so no byte is echoed or translated. :*/
+static void *pump_thread(void *p)
+{
+	static uint8_t buf[FRAME_MAX + 2];
+	struct lg_vm *vm = p;
+	struct pollfd pfd[2] = {
+		{ .fd = vm->ctl_r, .events = POLLIN },
+		{ .fd = vm->in_fd, .events = POLLIN },
+	};
+	bool ready = false, eof = vm->in_fd < 0;
+	char c[256];
+
+	while (!__atomic_load_n(&vm->destroying, __ATOMIC_ACQUIRE)) {
+		/* Drain hvc2's output, so the guest never blocks on it. */
+		if (poll(pfd, ready && !eof ? 2 : 1, -1) < 0)
+			continue;	/* a kick: look at destroying */
+		if (pfd[0].revents) {
+			ssize_t n = read(vm->ctl_r, c, sizeof(c));
+
+			if (n <= 0 && (n == 0 || errno != EINTR))
+				break;
+			if (n > 0 && memchr(c, 'R', n))
+				ready = true;
+			if (ready && eof && vm->pump_w >= 0) {
+				/* No stdin: the end of it, at once. */
+				buf[0] = buf[1] = 0;
+				write_all(vm->pump_w, buf, 2);
+				close(vm->pump_w);
+				vm->pump_w = -1;
+			}
+			continue;
+		}
+		if (ready && !eof && pfd[1].revents) {
+			ssize_t n = read(vm->in_fd, buf + 2, FRAME_MAX);
+
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0) {
+				eof = true;
+				n = 0;
+			}
+			put16(buf, n);
+			if (write_all(vm->pump_w, buf, n + 2) < 0 || eof) {
+				eof = true;
+				close(vm->pump_w);
+				vm->pump_w = -1;
+			}
+		}
+	}
+	return NULL;
+}
+
+/**
+ * lg_start_pump() - start the thread that frames stdin for the guest.
+ * @vm: the guest, a command's, set up.
+ *
+ * Return: 0 or a negative errno.
+ */
+int lg_start_pump(struct lg_vm *vm)
+{
+	int e = pthread_create(&vm->pump, NULL, pump_thread, vm);
+
+	if (e)
+		return lg_fail(vm, e, "cannot start the stdin thread: %s", strerror(e));
+	vm->pump_started = true;
+	return 0;
+}
+
+/* lg_command_free() - what lg_run_command() allocated (lg_destroy()). */
+void lg_command_free(struct lg_vm *vm)
+{
+	if (vm->pump_w >= 0)
+		close(vm->pump_w);
+	if (vm->ctl_r >= 0)
+		close(vm->ctl_r);
+	if (vm->ctl_w_tmp >= 0)
+		close(vm->ctl_w_tmp);
+	if (vm->null_fd >= 0)
+		close(vm->null_fd);
+	free(vm->extra);
+	free(vm->files);
+	free(vm->env);
+}
