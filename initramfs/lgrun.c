@@ -43,7 +43,11 @@ static char *cmd_env[3 + MAX_STRS + 1] = {
 static int kmsg = -1;
 static int hvc[3] = { -1, -1, -1 };
 
-/* finish: end the guest through the exit port; the launcher exits code. */
+/*T:018 On the guest's side of "lguest run", PID 1 runs the command,
+ * waits for it, drains its consoles (tcdrain: every byte has reached the
+ * launcher's files), and ends the whole guest with one byte to the exit
+ * port: the command's status, which becomes the launcher's.  There is no
+ * shutdown to wait for, since nothing in a throwaway guest needs saving. :*/
 static void __attribute__((noreturn)) finish(int code)
 {
 	if (ioperm(EXIT_PORT, 1, 1) == 0)
