@@ -171,8 +171,11 @@ static void do_allowed(void)
 		bad(22, "ioctl(TIOCSTI) is not refused with EPERM");
 	if (locked && (syscall(SYS_clone3, NULL, 0) != -1 || errno != ENOSYS))
 		bad(23, "clone3 is not refused with ENOSYS");
-	if (fcntl(pfd[0], F_GETFD) < 0 || fcntl(pfd[0], F_SETFL, O_NONBLOCK))
-		bad(24, "fcntl F_GETFD, F_SETFL");
+	if (fcntl(pfd[0], F_GETFD) < 0 || fcntl(pfd[0], F_GETFL) < 0)
+		bad(24, "fcntl F_GETFD, F_GETFL");
+	/* Other ioctls are refused, not fatal: FIOSETOWN would signal others. */
+	if (locked && (ioctl(pfd[0], FIONREAD, &(int){ 0 }) != -1 || errno != EPERM))
+		bad(42, "ioctl(FIONREAD) is not refused with EPERM");
 }
 
 /* The things it must never do: each one should kill the child (SIGSYS). */

@@ -9,6 +9,7 @@
 
 #include <pthread.h>
 #include <stdarg.h>
+#include <limits.h>
 #include <stdbool.h>
 
 #include "liblguest.h"
@@ -51,9 +52,13 @@ struct lg_vm {
 	int ctl_r;			/* ... once the guest says so here */
 	pthread_t pump;
 	bool pump_started;
+	uint8_t *frame;			/* the pump's frame, FRAME_MAX + 2 bytes */
+	char kernel_path[PATH_MAX];	/* the defaults of a command's guest */
+	char initrd_path[PATH_MAX];
 
 	/* the threads, and how the guest ended */
 	pthread_t tid[LGUEST_MAX_VCPUS];
+	struct lg_vcpu_arg { struct lg_vm *vm; unsigned int id; } args[LGUEST_MAX_VCPUS];
 	unsigned int nthreads;
 	bool destroying;
 	pthread_mutex_t lock;
@@ -72,6 +77,7 @@ void lg_command_free(struct lg_vm *vm);
 int lg_add_disk_arg(struct lg_vm *vm, const char *arg);
 int lg_add_net_arg(struct lg_vm *vm, const char *arg);
 const char *lg_datadir(void);
+void lg_thread_signals(void);
 bool lg_hv_error(const struct lg_vm *vm);
 
 #endif

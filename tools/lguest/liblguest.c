@@ -552,6 +552,19 @@ static void kick_handler(int sig)
 {
 }
 
+/**
+ * lg_thread_signals() - at the start of each of our threads: let the kick
+ *	in, whatever mask the program's thread had (signalfd users block it).
+ */
+void lg_thread_signals(void)
+{
+	sigset_t kick;
+
+	sigemptyset(&kick);
+	sigaddset(&kick, kick_signal());
+	pthread_sigmask(SIG_UNBLOCK, &kick, NULL);
+}
+
 /*
  * lg_record: the first ending seen is the guest's; wake lg_wait().  A
  * command's status comes through the exit port as (V << 1) | 1.
@@ -564,8 +577,9 @@ static void lg_record(struct lg_vm *vm, const struct lguest_run *run, int e)
 		memset(&vm->exit, 0, sizeof(vm->exit));
 		if (e) {
 			vm->exit.reason = LG_EXIT_KILLED;
+			/* strerrordesc_np() reads no locale files (lockdown). */
 			snprintf(vm->exit.message, sizeof(vm->exit.message),
-				 "LGUEST_RUN: %s", strerror(e));
+				 "LGUEST_RUN: %s", strerrordesc_np(e));
 		} else {
 			vm->exit.reason = run->reason;
 			vm->exit.status = run->status;
@@ -597,15 +611,11 @@ static void run_vcpu(struct lg_vm *vm, unsigned int id)
 	}
 }
 
-struct vcpu_arg {
-	struct lg_vm *vm;
-	unsigned int id;
-};
-
 static void *vcpu_thread(void *p)
 {
-	struct vcpu_arg *a = p;
+	struct lg_vcpu_arg *a = p;
 
+	lg_thread_signals();
 	run_vcpu(a->vm, a->id);
 	return NULL;
 }
@@ -628,7 +638,6 @@ static void *vcpu_thread(void *p)
 int lg_launch(struct lg_vm *vm)
 {
 	struct sigaction sa = { .sa_handler = kick_handler };
-	static struct vcpu_arg args[LGUEST_MAX_VCPUS];
 	unsigned int i;
 	int e;
 
@@ -643,11 +652,11 @@ int lg_launch(struct lg_vm *vm)
 	if (vm->command && (e = lg_start_pump(vm)) < 0)
 		return e;
 	for (i = 0; i < vm->g.ncpus; i++) {
-		args[i] = (struct vcpu_arg){ .vm = vm, .id = i };
-		e = pthread_create(&vm->tid[i], NULL, vcpu_thread, &args[i]);
+		vm->args[i] = (struct lg_vcpu_arg){ .vm = vm, .id = i };
+		e = pthread_create(&vm->tid[i], NULL, vcpu_thread, &vm->args[i]);
 		if (e)
 			return lg_fail(vm, e, "cannot start the thread of vCPU %u: %s", i,
-				       strerror(e));
+				       strerrordesc_np(e));
 		vm->nthreads++;
 	}
 	if (vm->flags & LG_F_LOCKDOWN)
@@ -732,6 +741,8 @@ int lg_dump_ram(struct lg_vm *vm, const char *path)
 {
 	if (vm->g.ram == MAP_FAILED)
 		return lg_fail(vm, EINVAL, "the guest has no RAM yet");
+	if (vm->flags & LG_F_LOCKDOWN)
+		return lg_fail(vm, EPERM, "cannot write '%s': the process is locked down", path);
 	return dump_ram(&vm->g, path, vm->err);
 }
 
@@ -770,6 +781,7 @@ void lg_destroy(struct lg_vm *vm)
 	if (vm->pump_started)
 		kick_join(vm->pump);
 	lg_command_free(vm);
+	devopts_close(&vm->l.devs);
 	guest_close(&vm->g);
 	for (i = 0; i < vm->nowned; i++)
 		free(vm->owned[i]);
@@ -783,7 +795,9 @@ void lg_destroy(struct lg_vm *vm)
  * lg_run_raw() - run a flat image to HLT in this thread: create the guest,
  *	load @image at %LGUEST_RAW_LOAD, enter it there in 64-bit mode (the
  *	uapi header's --raw convention: RDI is the RAM size), and return
- *	when a vCPU executes HLT (%LG_EXIT_HLT) or the guest ends otherwise.
+ *	when a vCPU executes HLT (%LG_EXIT_HLT) or the guest ends otherwise;
+ *	a signal handled meanwhile ends it with -%EINTR (the guest is then
+ *	only good for lg_read_mem() and lg_destroy()).
  * @vm: the guest, its memory and paging set; no kernel, devices or files.
  * @image: the code.
  * @len: its bytes; it must fit in RAM above %LGUEST_RAW_LOAD.
@@ -800,6 +814,8 @@ int lg_run_raw(struct lg_vm *vm, const void *image, size_t len, struct lg_exit *
 		return lg_fail(vm, EBUSY, "the guest is already set up");
 	if (vm->l.kernel || vm->l.raw || vm->l.devs.n || vm->l.devs.rng || vm->nfiles)
 		return lg_fail(vm, EINVAL, "a raw guest has no kernel, devices or files");
+	if (vm->flags & LG_F_LOCKDOWN)
+		return lg_fail(vm, EINVAL, "lg_run_raw() runs in the caller's thread: it does not lock down");
 	if (len > vm->l.mem || LGUEST_RAW_LOAD > vm->l.mem - len)
 		return lg_fail(vm, EFBIG, "a %zu-byte image does not fit in %" PRIu64 " MiB of RAM at 0x%x",
 			       len, vm->l.mem >> 20, LGUEST_RAW_LOAD);
@@ -816,9 +832,9 @@ int lg_run_raw(struct lg_vm *vm, const void *image, size_t len, struct lg_exit *
 	r = setup_raw(&vm->g, vm->err);
 	if (r < 0)
 		return r;
-	while (ioctl(vm->g.vcpu_fd[0], LGUEST_RUN, &run) < 0)
-		if (errno != EINTR)
-			return lg_fail(vm, errno, "LGUEST_RUN: %s", strerror(errno));
+	/* A signal ends the run: the caller's way to bound it (alarm()). */
+	if (ioctl(vm->g.vcpu_fd[0], LGUEST_RUN, &run) < 0)
+		return lg_fail(vm, errno, "LGUEST_RUN: %s", strerror(errno));
 	vm->command = false;
 	memset(exit, 0, sizeof(*exit));
 	exit->reason = run.reason;

@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+
+#include <linux/lguest.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -126,6 +128,10 @@ static const int allowed[] = {
 	SYS_timer_settime, SYS_timer_gettime, SYS_timer_delete,
 	/* malloc's and anyone's randomness. */
 	SYS_getrandom,
+#ifdef SYS_map_shadow_stack
+	/* pthread_create() under user shadow stacks (CET). */
+	SYS_map_shadow_stack,
+#endif
 };
 
 /*
@@ -215,19 +221,21 @@ static int build_filter(struct filter *f, char *err)
 		{ SYS_tgkill, 0, BPF_JEQ, 1, { pid }, RET_ALLOW, RET_KILL },
 		{ SYS_tkill, 0, BPF_JEQ, 1, { pid }, RET_ALLOW, RET_KILL },
 		/*
-		 * Flags of a file we hold; not F_DUPFD (a dup) or locks.
-		 * fdopen() asks F_GETFL.
+		 * Flags of a file we hold; not F_DUPFD (a dup), locks, or
+		 * F_SETFL, which could leave a file we share with the shell
+		 * (its terminal) non-blocking.  fdopen() asks F_GETFL.
 		 */
-		{ SYS_fcntl, 1, BPF_JEQ, 4, { F_GETFD, F_SETFD, F_GETFL, F_SETFL },
+		{ SYS_fcntl, 1, BPF_JEQ, 3, { F_GETFD, F_SETFD, F_GETFL },
 		  RET_ALLOW, RET_KILL },
 		/*
-		 * ioctl: LGUEST_RUN and the terminal's settings (restoring
-		 * them at exit), but not pushing keys into a terminal we
-		 * share with the shell that started us (TIOCSTI, and
-		 * TIOCLINUX's paste): that would be typing commands into it.
+		 * ioctl: LGUEST_RUN, and what stdio asks of a terminal.  No
+		 * other: not the terminal's settings, its process group or
+		 * TIOCSTI (typing into the shell that started us), nor
+		 * FIOSETOWN (signals to other processes).  Refused, not
+		 * fatal, as an ioctl on the wrong kind of file would be.
 		 */
-		{ SYS_ioctl, 1, BPF_JEQ, 2, { TIOCSTI, TIOCLINUX },
-		  RET_ERRNO(EPERM), RET_ALLOW },
+		{ SYS_ioctl, 1, BPF_JEQ, 3, { LGUEST_RUN, TCGETS, TIOCGWINSZ },
+		  RET_ALLOW, RET_ERRNO(EPERM) },
 	};
 	unsigned int i;
 

@@ -25,9 +25,15 @@
 #define LGUEST_DATADIR		"/usr/local/share/lguest"
 #endif
 
-/* At most this much of the guest's RAM goes to the files copied in. */
-#define FILES_RAM_SHARE		2
+/*
+ * At most this share of the guest's RAM goes to the files copied in: the
+ * kernel unpacks them into RAM while the archive is still there.
+ */
+#define FILES_RAM_SHARE		3
 #define FRAME_MAX		65535
+/* What the guest's init takes (initramfs/lgrun.c): refused here first. */
+#define ARGS_MAX		(1U << 20)
+#define ARGS_COUNT_MAX		4096
 
 /**
  * lg_datadir() - where the default kernel and initramfs of a command's
@@ -74,6 +80,17 @@ int lg_add_file(struct lg_vm *vm, const char *host_path, const char *guest_path)
 	return 0;
 }
 
+/* lg_env_count: the variables --env has set so far. */
+static unsigned int lg_env_count(const struct lg_vm *vm)
+{
+	unsigned int n = 0;
+	size_t i;
+
+	for (i = 0; i < vm->env_len; i++)
+		n += !vm->env[i];
+	return n;
+}
+
 /**
  * lg_set_env() - one NAME=VALUE in the command's environment (on top of
  *	PATH, HOME and TERM).
@@ -92,6 +109,10 @@ int lg_set_env(struct lg_vm *vm, const char *name_value)
 		return lg_fail(vm, EBUSY, "--env: the guest is already set up");
 	if (!eq || eq == name_value)
 		return lg_fail(vm, EINVAL, "--env %s: want NAME=VALUE", name_value);
+	/* The guest's init adds PATH, HOME and TERM. */
+	if (vm->env_len + len > ARGS_MAX || lg_env_count(vm) >= ARGS_COUNT_MAX - 3)
+		return lg_fail(vm, E2BIG, "--env: more than %u bytes or %u variables",
+			       ARGS_MAX, ARGS_COUNT_MAX - 3);
 	env = realloc(vm->env, vm->env_len + len);
 	if (!env)
 		return lg_fail(vm, ENOMEM, "out of memory");
@@ -114,6 +135,8 @@ int lg_set_workdir(struct lg_vm *vm, const char *dir)
 		return lg_fail(vm, EBUSY, "--workdir: the guest is already set up");
 	if (dir[0] != '/')
 		return lg_fail(vm, EINVAL, "--workdir %s: want an absolute path", dir);
+	if (strlen(dir) >= PATH_MAX)
+		return lg_fail(vm, ENAMETOOLONG, "--workdir: longer than %d bytes", PATH_MAX - 1);
 	vm->workdir = lg_strdup(vm, dir);
 	return vm->workdir ? 0 : lg_fail(vm, ENOMEM, "out of memory");
 }
@@ -165,8 +188,13 @@ static int build_extra(struct lg_vm *vm, char *const argv[])
 	unsigned int i;
 	int r;
 
-	for (i = 0; argv[i]; i++)
+	for (i = 0; argv[i] && i < ARGS_COUNT_MAX; i++)
 		alen += strlen(argv[i]) + 1;
+	if (argv[i] || alen > ARGS_MAX)
+		return lg_fail(vm, E2BIG, "the command has more than %u arguments or %u bytes of them",
+			       ARGS_COUNT_MAX, ARGS_MAX);
+	if (vm->env_len > ARGS_MAX)
+		return lg_fail(vm, E2BIG, "--env: more than %u bytes in all", ARGS_MAX);
 	args = malloc(alen);
 	if (!args)
 		return lg_fail(vm, ENOMEM, "out of memory");
@@ -239,8 +267,23 @@ static int add_consoles(struct lg_vm *vm)
 		if (err < 0)
 			err = vm->null_fd;
 	}
-	if (pipe2(in, O_CLOEXEC) < 0 || pipe2(ctl, O_CLOEXEC) < 0)
+	if (vm->pump_w >= 0)
+		return lg_fail(vm, EBUSY, "the consoles are already made");
+	if (pipe2(in, O_CLOEXEC) < 0)
 		return lg_fail(vm, errno, "pipe: %s", strerror(errno));
+	if (pipe2(ctl, O_CLOEXEC) < 0) {
+		close(in[0]);
+		close(in[1]);
+		return lg_fail(vm, errno, "pipe: %s", strerror(errno));
+	}
+	/* The pump never blocks on the guest: it must keep draining hvc2. */
+	if (fcntl(in[1], F_SETFL, O_NONBLOCK) < 0) {
+		close(in[0]);
+		close(in[1]);
+		close(ctl[0]);
+		close(ctl[1]);
+		return lg_fail(vm, errno, "fcntl: %s", strerror(errno));
+	}
 	vm->pump_w = in[1];
 	vm->ctl_r = ctl[0];
 	if (devopts_add_console(d, -1, out, vm->err) < 0 ||
@@ -272,8 +315,8 @@ static int add_consoles(struct lg_vm *vm)
 int lg_run_command(struct lg_vm *vm, char *const argv[])
 {
 	struct lguest_console con = { .out_fd = -1, .in_fd = -1 };
-	static char kernel[PATH_MAX], initrd[PATH_MAX];
 	const char *dir = lg_datadir();
+	char line[sizeof(vm->cmdline)];
 	int r;
 
 	if (!argv || !argv[0] || !*argv[0])
@@ -283,17 +326,18 @@ int lg_run_command(struct lg_vm *vm, char *const argv[])
 	if (vm->l.raw)
 		return lg_fail(vm, EINVAL, "a command needs a kernel, not a raw image");
 	if (!vm->l.kernel) {
-		snprintf(kernel, sizeof(kernel), "%s/vmlinux", dir);
-		snprintf(initrd, sizeof(initrd), "%s/run/initramfs.cpio", dir);
-		vm->l.kernel = kernel;
+		snprintf(vm->kernel_path, sizeof(vm->kernel_path), "%s/vmlinux", dir);
+		snprintf(vm->initrd_path, sizeof(vm->initrd_path), "%s/run/initramfs.cpio", dir);
+		vm->l.kernel = vm->kernel_path;
 		if (!vm->l.initrd)
-			vm->l.initrd = initrd;
+			vm->l.initrd = vm->initrd_path;
 	}
-	if (snprintf(vm->cmdline, sizeof(vm->cmdline), "panic=-1 %s%s%s",
+	if (snprintf(line, sizeof(line), "panic=-1 %s%s%s",
 		     vm->log_set && vm->log_fd >= 0 ? "console=ttyS0" : "quiet",
 		     vm->l.append ? " " : "", vm->l.append ? vm->l.append : "") >=
-	    (int)sizeof(vm->cmdline))
+	    (int)sizeof(line))
 		return lg_fail(vm, E2BIG, "--append: too long");
+	memcpy(vm->cmdline, line, sizeof(line));
 	vm->l.append = vm->cmdline;
 	vm->command = true;
 	r = add_consoles(vm);
@@ -311,70 +355,74 @@ int lg_run_command(struct lg_vm *vm, char *const argv[])
 	return lg_launch(vm);
 }
 
-/* write_all: all of @len bytes, or -1. */
-static int write_all(int fd, const uint8_t *p, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			return -1;	/* a kick: lg_destroy() */
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= n;
-	}
-	return 0;
-}
-
 /*T:016 The command's stdin reaches the guest through hvc2, framed: two
  * bytes of length, then the bytes, and a frame of length 0 for the end of
  * the file, which a console cannot otherwise say.  Nothing is sent before
  * the guest writes 'R' on hvc2: by then its init has put the console in raw
- * mode, so no byte is echoed or translated. :*/
+ * mode, so no byte is echoed or translated.  The pump never blocks on the
+ * guest's side: it keeps draining what the guest writes on hvc2, so a guest
+ * that floods hvc2 while ignoring its input cannot stall its own vCPU's
+ * write (the module's) or us. :*/
 static void *pump_thread(void *p)
 {
-	static uint8_t buf[FRAME_MAX + 2];
 	struct lg_vm *vm = p;
-	struct pollfd pfd[2] = {
-		{ .fd = vm->ctl_r, .events = POLLIN },
-		{ .fd = vm->in_fd, .events = POLLIN },
-	};
-	bool ready = false, eof = vm->in_fd < 0;
-	char c[256];
+	uint8_t *buf = vm->frame;
+	size_t off = 0, len = 0;	/* the frame still to write */
+	bool ready = false, eof = vm->in_fd < 0, sent_end = false;
+	char c[512];
 
+	lg_thread_signals();
 	while (!__atomic_load_n(&vm->destroying, __ATOMIC_ACQUIRE)) {
-		/* Drain hvc2's output, so the guest never blocks on it. */
-		if (poll(pfd, ready && !eof ? 2 : 1, -1) < 0)
-			continue;	/* a kick: look at destroying */
-		if (pfd[0].revents) {
-			ssize_t n = read(vm->ctl_r, c, sizeof(c));
+		struct pollfd pfd[3] = {
+			{ .fd = vm->ctl_r, .events = POLLIN },
+			{ .fd = -1, .events = POLLIN },
+			{ .fd = -1, .events = POLLOUT },
+		};
+		ssize_t n;
 
-			if (n <= 0 && (n == 0 || errno != EINTR))
-				break;
+		if (ready && len == off && !eof)
+			pfd[1].fd = vm->in_fd;
+		if (ready && len > off)
+			pfd[2].fd = vm->pump_w;
+		if (poll(pfd, 3, -1) < 0)
+			continue;	/* a signal: a kick looks at destroying */
+		if (pfd[0].revents) {
+			n = read(vm->ctl_r, c, sizeof(c));
+			if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN))
+				break;	/* the guest is gone */
 			if (n > 0 && memchr(c, 'R', n))
 				ready = true;
-			if (ready && eof && vm->pump_w >= 0) {
-				/* No stdin: the end of it, at once. */
-				buf[0] = buf[1] = 0;
-				write_all(vm->pump_w, buf, 2);
-				close(vm->pump_w);
-				vm->pump_w = -1;
-			}
-			continue;
 		}
-		if (ready && !eof && pfd[1].revents) {
-			ssize_t n = read(vm->in_fd, buf + 2, FRAME_MAX);
-
-			if (n < 0 && errno == EINTR)
+		if (pfd[1].revents) {
+			n = read(vm->in_fd, buf + 2, FRAME_MAX);
+			if (n < 0 && (errno == EINTR || errno == EAGAIN))
 				continue;
+			if (n < 0)
+				fprintf(stderr, "lguest: reading stdin: %s: the command sees its end\n",
+					strerrordesc_np(errno));
 			if (n <= 0) {
 				eof = true;
 				n = 0;
 			}
 			put16(buf, n);
-			if (write_all(vm->pump_w, buf, n + 2) < 0 || eof) {
-				eof = true;
+			off = 0;
+			len = n + 2;
+			sent_end = !n;
+		}
+		/* No stdin at all: its end, once the guest is ready. */
+		if (ready && eof && !sent_end && len == off) {
+			put16(buf, 0);
+			off = 0;
+			len = 2;
+			sent_end = true;
+		}
+		if (len > off && vm->pump_w >= 0) {
+			n = write(vm->pump_w, buf + off, len - off);
+			if (n > 0)
+				off += n;
+			else if (n < 0 && errno != EAGAIN && errno != EINTR)
+				off = len = 0, eof = sent_end = true;	/* the guest is gone */
+			if (off == len && sent_end && vm->pump_w >= 0) {
 				close(vm->pump_w);
 				vm->pump_w = -1;
 			}
@@ -391,10 +439,14 @@ static void *pump_thread(void *p)
  */
 int lg_start_pump(struct lg_vm *vm)
 {
-	int e = pthread_create(&vm->pump, NULL, pump_thread, vm);
+	int e;
 
+	vm->frame = malloc(FRAME_MAX + 2);
+	if (!vm->frame)
+		return lg_fail(vm, ENOMEM, "out of memory");
+	e = pthread_create(&vm->pump, NULL, pump_thread, vm);
 	if (e)
-		return lg_fail(vm, e, "cannot start the stdin thread: %s", strerror(e));
+		return lg_fail(vm, e, "cannot start the stdin thread: %s", strerrordesc_np(e));
 	vm->pump_started = true;
 	return 0;
 }
@@ -410,6 +462,7 @@ void lg_command_free(struct lg_vm *vm)
 		close(vm->ctl_w_tmp);
 	if (vm->null_fd >= 0)
 		close(vm->null_fd);
+	free(vm->frame);
 	free(vm->extra);
 	free(vm->files);
 	free(vm->env);

@@ -91,10 +91,11 @@
 #define LGUEST_PAGING_AUTO	3
 #define LGUEST_CREATE_PAGING_MASK	3
 /*
- * A HLT on any vCPU stops the guest: %LGUEST_RUN returns %LGUEST_EXIT_HLT
- * (with RIP past the HLT), as KVM does without an in-kernel interrupt
- * controller.  For flat images whose work ends with HLT; a kernel, whose
- * idle loop halts, must not ask for it.
+ * A HLT on any vCPU stops the guest for good, as any other stop does:
+ * every vCPU's %LGUEST_RUN returns %LGUEST_EXIT_HLT (the guest's registers
+ * and RAM stay readable; the guest cannot be resumed).  For flat images
+ * whose work ends with HLT, like KVM_EXIT_HLT without an in-kernel
+ * interrupt controller; a kernel, whose idle loop halts, must not ask.
  */
 #define LGUEST_CREATE_HLT_EXIT		(1U << 2)
 
