@@ -274,6 +274,35 @@ static void __attribute__((noreturn)) run(int in, const char *dir)
 	_exit(err == ENOENT || err == ENOTDIR ? 127 : 126);
 }
 
+/*
+ * save_output: --output.  The results in /output go to the raw disk the
+ * launcher made for them (/lgrun/output names it), as a newc cpio archive
+ * that the launcher unpacks once we are gone.  busybox writes it; an
+ * archive that does not fit, or any failure, is the launcher's 125.
+ */
+static int save_output(const char *dev)
+{
+	pid_t pid;
+	int st, null;
+
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		null = open("/dev/null", O_RDWR);
+		if (null < 0 || chdir("/output") < 0 || dup2(null, 0) < 0 ||
+		    dup2(null, 2) < 0)
+			_exit(1);
+		execl("/bin/sh", "sh", "-c", "find . | cpio -o -H newc > \"$0\"",
+		      dev, (char *)NULL);
+		_exit(1);
+	}
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(st) && !WEXITSTATUS(st) ? 0 : -1;
+}
+
 /* opt: an optional /lgrun file's length, 0 if absent; unreadable fails. */
 static size_t opt(const char *path, char *buf, size_t max)
 {
@@ -309,7 +338,7 @@ static void build_env(void)
 
 int main(void)
 {
-	static char workdir[4097], devices[4097];
+	static char workdir[4097], devices[4097], output[64];
 	char *word, *save, one = 'R';
 	int blk = 0, net = 0, pipefd[2], st, code, i, fd;
 	pid_t pump_pid, cmd, pid;
@@ -350,6 +379,13 @@ int main(void)
 		blk |= !strcmp(word, "blk");
 		net |= !strcmp(word, "net");
 	}
+
+	/* --output: a raw disk (/dev/vdX) for the archive of /output. */
+	wlen = opt("/lgrun/output", output, sizeof(output) - 1);
+	if (wlen && strncmp(output, "/dev/vd", 7))
+		fail("bad /lgrun/output: want /dev/vdX");
+	if (wlen && mkdir("/output", 0755) < 0 && errno != EEXIST)
+		fail("mkdir /output: %s", strerror(errno));
 
 	load_modules(blk, net);
 	lo_up();
@@ -396,6 +432,11 @@ int main(void)
 	/* The guest ends at the port write: let the output reach the host. */
 	tcdrain(hvc[0]);
 	tcdrain(hvc[1]);
+	if (*output && save_output(output) < 0) {
+		say(1, "--output: the files in /output do not fit on the output disk (%s), or could not be written",
+		    output);
+		code = EXIT_INIT;
+	}
 	if (blk)
 		sync();
 	finish(code);

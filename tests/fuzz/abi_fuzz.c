@@ -297,7 +297,7 @@ static void fill_random(struct rng *r, void *p, size_t n)
 static void fill_create(struct rng *r, struct lguest_create *c)
 {
 	c->mem_size = pick_mem(r);
-	c->flags = rng_chance(r, 6) ? rng_interesting(r) : rng_below(r, 4);
+	c->flags = rng_chance(r, 6) ? rng_interesting(r) : rng_below(r, 8);	/* paging, HLT_EXIT */
 	c->reserved = rng_chance(r, 8) ? rng_interesting(r) : 0;
 }
 

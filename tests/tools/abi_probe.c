@@ -110,7 +110,7 @@ static void probe_create(void)
 		     ENOENT, "mmap before CREATE");
 	probe_bad_sizes(fd);
 	c.mem_size = LGUEST_MEM_ALIGN;
-	c.flags = LGUEST_CREATE_PAGING_MASK + 1;
+	c.flags = LGUEST_CREATE_HLT_EXIT << 1;
 	expect_errno(ioctl(fd, LGUEST_CREATE, &c), EINVAL, "CREATE with unknown flags");
 	c.flags = 0;
 	c.reserved = 1;

@@ -204,6 +204,27 @@ int devopts_add_net(struct devopts *d, const char *arg, char *err)
 }
 
 /**
+ * devopts_add_disk_fd() - a writable disk on a file the caller opened.
+ * @d: the devices.
+ * @fd: the file (a regular one); devopts_close() closes it.
+ * @name: what messages call it.
+ * @err: %DEVOPT_ERR_LEN bytes for the reason on failure.
+ *
+ * Return: 0, or -1 with @err set (too many devices).
+ */
+int devopts_add_disk_fd(struct devopts *d, int fd, const char *name, char *err)
+{
+	struct devopt *o = new_dev(d, LGUEST_DEV_BLOCK, name, err);
+
+	if (!o)
+		return -1;
+	snprintf(o->path, sizeof(o->path), "%s", name);
+	o->fd = fd;
+	d->n++;
+	return 0;
+}
+
+/**
  * devopts_add_console() - a virtio console on files of the caller's.
  * @d: the devices.
  * @in_fd: its input, or -1; devopts_close() closes it.
@@ -357,7 +378,7 @@ int devopts_open(struct devopts *d, char *err)
 	unsigned int i;
 
 	for (i = 0; i < d->n; i++)
-		if (d->dev[i].type == LGUEST_DEV_BLOCK &&
+		if (d->dev[i].type == LGUEST_DEV_BLOCK && d->dev[i].fd < 0 &&
 		    open_disk(d, &d->dev[i], err) < 0)
 			return -1;
 	return 0;

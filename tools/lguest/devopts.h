@@ -45,6 +45,7 @@ void devopts_init(struct devopts *d);
 int parse_mac(const char *s, uint8_t mac[6]);
 int devopts_add_disk(struct devopts *d, const char *arg, char *err);
 int devopts_add_net(struct devopts *d, const char *arg, char *err);
+int devopts_add_disk_fd(struct devopts *d, int fd, const char *name, char *err);
 int devopts_add_console(struct devopts *d, int in_fd, int out_fd, char *err);
 int devopts_finish(struct devopts *d, char *err);
 int devopts_open(struct devopts *d, char *err);

@@ -14,6 +14,7 @@
 
 #include "liblguest.h"
 #include "launcher.h"
+#include "output.h"
 
 #define DEFAULT_CMDLINE		"console=ttyS0"
 
@@ -53,6 +54,11 @@ struct lg_vm {
 	pthread_t pump;
 	bool pump_started;
 	uint8_t *frame;			/* the pump's frame, FRAME_MAX + 2 bytes */
+	const char *output_dir;		/* --output: the host's directory ... */
+	int output_fd;			/* ... and the disk the guest fills */
+	char output_dev[16];		/* that disk in the guest, /dev/vdX */
+	struct output output;		/* the extractor (output.c) */
+	bool output_started, output_done;
 	char kernel_path[PATH_MAX];	/* the defaults of a command's guest */
 	char initrd_path[PATH_MAX];
 
@@ -73,6 +79,8 @@ char *lg_strdup(struct lg_vm *vm, const char *s);
 int lg_prepare(struct lg_vm *vm, struct lguest_console *con);
 int lg_launch(struct lg_vm *vm);
 int lg_start_pump(struct lg_vm *vm);
+int lg_output_start(struct lg_vm *vm);
+int lg_output_finish(struct lg_vm *vm, bool extract);
 void lg_command_free(struct lg_vm *vm);
 int lg_add_disk_arg(struct lg_vm *vm, const char *arg);
 int lg_add_net_arg(struct lg_vm *vm, const char *arg);

@@ -83,7 +83,7 @@ int lg_create(struct lg_vm **vmp)
 	vm->in_fd = STDIN_FILENO;
 	vm->out_fd = STDOUT_FILENO;
 	vm->err_fd = STDERR_FILENO;
-	vm->pump_w = vm->ctl_r = vm->null_fd = vm->ctl_w_tmp = -1;
+	vm->pump_w = vm->ctl_r = vm->null_fd = vm->ctl_w_tmp = vm->output_fd = -1;
 	pthread_mutex_init(&vm->lock, NULL);
 	{
 		pthread_condattr_t ca;
@@ -645,6 +645,9 @@ int lg_launch(struct lg_vm *vm)
 	sigemptyset(&sa.sa_mask);
 	if (sigaction(kick_signal(), &sa, NULL) < 0)
 		return lg_fail(vm, errno, "sigaction: %s", strerror(errno));
+	/* The extractor of --output is a process: it must exist before. */
+	if (vm->output_dir && (e = lg_output_start(vm)) < 0)
+		return e;
 	if ((vm->flags & LG_F_LOCKDOWN) && (e = lockdown_apply(vm->err)) < 0) {
 		vm->hv_error = true;
 		return e;
@@ -698,8 +701,12 @@ int lg_start(struct lg_vm *vm)
  * @timeout_ms: at most this long; negative for no limit.
  * @exit: how it ended.
  *
- * Return: 0, -%ETIMEDOUT (the guest still runs: lg_destroy() ends it), or
- * -%EINVAL if it was never started.
+ * With lg_set_output(), the results are unpacked here, once the command
+ * has ended.
+ *
+ * Return: 0, -%ETIMEDOUT (the guest still runs: lg_destroy() ends it),
+ * -%EINVAL if it was never started, or the error of unpacking the results
+ * (@exit is filled in).
  */
 int lg_wait(struct lg_vm *vm, int timeout_ms, struct lg_exit *exit)
 {
@@ -727,6 +734,9 @@ int lg_wait(struct lg_vm *vm, int timeout_ms, struct lg_exit *exit)
 	pthread_mutex_unlock(&vm->lock);
 	if (!vm->stopped)
 		return lg_fail(vm, ETIMEDOUT, "the guest still runs after %d ms", timeout_ms);
+	/* A command that ended (whatever its status) left its results. */
+	if (vm->output_started && !vm->output_done)
+		return lg_output_finish(vm, exit->reason == LG_EXIT_TEST);
 	return 0;
 }
 
@@ -780,6 +790,8 @@ void lg_destroy(struct lg_vm *vm)
 		kick_join(vm->tid[i]);
 	if (vm->pump_started)
 		kick_join(vm->pump);
+	if (vm->output_started && !vm->output_done)
+		lg_output_finish(vm, false);
 	lg_command_free(vm);
 	devopts_close(&vm->l.devs);
 	guest_close(&vm->g);

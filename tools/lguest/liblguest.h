@@ -89,6 +89,7 @@ int lg_add_file(struct lg_vm *vm, const char *host_path, const char *guest_path)
 int lg_set_env(struct lg_vm *vm, const char *name_value);
 int lg_set_workdir(struct lg_vm *vm, const char *dir);
 int lg_set_stdio(struct lg_vm *vm, int in_fd, int out_fd, int err_fd);
+int lg_set_output(struct lg_vm *vm, const char *dir);
 int lg_run_command(struct lg_vm *vm, char *const argv[]);
 
 /* A kernel booted as set, its console on the launcher's stdin and stdout. */

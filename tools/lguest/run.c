@@ -42,6 +42,9 @@ static void run_usage(FILE *f)
 "  -f, --file HOST[:GUEST]  copy a host file into the guest (GUEST defaults\n"
 "                      to HOST; a relative GUEST is under --workdir)\n"
 "  -D, --dir HOST[:GUEST]   copy a host directory tree into the guest\n"
+"  -o, --output DIR    bring back what the command leaves in the guest's\n"
+"                      /output: its files and directories (no links),\n"
+"                      into DIR (made if missing; nothing is overwritten)\n"
 "      --disk FILE[,ro]     a virtio disk (/dev/vda, vdb ...), e.g. to bring\n"
 "                      results back on a writable one; repeatable\n"
 "      --net NAME[,mac=MAC] a virtio network card on a new host interface\n"
@@ -136,6 +139,7 @@ int run_main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "file",	required_argument, NULL, 'f' },
 		{ "dir",	required_argument, NULL, 'D' },
+		{ "output",	required_argument, NULL, 'o' },
 		{ "disk",	required_argument, NULL, 'd' },
 		{ "net",	required_argument, NULL, 'n' },
 		{ "env",	required_argument, NULL, 'e' },
@@ -165,10 +169,11 @@ int run_main(int argc, char **argv)
 		run_fail("out of memory");
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+:f:D:e:w:m:c:t:l:k:i:a:vh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:f:D:o:e:w:m:c:t:l:k:i:a:vh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f': add_path(vm, "--file", optarg, false); break;
 		case 'D': add_path(vm, "--dir", optarg, true); break;
+		case 'o': check(vm, lg_set_output(vm, optarg)); break;
 		case 'd': check(vm, lg_add_disk_arg(vm, optarg)); break;
 		case 'n': check(vm, lg_add_net_arg(vm, optarg)); break;
 		case 'e': check(vm, lg_set_env(vm, optarg)); break;
@@ -230,13 +235,19 @@ int run_main(int argc, char **argv)
 		check(vm, lg_set_stdio(vm, -1, STDOUT_FILENO, STDERR_FILENO));
 	if (lg_run_command(vm, argv + optind) < 0)
 		run_fail("%s", lg_error(vm));
-	if (lg_wait(vm, timeout_ms, &e) < 0) {
+	err = lg_wait(vm, timeout_ms, &e);
+	if (err == -ETIMEDOUT) {
 		fprintf(stderr, "lguest: timed out after %d seconds: the guest is gone\n",
 			timeout_ms / 1000);
 		exit(RUN_TIMEOUT);
 	}
+	if (err < 0)
+		run_fail("%s", lg_error(vm));
 	switch (e.reason) {
 	case LG_EXIT_TEST:
+		/* --output's note, if any (entries it skipped). */
+		if (*lg_error(vm))
+			fprintf(stderr, "lguest: %s\n", lg_error(vm));
 		exit(e.status);
 	case LG_EXIT_PANIC:
 		run_fail("the guest's kernel panicked before the command ended%s",

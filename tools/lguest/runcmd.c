@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -163,6 +164,97 @@ int lg_set_stdio(struct lg_vm *vm, int in_fd, int out_fd, int err_fd)
 	return 0;
 }
 
+/**
+ * lg_set_output() - bring the files the command leaves in the guest's
+ *	/output back into a host directory.
+ * @vm: the guest.
+ * @dir: the directory, made if missing; nothing in it is overwritten.
+ *
+ * The guest writes them, as a cpio archive, to a disk of its RAM's size
+ * made for them (in memory, charged to us); after the command ends a
+ * process forked before the lockdown unpacks it (output.c), trusting
+ * nothing in it: regular files and directories only, under @dir.
+ *
+ * Return: 0 or a negative errno.
+ */
+int lg_set_output(struct lg_vm *vm, const char *dir)
+{
+	if (vm->prepared)
+		return lg_fail(vm, EBUSY, "--output: the guest is already set up");
+	if (!*dir)
+		return lg_fail(vm, EINVAL, "--output: an empty path");
+	vm->output_dir = lg_strdup(vm, dir);
+	return vm->output_dir ? 0 : lg_fail(vm, ENOMEM, "out of memory");
+}
+
+/* add_output_disk: the in-memory disk the guest writes its results to. */
+static int add_output_disk(struct lg_vm *vm)
+{
+	unsigned int i, disks = 0;
+	int fd;
+
+	for (i = 0; i < vm->l.devs.n; i++)
+		disks += vm->l.devs.dev[i].type == LGUEST_DEV_BLOCK;
+	if (disks >= 26)
+		return lg_fail(vm, E2BIG, "--output: too many disks before it");
+	fd = memfd_create("lguest-output", MFD_CLOEXEC);
+	if (fd < 0)
+		return lg_fail(vm, errno, "--output: memfd_create: %s", strerror(errno));
+	if (ftruncate(fd, vm->l.mem) < 0) {
+		close(fd);
+		return lg_fail(vm, errno, "--output: %s", strerror(errno));
+	}
+	vm->output_fd = dup(fd);
+	if (vm->output_fd < 0 || devopts_add_disk_fd(&vm->l.devs, fd, "(--output)", vm->err) < 0) {
+		close(fd);
+		return vm->output_fd < 0 ? lg_fail(vm, errno, "dup: %s", strerror(errno)) : -E2BIG;
+	}
+	/* Disks take slots, and names, in the order given: ours is last. */
+	snprintf(vm->output_dev, sizeof(vm->output_dev), "/dev/vd%c", 'a' + disks);
+	return 0;
+}
+
+/**
+ * lg_output_start() - fork the extractor of --output (before lockdown).
+ * @vm: the guest, set up.
+ *
+ * Return: 0 or a negative errno.
+ */
+int lg_output_start(struct lg_vm *vm)
+{
+	char err[OUTPUT_ERR_LEN];
+	int r = output_start(&vm->output, vm->output_dir, vm->output_fd, err);
+
+	if (r < 0)
+		return lg_fail(vm, -r, "--output %s: %s", vm->output_dir, err);
+	vm->output_started = true;
+	return 0;
+}
+
+/**
+ * lg_output_finish() - have the extractor unpack the results, or not.
+ * @vm: the guest, ended.
+ * @extract: the command ended: unpack.
+ *
+ * Return: 0 or a negative errno (the results could not be unpacked).
+ */
+int lg_output_finish(struct lg_vm *vm, bool extract)
+{
+	char err[OUTPUT_ERR_LEN];
+	int r;
+
+	vm->output_done = true;
+	err[0] = '\0';
+	r = output_finish(&vm->output, extract, err);
+	if (r < 0)
+		return lg_fail(vm, -r, "--output %s: %s", vm->output_dir, err);
+	/* A note on success ("2 entries skipped: ..."): lg_error() has it. */
+	vm->err[0] = '\0';
+	if (err[0])
+		snprintf(vm->err, sizeof(vm->err), "--output %s: %s", vm->output_dir, err);
+	return 0;
+}
+
 /* guest_name: @path as the guest sees it, in @buf: relative to the workdir. */
 static int guest_name(struct lg_vm *vm, const char *path, char *buf, size_t len)
 {
@@ -227,6 +319,9 @@ static int build_extra(struct lg_vm *vm, char *const argv[])
 		}
 		r = cpio_add_bytes(&c, "lgrun/devices", dev, strlen(dev), 0600, cerr);
 	}
+	if (!r && vm->output_dir)
+		r = cpio_add_bytes(&c, "lgrun/output", vm->output_dev,
+				   strlen(vm->output_dev), 0600, cerr);
 	for (i = 0; !r && i < vm->nfiles; i++) {
 		if (guest_name(vm, vm->files[i].guest, gpath, sizeof(gpath)) < 0) {
 			free(args);
@@ -340,6 +435,8 @@ int lg_run_command(struct lg_vm *vm, char *const argv[])
 	memcpy(vm->cmdline, line, sizeof(line));
 	vm->l.append = vm->cmdline;
 	vm->command = true;
+	if (vm->output_dir && (r = add_output_disk(vm)) < 0)
+		return r;
 	r = add_consoles(vm);
 	if (r < 0)
 		return r;
@@ -462,6 +559,8 @@ void lg_command_free(struct lg_vm *vm)
 		close(vm->ctl_w_tmp);
 	if (vm->null_fd >= 0)
 		close(vm->null_fd);
+	if (vm->output_fd >= 0)
+		close(vm->output_fd);
 	free(vm->frame);
 	free(vm->extra);
 	free(vm->files);

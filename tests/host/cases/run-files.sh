@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # run-files: the guest of "lguest run" sees exactly what it is given:
 # --file and --dir copies (contents and modes), --env, --workdir; not a
-# host file it was not given, and no network card without --net.
+# host file it was not given, and no network card without --net; --output
+# brings its /output back (no links, nothing overwritten).
 . "$LG_TOP/tests/host/lib.sh"
 
 L=$LG_LAUNCHER
@@ -38,6 +39,24 @@ grep -q "host secret" /tmp/rf.out && fail "the host's file reached the guest's o
 step "no network card without --net"
 got=$(timeout 120 "$L" run -- ls /sys/class/net </dev/null)
 [ "$(echo $got)" = lo ] || fail "without --net the guest has interfaces: '$got'"
+step "--output brings the guest's /output back: files and directories, no links"
+rm -rf /tmp/rf/out
+got=$(timeout 120 "$L" run --output /tmp/rf/out -- sh -c 'echo result > /output/r.txt &&
+	mkdir /output/d && head -c 100000 /dev/urandom > /output/d/bin &&
+	ln -s /etc/passwd /output/link && sha256sum < /output/d/bin; exit 3' </dev/null)
+rc=$?
+[ $rc = 3 ] || fail "--output: status $rc, want the command's 3"
+[ "$(cat /tmp/rf/out/r.txt)" = result ] || fail "--output: r.txt is '$(cat /tmp/rf/out/r.txt)'"
+[ "$(sha256sum < /tmp/rf/out/d/bin | cut -d' ' -f1)" = "${got%% *}" ] ||
+	fail "--output: d/bin differs from the guest's"
+[ ! -e /tmp/rf/out/link ] && [ ! -L /tmp/rf/out/link ] || fail "--output brought a symlink back"
+step "--output never overwrites a host file"
+timeout 120 "$L" run --output /tmp/rf/out -- sh -c 'echo evil > /output/r.txt' </dev/null 2>/tmp/rf.err
+rc=$?
+echo "second run into the same directory: status $rc, '$(cat /tmp/rf.err)'"
+[ $rc = 125 ] && grep -q "^lguest: --output /tmp/rf/out: .*r.txt" /tmp/rf.err ||
+	fail "--output over an existing file: status $rc"
+[ "$(cat /tmp/rf/out/r.txt)" = result ] || fail "--output overwrote r.txt"
 step "bad paths: 125"
 timeout 60 "$L" run --file /nonexistent -- true </dev/null 2>/tmp/rf.err
 [ $? = 125 ] && grep -q "^lguest: --file /nonexistent: No such file" /tmp/rf.err ||
