@@ -344,6 +344,47 @@ static int build_extra(struct lg_vm *vm, char *const argv[])
 }
 
 /*
+ * add_group: with the default initramfs, the modules a guest with disks
+ * (blk.cpio) or NICs (net.cpio) needs go in before our archive, so that
+ * a guest without unpacks none of them.
+ */
+static int add_group(struct lg_vm *vm, uint32_t type, const char *name)
+{
+	char path[PATH_MAX + 16];
+	struct stat st;
+	uint8_t *buf;
+	unsigned int i;
+	int fd, r;
+
+	for (i = 0; i < vm->l.devs.n && vm->l.devs.dev[i].type != type; i++)
+		;
+	if (i == vm->l.devs.n || vm->l.initrd != vm->initrd_path)
+		return 0;
+	snprintf(path, sizeof(path), "%s/run/%s", lg_datadir(), name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return lg_fail(vm, errno, "cannot open '%s': %s", path, strerror(errno));
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size % 4 ||
+	    (uint64_t)st.st_size > vm->l.mem) {
+		close(fd);
+		return lg_fail(vm, EINVAL, "'%s' is not an archive of the build's", path);
+	}
+	buf = realloc(vm->extra, vm->extra_len + st.st_size);
+	if (!buf) {
+		close(fd);
+		return lg_fail(vm, ENOMEM, "out of memory");
+	}
+	memmove(buf + st.st_size, buf, vm->extra_len);
+	vm->extra = buf;
+	vm->extra_len += st.st_size;
+	r = pread_full(fd, buf, st.st_size, 0);
+	close(fd);
+	if (r < 0)
+		return lg_fail(vm, EIO, "cannot read '%s'", path);
+	return 0;
+}
+
+/*
  * add_consoles: hvc0 writes the command's stdout, hvc1 its stderr; hvc2
  * is the stdin channel: its input is a pipe the pump fills with frames,
  * its output a pipe on which the guest says when it is ready for them.
@@ -427,8 +468,14 @@ int lg_run_command(struct lg_vm *vm, char *const argv[])
 		if (!vm->l.initrd)
 			vm->l.initrd = vm->initrd_path;
 	}
-	if (snprintf(line, sizeof(line), "panic=-1 %s%s%s",
-		     vm->log_set && vm->log_fd >= 0 ? "console=ttyS0" : "quiet",
+	/*
+	 * A throwaway guest skips what a long-lived one checks at boot:
+	 * the crypto self-tests, the IOAPIC timer check (its timer is the
+	 * local APIC's), and the serial ports, unless --log reads ttyS0.
+	 */
+	if (snprintf(line, sizeof(line), "panic=-1 cryptomgr.notests no_timer_check %s%s%s",
+		     vm->log_set && vm->log_fd >= 0 ? "console=ttyS0 8250.nr_uarts=1" :
+		     "quiet 8250.nr_uarts=0",
 		     vm->l.append ? " " : "", vm->l.append ? vm->l.append : "") >=
 	    (int)sizeof(line))
 		return lg_fail(vm, E2BIG, "--append: too long");
@@ -441,6 +488,10 @@ int lg_run_command(struct lg_vm *vm, char *const argv[])
 	if (r < 0)
 		return r;
 	r = build_extra(vm, argv);
+	if (!r)
+		r = add_group(vm, LGUEST_DEV_BLOCK, "blk.cpio");
+	if (!r)
+		r = add_group(vm, LGUEST_DEV_NET, "net.cpio");
 	if (r < 0)
 		return r;
 	con.out_fd = vm->log_set ? vm->log_fd : -1;

@@ -39,6 +39,9 @@ grep -q "host secret" /tmp/rf.out && fail "the host's file reached the guest's o
 step "no network card without --net"
 got=$(timeout 120 "$L" run -- ls /sys/class/net </dev/null)
 [ "$(echo $got)" = lo ] || fail "without --net the guest has interfaces: '$got'"
+step "--net: a network card (the net modules come with it)"
+got=$(timeout 120 "$L" run --net lgrun0 -- ls /sys/class/net </dev/null)
+[ "$(echo $got)" = "eth0 lo" ] || fail "with --net the guest has '$got', want eth0 and lo"
 step "--output brings the guest's /output back: files and directories, no links"
 rm -rf /tmp/rf/out
 got=$(timeout 120 "$L" run --output /tmp/rf/out -- sh -c 'echo result > /output/r.txt &&
