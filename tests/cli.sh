@@ -65,6 +65,19 @@ expect help 0 "" --help
 grep -q '^Usage: lguest --kernel' "$tmp/out" || echo "FAIL cli/help-text: no usage line"
 expect version 0 "" --version
 grep -q '^lguest launcher .*, ABI [0-9]' "$tmp/out" || echo "FAIL cli/version-text: $(cat "$tmp/out")"
+# lguest run: its own failures are status 125, one line, before any guest.
+expect run-help 0 "" run --help
+expect run-no-command 125 "lguest: no command: lguest run [OPTIONS] -- CMD" run
+expect run-unknown-option 125 "lguest: unknown option '--frobnicate' (see lguest run --help)" run --frobnicate -- true
+expect run-bad-timeout 125 "lguest: --timeout 1.5: want whole seconds" run --timeout 1.5 -- true
+expect run-bad-env 125 "lguest: --env NOEQUALS: want NAME=VALUE" run --env NOEQUALS -- true
+expect run-relative-workdir 125 "lguest: --workdir tmp: want an absolute path" run --workdir tmp -- true
+expect run-missing-file 125 "lguest: --file $tmp/nope: No such file or directory" run --file "$tmp/nope" -- true
+expect run-file-is-dir 125 "lguest: --file $tmp: not a regular file (use --dir" run --file "$tmp" -- true
+expect run-dir-is-file 125 "lguest: --dir $tmp/file: not a directory (use --file)" run --dir "$tmp/file" -- true
+expect run-missing-kernel 125 "lguest: cannot open kernel '$tmp/nope': No such file" run --kernel "$tmp/nope" -- true
+expect run-no-module 125 "lguest: /dev/lguest not found: load the module first" run -- true
+expect run-cpus-zero 125 "lguest: --cpus 0: a guest has 1 to" run --cpus 0 -- true
 expect no-args 2 "lguest: give exactly one of --kernel or --raw"
 expect both-modes 2 "lguest: give exactly one of --kernel or --raw" --kernel "$tmp/file" --raw "$tmp/file"
 expect unknown-option 2 "lguest: unknown option '--frobnicate'" --frobnicate
