@@ -10,12 +10,15 @@
 #include "gpa_check.h"
 
 #include <linux/gfp.h>
+#include <linux/memcontrol.h>
+#include <linux/sched/mm.h>
 #include <linux/highmem.h>
 #include <linux/mm.h>
 #include <linux/overflow.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
+#include <linux/workqueue.h>
 #include <asm/processor-flags.h>
 
 /*T:300 Lguest's first law: never trust the guest.  Any address the guest
@@ -257,6 +260,49 @@ static void lg_chunk_free(struct lg_chunk *c)
 	c->pages = NULL;
 }
 
+/*
+ * Creating a guest is mostly allocating and clearing its RAM (hundreds of
+ * MiB), which is embarrassingly parallel: idle CPUs help through the
+ * unbound workqueue, each taking the next chunk from a shared counter,
+ * while the creating thread does the same.  The helpers charge what they
+ * allocate to the creator's memory cgroup, as the creator itself would.
+ */
+struct lg_fill {
+	struct lguest *lg;
+	struct mem_cgroup *memcg;	/* the creator's */
+	atomic_long_t next;		/* the next chunk to take */
+	atomic_t err;			/* the first failure; stops everyone */
+};
+
+struct lg_fill_work {
+	struct work_struct work;
+	struct lg_fill *fill;
+};
+
+static void lg_fill_chunks(struct lg_fill *f)
+{
+	struct lguest *lg = f->lg;
+	unsigned long i;
+
+	while (!atomic_read(&f->err) &&
+	       (i = atomic_long_fetch_inc(&f->next)) < lg->nr_chunks) {
+		if (lg_chunk_alloc(&lg->chunks[i]))
+			atomic_cmpxchg(&f->err, 0, -ENOMEM);
+		cond_resched();
+	}
+}
+
+static void lg_fill_work(struct work_struct *work)
+{
+	struct lg_fill *f = container_of(work, struct lg_fill_work, work)->fill;
+	struct mem_cgroup *old = set_active_memcg(f->memcg);
+
+	lg_fill_chunks(f);
+	set_active_memcg(old);
+}
+
+#define LG_FILL_HELPERS_MAX	8
+
 /*T:305 Guest RAM is allocated in full when the guest is created, so a
  * launcher asking for more than the machine has must get a plain "no", not
  * drive the host into the OOM killer: more than the host's RAM is refused
@@ -275,7 +321,10 @@ static void lg_chunk_free(struct lg_chunk *c)
 int lg_mem_alloc(struct lguest *lg, u64 size)
 {
 	unsigned long i, n = size >> LG_CHUNK_SHIFT;
-	int err = 0;
+	struct lg_fill_work *w;
+	struct lg_fill fill;
+	unsigned int helpers;
+	int err;
 
 	if (size >> PAGE_SHIFT > totalram_pages())
 		return -ENOMEM;
@@ -284,13 +333,35 @@ int lg_mem_alloc(struct lguest *lg, u64 size)
 		return -ENOMEM;
 	lg->nr_chunks = n;
 	lg->mem_size = size;
-	for (i = 0; i < n && !err; i++) {
+
+	fill.lg = lg;
+	fill.memcg = get_mem_cgroup_from_mm(current->mm);
+	atomic_long_set(&fill.next, 0);
+	atomic_set(&fill.err, 0);
+	helpers = min3(num_online_cpus() - 1, (unsigned int)LG_FILL_HELPERS_MAX,
+		       (unsigned int)n - 1);
+	w = helpers ? kcalloc(helpers, sizeof(*w), GFP_KERNEL) : NULL;
+	if (!w)
+		helpers = 0;
+	for (i = 0; i < helpers; i++) {
+		INIT_WORK(&w[i].work, lg_fill_work);
+		w[i].fill = &fill;
+		queue_work(system_unbound_wq, &w[i].work);
+	}
+	/* Our share, stopping everyone early on a fatal signal. */
+	while (!atomic_read(&fill.err) &&
+	       (i = atomic_long_fetch_inc(&fill.next)) < n) {
 		if (fatal_signal_pending(current))
-			err = -EINTR;
+			atomic_cmpxchg(&fill.err, 0, -EINTR);
 		else if (lg_chunk_alloc(&lg->chunks[i]))
-			err = -ENOMEM;
+			atomic_cmpxchg(&fill.err, 0, -ENOMEM);
 		cond_resched();
 	}
+	for (i = 0; i < helpers; i++)
+		flush_work(&w[i].work);
+	kfree(w);
+	mem_cgroup_put(fill.memcg);
+	err = atomic_read(&fill.err);
 	if (err)
 		lg_mem_free(lg);
 	return err;

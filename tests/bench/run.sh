@@ -4,12 +4,15 @@
 # that one boot, lguest and the peer (KVM + QEMU microvm, same kernel, same
 # initramfs, same command line; for exit round trips, the same raw guest
 # under tests/tools/kvm_peer; for the disk and network figures, the same
-# virtio-mmio devices, served by QEMU).  Prints a table of figures and
+# virtio-mmio devices, served by QEMU; for run-true, "lguest run -- true"
+# against QEMU microvm booting the same vmlinux and run initramfs to the
+# same exit port; for raw-lifecycle, a whole raw guest's life through
+# liblguest against tests/tools/kvm_lifecycle).  Prints a table of figures and
 # ratios, and the peer's settings; raw lines are kept in
 # build/logs/bench.log.  A figure either side cannot produce says n/a (the
 # peer has no module-memory figure).
 top=$(cd "$(dirname "$0")/../.." && pwd)
-sh "$top/tests/host/run.sh" --suite bench --timeout 900 bench-exits bench-all bench-io bench-paging bench-smp >/dev/null
+sh "$top/tests/host/run.sh" --suite bench --timeout 900 bench-exits bench-all bench-io bench-paging bench-smp bench-run bench-raw >/dev/null
 log=$top/build/logs/bench.log
 grep -a '^@@BENCH ' "$log" | tr -d '\r' > "$top/build/logs/bench.txt"
 if ! [ -s "$top/build/logs/bench.txt" ]; then
@@ -33,8 +36,10 @@ END {
 	}
 }' "$top/build/logs/bench.txt"
 grep -a '^@@BENCHNOTE ' "$log" | tr -d '\r' | sed 's/^@@BENCHNOTE /note: /'
-echo "ratio = lguest (NPT) / peer, shadow = lguest with --paging shadow / peer (KVM + QEMU microvm for boot and devices, tests/tools/kvm_peer for exits):"
+echo "ratio = lguest (NPT) / peer, shadow = lguest with --paging shadow / peer (KVM + QEMU microvm for boot and devices, tests/tools/kvm_peer for exits, tests/tools/kvm_lifecycle for raw-lifecycle):"
 echo "  for times and cycles (ms, s, cycles), below 1.00 means lguest is faster;"
 echo "  for rates (MB/s, IOPS), above 1.00 means lguest is faster."
 echo "targets: boot-to-init ratio at or below 1.00; module-memory-per-guest (beyond guest RAM, from debugfs) below 1024 KiB;"
-echo "  disk and TCP figures (bench-io: direct I/O on a 128 MiB raw disk in the test host's tmpfs, 64 MiB TCP each way) at or above 1.00."
+echo "  disk and TCP figures (bench-io: direct I/O on a 128 MiB raw disk in the test host's tmpfs, 64 MiB TCP each way) at or above 1.00;"
+echo "  run-true (lguest run -- true, launch to exit, against QEMU microvm booting the same vmlinux and run initramfs) goal <= 0.5x peer;"
+echo "  raw-lifecycle (create, load 4 KiB, run to HLT, destroy, through liblguest against plain KVM) goal <= 1.0x KVM."

@@ -30,6 +30,7 @@ struct lg_vm {
 	unsigned int flags;		/* LG_F_ */
 	bool prepared;			/* lg_prepare() ran: no more setters */
 	bool log_set;			/* lg_set_log() was called */
+	bool mem_set;			/* lg_set_mem() was called */
 	bool serial_stdin;		/* lg_start(): ttyS0 reads stdin if no hvc0 */
 	bool hv_error;			/* the last failure was the module's */
 	int null_fd;			/* /dev/null, for output nobody wants */

@@ -59,7 +59,8 @@ static int check_unstarted(struct lg_vm *vm, const char *what)
 }
 
 /**
- * lg_create() - a new guest, with nothing set: 256 MiB, one vCPU.
+ * lg_create() - a new guest, with nothing set: 256 MiB (128 MiB for a
+ *	command's), one vCPU.
  * @vmp: where the new object goes.
  *
  * No /dev/lguest yet: that is opened when the guest is set up, after
@@ -150,6 +151,7 @@ int lg_set_mem(struct lg_vm *vm, uint64_t bytes)
 			       LGUEST_MAX_MEM >> 30);
 	/* The module takes RAM in 2 MiB units. */
 	vm->l.mem = (bytes + LGUEST_MEM_ALIGN - 1) & ~(LGUEST_MEM_ALIGN - 1);
+	vm->mem_set = true;
 	return 0;
 }
 

@@ -51,7 +51,7 @@ static void run_usage(FILE *f)
 "                      NAME (needs CAP_NET_ADMIN); repeatable\n"
 "  -e, --env NAME=VALUE     set in CMD's environment; repeatable\n"
 "  -w, --workdir DIR   CMD's working directory (default /)\n"
-"  -m, --mem SIZE      guest RAM, with K/M/G suffix (default 256M)\n"
+"  -m, --mem SIZE      guest RAM, with K/M/G suffix (default 128M)\n"
 "  -c, --cpus N        vCPUs (default 1)\n"
 "  -t, --timeout SECS  stop the guest after SECS seconds: exit status 124\n"
 "  -l, --log FILE      the guest kernel's messages (else none are kept)\n"

@@ -32,6 +32,8 @@
  */
 #define FILES_RAM_SHARE		3
 #define FRAME_MAX		65535
+/* A command's guest is small unless asked: Firecracker's default too. */
+#define RUN_DEFAULT_MEM		(128ULL << 20)
 /* What the guest's init takes (initramfs/lgrun.c): refused here first. */
 #define ARGS_MAX		(1U << 20)
 #define ARGS_COUNT_MAX		4096
@@ -482,6 +484,8 @@ int lg_run_command(struct lg_vm *vm, char *const argv[])
 	memcpy(vm->cmdline, line, sizeof(line));
 	vm->l.append = vm->cmdline;
 	vm->command = true;
+	if (!vm->mem_set)
+		vm->l.mem = RUN_DEFAULT_MEM;
 	if (vm->output_dir && (r = add_output_disk(vm)) < 0)
 		return r;
 	r = add_consoles(vm);

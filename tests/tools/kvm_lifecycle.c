@@ -1,0 +1,361 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvm_lifecycle.c - the KVM side of "make bench"'s raw-lifecycle figure
+ * (tests/host/cases/bench-raw.sh): tests/tools/raw_lifecycle.c's throwaway
+ * guest done by a minimal program on plain KVM, step for step.  Each
+ * iteration: open /dev/kvm (and ask its API version, as liblguest asks
+ * /dev/lguest's), KVM_CREATE_VM, 2 MiB of anonymous RAM as memory slot 0,
+ * KVM_CREATE_VCPU and its kvm_run mapped, KVM_SET_CPUID2 (KVM wants long
+ * mode in the guest's CPUID before it takes EFER.LME), the 4 KiB image
+ * (HLT at offset 0) copied to 1 MiB with the --raw convention's tables and
+ * entry state (include/uapi/linux/lguest.h; as tests/tools/kvm_peer.c lays
+ * them out), KVM_RUN until KVM_EXIT_HLT (no in-kernel irqchip: HLT comes
+ * back to us); then everything unmapped and closed.  Only the supported
+ * CPUID list, a constant of the machine, is read once before the loop, as
+ * any VMM does.  The timing and the report are raw_lifecycle.c's, word
+ * for word.  Run with kvm_amd loaded (and best with a VM held open, lib.sh
+ * kvm_hold, so that AMD-V is not switched on and off every iteration).
+ *
+ * Usage: kvm_lifecycle [--iters N] [--warmup N]
+ * Prints one line for people and "@@LIFE <mean> <median> <min> <max>
+ * <mean up> <mean down>" in microseconds.  Exit status 1, with a
+ * "kvm_lifecycle: " line, if an iteration fails or the guest exits other
+ * than by HLT; 2 for bad arguments.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/kvm.h>
+#include <linux/lguest.h>
+
+/* --- Shared with raw_lifecycle.c (keep the two copies the same). --- */
+#define LIFE_IMAGE_SIZE	4096
+#define LIFE_MEM	(2ULL << 20)	/* 2 MiB: the image at 1 MiB fits */
+
+static uint8_t life_image[LIFE_IMAGE_SIZE] = { 0xf4 };	/* hlt, then zeroes */
+
+struct life_opts {
+	const char *prog;
+	long iters;
+	long warmup;
+	int shadow;
+};
+
+static double life_now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+}
+
+static long life_num(const char *prog, const char *opt, const char *s)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < 0 || v > 1000000) {
+		fprintf(stderr, "%s: %s %s: want a number 0-1000000\n", prog, opt, s);
+		exit(2);
+	}
+	return v;
+}
+
+/* life_args: [--iters N] [--warmup N], and [--shadow] if @shadow_ok. */
+static void life_args(struct life_opts *o, int argc, char **argv, int shadow_ok)
+{
+	int i;
+
+	o->prog = argv[0];
+	o->iters = 200;
+	o->warmup = 5;
+	o->shadow = 0;
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--iters") && i + 1 < argc) {
+			o->iters = life_num(o->prog, argv[i], argv[i + 1]);
+			i++;
+		} else if (!strcmp(argv[i], "--warmup") && i + 1 < argc) {
+			o->warmup = life_num(o->prog, argv[i], argv[i + 1]);
+			i++;
+		} else if (shadow_ok && !strcmp(argv[i], "--shadow")) {
+			o->shadow = 1;
+		} else {
+			fprintf(stderr, "usage: %s [--iters N] [--warmup N]%s\n",
+				o->prog, shadow_ok ? " [--shadow]" : "");
+			exit(2);
+		}
+	}
+	if (!o->iters) {
+		fprintf(stderr, "%s: --iters must be at least 1\n", o->prog);
+		exit(2);
+	}
+}
+
+static int life_cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* life_report: @n whole-iteration times (sorted here), the parts' sums. */
+static void life_report(const char *who, double *t, long n, double up_sum,
+			double down_sum)
+{
+	double sum = 0, median;
+	long i;
+
+	for (i = 0; i < n; i++)
+		sum += t[i];
+	qsort(t, n, sizeof(*t), life_cmp);
+	median = n % 2 ? t[n / 2] : (t[n / 2 - 1] + t[n / 2]) / 2;
+	printf("%s: %ld iterations of create, load 4 KiB, run to HLT, destroy: "
+	       "mean %.1f us, median %.1f us, min %.1f us, max %.1f us "
+	       "(up to HLT %.1f us, teardown %.1f us)\n",
+	       who, n, sum / n, median, t[0], t[n - 1], up_sum / n, down_sum / n);
+	printf("@@LIFE %.1f %.1f %.1f %.1f %.1f %.1f\n", sum / n, median, t[0],
+	       t[n - 1], up_sum / n, down_sum / n);
+}
+/* --- End of the shared part. --- */
+
+#define CR0_PE		(1ULL << 0)
+#define CR0_MP		(1ULL << 1)
+#define CR0_ET		(1ULL << 4)
+#define CR0_NE		(1ULL << 5)
+#define CR0_WP		(1ULL << 16)
+#define CR0_PG		(1ULL << 31)
+#define CR4_PAE		(1ULL << 5)
+#define CR4_OSFXSR	(1ULL << 9)
+#define CR4_OSXMMEXCPT	(1ULL << 10)
+#define EFER_LME	(1ULL << 8)
+#define EFER_LMA	(1ULL << 10)
+#define EFER_NXE	(1ULL << 11)
+#define PTE_P		(1ULL << 0)
+#define PTE_W		(1ULL << 1)
+#define PTE_PS		(1ULL << 7)
+
+static struct kvm_cpuid2 *cpuid;
+
+/*
+ * Where KVM's time goes, summed over the timed iterations: open and
+ * KVM_CREATE_VM; the RAM and its memory slot; the vCPU, its kvm_run and
+ * CPUID; the image, tables and registers; KVM_RUN to HLT; then closing
+ * the vCPU, closing the VM (KVM frees the guest here), the rest.
+ */
+enum { P_VM, P_MEM, P_VCPU, P_LOAD, P_RUN, P_CLOSE_VCPU, P_CLOSE_VM, P_REST, NPHASE };
+static const char *const phase_name[NPHASE] = {
+	"open+create VM", "RAM+slot", "vCPU+kvm_run+CPUID", "image+tables+regs",
+	"KVM_RUN to HLT", "close vCPU", "close VM", "munmap RAM+close /dev/kvm",
+};
+static double phase[NPHASE];
+
+/* lap: the time since the last lap into phase[p]. */
+static void lap(int p, double *last)
+{
+	double now = life_now_us();
+
+	phase[p] += now - *last;
+	*last = now;
+}
+
+static void __attribute__((noreturn)) die(long i, const char *what)
+{
+	if (i < 0)
+		fprintf(stderr, "kvm_lifecycle: %s: %s\n", what, strerror(errno));
+	else
+		fprintf(stderr, "kvm_lifecycle: iteration %ld: %s: %s\n", i, what,
+			strerror(errno));
+	exit(1);
+}
+
+/* get_cpuid: the supported list, with the hypervisor bit (kvm_peer.c). */
+static void get_cpuid(void)
+{
+	unsigned int j;
+	int kvm, nent = 64;
+
+	kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (kvm < 0)
+		die(-1, "open /dev/kvm");
+	for (;;) {
+		cpuid = calloc(1, sizeof(*cpuid) + nent * sizeof(cpuid->entries[0]));
+		if (!cpuid)
+			die(-1, "calloc");
+		cpuid->nent = nent;
+		if (ioctl(kvm, KVM_GET_SUPPORTED_CPUID, cpuid) == 0)
+			break;
+		if (errno != E2BIG)
+			die(-1, "KVM_GET_SUPPORTED_CPUID");
+		free(cpuid);
+		nent *= 2;
+	}
+	for (j = 0; j < cpuid->nent; j++)
+		if (cpuid->entries[j].function == 1)
+			cpuid->entries[j].ecx |= 1U << 31;
+	close(kvm);
+}
+
+/* build_tables: the --raw layout for RAM under 1 GiB (kvm_peer.c's). */
+static void build_tables(uint8_t *ram, uint64_t mem)
+{
+	uint64_t *pml4 = (uint64_t *)(ram + LGUEST_RAW_PML4);
+	uint64_t *pdpt = (uint64_t *)(ram + LGUEST_RAW_PML4 + 0x1000);
+	uint64_t *pd = (uint64_t *)(ram + LGUEST_RAW_PML4 + 0x2000);
+	uint64_t *gdt = (uint64_t *)(ram + LGUEST_RAW_GDT);
+	uint64_t j;
+
+	pml4[0] = (LGUEST_RAW_PML4 + 0x1000) | PTE_P | PTE_W;
+	pdpt[0] = (LGUEST_RAW_PML4 + 0x2000) | PTE_P | PTE_W;
+	for (j = 0; j < mem >> 21; j++)
+		pd[j] = (j << 21) | PTE_P | PTE_W | PTE_PS;
+	gdt[0] = 0;
+	gdt[1] = 0x00af9b000000ffffULL;	/* 0x08: 64-bit code */
+	gdt[2] = 0x00cf93000000ffffULL;	/* 0x10: data */
+}
+
+static void set_state(long i, int vcpu, uint64_t mem)
+{
+	struct kvm_segment code = {
+		.base = 0, .limit = 0xffffffff, .selector = 0x08, .type = 11,
+		.present = 1, .dpl = 0, .db = 0, .s = 1, .l = 1, .g = 1,
+	};
+	struct kvm_segment data = {
+		.base = 0, .limit = 0xffffffff, .selector = 0x10, .type = 3,
+		.present = 1, .dpl = 0, .db = 1, .s = 1, .l = 0, .g = 1,
+	};
+	struct kvm_segment null = { .selector = 0, .unusable = 1 };
+	struct kvm_sregs sregs;
+	struct kvm_regs regs;
+
+	if (ioctl(vcpu, KVM_GET_SREGS, &sregs) < 0)
+		die(i, "KVM_GET_SREGS");
+	sregs.cs = code;
+	sregs.ds = sregs.es = sregs.ss = data;
+	sregs.fs = sregs.gs = null;
+	sregs.gdt.base = LGUEST_RAW_GDT;
+	sregs.gdt.limit = 3 * 8 - 1;
+	sregs.idt.base = 0;
+	sregs.idt.limit = 0;
+	sregs.cr0 = CR0_PE | CR0_MP | CR0_ET | CR0_NE | CR0_WP | CR0_PG;
+	sregs.cr3 = LGUEST_RAW_PML4;
+	sregs.cr4 = CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT;
+	sregs.efer = EFER_LME | EFER_LMA | EFER_NXE;
+	if (ioctl(vcpu, KVM_SET_SREGS, &sregs) < 0)
+		die(i, "KVM_SET_SREGS");
+	memset(&regs, 0, sizeof(regs));
+	regs.rip = LGUEST_RAW_LOAD;
+	regs.rsp = LGUEST_RAW_LOAD;
+	regs.rdi = mem;
+	regs.rflags = 0x2;
+	if (ioctl(vcpu, KVM_SET_REGS, &regs) < 0)
+		die(i, "KVM_SET_REGS");
+}
+
+/* one: a whole guest's life; adds its two parts' times to *up and *down. */
+static void one(long i, double *up, double *down)
+{
+	struct kvm_userspace_memory_region region;
+	struct kvm_run *run;
+	double t0, t1, t2, last;
+	int kvm, vm, vcpu;
+	long run_size;
+	uint8_t *ram;
+
+	t0 = last = life_now_us();
+	kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (kvm < 0)
+		die(i, "open /dev/kvm");
+	if (ioctl(kvm, KVM_GET_API_VERSION, 0) != KVM_API_VERSION)
+		die(i, "KVM_GET_API_VERSION");
+	vm = ioctl(kvm, KVM_CREATE_VM, 0);
+	if (vm < 0)
+		die(i, "KVM_CREATE_VM");
+	lap(P_VM, &last);
+	ram = mmap(NULL, LIFE_MEM, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (ram == MAP_FAILED)
+		die(i, "mmap guest RAM");
+	region = (struct kvm_userspace_memory_region) {
+		.slot = 0, .guest_phys_addr = 0, .memory_size = LIFE_MEM,
+		.userspace_addr = (uintptr_t)ram,
+	};
+	if (ioctl(vm, KVM_SET_USER_MEMORY_REGION, &region) < 0)
+		die(i, "KVM_SET_USER_MEMORY_REGION");
+	lap(P_MEM, &last);
+	vcpu = ioctl(vm, KVM_CREATE_VCPU, 0);
+	if (vcpu < 0)
+		die(i, "KVM_CREATE_VCPU");
+	run_size = ioctl(kvm, KVM_GET_VCPU_MMAP_SIZE, 0);
+	if (run_size < (long)sizeof(*run))
+		die(i, "KVM_GET_VCPU_MMAP_SIZE");
+	run = mmap(NULL, run_size, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu, 0);
+	if (run == MAP_FAILED)
+		die(i, "mmap kvm_run");
+	if (ioctl(vcpu, KVM_SET_CPUID2, cpuid) < 0)
+		die(i, "KVM_SET_CPUID2");
+	lap(P_VCPU, &last);
+	memcpy(ram + LGUEST_RAW_LOAD, life_image, sizeof(life_image));
+	build_tables(ram, LIFE_MEM);
+	set_state(i, vcpu, LIFE_MEM);
+	lap(P_LOAD, &last);
+	while (ioctl(vcpu, KVM_RUN, 0) < 0)
+		if (errno != EINTR && errno != EAGAIN)
+			die(i, "KVM_RUN");
+	lap(P_RUN, &last);
+	t1 = last;
+	if (run->exit_reason != KVM_EXIT_HLT) {
+		fprintf(stderr, "kvm_lifecycle: iteration %ld: exit reason %u, not HLT\n",
+			i, run->exit_reason);
+		exit(1);
+	}
+	munmap(run, run_size);
+	close(vcpu);
+	lap(P_CLOSE_VCPU, &last);
+	close(vm);
+	lap(P_CLOSE_VM, &last);
+	munmap(ram, LIFE_MEM);
+	close(kvm);
+	lap(P_REST, &last);
+	t2 = last;
+	*up += t1 - t0;
+	*down += t2 - t1;
+}
+
+int main(int argc, char **argv)
+{
+	double up = 0, down = 0, t0, *t;
+	struct life_opts o;
+	long i;
+
+	life_args(&o, argc, argv, 0);
+	get_cpuid();
+	t = calloc(o.iters, sizeof(*t));
+	if (!t)
+		die(-1, "calloc");
+	for (i = 0; i < o.warmup; i++)
+		one(i, &up, &down);
+	up = down = 0;
+	memset(phase, 0, sizeof(phase));
+	for (i = 0; i < o.iters; i++) {
+		t0 = life_now_us();
+		one(o.warmup + i, &up, &down);
+		t[i] = life_now_us() - t0;
+	}
+	life_report("kvm", t, o.iters, up, down);
+	printf("kvm: mean per step:");
+	for (i = 0; i < NPHASE; i++)
+		printf("%s %s %.1f us", i ? "," : "", phase_name[i], phase[i] / o.iters);
+	printf("\n");
+	free(t);
+	return 0;
+}
