@@ -72,17 +72,7 @@ static void run_usage(FILE *f)
 }
 
 /* run_fail: one line on stderr, status 125. */
-static void __attribute__((noreturn, format(printf, 1, 2))) run_fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("lguest: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(RUN_FAILED);
-}
+#define run_fail(...)	die(RUN_FAILED, __VA_ARGS__)
 
 static void check(struct lg_vm *vm, int r)
 {
