@@ -232,7 +232,8 @@ static int lg_chunk_alloc(struct lg_chunk *c)
 		split_page(c->base, LG_CHUNK_ORDER);
 		return 0;
 	}
-	c->pages = kcalloc(LG_CHUNK_PAGES, sizeof(*c->pages), GFP_KERNEL_ACCOUNT);
+	c->pages = kcalloc(LG_CHUNK_PAGES, sizeof(*c->pages),
+			   GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | __GFP_NOWARN);
 	if (!c->pages)
 		return -ENOMEM;
 	for (i = 0; i < LG_CHUNK_PAGES; i++) {
@@ -321,6 +322,7 @@ static void lg_fill_work(struct work_struct *work)
 int lg_mem_alloc(struct lguest *lg, u64 size)
 {
 	unsigned long i, n = size >> LG_CHUNK_SHIFT;
+	struct mem_cgroup *old;
 	struct lg_fill_work *w;
 	struct lg_fill fill;
 	unsigned int helpers;
@@ -328,7 +330,8 @@ int lg_mem_alloc(struct lguest *lg, u64 size)
 
 	if (size >> PAGE_SHIFT > totalram_pages())
 		return -ENOMEM;
-	lg->chunks = kvcalloc(n, sizeof(*lg->chunks), GFP_KERNEL_ACCOUNT);
+	lg->chunks = kvcalloc(n, sizeof(*lg->chunks),
+			      GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | __GFP_NOWARN);
 	if (!lg->chunks)
 		return -ENOMEM;
 	lg->nr_chunks = n;
@@ -338,9 +341,11 @@ int lg_mem_alloc(struct lguest *lg, u64 size)
 	fill.memcg = get_mem_cgroup_from_mm(current->mm);
 	atomic_long_set(&fill.next, 0);
 	atomic_set(&fill.err, 0);
-	helpers = min3(num_online_cpus() - 1, (unsigned int)LG_FILL_HELPERS_MAX,
-		       (unsigned int)n - 1);
-	w = helpers ? kcalloc(helpers, sizeof(*w), GFP_KERNEL) : NULL;
+	/* No more helpers than the CPUs the creator itself may run on. */
+	helpers = min3(cpumask_weight(current->cpus_ptr) - 1,
+		       (unsigned int)LG_FILL_HELPERS_MAX, (unsigned int)n - 1);
+	w = helpers ? kcalloc(helpers, sizeof(*w), GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN) :
+		      NULL;
 	if (!w)
 		helpers = 0;
 	for (i = 0; i < helpers; i++) {
@@ -349,6 +354,7 @@ int lg_mem_alloc(struct lguest *lg, u64 size)
 		queue_work(system_unbound_wq, &w[i].work);
 	}
 	/* Our share, stopping everyone early on a fatal signal. */
+	old = set_active_memcg(fill.memcg);
 	while (!atomic_read(&fill.err) &&
 	       (i = atomic_long_fetch_inc(&fill.next)) < n) {
 		if (fatal_signal_pending(current))
@@ -357,6 +363,7 @@ int lg_mem_alloc(struct lguest *lg, u64 size)
 			atomic_cmpxchg(&fill.err, 0, -ENOMEM);
 		cond_resched();
 	}
+	set_active_memcg(old);
 	for (i = 0; i < helpers; i++)
 		flush_work(&w[i].work);
 	kfree(w);
