@@ -28,7 +28,9 @@ for a in $("$tmp/bin/busybox" --list); do
 	[ "$a" = busybox ] || ln -s busybox "$tmp/bin/$a"
 done
 : > "$tmp/lib/modules/order"
-for ko in $("$here/../scripts/modlist.sh" "$root" "$kver" $modules); do
+# Apart, so that set -e stops us if a module is missing.
+kos=$("$here/../scripts/modlist.sh" "$root" "$kver" $modules)
+for ko in $kos; do
 	name=$(basename "$ko")
 	case "$name" in
 	*.ko.xz) name=${name%.xz}; xz -dc "$ko" > "$tmp/lib/modules/$name" ;;

@@ -38,7 +38,9 @@ add() {
 	dir=$tmp/$group/lib/modules
 	[ "$group" = core ] && dir=$base/lib/modules
 	mkdir -p "$dir"
-	for ko in $("$here/../scripts/modlist.sh" "$root" "$kver" "$@"); do
+	# Apart, so that set -e stops us if a module is missing.
+	kos=$("$here/../scripts/modlist.sh" "$root" "$kver" "$@")
+	for ko in $kos; do
 		name=$(basename "$ko")
 		name=${name%.xz}
 		name=${name%.zst}

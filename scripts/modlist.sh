@@ -6,7 +6,13 @@
 set -eu
 root=$1 kver=$2
 shift 2
+# Each module's list apart: in a pipeline a failure would be awk's to
+# report, and a missing module would leave a silently smaller initramfs.
+all=
 for m in "$@"; do
-	modprobe -d "$root" -S "$kver" --show-depends "$m" ||
+	deps=$(modprobe -d "$root" -S "$kver" --show-depends "$m") ||
 		{ echo "modlist: no module $m in $root" >&2; exit 1; }
-done | awk '$1 == "insmod" && !seen[$2]++ { print $2 }'
+	all="$all
+$deps"
+done
+printf '%s\n' "$all" | awk '$1 == "insmod" && !seen[$2]++ { print $2 }'

@@ -122,14 +122,41 @@ int lg_lapic_next_irq(struct lg_vcpu *vcpu)
 }
 
 /**
- * lg_lapic_ack() - the guest takes @vector: it moves from IRR to ISR.
+ * lg_lapic_post() - @vector goes to the guest as its virtual interrupt:
+ *	it leaves IRR now, as a real APIC's does when the CPU accepts it.
  * @vcpu: the guest (vCPU thread).
  * @vector: the vector lg_lapic_next_irq() gave.
+ *
+ * Were it left in IRR until the exit that shows it taken, another vCPU's
+ * IPI of the same vector arriving in between (the guest's handler has
+ * already said "done" and not yet written its EOI) would set a bit that
+ * is already set, and the ack would then clear both: an IPI lost, its
+ * sender waiting for ever.  Senders set_bit() concurrently: atomic ops.
+ */
+void lg_lapic_post(struct lg_vcpu *vcpu, u8 vector)
+{
+	clear_bit(vector, vcpu->lapic.irr);
+}
+
+/**
+ * lg_lapic_ack() - the posted @vector was taken: it is in service.
+ * @vcpu: the guest (vCPU thread).
+ * @vector: the vector lg_lapic_post() took out of IRR.
  */
 void lg_lapic_ack(struct lg_vcpu *vcpu, u8 vector)
 {
-	clear_bit(vector, vcpu->lapic.irr);
 	__set_bit(vector, vcpu->lapic.isr);
+}
+
+/**
+ * lg_lapic_unpost() - the posted @vector was not taken (or its delivery
+ *	was cut short): it is pending again.
+ * @vcpu: the guest (vCPU thread).
+ * @vector: the vector lg_lapic_post() took out of IRR.
+ */
+void lg_lapic_unpost(struct lg_vcpu *vcpu, u8 vector)
+{
+	set_bit(vector, vcpu->lapic.irr);
 }
 
 static void lg_apic_eoi(struct lg_vcpu *vcpu)

@@ -196,7 +196,8 @@ enum lg_vcpu_state {
  * @this_exit: @prev_exit: the codes of the last two exits (for the log
  *	when a guest dies of a triple fault).
  * @virq_vec: the vector posted as the VMCB's virtual interrupt for this
- *	VMRUN (-1: none); moved from IRR to ISR only once the guest takes it.
+ *	VMRUN (-1: none); out of IRR while posted, so a new request of it is
+ *	a new interrupt; into ISR if the guest took it, else back to IRR.
  * @nmi_pending: an NMI waits (any context sets it).  @nmi_masked: one is
  *	in service: NMIs are blocked.  @nmi_iret: its IRET was intercepted
  *	at @nmi_iret_rip and may not have run yet.  @nmi_step: the guest is
@@ -498,7 +499,9 @@ void lg_lapic_free(struct lg_vcpu *vcpu);
 bool lg_lapic_msr(struct lg_vcpu *vcpu, u32 msr, bool write, u64 *val, int *err);
 void lg_lapic_set_irq(struct lg_vcpu *vcpu, u8 vector, bool level);
 int lg_lapic_next_irq(struct lg_vcpu *vcpu);
+void lg_lapic_post(struct lg_vcpu *vcpu, u8 vector);
 void lg_lapic_ack(struct lg_vcpu *vcpu, u8 vector);
+void lg_lapic_unpost(struct lg_vcpu *vcpu, u8 vector);
 void lg_lapic_init_signal(struct lg_vcpu *vcpu);
 void lg_apic_deliver(struct lguest *lg, struct lg_vcpu *src, u32 shorthand,
 		     u32 dest, bool logical, u32 mode, u8 vector, bool level);

@@ -312,8 +312,11 @@ void lg_exit_hist_report(struct lg_vcpu *vcpu)
  * outside, we post the APIC's best vector as the VMCB's virtual interrupt
  * (V_IRQ, V_INTR_VECTOR; APM vol. 2, 15.21.4) and let the CPU deliver it
  * through the guest's IDT the moment the guest opens its window, with no
- * exit.  After the exit, a cleared V_IRQ says it was taken: only then does
- * the vector move from IRR to ISR.  EVENTINJ is left to exceptions: QEMU's
+ * exit.  The vector leaves IRR when posted, as a real APIC's does when the
+ * CPU accepts it, so another vCPU's IPI of the same vector meanwhile is a
+ * second interrupt, not lost in the first; after the exit, a cleared V_IRQ
+ * says it was taken (into ISR), else it goes back.  EVENTINJ is left to
+ * exceptions: QEMU's
  * TCG, our test host, mishandles an injected INTR when its thread is kicked
  * right after VMRUN, delivering it a second time as an exception with the
  * guest's IF already clear. :*/
@@ -339,15 +342,16 @@ static void lg_inject_pending(struct lg_vcpu *vcpu)
 	 */
 	c->int_vector = vec;
 	c->int_ctl |= V_IRQ_MASK | ((vec >> 4) << V_INTR_PRIO_SHIFT);
+	lg_lapic_post(vcpu, vec);
 }
 
 /*
  * After an exit: was the posted virtual interrupt taken?  If V_IRQ is clear
- * it was, and the vector moves from IRR to ISR.  If the exit interrupted
- * its delivery (a shadow-paging #PF on the guest's stack, say), EXITINTINFO
- * names it: the guest never saw it, so it simply stays pending in IRR and is
- * posted again, rather than re-injected with EVENTINJ (which TCG mishandles,
- * above).  A vector above 31 is always an external interrupt, whatever type
+ * it was, and the vector (out of IRR since it was posted) goes in service.
+ * If the exit interrupted its delivery (a shadow-paging #PF on the guest's
+ * stack, say), EXITINTINFO names it: the guest never saw it, so it goes
+ * back to IRR and is posted again, rather than re-injected with EVENTINJ
+ * (which TCG mishandles, above).  A vector above 31 is always an external interrupt, whatever type
  * the exit reported (APM 15.20: exceptions are vectors 0-31; TCG calls them
  * exceptions).  Return: true if EXITINTINFO was dealt with here.
  */
@@ -376,6 +380,8 @@ static bool lg_virq_complete(struct lg_vcpu *vcpu)
 		      (info & SVM_EXITINTINFO_VEC_MASK) == vec;
 	if (!interrupted && !(c->int_ctl & V_IRQ_MASK))
 		lg_lapic_ack(vcpu, vec);
+	else
+		lg_lapic_unpost(vcpu, vec);
 	c->int_ctl &= ~V_IRQ_MASK;
 	vcpu->virq_vec = -1;
 	return interrupted;
