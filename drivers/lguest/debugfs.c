@@ -153,8 +153,10 @@ static int lg_interrupts_show(struct seq_file *m, void *unused)
 		const struct lg_lapic *a = &lg->vcpus[i]->lapic;
 
 		lg_vcpu_header(m, lg, lg->vcpus[i]);
-		seq_printf(m, "lapic irr %*pbl\nlapic isr %*pbl\nlapic tmr %*pbl\n",
-			   256, a->irr, 256, a->isr, 256, a->tmr);
+		/* A vector posted to the guest is in neither IRR nor ISR. */
+		seq_printf(m, "lapic irr %*pbl\nlapic isr %*pbl\nlapic tmr %*pbl\nlapic posted %d\n",
+			   256, a->irr, 256, a->isr, 256, a->tmr,
+			   READ_ONCE(lg->vcpus[i]->virq_vec));
 		seq_printf(m, "lapic tpr 0x%x lvt_timer 0x%x\n",
 			   READ_ONCE(a->tpr), READ_ONCE(a->lvt_timer));
 		seq_printf(m, "lapic timer period_ns %llu fires %llu\n",

@@ -316,10 +316,9 @@ void lg_exit_hist_report(struct lg_vcpu *vcpu)
  * CPU accepts it, so another vCPU's IPI of the same vector meanwhile is a
  * second interrupt, not lost in the first; after the exit, a cleared V_IRQ
  * says it was taken (into ISR), else it goes back.  EVENTINJ is left to
- * exceptions: QEMU's
- * TCG, our test host, mishandles an injected INTR when its thread is kicked
- * right after VMRUN, delivering it a second time as an exception with the
- * guest's IF already clear. :*/
+ * exceptions: QEMU's TCG, our test host, mishandles an injected INTR when
+ * its thread is kicked right after VMRUN, delivering it a second time as an
+ * exception with the guest's IF already clear. :*/
 static void lg_inject_pending(struct lg_vcpu *vcpu)
 {
 	struct vmcb_control_area *c = &vcpu->vmcb->control;
