@@ -8,7 +8,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +17,7 @@
 #include <unistd.h>
 
 #include "cpio.h"
+#include "util.h"
 
 #define CPIO_MAGIC	"070701"
 #define CPIO_HDR_LEN	110		/* the magic and 13 fields of 8 hex digits */
@@ -36,19 +36,8 @@ enum { F_INO, F_MODE, F_UID, F_GID, F_NLINK, F_MTIME, F_FILESIZE, F_DEVMAJOR,
  */
 #define HOST_PERM(m)	((m) & 07777 & ~(S_ISUID | S_ISGID))
 
-static int fail(char *err, int e, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-/* Write the reason into the caller's CPIO_ERR_LEN buffer; return -@e. */
-static int fail(char *err, int e, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, CPIO_ERR_LEN, fmt, ap);
-	va_end(ap);
-	return -e;
-}
+/* The reason, in the caller's CPIO_ERR_LEN buffer; returns -@e (util.c). */
+#define fail(err, e, ...)	errnof(err, CPIO_ERR_LEN, e, __VA_ARGS__)
 
 /* The zero bytes that take @n up to a multiple of 4. */
 static size_t pad4(uint64_t n)

@@ -13,7 +13,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +22,7 @@
 #include <unistd.h>
 
 #include "output.h"
+#include "util.h"
 
 #define CPIO_MAGIC	"070701"	/* newc; not 070702 (newc with checksums) */
 #define HDR_LEN		110		/* the magic and 13 fields of 8 hex digits */
@@ -58,19 +58,8 @@ struct extract {
 	uint8_t *buf;			/* COPY_CHUNK bytes for the data */
 };
 
-static int fail(char *err, int e, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-/* Write the reason into the caller's OUTPUT_ERR_LEN buffer; return -@e. */
-static int fail(char *err, int e, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, OUTPUT_ERR_LEN, fmt, ap);
-	va_end(ap);
-	return -e;
-}
+/* The reason, in the caller's OUTPUT_ERR_LEN buffer; returns -@e (util.c). */
+#define fail(err, e, ...)	errnof(err, OUTPUT_ERR_LEN, e, __VA_ARGS__)
 
 /* The zero bytes that take @n up to a multiple of 4. */
 static uint64_t pad4(uint64_t n)
@@ -161,19 +150,12 @@ static int write_all(int fd, const void *p, size_t n)
 /* hex8() - a header field: exactly 8 hex digits, nothing else (no "0x"). */
 static bool hex8(const uint8_t *p, uint32_t *v)
 {
-	int i;
+	int i, d;
 
 	*v = 0;
 	for (i = 0; i < 8; i++) {
-		uint8_t d = p[i];
-
-		if (d >= '0' && d <= '9')
-			d -= '0';
-		else if (d >= 'a' && d <= 'f')
-			d -= 'a' - 10;
-		else if (d >= 'A' && d <= 'F')
-			d -= 'A' - 10;
-		else
+		d = hexval(p[i]);
+		if (d < 0)
 			return false;
 		*v = *v << 4 | d;
 	}
