@@ -10,6 +10,8 @@
 #   make demo       boot the test host, load the modules, boot the busybox
 #                   guest with a shell on the console (the host's shell after)
 #   make bench      side-by-side figures, ours against KVM + QEMU microvm
+#   make check-kconfig  lguest built into Debian's kernel, =y and =m, and
+#                   random settings of its options (scripts/check-kconfig.sh)
 #   make kut        kvm-unit-tests (x86-64) on lguest, both paging modes
 #   make tour       regenerate Documentation/lguest.rst from /*T:NNN :*/ comments
 #   make modules KDIR=/lib/modules/$(uname -r)/build   build for your own kernel
@@ -142,6 +144,14 @@ check-debug: all
 
 debug-kernel: $(BUILD)/config.mk
 	sh scripts/debug-kernel.sh
+
+# make check-kconfig: lguest in a kernel tree (scripts/intree.sh) with
+# Debian's config: =y booted as the test host for the guest tests, =m, the
+# patch, and SEEDS (default 20) random settings of our options
+# (scripts/check-kconfig.sh; an hour or more the first time, cached in
+# build/intree/ after).  Not part of make check.
+check-kconfig: all
+	sh scripts/check-kconfig.sh
 
 demo: all
 	sh tests/host/run.sh --mode demo

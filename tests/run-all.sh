@@ -9,7 +9,8 @@
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 2
 results=$top/build/results.txt
-table=$top/tests/suites.tsv
+# LG_SUITES: another table (make check-kconfig: tests/suites-kconfig.tsv).
+table=${LG_SUITES:-$top/tests/suites.tsv}
 lanes=${LG_LANES:-2}
 
 # row SUITE: print the table row of SUITE (tab-separated), nothing if none.

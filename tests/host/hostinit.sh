@@ -51,6 +51,7 @@ pids() {
 unload_all() {
 	for m in lguest_dev lguest lg_warn; do
 		[ -d "/sys/module/$m" ] || continue
+		[ -n "$LG_BUILTIN" ] && [ "$m" != lg_warn ] && continue
 		rmmod "$m" 2>/dev/null || return 1
 	done
 }
