@@ -350,6 +350,7 @@ static inline bool lg_stopped(const struct lguest *lg)
 /* The vCPUs that exist now, for (i = 0; i < lg_nr_vcpus(lg); i++). */
 static inline unsigned int lg_nr_vcpus(const struct lguest *lg)
 {
+	/* Pairs with lg_create_vcpu(): each vcpus[i] counted is seen set. */
 	return smp_load_acquire(&lg->nr_vcpus);
 }
 
