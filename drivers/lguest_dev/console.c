@@ -41,8 +41,8 @@
  * @tx_chain: the vCPU thread's chain.
  * @esc_pending: @rx_work saw a Ctrl-A as the last byte.
  * @pend: input read but not yet in a guest buffer.
- * @pend_off: where in @pend that input starts.
- * @pend_len: its length in bytes.
+ * @pend_off: the first byte of @pend not yet delivered.
+ * @pend_len: how many bytes from there are not yet delivered.
  * @rd_buf: the bytes as read, before the escape is taken out into @pend.
  * @tx_buf: output staging, vCPU thread only.
  */
