@@ -84,6 +84,7 @@ run sh tests/cli.sh
 run sh tests/liblguest.sh
 run sh tests/manpage.sh
 run sh tests/tour.sh
+run sh tests/kernel-style.sh
 run sh tests/guest-image.sh
 
 # The test hosts: every row, longest first, at most $lanes at a time.

@@ -31,16 +31,16 @@
 #define LG_CHUNK_PAGES		(LG_CHUNK_SIZE >> PAGE_SHIFT)
 #define LG_CHUNK_ORDER		(LG_CHUNK_SHIFT - PAGE_SHIFT)
 
+struct lguest_backend;
+struct lguest_device;
+struct task_struct;
+
 /**
  * struct lg_chunk - 2 MiB of guest RAM.
  * @base: first page of a physically contiguous chunk (split into order-0
  *	pages), or NULL if the chunk had to be built from single pages.
  * @pages: the single pages, when @base is NULL.
  */
-struct lguest_backend;
-struct lguest_device;
-struct task_struct;
-
 struct lg_chunk {
 	struct page *base;
 	struct page **pages;
@@ -58,12 +58,23 @@ struct lg_chunk {
  * @isr: vectors in service; vCPU thread only.
  * @tmr: level-triggered vectors; IOAPIC EOI broadcast goes to these.
  * @apic_base: MSR_IA32_APICBASE.
- * @tpr: @svr: @lvt_timer: @lvt_lint0: @lvt_lint1: @lvt_error:
- *	@lvt_thermal: @lvt_pmc: @esr: @icr: @tdcr: @ldr: @dfr: the registers
- *	of those names (@icr in x2APIC form; in xAPIC mode ICR2 is its top
- *	byte; @ldr and @dfr as xAPIC mode has them).
- * @tmict: the initial count; @timer_start: when it was written (ns),
- *	@period_ns: the one-shot/periodic period it stands for.
+ * @tpr: task priority register.
+ * @svr: spurious-interrupt vector register (bit 8: APIC software enable).
+ * @lvt_timer: LVT timer entry.
+ * @lvt_lint0: LVT LINT0 entry.
+ * @lvt_lint1: LVT LINT1 entry.
+ * @lvt_error: LVT error entry.
+ * @lvt_thermal: LVT thermal sensor entry.
+ * @lvt_pmc: LVT performance counter entry.
+ * @esr: error status register.
+ * @tdcr: timer divide configuration register.
+ * @ldr: logical destination register, as xAPIC mode has it.
+ * @dfr: destination format register, as xAPIC mode has it.
+ * @icr: interrupt command register in x2APIC form (in xAPIC mode, ICR2's
+ *	destination byte is its top byte).
+ * @tmict: the timer's initial count.
+ * @timer_start: when @tmict was written (ns).
+ * @period_ns: the one-shot/periodic period @tmict stands for.
  * @tsc_deadline: IA32_TSC_DEADLINE as the guest wrote it (guest TSC).
  * @timer: the hrtimer behind all three timer modes.
  * @timer_fires: how often it has fired (debugfs "interrupts").
@@ -115,14 +126,17 @@ struct lg_kvmclock {
 
 #define LG_EXIT_HIST	16
 
-/**
- * struct lg_exit_rec - one VMRUN and the exit that ended it.
- * @inj: EVENTINJ given to VMRUN.  @code: the exit code.
- * @intinfo: EXITINTINFO.  @int_state: the interrupt shadow after it.
- * @rip: @rflags: the guest's, after it.
- */
 struct seq_file;
 
+/**
+ * struct lg_exit_rec - one VMRUN and the exit that ended it.
+ * @inj: EVENTINJ given to VMRUN.
+ * @code: the exit code.
+ * @intinfo: EXITINTINFO.
+ * @int_state: the interrupt shadow after it.
+ * @rip: the guest's RIP after it.
+ * @rflags: the guest's RFLAGS after it.
+ */
 struct lg_exit_rec {
 	u32 inj, code, intinfo, int_state;
 	u64 rip, rflags;
@@ -336,6 +350,7 @@ static inline bool lg_stopped(const struct lguest *lg)
 /* The vCPUs that exist now, for (i = 0; i < lg_nr_vcpus(lg); i++). */
 static inline unsigned int lg_nr_vcpus(const struct lguest *lg)
 {
+	/* Pairs with lg_create_vcpu(): each vcpus[i] counted is seen set. */
 	return smp_load_acquire(&lg->nr_vcpus);
 }
 
@@ -450,6 +465,14 @@ void lg_get_sregs(struct lg_vcpu *vcpu, struct lguest_sregs *sregs);
 int lg_set_sregs(struct lg_vcpu *vcpu, const struct lguest_sregs *sregs);
 
 /* switcher.S */
+/**
+ * lg_vmrun() - run the guest until its next #VMEXIT.
+ * @vcpu: the vCPU: guest registers in its regs[], and out again.
+ * @vmcb_pa: physical address of the guest's VMCB.
+ * @host_save_pa: physical address of this CPU's host VMSAVE page.
+ *
+ * Context: GIF clear and interrupts disabled; returns so.
+ */
 void lg_vmrun(struct lg_vcpu *vcpu, u64 vmcb_pa, u64 host_save_pa);
 
 /* vcpu.c: creating vCPUs, and the INIT and start-up IPIs that reset them */

@@ -881,8 +881,10 @@ static bool lg_enter_guest(struct lg_vcpu *vcpu, u64 host_xcr0)
 		native_wrmsrl(MSR_TSC_AUX, host_aux);
 	if (cpu_feature_enabled(X86_FEATURE_OSPKE) && rdpkru() != host_pkru)
 		wrpkru(host_pkru);
-	/* #VMEXIT leaves DR7 disabled; put back the host's breakpoints
-	 * (DR0-DR3, DR6, DR7), which the guest's may have replaced. */
+	/*
+	 * #VMEXIT leaves DR7 disabled; put back the host's breakpoints
+	 * (DR0-DR3, DR6, DR7), which the guest's may have replaced.
+	 */
 	if (hw_breakpoint_active())
 		hw_breakpoint_restore();
 	c->tlb_ctl = TLB_CONTROL_DO_NOTHING;
