@@ -8,7 +8,10 @@
 # built, and each option's symbols (its own, or kernel imports only it
 # uses) must be absent from the .ko; the same probes must find them in the
 # tree's default build, when there is one, so a probe that can never match
-# is caught too.  Prints "PASS kconfig/<case>" or "FAIL kconfig/<case>: why".
+# is caught too.  The all-off lguest_dev.ko is linked against the tree's
+# own lguest.ko when there is one, and kept as build/kconfig/lguest_dev-alloff.ko
+# for the test host's kconfig-nodev case (every device type refused).
+# Prints "PASS kconfig/<case>" or "FAIL kconfig/<case>: why".
 top=$(cd "$(dirname "$0")/.." && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -35,6 +38,9 @@ cp build/config.mk "$tmp/src/build/"
 touch "$tmp/src/build/config.mk"	# newer than scripts/deps.sh: no deps run
 off=
 for o in $opts; do off="$off CONFIG_$o=n"; done
+symvers=$top/drivers/lguest/Module.symvers
+[ -f "$symvers" ] && off="$off LGUEST_SYMVERS=$symvers"
+rm -rf build/kconfig
 t0=$(date +%s)
 # shellcheck disable=SC2086 # a list of assignments
 if make -C "$tmp/src" -s modules $off > "$tmp/build.log" 2>&1; then
@@ -46,6 +52,11 @@ fi
 check build-all-off "$why"
 echo "    (all off: $(($(date +%s) - t0)) s)"
 [ -z "$why" ] || exit 0
+if [ -f "$symvers" ]; then
+	mkdir -p build/kconfig
+	cp "$tmp/src/drivers/lguest_dev/lguest_dev.ko" build/kconfig/lguest_dev-alloff.ko
+	cp "$symvers" build/kconfig/lguest.symvers
+fi
 
 # probe OPTION MODULE FILES SYMBOLS: with OPTION off, none of FILES (.o)
 # is built for MODULE and none of SYMBOLS (defined or imported, as nm
