@@ -29,6 +29,27 @@ want=$(sed -n 's/^\(menu\)\{0,1\}config \(LGUEST_[A-Z0-9_]*\)$/\2/p' \
 	why="make kconfig-options says '$opts', the Kconfig files '$want'"
 check list "$why"
 
+# options.mk by itself, as Kbuild includes it out of tree: a kernel without
+# a "depends on" symbol turns the option off; a value other than y or n
+# is an error.
+printf 'include %s\nall:\n\t@echo $(foreach o,$(LGUEST_KCONFIG_OPTIONS),$(o)=$(CONFIG_$(o)))\n' \
+	"$top/drivers/lguest/options.mk" > "$tmp/opts.mk"
+got=$(make -s -f "$tmp/opts.mk" KBUILD_EXTMOD=x CONFIG_NET=y CONFIG_TRACEPOINTS=y \
+	CONFIG_DEBUG_FS=y CONFIG_LGUEST_DEV_RNG=n 2>&1)
+why=
+case " $got " in
+*" LGUEST_DEBUGFS=y "*" LGUEST_DEV_RNG=n "*) ;;
+*) why="with DEBUG_FS and LGUEST_DEV_RNG=n: '$got'" ;;
+esac
+got=$(make -s -f "$tmp/opts.mk" KBUILD_EXTMOD=x CONFIG_NET=y CONFIG_TRACEPOINTS=y 2>&1)
+case " $got " in
+*" LGUEST_DEBUGFS=n "*) ;;
+*) why="$why; without DEBUG_FS: '$got'" ;;
+esac
+make -s -f "$tmp/opts.mk" KBUILD_EXTMOD=x CONFIG_LGUEST_DEV_NET=m > /dev/null 2>&1 &&
+	why="$why; CONFIG_LGUEST_DEV_NET=m accepted"
+check options-mk "${why#; }"
+
 # The scratch tree: our sources as git sees them (new files included), the
 # top Makefile and what it includes.
 { git ls-files -co --exclude-standard drivers include Makefile scripts/deps.sh; } |
