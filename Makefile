@@ -15,6 +15,8 @@
 #   make kut        kvm-unit-tests (x86-64) on lguest, both paging modes
 #   make tour       regenerate Documentation/lguest.rst from /*T:NNN :*/ comments
 #   make modules KDIR=/lib/modules/$(uname -r)/build   build for your own kernel
+#   make modules CONFIG_LGUEST_DEV_NET=n   leave an option out (all default
+#                   to y out of tree; make kconfig-options lists them)
 
 TOP := $(CURDIR)
 BUILD := $(TOP)/build
@@ -50,6 +52,14 @@ $(BUILD)/config.mk: scripts/deps.sh
 deps:
 	sh scripts/deps.sh
 endif
+
+# Our Kconfig options (drivers/*/Kconfig) out of tree: each is y unless
+# given on the command line, which make passes down to Kbuild, where
+# drivers/lguest/options.mk turns them into CONFIG_X and -DCONFIG_X=1.
+include drivers/lguest/options.mk
+
+kconfig-options:
+	@echo $(LGUEST_KCONFIG_OPTIONS)
 
 # Kbuild does not see lguest.ko's exported symbol versions change under
 # lguest_dev.ko (KBUILD_EXTRA_SYMBOLS is not a dependency): relink it then,
@@ -189,5 +199,5 @@ clean:
 	rm -f $(BUILD)/*.cpio.gz $(BUILD)/test.ext4
 	rm -rf $(BUILD)/logs
 
-.PHONY: all deps modules launcher test-progs initramfs initramfs2 image vmlinux host-initrd \
+.PHONY: all deps modules kconfig-options launcher test-progs initramfs initramfs2 image vmlinux host-initrd \
 	check check-debug debug-kernel fuzz demo bench kut kut-build kut-kvm tour clean

@@ -369,7 +369,9 @@ struct lguest_device_desc {
  * Before the first %LGUEST_RUN.  Errors: %EINVAL bad description or a
  * file of a kind not accepted for its use, %EBUSY slot in use or the
  * guest has run, %EBADF a bad descriptor,
- * %ENODEV no backend loaded (modprobe lguest_dev) or the type unknown.
+ * %ENODEV no backend loaded (modprobe lguest_dev) or the type unknown,
+ * %EOPNOTSUPP the backend was built without that device type (its
+ * CONFIG_LGUEST_DEV_ option was off).
  */
 #define LGUEST_ADD_DEVICE	_IOW(LGUEST_IOC_MAGIC, 0x07, struct lguest_device_desc)
 
