@@ -13,6 +13,8 @@
 #   make kut        kvm-unit-tests (x86-64) on lguest, both paging modes
 #   make tour       regenerate Documentation/lguest.rst from /*T:NNN :*/ comments
 #   make modules KDIR=/lib/modules/$(uname -r)/build   build for your own kernel
+#                   (what dkms.conf runs; make modules-clean KDIR=... cleans)
+#   make deb        lguest and lguest-dkms packages in build/deb (scripts/mkdeb.sh)
 
 TOP := $(CURDIR)
 BUILD := $(TOP)/build
@@ -167,9 +169,17 @@ tour:
 	perl scripts/tour.pl > Documentation/lguest.rst.tmp
 	mv Documentation/lguest.rst.tmp Documentation/lguest.rst
 
-clean:
+# The two modules' objects only: DKMS's CLEAN, in a tree that has no tools.
+modules-clean:
 	-$(KMAKE) M=$(TOP)/drivers/lguest clean
 	-$(KMAKE) M=$(TOP)/drivers/lguest_dev clean
+
+# The Debian packages, built from a copy of this tree in build/deb/src
+# (this tree's build/ and objects are left alone); lintian after.
+deb:
+	sh scripts/mkdeb.sh
+
+clean: modules-clean
 	-$(KMAKE) M=$(TOP)/tests/modules/lg_warn clean
 	$(MAKE) -C tools/lguest clean
 	$(MAKE) -C tests/tools clean
@@ -179,5 +189,5 @@ clean:
 	rm -f $(BUILD)/*.cpio.gz $(BUILD)/test.ext4
 	rm -rf $(BUILD)/logs
 
-.PHONY: all deps modules launcher test-progs initramfs initramfs2 image vmlinux host-initrd \
+.PHONY: all deps modules modules-clean deb launcher test-progs initramfs initramfs2 image vmlinux host-initrd \
 	check check-debug debug-kernel fuzz demo bench kut kut-build kut-kvm tour clean

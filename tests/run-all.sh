@@ -81,6 +81,7 @@ t0=$(date +%s)
 run make -s -C tests/unit run
 run sh tests/cli.sh
 run sh tests/liblguest.sh
+run sh tests/dkms.sh
 run sh tests/tour.sh
 run sh tests/guest-image.sh
 
