@@ -29,8 +29,11 @@ dest=$1
 [ -n "$(version)" ] || die "no PACKAGE_VERSION in $top/dkms.conf"
 
 mkdir -p "$dest"
+dest=$(cd "$dest" && pwd)
 cd "$top"
-if git rev-parse --is-inside-work-tree > /dev/null 2>&1; then
+# Only a checkout of its own: the package build's copy sits in build/ of
+# another (ignored there).
+if [ "$(git rev-parse --show-toplevel 2>/dev/null)" = "$top" ]; then
 	# shellcheck disable=SC2086 # a word list of paths
 	git ls-files -z --cached --others --exclude-standard -- $paths |
 		xargs -0 -r sh -c 'for f; do [ ! -e "$f" ] || echo "$f"; done' sh |

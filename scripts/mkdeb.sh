@@ -26,7 +26,7 @@ src=$out/src/lguest-$ver
 rm -rf "$out"
 mkdir -p "$src"
 cd "$top"
-if git rev-parse --is-inside-work-tree > /dev/null 2>&1; then
+if [ "$(git rev-parse --show-toplevel 2>/dev/null)" = "$top" ]; then
 	git ls-files -z --cached --others --exclude-standard |
 		xargs -0 -r sh -c 'for f; do [ ! -e "$f" ] || echo "$f"; done' sh |
 		tar -cf - -T - | tar -xf - -C "$src"
@@ -64,4 +64,5 @@ dkms add "$@" > "$dk/dkms.log" 2>&1 &&
 	dkms mktarball "$@" -k "$kver" --binaries-only --archive "$out/lguest-$ver-$kver.dkms.tar.gz" \
 		>> "$dk/dkms.log" 2>&1 ||
 	die "the DKMS binaries for $kver: $(tail -n 10 "$dk/dkms.log")"
+rm -rf "$dk"
 echo "deb: $out/lguest-$ver-$kver.dkms.tar.gz (binaries for the test host)"
