@@ -15,6 +15,7 @@
 #   make modules KDIR=/lib/modules/$(uname -r)/build   build for your own kernel
 #                   (what dkms.conf runs; make modules-clean KDIR=... cleans)
 #   make deb        lguest and lguest-dkms packages in build/deb (scripts/mkdeb.sh)
+#   make check-deb  make deb, then install them in the test host and boot a guest
 
 TOP := $(CURDIR)
 BUILD := $(TOP)/build
@@ -179,6 +180,12 @@ modules-clean:
 deb:
 	sh scripts/mkdeb.sh
 
+# The packages installed in the test host (dpkg -i, DKMS, modprobe, a
+# guest from the installed launcher: tests/host/cases/deb-install.sh,
+# 75-100 s of test host): not part of make check.
+check-deb: deb modules launcher vmlinux run-initramfs host-initrd
+	sh tests/host/run.sh --suite host-deb --timeout 300 deb-install
+
 clean: modules-clean
 	-$(KMAKE) M=$(TOP)/tests/modules/lg_warn clean
 	$(MAKE) -C tools/lguest clean
@@ -189,5 +196,5 @@ clean: modules-clean
 	rm -f $(BUILD)/*.cpio.gz $(BUILD)/test.ext4
 	rm -rf $(BUILD)/logs
 
-.PHONY: all deps modules modules-clean deb launcher test-progs initramfs initramfs2 image vmlinux host-initrd \
+.PHONY: all deps modules modules-clean deb check-deb launcher test-progs initramfs initramfs2 image vmlinux host-initrd \
 	check check-debug debug-kernel fuzz demo bench kut kut-build kut-kvm tour clean
