@@ -183,7 +183,7 @@ deb:
 # The packages installed in the test host (dpkg -i, DKMS, modprobe, a
 # guest from the installed launcher: tests/host/cases/deb-install.sh,
 # 75-100 s of test host): not part of make check.
-check-deb: deb modules launcher vmlinux run-initramfs host-initrd
+check-deb: deb vmlinux run-initramfs host-initrd
 	sh tests/host/run.sh --suite host-deb --timeout 300 deb-install
 
 clean: modules-clean

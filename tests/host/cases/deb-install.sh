@@ -7,7 +7,8 @@
 # lguest-dkms's own sources (placed where dh_dkms's postinst looks for
 # one, /usr/share/lguest-dkms): compiling them here, under TCG, would take
 # many minutes.  Then modprobe loads the installed modules from
-# updates/dkms and the installed /usr/bin/lguest runs a command in a guest.
+# updates/dkms and the installed /usr/bin/lguest runs a command in a guest;
+# dpkg --purge takes it all away again.
 . "$LG_TOP/tests/host/lib.sh"
 
 debs=$LG_TOP/build/deb
@@ -95,6 +96,17 @@ echo "lguest run: status $rc, stdout '$(cat /tmp/run.out)', stderr '$(cat /tmp/r
 
 rmmod lguest_dev || fail "rmmod lguest_dev"
 rmmod lguest || fail "rmmod lguest"
+
+step "dpkg --purge: DKMS takes the modules away"
+in_root dpkg --purge lguest lguest-dkms > /tmp/purge.out 2>&1
+rc=$?
+cat /tmp/purge.out
+[ $rc = 0 ] || fail "dpkg --purge failed"
+for m in lguest lguest_dev; do
+	[ ! -e "$r/lib/modules/$LG_KVER/updates/dkms/$m.ko" ] || fail "$m.ko left behind"
+done
+[ ! -e $r/var/lib/dkms/lguest ] || fail "DKMS still has lguest"
+[ ! -e $r/usr/bin/lguest ] || fail "/usr/bin/lguest left behind"
 umount "$r$LG_TOP" $r/tmp $r/run $r/dev $r/sys $r/proc
 umount $r || fail "umount the overlay"
 echo "deb-install: installed, loaded, ran"
