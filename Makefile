@@ -10,12 +10,16 @@
 #   make demo       boot the test host, load the modules, boot the busybox
 #                   guest with a shell on the console (the host's shell after)
 #   make bench      side-by-side figures, ours against KVM + QEMU microvm
+#   make check-kconfig  lguest built into Debian's kernel, =y and =m, and
+#                   random settings of its options (scripts/check-kconfig.sh)
 #   make kut        kvm-unit-tests (x86-64) on lguest, both paging modes
 #   make tour       regenerate Documentation/lguest.rst from /*T:NNN :*/ comments
 #   make modules KDIR=/lib/modules/$(uname -r)/build   build for your own kernel
 #                   (what dkms.conf runs; make modules-clean KDIR=... cleans)
 #   make deb        lguest and lguest-dkms packages in build/deb (scripts/mkdeb.sh)
 #   make check-deb  make deb, then install them in the test host and boot a guest
+#   make modules CONFIG_LGUEST_DEV_NET=n   leave an option out (all default
+#                   to y out of tree; make kconfig-options lists them)
 
 TOP := $(CURDIR)
 BUILD := $(TOP)/build
@@ -51,6 +55,14 @@ $(BUILD)/config.mk: scripts/deps.sh
 deps:
 	sh scripts/deps.sh
 endif
+
+# Our Kconfig options (drivers/*/Kconfig) out of tree: each is y unless
+# given on the command line, which make passes down to Kbuild, where
+# drivers/lguest/options.mk turns them into CONFIG_X and -DCONFIG_X=1.
+include drivers/lguest/options.mk
+
+kconfig-options:
+	@echo $(LGUEST_KCONFIG_OPTIONS)
 
 # Kbuild does not see lguest.ko's exported symbol versions change under
 # lguest_dev.ko (KBUILD_EXTRA_SYMBOLS is not a dependency): relink it then,
@@ -146,6 +158,14 @@ check-debug: all
 debug-kernel: $(BUILD)/config.mk
 	sh scripts/debug-kernel.sh
 
+# make check-kconfig: lguest in a kernel tree (scripts/intree.sh) with
+# Debian's config: =y booted as the test host for the guest tests, =m, the
+# patch, and SEEDS (default 20) random settings of our options
+# (scripts/check-kconfig.sh; an hour or more the first time, cached in
+# build/intree/ after).  Not part of make check.
+check-kconfig: all
+	sh scripts/check-kconfig.sh
+
 demo: all
 	sh tests/host/run.sh --mode demo
 
@@ -196,5 +216,5 @@ clean: modules-clean
 	rm -f $(BUILD)/*.cpio.gz $(BUILD)/test.ext4
 	rm -rf $(BUILD)/logs
 
-.PHONY: all deps modules modules-clean deb check-deb launcher test-progs initramfs initramfs2 image vmlinux host-initrd \
+.PHONY: all deps modules modules-clean deb check-deb kconfig-options launcher test-progs initramfs initramfs2 image vmlinux host-initrd \
 	check check-debug debug-kernel fuzz demo bench kut kut-build kut-kvm tour clean

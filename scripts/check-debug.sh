@@ -33,7 +33,7 @@ modroot=$(sed -n 's/^DEBUG_MODROOT := //p' "$out/debug.mk")
 src=$out/src
 sync_dir() {
 	find "$1" -type f \( -name '*.[chS]' -o -name Kbuild -o -name Makefile \
-			-o -name Kconfig \) ! -name '*.mod.c' | while read -r f; do
+			-o -name Kconfig -o -name '*.mk' \) ! -name '*.mod.c' | while read -r f; do
 		mkdir -p "$src/$(dirname "$f")"
 		cmp -s "$f" "$src/$f" || cp -p "$f" "$src/$f"
 	done

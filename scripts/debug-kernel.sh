@@ -22,14 +22,8 @@ log=$out/kernel-build.log
 
 die() { echo "lguest: debug-kernel: $*" >&2; exit 1; }
 
-kver=$(sed -n 's/^KVER := //p' "$top/build/config.mk" 2>/dev/null) ||
-	die "no build/config.mk: run make first"
-[ -n "$kver" ] || die "no KVER in build/config.mk: run make first"
-# The Debian version of the headers package, e.g. 6.1.192-3: the source
-# package must be that version (at least the same upstream version).
-ver=$(dpkg-query -W -f='${Version}' "linux-headers-$kver") ||
-	die "linux-headers-$kver is not installed"
-upstream=${ver%-*}
+. "$top/scripts/ksrc.sh"
+ver=$(ksrc_version)
 # Rebuilt when the headers' version or the fragment changes (and then
 # incrementally, by kbuild, in the same tree unless the version changed).
 stamp="$ver $(sha256sum "$frag" | cut -d' ' -f1)"
@@ -45,32 +39,9 @@ if [ -f "$out/kernel.stamp" ] && [ "$(cat "$out/kernel.stamp")" = "$stamp" ] &&
 fi
 
 # What a kernel build needs beyond deps.sh's build-essential.
-. "$top/scripts/pkgs.sh"
 ensure_pkgs debug-kernel flex bison bc libelf-dev libssl-dev xz-utils
-
-# The source: linux-source-6.1 at the headers' version (or, when the archive
-# has only another Debian revision of the same upstream release, that one).
-tarball=/usr/src/linux-source-6.1.tar.xz
-have=$(dpkg-query -W -f='${Version}' linux-source-6.1 2>/dev/null || true)
-if [ "${have%-*}" != "$upstream" ] || [ ! -f "$tarball" ]; then
-	[ "$(id -u)" = 0 ] || die "need linux-source-6.1=$ver (run as root, or install it)"
-	echo "debug-kernel: installing linux-source-6.1 $ver"
-	if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "linux-source-6.1=$ver" >/dev/null; then
-		apt-get update -qq
-		cand=$(apt-cache madison linux-source-6.1 | awk -v u="$upstream" \
-			'{ v = $3; sub(/-[^-]*$/, "", v) } v == u { print $3; exit }')
-		[ -n "$cand" ] || die "no linux-source-6.1 of upstream version $upstream"
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "linux-source-6.1=$cand" >/dev/null
-	fi
-	have=$(dpkg-query -W -f='${Version}' linux-source-6.1)
-fi
-if [ ! -f "$out/source.version" ] || [ "$(cat "$out/source.version")" != "$have" ] ||
-		[ ! -f "$tree/Makefile" ]; then
-	echo "debug-kernel: unpacking linux-source-6.1 $have into $tree"
-	rm -rf "$tree" "$out/source.version" "$out/kernel.stamp"
-	(cd "$out" && nice -n 19 tar xf "$tarball")
-	echo "$have" > "$out/source.version"
-fi
+# The source: linux-source-6.1 at the headers' version (scripts/ksrc.sh).
+[ "$(ksrc_unpack "$out")" = "$tree" ] || die "unexpected source tree"
 
 # Configure (an unchanged result leaves kbuild nothing to redo) and build.
 cd "$tree"

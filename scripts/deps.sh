@@ -13,7 +13,8 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cache=$top/build/cache
 pkgs="build-essential linux-headers-amd64 qemu-system-x86 busybox-static
       e2fsprogs cpio kmod perl coreutils xz-utils acpica-tools gcc-multilib
-      python3 python3-docutils"
+      python3 python3-docutils
+      groff-base man-db mandoc"
 
 die() { echo "lguest: deps: $*" >&2; exit 1; }
 

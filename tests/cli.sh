@@ -236,6 +236,7 @@ static int add_device(const struct lguest_device_desc *d)
 {
 	int fl = d->fds[0] >= 0 ? fcntl(d->fds[0], F_GETFL) : -1;
 	const char *fail = getenv("FAKE_LG_ENODEV");
+	const char *fail_errno = getenv("FAKE_LG_ERRNO");
 	FILE *f = fopen(getenv("FAKE_LG_LOG"), "a");
 
 	fprintf(f, "type %u slot %u fd %s%s %d flags %u mac %02x:%02x:%02x:%02x:%02x:%02x name '%s'\n",
@@ -245,7 +246,7 @@ static int add_device(const struct lguest_device_desc *d)
 		d->mac[4], d->mac[5], d->name);
 	fclose(f);
 	if (fail && atoi(fail) == (int)d->slot) {
-		errno = ENODEV;
+		errno = fail_errno ? atoi(fail_errno) : ENODEV;
 		return -1;
 	}
 	return 0;
@@ -343,7 +344,12 @@ fi
 export FAKE_LG_ENODEV=1 LD_PRELOAD="$tmp/fake.so"
 expect add-device-enodev 1 "lguest: cannot add rng: No such device: no backend serves it (is lguest_dev.ko loaded? modprobe lguest_dev)" \
 	--kernel "$kernel" --mem 128M --disk "$tmp/disk.img" --rng < /dev/null
-unset FAKE_LG_ENODEV LD_PRELOAD
+# A device type lguest_dev was built without (CONFIG_LGUEST_DEV_BLK=n ...).
+FAKE_LG_ERRNO=$(printf '#include <errno.h>\nEOPNOTSUPP\n' | cpp -P - | tail -n 1)
+export FAKE_LG_ERRNO FAKE_LG_ENODEV=0
+expect add-device-notbuilt 1 "lguest: cannot add disk '$tmp/disk.img': Operation not supported: that device type is not built into lguest_dev" \
+	--kernel "$kernel" --mem 128M --disk "$tmp/disk.img" --rng < /dev/null
+unset FAKE_LG_ENODEV FAKE_LG_ERRNO LD_PRELOAD
 
 # The virtio console: --console serial leaves it out and gives stdin to the
 # UART; a missing backend drops the default one (stdin to the UART, the
@@ -370,6 +376,10 @@ console_case console-serial 0 "type 4 slot 0 fd none -1 flags 0 mac 00:00:00:00:
 	--rng --console serial
 rm -f "$FAKE_LG_ACPI"
 FAKE_LG_ENODEV=1 console_case console-fallback 0 "type 4 slot 0 fd none -1 flags 0 mac 00:00:00:00:00:00 name ''|type 3 slot 1 fd ro,nb 1 flags 2 mac 00:00:00:00:00:00 name ''|serial out 1 in 0|" 1 \
+	--rng
+rm -f "$FAKE_LG_ACPI"
+FAKE_LG_ENODEV=1 FAKE_LG_ERRNO=$(printf '#include <errno.h>\nEOPNOTSUPP\n' | cpp -P - | tail -n 1) \
+	console_case console-fallback-notbuilt 0 "type 4 slot 0 fd none -1 flags 0 mac 00:00:00:00:00:00 name ''|type 3 slot 1 fd ro,nb 1 flags 2 mac 00:00:00:00:00:00 name ''|serial out 1 in 0|" 1 \
 	--rng
 rm -f "$FAKE_LG_ACPI"
 FAKE_LG_ENODEV=0 console_case console-explicit-enodev 1 "type 3 slot 0 fd ro,nb 1 flags 2 mac 00:00:00:00:00:00 name ''|" - \

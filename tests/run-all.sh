@@ -9,7 +9,8 @@
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 2
 results=$top/build/results.txt
-table=$top/tests/suites.tsv
+# LG_SUITES: another table (make check-kconfig: tests/suites-kconfig.tsv).
+table=${LG_SUITES:-$top/tests/suites.tsv}
 lanes=${LG_LANES:-2}
 
 # row SUITE: print the table row of SUITE (tab-separated), nothing if none.
@@ -81,8 +82,12 @@ t0=$(date +%s)
 run make -s -C tests/unit run
 run sh tests/cli.sh
 run sh tests/liblguest.sh
+run sh tests/manpage.sh
+# The modules with every Kconfig option off, in a scratch tree (30-50 s).
+run sh tests/kconfig-opts.sh
 run sh tests/dkms.sh
 run sh tests/tour.sh
+run sh tests/kernel-style.sh
 run sh tests/guest-image.sh
 
 # The test hosts: every row, longest first, at most $lanes at a time.

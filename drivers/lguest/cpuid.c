@@ -285,8 +285,10 @@ enum lg_exit_action lg_exit_xsetbv(struct lg_vcpu *vcpu)
 	struct vmcb_save_area *s = &vcpu->vmcb->save;
 	u64 val = (vcpu->regs[LG_RAX] & 0xffffffff) | (vcpu->regs[LG_RDX] << 32);
 
-	/* SDM vol. 2, XSETBV: #UD without CR4.OSXSAVE; #GP at CPL > 0, for
-	 * an XCR other than 0 (ECX), or for a value XCR0 may not hold. */
+	/*
+	 * SDM vol. 2, XSETBV: #UD without CR4.OSXSAVE; #GP at CPL > 0, for
+	 * an XCR other than 0 (ECX), or for a value XCR0 may not hold.
+	 */
 	if (!(s->cr4 & X86_CR4_OSXSAVE) || !lg_xcr0_supported(vcpu)) {
 		lg_inject_exception(vcpu, X86_TRAP_UD, false, 0);
 		return LG_EXIT_CONTINUE;

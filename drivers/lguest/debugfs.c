@@ -237,7 +237,8 @@ void lg_debugfs_add(struct lguest *lg)
 	debugfs_create_file("info", 0400, lg->debugfs, lg, &lg_info_fops);
 	debugfs_create_file("interrupts", 0400, lg->debugfs, lg, &lg_interrupts_fops);
 	debugfs_create_file("devices", 0400, lg->debugfs, lg, &lg_devices_fops);
-	debugfs_create_file("exits", 0400, lg->debugfs, lg, &lg_exits_fops);
+	if (IS_ENABLED(CONFIG_LGUEST_EXIT_HISTORY))
+		debugfs_create_file("exits", 0400, lg->debugfs, lg, &lg_exits_fops);
 }
 
 /**

@@ -312,7 +312,7 @@ static void lg_fill_work(struct work_struct *work)
  * fatal signal (the launcher killed while it waits) stops the loop. :*/
 /**
  * lg_mem_alloc() - give the guest @size bytes of zeroed RAM at gpa 0.
- * @vcpu: the guest, with no RAM yet.
+ * @lg: the guest, with no RAM yet.
  * @size: a multiple of %LG_CHUNK_SIZE no larger than %LGUEST_MAX_MEM,
  *	already checked by the caller.
  *

@@ -31,6 +31,7 @@ static int lg_input_wake(wait_queue_entry_t *wait, unsigned int mode, int sync, 
 		input->ready(input);
 	if (mask & POLLFREE) {
 		list_del_init(&wait->entry);
+		/* Pairs with lguest_input_stop(): after NULL it leaves the queue be. */
 		smp_store_release(&w->wqh, NULL);
 	}
 	return 0;
@@ -88,6 +89,7 @@ void lguest_input_stop(struct lguest_input *input)
 
 	for (i = 0; i < input->nr_waits; i++) {
 		rcu_read_lock();
+		/* Pairs with lg_input_wake(): NULL is POLLFREE, already unhooked. */
 		wqh = smp_load_acquire(&input->waits[i].wqh);
 		if (wqh)
 			remove_wait_queue(wqh, &input->waits[i].wait);

@@ -97,7 +97,7 @@ void lg_kvmclock_update(struct lg_vcpu *vcpu, int cpu)
 	       sizeof(version));
 	version = (version + 1) | 1;
 	lg_write_guest_page(vcpu, gpa, &version, sizeof(version));
-	smp_wmb();
+	smp_wmb();	/* the odd version before the new data, as the guest reads it */
 
 	/*
 	 * Stable: every vCPU gets the machine's one pair, taken when it was
@@ -116,7 +116,7 @@ void lg_kvmclock_update(struct lg_vcpu *vcpu, int cpu)
 	pvti.flags = stable ? PVCLOCK_TSC_STABLE_BIT : 0;
 	pvti.version = version;
 	lg_write_guest_page(vcpu, gpa, &pvti, sizeof(pvti));
-	smp_wmb();
+	smp_wmb();	/* the new data before the even version */
 	version++;
 	lg_write_guest_page(vcpu, gpa, &version, sizeof(version));
 }
@@ -131,7 +131,7 @@ static void lg_kvmclock_wall(struct lg_vcpu *vcpu, u64 gpa)
 
 	wc.version = 1;		/* odd: being written */
 	lg_write_guest_page(vcpu, gpa, &wc.version, sizeof(wc.version));
-	smp_wmb();
+	smp_wmb();	/* the odd version before the new time */
 	wc.sec = div_u64_rem(boot_ns, NSEC_PER_SEC, &rem);
 	wc.nsec = rem;
 	wc.version = 2;

@@ -16,6 +16,7 @@
 
 #include <linux/hrtimer.h>
 #include <linux/mutex.h>
+#include <linux/ratelimit_types.h>
 #include <linux/types.h>
 #include <linux/wait.h>
 #include <asm/fpu/api.h>
@@ -31,16 +32,16 @@
 #define LG_CHUNK_PAGES		(LG_CHUNK_SIZE >> PAGE_SHIFT)
 #define LG_CHUNK_ORDER		(LG_CHUNK_SHIFT - PAGE_SHIFT)
 
+struct lguest_backend;
+struct lguest_device;
+struct task_struct;
+
 /**
  * struct lg_chunk - 2 MiB of guest RAM.
  * @base: first page of a physically contiguous chunk (split into order-0
  *	pages), or NULL if the chunk had to be built from single pages.
  * @pages: the single pages, when @base is NULL.
  */
-struct lguest_backend;
-struct lguest_device;
-struct task_struct;
-
 struct lg_chunk {
 	struct page *base;
 	struct page **pages;
@@ -58,12 +59,23 @@ struct lg_chunk {
  * @isr: vectors in service; vCPU thread only.
  * @tmr: level-triggered vectors; IOAPIC EOI broadcast goes to these.
  * @apic_base: MSR_IA32_APICBASE.
- * @tpr: @svr: @lvt_timer: @lvt_lint0: @lvt_lint1: @lvt_error:
- *	@lvt_thermal: @lvt_pmc: @esr: @icr: @tdcr: @ldr: @dfr: the registers
- *	of those names (@icr in x2APIC form; in xAPIC mode ICR2 is its top
- *	byte; @ldr and @dfr as xAPIC mode has them).
- * @tmict: the initial count; @timer_start: when it was written (ns),
- *	@period_ns: the one-shot/periodic period it stands for.
+ * @tpr: task priority register.
+ * @svr: spurious-interrupt vector register (bit 8: APIC software enable).
+ * @lvt_timer: LVT timer entry.
+ * @lvt_lint0: LVT LINT0 entry.
+ * @lvt_lint1: LVT LINT1 entry.
+ * @lvt_error: LVT error entry.
+ * @lvt_thermal: LVT thermal sensor entry.
+ * @lvt_pmc: LVT performance counter entry.
+ * @esr: error status register.
+ * @tdcr: timer divide configuration register.
+ * @ldr: logical destination register, as xAPIC mode has it.
+ * @dfr: destination format register, as xAPIC mode has it.
+ * @icr: interrupt command register in x2APIC form (in xAPIC mode, ICR2's
+ *	destination byte is its top byte).
+ * @tmict: the timer's initial count.
+ * @timer_start: when @tmict was written (ns).
+ * @period_ns: the one-shot/periodic period @tmict stands for.
  * @tsc_deadline: IA32_TSC_DEADLINE as the guest wrote it (guest TSC).
  * @timer: the hrtimer behind all three timer modes.
  * @timer_fires: how often it has fired (debugfs "interrupts").
@@ -115,14 +127,17 @@ struct lg_kvmclock {
 
 #define LG_EXIT_HIST	16
 
-/**
- * struct lg_exit_rec - one VMRUN and the exit that ended it.
- * @inj: EVENTINJ given to VMRUN.  @code: the exit code.
- * @intinfo: EXITINTINFO.  @int_state: the interrupt shadow after it.
- * @rip: @rflags: the guest's, after it.
- */
 struct seq_file;
 
+/**
+ * struct lg_exit_rec - one VMRUN and the exit that ended it.
+ * @inj: EVENTINJ given to VMRUN.
+ * @code: the exit code.
+ * @intinfo: EXITINTINFO.
+ * @int_state: the interrupt shadow after it.
+ * @rip: the guest's RIP after it.
+ * @rflags: the guest's RFLAGS after it.
+ */
 struct lg_exit_rec {
 	u32 inj, code, intinfo, int_state;
 	u64 rip, rflags;
@@ -204,7 +219,8 @@ enum lg_vcpu_state {
  *	single-stepped over that IRET; @nmi_step_rflags: @nmi_step_dr6: its
  *	RFLAGS and DR6 before.
  * @hist: the last %LG_EXIT_HIST exits, oldest first from @hist_pos, for
- *	debugfs and for the log when a guest dies.
+ *	debugfs and for the log when a guest dies (exithist.c; only with
+ *	CONFIG_LGUEST_EXIT_HISTORY).
  */
 struct lg_vcpu {
 	struct lguest *lg;
@@ -246,8 +262,10 @@ struct lg_vcpu {
 	int virq_vec;
 	bool nmi_pending, nmi_masked, nmi_iret, nmi_step;
 	u64 nmi_iret_rip, nmi_step_rflags, nmi_step_dr6;
+#if IS_ENABLED(CONFIG_LGUEST_EXIT_HISTORY)
 	struct lg_exit_rec hist[LG_EXIT_HIST];
 	unsigned int hist_pos;
+#endif
 };
 
 /*
@@ -285,7 +303,8 @@ struct lg_vcpu {
  * @stop_lock: see above.  @stop: why the machine stopped (an
  *	%LGUEST_EXIT_ reason, 0 while it runs); @stop_status: the status of
  *	a poweroff or test exit; @kill_reason: why it was killed.
- * @debugfs: the guest's directory under /sys/kernel/debug/lguest.
+ * @debugfs: the guest's directory under /sys/kernel/debug/lguest (only
+ *	with CONFIG_LGUEST_DEBUGFS).
  * @ran: LGUEST_RUN was called: no more devices may be added.
  * @devices: the device in each MMIO window (or NULL).
  * @device_backend: the backend that made it, pinned while it exists.
@@ -321,7 +340,9 @@ struct lguest {
 	u32 stop_status;
 	char kill_reason[LGUEST_KILL_REASON_MAX];
 
+#if IS_ENABLED(CONFIG_LGUEST_DEBUGFS)
 	struct dentry *debugfs;
+#endif
 	bool ran;
 	struct lguest_device *devices[LGUEST_MMIO_MAX];
 	struct lguest_backend *device_backend[LGUEST_MMIO_MAX];
@@ -336,6 +357,7 @@ static inline bool lg_stopped(const struct lguest *lg)
 /* The vCPUs that exist now, for (i = 0; i < lg_nr_vcpus(lg); i++). */
 static inline unsigned int lg_nr_vcpus(const struct lguest *lg)
 {
+	/* Pairs with lg_create_vcpu(): each vcpus[i] counted is seen set. */
 	return smp_load_acquire(&lg->nr_vcpus);
 }
 
@@ -450,6 +472,14 @@ void lg_get_sregs(struct lg_vcpu *vcpu, struct lguest_sregs *sregs);
 int lg_set_sregs(struct lg_vcpu *vcpu, const struct lguest_sregs *sregs);
 
 /* switcher.S */
+/**
+ * lg_vmrun() - run the guest until its next #VMEXIT.
+ * @vcpu: the vCPU: guest registers in its regs[], and out again.
+ * @vmcb_pa: physical address of the guest's VMCB.
+ * @host_save_pa: physical address of this CPU's host VMSAVE page.
+ *
+ * Context: GIF clear and interrupts disabled; returns so.
+ */
 void lg_vmrun(struct lg_vcpu *vcpu, u64 vmcb_pa, u64 host_save_pa);
 
 /* vcpu.c: creating vCPUs, and the INIT and start-up IPIs that reset them */
@@ -461,7 +491,6 @@ void lg_vcpu_sipi(struct lg_vcpu *vcpu, u8 vector);
 /* run.c */
 int lg_run(struct lg_vcpu *vcpu, struct lguest_run *run);
 void lg_inject_exception(struct lg_vcpu *vcpu, u8 vector, bool has_err, u32 err);
-void lg_exit_hist_show(struct lg_vcpu *vcpu, struct seq_file *m);
 void lg_raise_irq(struct lg_vcpu *vcpu, u8 vector);
 void lg_kick_vcpu(struct lg_vcpu *vcpu);
 void lg_advance_rip(struct lg_vcpu *vcpu, unsigned int len, bool nrip);
@@ -473,7 +502,19 @@ __printf(2, 3) void kill_guest(struct lguest *lg, const char *fmt, ...);
 bool lg_stop(struct lguest *lg, u32 reason, u32 status);
 void lg_stop_vcpus(struct lguest *lg);
 void lg_request(struct lg_vcpu *vcpu, enum lg_request req);
+/* One rate limit for every report a dying guest puts in the kernel log. */
+extern struct ratelimit_state lg_report_rs;
+
+/* exithist.c: each vCPU's last exits (CONFIG_LGUEST_EXIT_HISTORY) */
+#if IS_ENABLED(CONFIG_LGUEST_EXIT_HISTORY)
+void lg_exit_record(struct lg_vcpu *vcpu);
+void lg_exit_hist_show(struct lg_vcpu *vcpu, struct seq_file *m);
 void lg_exit_hist_report(struct lg_vcpu *vcpu);
+#else
+static inline void lg_exit_record(struct lg_vcpu *vcpu) {}
+static inline void lg_exit_hist_show(struct lg_vcpu *vcpu, struct seq_file *m) {}
+static inline void lg_exit_hist_report(struct lg_vcpu *vcpu) {}
+#endif
 
 /* cpuid.c, msr.c, ports.c, hypercall.c, debugreg.c: the platform's exits */
 enum lg_exit_action lg_exit_cpuid(struct lg_vcpu *vcpu);
@@ -543,14 +584,22 @@ struct file *lg_get_user_file(int fd, enum lg_fd_use use);
 /* lguest_user.c */
 bool lg_is_guest_file(const struct file *f);
 
-/* debugfs.c */
+/* debugfs.c: /sys/kernel/debug/lguest (CONFIG_LGUEST_DEBUGFS) */
+#define LG_COUNT_MOV_DR	32	/* lg_count_exception(): not a vector */
+#if IS_ENABLED(CONFIG_LGUEST_DEBUGFS)
 void lg_debugfs_init(void);
 void lg_debugfs_exit(void);
 void lg_debugfs_add(struct lguest *lg);
 void lg_debugfs_remove(struct lguest *lg);
 unsigned long lg_overhead_bytes(const struct lguest *lg);
-#define LG_COUNT_MOV_DR	32	/* lg_count_exception(): not a vector */
 void lg_count_exception(u8 vector);
+#else
+static inline void lg_debugfs_init(void) {}
+static inline void lg_debugfs_exit(void) {}
+static inline void lg_debugfs_add(struct lguest *lg) {}
+static inline void lg_debugfs_remove(struct lguest *lg) {}
+static inline void lg_count_exception(u8 vector) {}
+#endif
 
 /* run.c: general registers by x86 number (0 = RAX ... 15 = R15) */
 u64 lg_gpr_read(struct lg_vcpu *vcpu, unsigned int reg);

@@ -152,6 +152,7 @@ static int lg_create_vcpu(struct lguest *lg, unsigned long id)
 	/* Published before the file is reachable, and never taken back. */
 	refcount_inc(&lg->refs);
 	lg->vcpus[id] = vcpu;
+	/* Pairs with lg_nr_vcpus(): vcpus[id] is set before it is counted. */
 	smp_store_release(&lg->nr_vcpus, id + 1);
 	fd_install(fd, file);
 	return fd;
@@ -331,6 +332,7 @@ static int lg_mmap_file(struct file *file, struct vm_area_struct *vma)
 {
 	struct lguest *lg = file->private_data;
 
+	/* Pairs with LGUEST_CREATE's release: the RAM is all there. */
 	if (!smp_load_acquire(&lg->created))
 		return -ENOENT;
 	return lg_mmap(lg, vma);

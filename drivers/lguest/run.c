@@ -14,7 +14,6 @@
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
-#include <linux/seq_file.h>
 #include <linux/stddef.h>
 #include <asm/debugreg.h>
 #include <asm/fpu/api.h>
@@ -24,7 +23,6 @@
 #include <asm/special_insns.h>
 #include <asm/trapnr.h>
 
-#define CREATE_TRACE_POINTS
 #include "trace.h"
 
 /*T:500 kill_guest() is how the hypervisor says "no" to a guest: the guest
@@ -246,21 +244,6 @@ void lg_timer_init(struct lg_vcpu *vcpu)
 	vcpu->timer.function = lg_timer_fn;
 }
 
-/* Note this exit in the guest's history (debugfs "exits", and the log). */
-static void lg_exit_record(struct lg_vcpu *vcpu)
-{
-	const struct vmcb_control_area *c = &vcpu->vmcb->control;
-	struct lg_exit_rec *r = &vcpu->hist[vcpu->hist_pos];
-
-	r->inj = vcpu->last_event_inj;
-	r->code = c->exit_code;
-	r->intinfo = c->exit_int_info;
-	r->int_state = c->int_state;
-	r->rip = vcpu->vmcb->save.rip;
-	r->rflags = vcpu->vmcb->save.rflags;
-	vcpu->hist_pos = (vcpu->hist_pos + 1) % LG_EXIT_HIST;
-}
-
 /*
  * What a dying guest leaves in the kernel log (the triple-fault line and
  * the exit history, or a panicking guest's history) is up to 17 lines, and
@@ -268,43 +251,7 @@ static void lg_exit_record(struct lg_vcpu *vcpu)
  * unit, allowed or suppressed whole by one rate limit shared by every guest
  * (two reports every 5 s).
  */
-static DEFINE_RATELIMIT_STATE(lg_report_rs, 5 * HZ, 2);
-
-/**
- * lg_exit_hist_show() - print the guest's last exits, oldest first.
- * @vcpu: the guest.
- * @m: where to, or NULL for the kernel log (callers take lg_report_rs).
- */
-void lg_exit_hist_show(struct lg_vcpu *vcpu, struct seq_file *m)
-{
-	unsigned int i;
-
-	for (i = 0; i < LG_EXIT_HIST; i++) {
-		const struct lg_exit_rec *r =
-			&vcpu->hist[(vcpu->hist_pos + i) % LG_EXIT_HIST];
-
-		if (!r->code && !r->rip)
-			continue;
-		if (m)
-			seq_printf(m, "inj 0x%08x exit 0x%03x intinfo 0x%08x shadow %u rip 0x%llx rflags 0x%llx\n",
-				   r->inj, r->code, r->intinfo, r->int_state & 1, r->rip, r->rflags);
-		else
-			pr_info("guest %d: inj 0x%08x exit 0x%03x intinfo 0x%08x shadow %u rip 0x%llx rflags 0x%llx\n",
-				task_tgid_nr(current), r->inj, r->code, r->intinfo,
-				r->int_state & 1, r->rip, r->rflags);
-	}
-}
-
-/**
- * lg_exit_hist_report() - put a dying vCPU's last exits in the kernel log,
- *	within the rate limit every guest shares.
- * @vcpu: the vCPU.
- */
-void lg_exit_hist_report(struct lg_vcpu *vcpu)
-{
-	if (__ratelimit(&lg_report_rs))
-		lg_exit_hist_show(vcpu, NULL);
-}
+DEFINE_RATELIMIT_STATE(lg_report_rs, 5 * HZ, 2);
 
 /*T:510 An interrupt can only be taken when the guest would take it:
  * RFLAGS.IF set, not in the one-instruction shadow after STI or MOV SS, and
@@ -881,8 +828,10 @@ static bool lg_enter_guest(struct lg_vcpu *vcpu, u64 host_xcr0)
 		native_wrmsrl(MSR_TSC_AUX, host_aux);
 	if (cpu_feature_enabled(X86_FEATURE_OSPKE) && rdpkru() != host_pkru)
 		wrpkru(host_pkru);
-	/* #VMEXIT leaves DR7 disabled; put back the host's breakpoints
-	 * (DR0-DR3, DR6, DR7), which the guest's may have replaced. */
+	/*
+	 * #VMEXIT leaves DR7 disabled; put back the host's breakpoints
+	 * (DR0-DR3, DR6, DR7), which the guest's may have replaced.
+	 */
 	if (hw_breakpoint_active())
 		hw_breakpoint_restore();
 	c->tlb_ctl = TLB_CONTROL_DO_NOTHING;

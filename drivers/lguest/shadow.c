@@ -439,8 +439,12 @@ static u64 lg_gpte_rsvd(struct lg_vcpu *vcpu, u64 gpte, int level)
  * @ptep: where each lives, in our mapping of guest RAM.
  * @level: the level of the leaf (1, 2 or 3).
  * @gpa: the guest-physical address the linear address translates to.
- * @user: @write: @nx: the permissions of all levels combined.
- * @up_user: @up_write: @up_nx: those of the levels above the leaf.
+ * @user: U/S of all levels combined (user access allowed).
+ * @write: R/W of all levels combined (writes allowed).
+ * @nx: NX of all levels combined (instruction fetch forbidden).
+ * @up_user: @user of the levels above the leaf only.
+ * @up_write: @write of the levels above the leaf only.
+ * @up_nx: @nx of the levels above the leaf only.
  * @err: the #PF error code, when the guest's tables refuse the access.
  */
 struct lg_gwalk {

@@ -44,7 +44,8 @@ struct lg_shadow_root {
 /**
  * struct lg_shadow - a guest's shadow MMU: a bounded pool of page-table
  *	pages and the roots of the address spaces it shadows.
- * @roots: the cached address spaces.  @cur: the one the guest runs in.
+ * @roots: the cached address spaces.
+ * @cur: the one the guest runs in.
  * @global: a root table holding only global translations (G, with
  *	CR4.PGE), whose subtrees every root shares in its non-private slots.
  * @tables: the pool's tables (kernel addresses, two pages each).
@@ -53,10 +54,24 @@ struct lg_shadow_root {
  * @cr4_nopae: while paging is off the hardware's CR4.PAE is ours (for
  *	@np_root); this says the guest's own CR4 has PAE clear.
  * @free: a stack of the pool's tables not in any tree.
- * @nr: tables in the pool.  @nr_free: tables on @free.  @clock: for @stamp.
- * @faults: @fills: @guest_faults: @mmio: @flushes: @invlpgs: @cr_exits:
- *	@cr3_writes: @root_hits: @root_misses: @sync_zaps: @global_flushes:
- *	counters for debugfs.
+ * @nr: tables in the pool.
+ * @nr_free: tables on @free.
+ * @clock: the source of the roots' &lg_shadow_root.stamp values.
+ * @faults: #PF intercepts.
+ * @fills: shadow entries built.
+ * @guest_faults: #PFs reflected to the guest.
+ * @mmio: #PFs that hit an address outside guest RAM (MMIO).
+ * @flushes: whole-shadow flushes.
+ * @invlpgs: INVLPGs.
+ * @cr_exits: control-register exits.
+ * @cr3_writes: guest CR3 writes (and reloads).
+ * @root_hits: CR3 writes that found their root kept.
+ * @root_misses: CR3 writes that had to start a new root.
+ * @sync_zaps: shadow entries dropped because the guest's entry had
+ *	changed since they were built.
+ * @global_flushes: flushes of the global translations (CR4.PGE changes).
+ *
+ * The counters, @faults to @global_flushes, are shown in debugfs.
  */
 struct lg_shadow {
 	struct lg_shadow_root roots[LG_SHADOW_ROOTS];

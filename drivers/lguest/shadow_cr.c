@@ -112,7 +112,9 @@ void lg_shadow_vmcb_init(struct lg_vcpu *vcpu)
 /**
  * lg_shadow_sregs_ok() - can a shadow-paged guest start in this state?
  * @vcpu: the guest.
- * @cr0: @cr4: @efer: what the launcher asks for.
+ * @cr0: the CR0 the launcher asks for.
+ * @cr4: the CR4 the launcher asks for.
+ * @efer: the EFER the launcher asks for.
  *
  * The shadow MMU speaks one paging mode, 4-level long mode; a guest may
  * also start with paging off (a Multiboot image enters in 32-bit protected

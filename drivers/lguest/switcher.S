@@ -24,8 +24,8 @@
  * the VMCB, and #VMEXIT puts back the host's RAX, the VMCB's address,
  * which is how we find our feet afterwards.  The caller has cleared GIF
  * (CLGI), so nothing can interrupt us between the two halves. :*/
-/**
- * lg_vmrun - run the guest until its next #VMEXIT.
+/*
+ * lg_vmrun - run the guest until its next #VMEXIT (kernel-doc: lg.h).
  * @vcpu:         %rdi, struct lg_vcpu: guest registers in regs[], and out
  *                again (RAX and RSP travel in the VMCB).
  * @vmcb_pa:      %rsi, physical address of the guest's VMCB.

@@ -3,7 +3,18 @@
  * trace.h - lguest's tracepoints: every #VMEXIT with its code and the
  * values the handler will look at, and every kill with its reason.  Turn on
  * with: echo 1 > /sys/kernel/tracing/events/lguest/enable
+ * trace.c makes them; without CONFIG_LGUEST_TRACEPOINTS the calls are empty
+ * stubs and trace.c is not built.
  */
+#if !IS_ENABLED(CONFIG_LGUEST_TRACEPOINTS)
+#ifndef _LGUEST_TRACE_H
+#define _LGUEST_TRACE_H
+#include <linux/types.h>
+
+static inline void trace_lguest_exit(u32 exit_code, u64 rip, u64 info1, u64 info2) {}
+static inline void trace_lguest_kill(const char *reason) {}
+#endif /* _LGUEST_TRACE_H */
+#else /* CONFIG_LGUEST_TRACEPOINTS */
 #undef TRACE_SYSTEM
 #define TRACE_SYSTEM lguest
 
@@ -50,3 +61,4 @@ TRACE_EVENT(lguest_kill,
 #undef TRACE_INCLUDE_FILE
 #define TRACE_INCLUDE_FILE trace
 #include <trace/define_trace.h>
+#endif /* CONFIG_LGUEST_TRACEPOINTS */

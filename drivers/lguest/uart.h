@@ -24,8 +24,15 @@ struct file;
  *	vCPU last looked.  The only field touched outside the vCPU thread.
  * @rx: the receiver FIFO (one byte deep with the FIFOs off), a ring of
  *	@rx_count bytes from @rx_head.
+ * @rx_head: index in @rx of the oldest byte.
+ * @rx_count: bytes in @rx.
  * @rbr: the byte last read from the receiver (what an empty one returns).
- * @ier: @lcr: @mcr: @scr: @dll: @dlm: the registers of those names.
+ * @ier: interrupt enable register.
+ * @lcr: line control register.
+ * @mcr: modem control register.
+ * @scr: scratch register.
+ * @dll: divisor latch, low byte.
+ * @dlm: divisor latch, high byte.
  * @fcr: FIFO enable, DMA mode and receiver trigger bits last programmed.
  * @lsr: the error bits of the line status register (OE); the rest of the
  *	LSR is computed.

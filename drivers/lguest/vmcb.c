@@ -326,7 +326,9 @@ u64 lg_cr4_allowed(void)
 /**
  * lg_lme_without_pae() - is this long mode enabled but inactive, without
  *	PAE (EFER.LME set, CR0.PG and CR4.PAE clear)?
- * @cr0: @cr4: @efer: the guest's.
+ * @cr0: the guest's CR0.
+ * @cr4: the guest's CR4.
+ * @efer: the guest's EFER.
  *
  * The state is legal on silicon, where #VMEXIT loads the host's CR0, CR4
  * and EFER as one (APM vol. 2, 15.6).  QEMU's TCG, the test host, loads

@@ -37,9 +37,13 @@
  * @escape: Ctrl-A x quits (%LGUEST_DEV_F_ESCAPE).
  * @running: the driver has kicked us since DRIVER_OK: input may flow.
  * @rx_work: moves input into the receive queue; alone takes its chains.
- * @rx_chain: @rx_work's chain.  @tx_chain: the vCPU thread's.
+ * @rx_chain: @rx_work's chain.
+ * @tx_chain: the vCPU thread's chain.
  * @esc_pending: @rx_work saw a Ctrl-A as the last byte.
- * @pend: input read but not yet in a guest buffer; @pend_off, @pend_len.
+ * @pend: input read but not yet in a guest buffer.
+ * @pend_off: the first byte of @pend not yet delivered.
+ * @pend_len: how many bytes from there are not yet delivered.
+ * @rd_buf: the bytes as read, before the escape is taken out into @pend.
  * @tx_buf: output staging, vCPU thread only.
  */
 struct lgdev_con {

@@ -9,6 +9,7 @@
 #include <linux/err.h>
 #include <linux/lguest_backend.h>
 #include <linux/module.h>
+#include <linux/nospec.h>
 #include <linux/string.h>
 
 #include "lgdev.h"
@@ -40,36 +41,53 @@ static bool lgdev_desc_ok(const struct lguest_device_desc *desc,
 }
 
 /*
+ * Each device type's constructor and Kconfig option; the constructor is
+ * NULL when the option is off (its file is then not built, and nothing
+ * here refers to it).
+ */
+#define LGDEV_CTOR(opt, fn) { .option = #opt, .create = IS_ENABLED(CONFIG_##opt) ? fn : NULL }
+
+static const struct lgdev_ctor {
+	const char *option;
+	struct lguest_device *(*create)(struct lguest *lg,
+					const struct lguest_device_desc *desc,
+					struct file *files[LGUEST_DEVICE_FDS]);
+} lgdev_ctors[] = {
+	[LGUEST_DEV_NET]	= LGDEV_CTOR(LGUEST_DEV_NET, lgdev_net_create),
+	[LGUEST_DEV_BLOCK]	= LGDEV_CTOR(LGUEST_DEV_BLK, lgdev_blk_create),
+	[LGUEST_DEV_CONSOLE]	= LGDEV_CTOR(LGUEST_DEV_CONSOLE, lgdev_console_create),
+	[LGUEST_DEV_RNG]	= LGDEV_CTOR(LGUEST_DEV_RNG, lgdev_rng_create),
+};
+
+/*
  * Called by lguest.ko for LGUEST_ADD_DEVICE, in process context under the
  * guest's lock.  On failure lguest.ko still owns (and puts) the files.
+ * A type this module was built without is refused with -EOPNOTSUPP (the
+ * launcher says so); -ENODEV stays "no backend for that at all".
  */
 static struct lguest_device *lgdev_create(struct lguest *lg,
 					  const struct lguest_device_desc *desc,
 					  struct file *files[LGUEST_DEVICE_FDS])
 {
+	const struct lgdev_ctor *ctor;
 	struct lguest_device *dev;
 
+	if (desc->type >= ARRAY_SIZE(lgdev_ctors))
+		return ERR_PTR(-ENODEV);
+	ctor = &lgdev_ctors[array_index_nospec(desc->type, ARRAY_SIZE(lgdev_ctors))];
+	if (!ctor->option)
+		return ERR_PTR(-ENODEV);
+	if (!ctor->create) {
+		pr_info_ratelimited("device type %u in slot %u: not built in (CONFIG_%s is off)\n",
+				    desc->type, desc->slot, ctor->option);
+		return ERR_PTR(-EOPNOTSUPP);
+	}
 	if (!lgdev_desc_ok(desc, files)) {
 		pr_warn_ratelimited("device type %u in slot %u: bad description (fds %d %d, flags 0x%x)\n",
 			desc->type, desc->slot, desc->fds[0], desc->fds[1], desc->flags);
 		return ERR_PTR(-EINVAL);
 	}
-	switch (desc->type) {
-	case LGUEST_DEV_RNG:
-		dev = lgdev_rng_create(lg, desc, files);
-		break;
-	case LGUEST_DEV_BLOCK:
-		dev = lgdev_blk_create(lg, desc, files);
-		break;
-	case LGUEST_DEV_NET:
-		dev = lgdev_net_create(lg, desc, files);
-		break;
-	case LGUEST_DEV_CONSOLE:
-		dev = lgdev_console_create(lg, desc, files);
-		break;
-	default:
-		return ERR_PTR(-ENODEV);
-	}
+	dev = ctor->create(lg, desc, files);
 	if (!IS_ERR(dev))
 		pr_info_ratelimited("device type %u in slot %u, irq %u\n",
 				    desc->type, dev->slot, dev->irq);

@@ -277,6 +277,7 @@ bool lgdev_vq_more(struct lgdev_vq *vq)
 	if (lgdev_has_feature(vq->dev, VIRTIO_RING_F_EVENT_IDX) &&
 	    vq_write16(vq, vq->used + 4 + 8ULL * vq->num, vq->last_avail))
 		return false;
+	/* Our store above before the avail->idx load: pairs with the driver's mb. */
 	virt_mb();
 	if (vq_read16(vq, vq->avail + 2, &avail_idx))
 		return false;

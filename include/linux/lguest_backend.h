@@ -128,7 +128,8 @@ struct lguest_input_wait {
  * @file: the file, our reference (NULL when stopped).
  * @ready: told, from any context, that @file may be readable.
  * @pt: the poll table that hung @waits on @file's queues.
- * @waits: those entries; @nr_waits: how many are in use.
+ * @waits: those entries.
+ * @nr_waits: how many of @waits are in use.
  */
 struct lguest_input {
 	struct file *file;

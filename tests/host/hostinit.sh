@@ -51,6 +51,7 @@ pids() {
 unload_all() {
 	for m in lguest_dev lguest lg_warn; do
 		[ -d "/sys/module/$m" ] || continue
+		[ -n "$LG_BUILTIN" ] && [ "$m" != lg_warn ] && continue
 		rmmod "$m" 2>/dev/null || return 1
 	done
 }
@@ -118,6 +119,10 @@ for c in $cases; do
 	kutkvm-*) file=$LG_TOP/tests/host/kut.sh row=kvm:${c#kutkvm-} ;;
 	esac
 	echo "@@BEGIN $c"
+	# Built in, lguest is not reloaded between cases: reset its paging=.
+	if [ -n "$LG_BUILTIN" ]; then
+		echo "${LG_PAGING:-auto}" > /sys/module/lguest/parameters/paging
+	fi
 	if [ ! -f "$file" ]; then
 		echo "@@RESULT $c FAIL no such case $file"
 		continue

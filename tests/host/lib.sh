@@ -19,12 +19,16 @@ LG_LAUNCHER=$LG_TOP/tools/lguest/lguest
 # line names the tree of modules built for it (lgmodules=, a copy of this
 # repository's module sources) and its installed stock modules (lgmodroot=);
 # being slower, it may also raise the guests' default time limits.
-LG_MODTOP=$LG_TOP LG_MODROOT=
+# A test host whose kernel has lguest built in (make check-kconfig:
+# scripts/intree-kernel.sh y) says lgbuiltin=1: then nothing of ours is
+# inserted or removed, and --paging sets the built-in module's parameter.
+LG_MODTOP=$LG_TOP LG_MODROOT= LG_BUILTIN=
 read -r _lg_cmdline < /proc/cmdline
 for a in $_lg_cmdline; do
 	case "$a" in
 	lgmodules=*) LG_MODTOP=${a#lgmodules=} ;;
 	lgmodroot=*) LG_MODROOT=${a#lgmodroot=} ;;
+	lgbuiltin=1) LG_BUILTIN=1 ;;
 	lgguest_timeout=*) : "${LG_GUEST_TIMEOUT:=${a#lgguest_timeout=}}" ;;
 	lglinux_timeout=*) : "${LG_LINUX_TIMEOUT:=${a#lglinux_timeout=}}" ;;
 	lgstress=*) LG_STRESS_N=${a#lgstress=} ;;
@@ -58,11 +62,28 @@ kmod() {
 # load_lguest: insert lguest.ko (and lguest_dev.ko with "dev"), with the
 # paging= default of $LG_PAGING if set (run.sh --paging).
 load_lguest() {
+	if [ -n "$LG_BUILTIN" ]; then
+		[ -d /sys/module/lguest ] || fail "lguest is not built into this kernel"
+		echo "${LG_PAGING:-auto}" > /sys/module/lguest/parameters/paging ||
+			fail "cannot set lguest.paging=${LG_PAGING:-auto}"
+		return 0
+	fi
 	insmod "$LG_KO" ${LG_PAGING:+paging=$LG_PAGING} || fail "insmod lguest.ko failed"
 	if [ "${1:-}" = dev ]; then
 		insmod "$LG_DEV_KO" || fail "insmod lguest_dev.ko failed"
 	fi
 }
+
+# rmmod, in a built-in test host, leaves lguest and lguest_dev alone:
+# the cases' own "unload and check" steps then check the guest is gone.
+if [ -n "$LG_BUILTIN" ]; then
+	rmmod() {
+		case "$1" in
+		lguest|lguest_dev) return 0 ;;
+		esac
+		command rmmod "$@"
+	}
+fi
 
 # rdmsr CPU MSR: print an MSR of a CPU in hex, through the msr driver.
 rdmsr() {

@@ -321,6 +321,8 @@ static const char *add_hint(const struct devopt *o, int e)
 {
 	if (e == ENODEV)
 		return ": no backend serves it (is lguest_dev.ko loaded? modprobe lguest_dev)";
+	if (e == EOPNOTSUPP)
+		return ": that device type is not built into lguest_dev (its CONFIG_LGUEST_DEV_ option was off)";
 	if (o->type == LGUEST_DEV_NET && e == EPERM)
 		return ": a network interface needs CAP_NET_ADMIN in the launcher's network namespace";
 	if (o->type == LGUEST_DEV_NET && e == EEXIST)
@@ -338,8 +340,8 @@ static const char *add_hint(const struct devopt *o, int e)
  *
  * The module takes its own references to the files, so ours are closed
  * afterwards.  The virtio console nobody asked for by name is dropped, not
- * fatal, when no backend serves it (lguest_dev.ko not loaded): stdin then
- * goes to ttyS0.  It is the last device, and the DSDT is written after
+ * fatal, when no backend serves it (lguest_dev.ko not loaded, or built
+ * without CONFIG_LGUEST_DEV_CONSOLE): stdin then goes to ttyS0.  It is the last device, and the DSDT is written after
  * this, without it.
  *
  * Return: 0 or a negative errno.
@@ -359,9 +361,12 @@ int add_devices(struct guest *g, struct launch *l, char *err)
 		if (ioctl(g->fd, LGUEST_ADD_DEVICE, &desc) == 0)
 			continue;
 		e = errno;
-		if (o->type == LGUEST_DEV_CONSOLE && e == ENODEV && !l->console_given) {
+		if (o->type == LGUEST_DEV_CONSOLE && (e == ENODEV || e == EOPNOTSUPP) &&
+		    !l->console_given) {
 			if (l->verbose)
-				fprintf(stderr, "lguest: no virtio console (lguest_dev.ko is not loaded): stdin goes to ttyS0\n");
+				fprintf(stderr, "lguest: no virtio console (%s): stdin goes to ttyS0\n",
+					e == ENODEV ? "lguest_dev.ko is not loaded" :
+						      "not built into lguest_dev");
 			if (o->fd >= 0)
 				close(o->fd);
 			d->n--;

@@ -134,6 +134,24 @@ struct lguest_create {
 
 /**
  * struct lguest_regs - the general registers, %LGUEST_GET_REGS/%LGUEST_SET_REGS.
+ * @rax: RAX.
+ * @rbx: RBX.
+ * @rcx: RCX.
+ * @rdx: RDX.
+ * @rsi: RSI.
+ * @rdi: RDI.
+ * @rsp: RSP.
+ * @rbp: RBP.
+ * @r8: R8.
+ * @r9: R9.
+ * @r10: R10.
+ * @r11: R11.
+ * @r12: R12.
+ * @r13: R13.
+ * @r14: R14.
+ * @r15: R15.
+ * @rip: the instruction pointer, RIP.
+ * @rflags: RFLAGS.
  */
 struct lguest_regs {
 	__u64 rax, rbx, rcx, rdx, rsi, rdi, rsp, rbp;
@@ -173,9 +191,20 @@ struct lguest_dtable {
 /**
  * struct lguest_sregs - segment, control and descriptor-table state,
  *	%LGUEST_GET_SREGS/%LGUEST_SET_SREGS.
- * @cs: ... @ldt: the segment registers.
- * @gdt: GDTR.  @idt: IDTR.
- * @cr0: @cr2: @cr3: @cr4: control registers.
+ * @cs: CS.
+ * @ds: DS.
+ * @es: ES.
+ * @fs: FS.
+ * @gs: GS.
+ * @ss: SS.
+ * @tr: TR.
+ * @ldt: LDTR.
+ * @gdt: GDTR.
+ * @idt: IDTR.
+ * @cr0: CR0.
+ * @cr2: CR2.
+ * @cr3: CR3.
+ * @cr4: CR4.
  * @efer: the guest's EFER as the guest sees it (SVME is the host's business
  *	and is neither shown nor accepted).
  * @reserved: must be 0.
@@ -314,7 +343,9 @@ struct lguest_console {
  * @flags: %LGUEST_DEV_F_ flags.
  * @mac: net: the guest's MAC address (all zero: a random local one).
  * @name: net: the host interface name, NUL-terminated (e.g. "lg0").
- * @pad: @pad2: @reserved: must be 0.  (@pad2 was once implicit padding,
+ * @pad: must be 0.
+ * @pad2: must be 0.
+ * @reserved: must be 0.  (@pad2 was once implicit padding,
  *	which a 32-bit launcher, whose __u64 is only 4-byte aligned, left
  *	out: its @reserved sat 4 bytes lower and its ioctl number differed.)
  *
@@ -338,7 +369,9 @@ struct lguest_device_desc {
  * Before the first %LGUEST_RUN.  Errors: %EINVAL bad description or a
  * file of a kind not accepted for its use, %EBUSY slot in use or the
  * guest has run, %EBADF a bad descriptor,
- * %ENODEV no backend loaded (modprobe lguest_dev) or the type unknown.
+ * %ENODEV no backend loaded (modprobe lguest_dev) or the type unknown,
+ * %EOPNOTSUPP the backend was built without that device type (its
+ * CONFIG_LGUEST_DEV_ option was off).
  */
 #define LGUEST_ADD_DEVICE	_IOW(LGUEST_IOC_MAGIC, 0x07, struct lguest_device_desc)
 
