@@ -202,7 +202,8 @@ deb:
 
 # The packages installed in the test host (dpkg -i, DKMS, modprobe, a
 # guest from the installed launcher: tests/host/cases/deb-install.sh,
-# 75-100 s of test host): not part of make check.
+# 70-100 s of test host): not part of make check; make check-kconfig
+# runs it too.
 check-deb: deb vmlinux run-initramfs host-initrd
 	sh tests/host/run.sh --suite host-deb --timeout 300 deb-install
 
