@@ -15,6 +15,9 @@
 #   make kut        kvm-unit-tests (x86-64) on lguest, both paging modes
 #   make tour       regenerate Documentation/lguest.rst from /*T:NNN :*/ comments
 #   make modules KDIR=/lib/modules/$(uname -r)/build   build for your own kernel
+#                   (what dkms.conf runs; make modules-clean KDIR=... cleans)
+#   make deb        lguest and lguest-dkms packages in build/deb (scripts/mkdeb.sh)
+#   make check-deb  make deb, then install them in the test host and boot a guest
 #   make modules CONFIG_LGUEST_DEV_NET=n   leave an option out (all default
 #                   to y out of tree; make kconfig-options lists them)
 
@@ -187,9 +190,24 @@ tour:
 	perl scripts/tour.pl > Documentation/lguest.rst.tmp
 	mv Documentation/lguest.rst.tmp Documentation/lguest.rst
 
-clean:
+# The two modules' objects only: DKMS's CLEAN, in a tree that has no tools.
+modules-clean:
 	-$(KMAKE) M=$(TOP)/drivers/lguest clean
 	-$(KMAKE) M=$(TOP)/drivers/lguest_dev clean
+
+# The Debian packages, built from a copy of this tree in build/deb/src
+# (this tree's build/ and objects are left alone); lintian after.
+deb:
+	sh scripts/mkdeb.sh
+
+# The packages installed in the test host (dpkg -i, DKMS, modprobe, a
+# guest from the installed launcher: tests/host/cases/deb-install.sh,
+# 70-100 s of test host): not part of make check; make check-kconfig
+# runs it too.
+check-deb: deb vmlinux run-initramfs host-initrd
+	sh tests/host/run.sh --suite host-deb --timeout 300 deb-install
+
+clean: modules-clean
 	-$(KMAKE) M=$(TOP)/tests/modules/lg_warn clean
 	$(MAKE) -C tools/lguest clean
 	$(MAKE) -C tests/tools clean
@@ -199,5 +217,5 @@ clean:
 	rm -f $(BUILD)/*.cpio.gz $(BUILD)/test.ext4
 	rm -rf $(BUILD)/logs
 
-.PHONY: all deps modules kconfig-options launcher test-progs initramfs initramfs2 image vmlinux host-initrd \
+.PHONY: all deps modules modules-clean deb check-deb kconfig-options launcher test-progs initramfs initramfs2 image vmlinux host-initrd \
 	check check-debug debug-kernel fuzz demo bench kut kut-build kut-kvm tour clean

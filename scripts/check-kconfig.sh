@@ -3,7 +3,8 @@
 # check-kconfig.sh - "make check-kconfig": the builds too long for make
 # check.  lguest built into Debian's kernel (=y) and booted as the test
 # host for the raw-guest and Linux tests; the =m in-tree build; the patch
-# of intree.sh applied to a pristine tree; random settings of our options.
+# of intree.sh applied to a pristine tree; random settings of our options;
+# the Debian packages installed in the test host.
 # Prints "PASS name" / "FAIL name: why", and "N passed, N failed" last.
 # Usage: check-kconfig.sh   (SEEDS=n random configurations, default 20)
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -64,6 +65,15 @@ grep -E '^(PASS|FAIL) ' build/logs/kconfig-rand.log | tee -a "$results"
 if [ $rc != 0 ] && ! grep -q '^FAIL ' build/logs/kconfig-rand.log; then
 	tail -n 5 build/logs/kconfig-rand.log
 	echo "FAIL kconfig/rand: exit status $rc" | tee -a "$results"
+fi
+
+# The Debian packages (make deb, lintian-clean), installed in the stock
+# test host: dpkg -i, DKMS, modprobe, a guest from the installed launcher
+# (tests/host/cases/deb-install.sh, 70-100 s: too long for make check).
+step deb sh scripts/mkdeb.sh
+if grep -q '^PASS kconfig/deb' "$results"; then
+	sh tests/host/run.sh --suite host-deb --timeout 300 deb-install |
+		tee -a "$results.raw" | grep -E '^(PASS|FAIL) ' | tee -a "$results"
 fi
 
 passed=$(grep -c '^PASS ' "$results")

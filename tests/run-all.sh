@@ -85,6 +85,7 @@ run sh tests/liblguest.sh
 run sh tests/manpage.sh
 # The modules with every Kconfig option off, in a scratch tree (30-50 s).
 run sh tests/kconfig-opts.sh
+run sh tests/dkms.sh
 run sh tests/tour.sh
 run sh tests/kernel-style.sh
 run sh tests/guest-image.sh
