@@ -83,11 +83,18 @@ run make -s -C tests/unit run
 run sh tests/cli.sh
 run sh tests/liblguest.sh
 run sh tests/manpage.sh
-# The modules with every Kconfig option off, in a scratch tree (30-50 s).
-run sh tests/kconfig-opts.sh
-run sh tests/dkms.sh
 run sh tests/tour.sh
-run sh tests/kernel-style.sh
+# Three builds and checkers, a minute or so each on one CPU, side by side:
+# the modules with every Kconfig option off in a scratch tree, DKMS in a
+# scratch tree, and the kernel's checkers on our files.
+for t in kconfig-opts dkms kernel-style; do
+	sh "tests/$t.sh" > "build/logs/$t.out" 2>&1 &
+done
+wait
+for t in kconfig-opts dkms kernel-style; do
+	echo "== sh tests/$t.sh"
+	tee -a "$results.raw" < "build/logs/$t.out"
+done
 run sh tests/guest-image.sh
 
 # The test hosts: every row, longest first, at most $lanes at a time.

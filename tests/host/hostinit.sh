@@ -25,6 +25,14 @@ for arg in $(cat /proc/cmdline); do
 	esac
 done
 
+# A built-in lguest's parameters as the kernel booted with them.
+builtin_params=
+if [ -n "$LG_BUILTIN" ]; then
+	for p in /sys/module/lguest/parameters/*; do
+		builtin_params="$builtin_params ${p##*/}=$(cat "$p")"
+	done
+fi
+
 # klog_check FILE: succeed if FILE has none of the patterns that mean the
 # host kernel was hurt ($LG_KLOG_BAD, spelled for "case": no process).
 klog_check() {
@@ -119,8 +127,12 @@ for c in $cases; do
 	kutkvm-*) file=$LG_TOP/tests/host/kut.sh row=kvm:${c#kutkvm-} ;;
 	esac
 	echo "@@BEGIN $c"
-	# Built in, lguest is not reloaded between cases: reset its paging=.
+	# Built in, lguest is not reloaded between cases: put its parameters
+	# back as they were at boot, and paging= as the suite's.
 	if [ -n "$LG_BUILTIN" ]; then
+		for p in $builtin_params; do
+			echo "${p#*=}" > "/sys/module/lguest/parameters/${p%%=*}"
+		done
 		echo "${LG_PAGING:-auto}" > /sys/module/lguest/parameters/paging
 	fi
 	if [ ! -f "$file" ]; then
