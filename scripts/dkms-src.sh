@@ -11,7 +11,7 @@
 #        dkms-src.sh --version  print dkms.conf's PACKAGE_VERSION
 set -eu
 
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/.." && pwd -P)
 paths="dkms.conf Makefile Kconfig drivers/lguest drivers/lguest_dev include"
 
 die() { echo "lguest: dkms-src: $*" >&2; exit 1; }

@@ -59,7 +59,12 @@ if [ "$mode" = y ]; then
 	cp arch/x86/boot/bzImage "$out/vmlinuz-intree"
 	res=$out/vmlinuz-intree
 else
-	kmake drivers/lguest/lguest.ko drivers/lguest_dev/lguest_dev.ko > "$log" 2>&1 ||
+	# vmlinux first: modpost checks the modules against its exports,
+	# which must no longer hold ours from a =y build.  Then both .ko in
+	# one make: given with another goal, kbuild would modpost them one
+	# at a time, and lguest_dev.ko would not see lguest.ko's exports.
+	kmake bzImage > "$log" 2>&1 &&
+		kmake drivers/lguest/lguest.ko drivers/lguest_dev/lguest_dev.ko >> "$log" 2>&1 ||
 		{ tail -n 30 "$log" >&2; die "modules failed (see $log)"; }
 	res="$tree/drivers/lguest/lguest.ko $tree/drivers/lguest_dev/lguest_dev.ko"
 fi

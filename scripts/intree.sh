@@ -70,7 +70,10 @@ case "${1:-}" in
 	cp "$tmp/a/drivers/Kconfig" "$tmp/a/drivers/Makefile" "$tmp/b/drivers/"
 	copy_sources "$tmp/b"
 	hook "$tmp/b"
-	(cd "$tmp" && diff -Nrpu a b) > "$out" && die "no difference?"
+	# diff: 1 is "they differ", what we want; 0 or 2 (trouble) is not.
+	rc=0
+	(cd "$tmp" && diff -Nrpu a b) > "$out" || rc=$?
+	[ "$rc" = 1 ] || die "diff failed (status $rc)"
 	[ -s "$out" ] || die "empty patch"
 	;;
 -*|"")

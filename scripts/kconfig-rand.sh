@@ -33,10 +33,16 @@ pat="^(# )?CONFIG_($pat)[= ]"
 kmake -s olddefconfig
 grep -Ev "$pat" .config > "$out/allconfig.fixed"
 cp .config "$out/config.before-rand"
+# Whatever happens, leave the tree as intree-kernel.sh configured it.
+trap 'cp "$out/config.before-rand" "$tree/.config"' EXIT
 
 summary=$out/kconfig-rand.txt
 : > "$summary"
 pass=0 failed=0
+rm -rf "$out/rand"
+mkdir -p "$out/rand"
+# First every configuration, then the builds: those with nothing of ours
+# built in first, so that they share one vmlinux (a link is minutes).
 for cfg in allyes allmod allno $(seq 1 "$seeds"); do
 	case $cfg in
 	allyes|allmod|allno)
@@ -45,6 +51,17 @@ for cfg in allyes allmod allno $(seq 1 "$seeds"); do
 		KCONFIG_SEED=$cfg kmake -s KCONFIG_ALLCONFIG="$out/allconfig.fixed" \
 			randconfig > /dev/null ;;
 	esac
+	cp .config "$out/rand/$cfg.config"
+done
+order=$(for cfg in allyes allmod allno $(seq 1 "$seeds"); do
+	if grep -qE '^CONFIG_LGUEST(_DEV)?=y' "$out/rand/$cfg.config"; then
+		echo "1 $cfg"
+	else
+		echo "0 $cfg"
+	fi
+done | sort -s -k1,1n | cut -d' ' -f2)
+for cfg in $order; do
+	cp "$out/rand/$cfg.config" .config
 	# Only our options may differ from the fixed configuration.
 	other=$(grep -Ev "$pat" .config | diff - "$out/allconfig.fixed" | grep -c '^[<>]' || true)
 	ours=$(grep -E "^CONFIG_($(echo $syms | sed 's/ /|/g'))=" .config | sed 's/^CONFIG_//' | tr '\n' ' ')
@@ -57,14 +74,15 @@ for cfg in allyes allmod allno $(seq 1 "$seeds"); do
 	if [ -z "$why" ] && grep -E 'drivers/lguest(_dev)?/.*(warning|error):' "$log" > /dev/null; then
 		why="warnings"
 	fi
-	if [ -z "$why" ] && grep -qE '^CONFIG_LGUEST(_DEV)?=y' .config; then
+	# vmlinux always: modpost checks modules against its exports.
+	if [ -z "$why" ]; then
 		kmake vmlinux >> "$log" 2>&1 || why="vmlinux link failed"
 	fi
 	kos=
 	grep -qx CONFIG_LGUEST=m .config && kos=drivers/lguest/lguest.ko
 	grep -qx CONFIG_LGUEST_DEV=m .config && kos="$kos drivers/lguest_dev/lguest_dev.ko"
 	if [ -z "$why" ] && [ -n "$kos" ]; then
-		kmake $kos >> "$log" 2>&1 || why="module build (modpost) failed"
+		kmake W=1 $kos >> "$log" 2>&1 || why="module build (modpost) failed"
 	fi
 	if [ -z "$why" ]; then
 		pass=$((pass + 1))

@@ -12,7 +12,7 @@
 # work is in a scratch tree: nothing of this machine's DKMS state changes.
 set -eu
 
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/.." && pwd -P)
 out=$top/build/deb
 
 die() { echo "lguest: deb: $*" >&2; exit 1; }

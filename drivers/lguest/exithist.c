@@ -1,33 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * exithist.c - each vCPU's last %LG_EXIT_HIST exits, a ring the run loop
- * fills after every #VMEXIT, shown in debugfs ("exits") and put in the
- * kernel log when a guest dies (CONFIG_LGUEST_EXIT_HISTORY; without it the
- * calls are empty stubs in lg.h and the ring is not in struct lg_vcpu).
+ * fills after every #VMEXIT (lg_exit_record(), inline in lg.h), shown in
+ * debugfs ("exits") and put in the kernel log when a guest dies
+ * (CONFIG_LGUEST_EXIT_HISTORY; without it the calls are empty stubs in lg.h
+ * and the ring is not in struct lg_vcpu).
  */
 #include "lg.h"
 
 #include <linux/ratelimit.h>
 #include <linux/sched.h>
 #include <linux/seq_file.h>
-
-/**
- * lg_exit_record() - note the exit just taken in the vCPU's history.
- * @vcpu: the vCPU, back from VMRUN.
- */
-void lg_exit_record(struct lg_vcpu *vcpu)
-{
-	const struct vmcb_control_area *c = &vcpu->vmcb->control;
-	struct lg_exit_rec *r = &vcpu->hist[vcpu->hist_pos];
-
-	r->inj = vcpu->last_event_inj;
-	r->code = c->exit_code;
-	r->intinfo = c->exit_int_info;
-	r->int_state = c->int_state;
-	r->rip = vcpu->vmcb->save.rip;
-	r->rflags = vcpu->vmcb->save.rflags;
-	vcpu->hist_pos = (vcpu->hist_pos + 1) % LG_EXIT_HIST;
-}
 
 /**
  * lg_exit_hist_show() - print the guest's last exits, oldest first.

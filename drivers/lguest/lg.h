@@ -507,7 +507,24 @@ extern struct ratelimit_state lg_report_rs;
 
 /* exithist.c: each vCPU's last exits (CONFIG_LGUEST_EXIT_HISTORY) */
 #if IS_ENABLED(CONFIG_LGUEST_EXIT_HISTORY)
-void lg_exit_record(struct lg_vcpu *vcpu);
+/*
+ * lg_exit_record - note the exit just taken in the vCPU's history.  It runs
+ * right after #VMEXIT with GIF clear and some guest state still loaded, so
+ * it is inline: no call there that ftrace or a kprobe could hook.
+ */
+static __always_inline void lg_exit_record(struct lg_vcpu *vcpu)
+{
+	const struct vmcb_control_area *c = &vcpu->vmcb->control;
+	struct lg_exit_rec *r = &vcpu->hist[vcpu->hist_pos];
+
+	r->inj = vcpu->last_event_inj;
+	r->code = c->exit_code;
+	r->intinfo = c->exit_int_info;
+	r->int_state = c->int_state;
+	r->rip = vcpu->vmcb->save.rip;
+	r->rflags = vcpu->vmcb->save.rflags;
+	vcpu->hist_pos = (vcpu->hist_pos + 1) % LG_EXIT_HIST;
+}
 void lg_exit_hist_show(struct lg_vcpu *vcpu, struct seq_file *m);
 void lg_exit_hist_report(struct lg_vcpu *vcpu);
 #else

@@ -18,9 +18,12 @@ lg-opt-dir := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
 # One "NAME:DEP,DEP" per bool option, its plain "A && B" dependencies; a
 # dependency Make cannot evaluate (||, !, =, parentheses) is an error here.
 lg-opt-table := $(shell awk ' \
-	/^(menu)?config[ \t]/ { n = $$2; next } \
+	/^(menu)?config[ \t]/ { n = $$2; h = 0; next } \
+	/^(menu|endmenu|comment|choice|endchoice|if|endif|source)([ \t]|$$)/ { n = ""; h = 0; next } \
+	/^[ \t]+(help|---help---)[ \t]*$$/ { h = 1; next } \
+	h { next } \
 	/^[ \t]+bool([ \t]|$$)/ && n != "" { o[++k] = n } \
-	/^[ \t]+depends on[ \t]/ { s = $$0; sub(/^[ \t]+depends on[ \t]+/, "", s); d[n] = d[n] " " s } \
+	/^[ \t]+depends on[ \t]/ && n != "" { s = $$0; sub(/^[ \t]+depends on[ \t]+/, "", s); d[n] = d[n] " " s } \
 	END { for (i = 1; i <= k; i++) { s = d[o[i]]; \
 		if (s ~ /[|!=<>()]/) { print "BAD:" o[i]; continue } \
 		gsub(/&&/, " ", s); gsub(/^[ \t]+|[ \t]+$$/, "", s); gsub(/[ \t]+/, ",", s); \

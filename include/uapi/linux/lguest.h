@@ -371,7 +371,8 @@ struct lguest_device_desc {
  * guest has run, %EBADF a bad descriptor,
  * %ENODEV no backend loaded (modprobe lguest_dev) or the type unknown,
  * %EOPNOTSUPP the backend was built without that device type (its
- * CONFIG_LGUEST_DEV_ option was off).
+ * CONFIG_LGUEST_DEV_ option was off; launchers of ABI 10 before these
+ * options knew only %ENODEV, so treat both as "no such device here").
  */
 #define LGUEST_ADD_DEVICE	_IOW(LGUEST_IOC_MAGIC, 0x07, struct lguest_device_desc)
 
