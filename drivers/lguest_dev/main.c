@@ -43,9 +43,12 @@ static bool lgdev_desc_ok(const struct lguest_device_desc *desc,
 /*
  * Each device type's constructor and Kconfig option; the constructor is
  * NULL when the option is off (its file is then not built, and nothing
- * here refers to it).
+ * here refers to it).  Each CONFIG_ name is spelled out in full: fixdep
+ * finds a file's options by their names in its text, and a name pasted
+ * together with ## would leave this file out of the rebuild when the
+ * option changes (found by scripts/kconfig-rand.sh).
  */
-#define LGDEV_CTOR(opt, fn) { .option = #opt, .create = IS_ENABLED(CONFIG_##opt) ? fn : NULL }
+#define LGDEV_CTOR(on, opt, fn) { .option = opt, .create = (on) ? fn : NULL }
 
 static const struct lgdev_ctor {
 	const char *option;
@@ -53,10 +56,14 @@ static const struct lgdev_ctor {
 					const struct lguest_device_desc *desc,
 					struct file *files[LGUEST_DEVICE_FDS]);
 } lgdev_ctors[] = {
-	[LGUEST_DEV_NET]	= LGDEV_CTOR(LGUEST_DEV_NET, lgdev_net_create),
-	[LGUEST_DEV_BLOCK]	= LGDEV_CTOR(LGUEST_DEV_BLK, lgdev_blk_create),
-	[LGUEST_DEV_CONSOLE]	= LGDEV_CTOR(LGUEST_DEV_CONSOLE, lgdev_console_create),
-	[LGUEST_DEV_RNG]	= LGDEV_CTOR(LGUEST_DEV_RNG, lgdev_rng_create),
+	[LGUEST_DEV_NET] = LGDEV_CTOR(IS_ENABLED(CONFIG_LGUEST_DEV_NET),
+				"LGUEST_DEV_NET", lgdev_net_create),
+	[LGUEST_DEV_BLOCK] = LGDEV_CTOR(IS_ENABLED(CONFIG_LGUEST_DEV_BLK),
+				"LGUEST_DEV_BLK", lgdev_blk_create),
+	[LGUEST_DEV_CONSOLE] = LGDEV_CTOR(IS_ENABLED(CONFIG_LGUEST_DEV_CONSOLE),
+				"LGUEST_DEV_CONSOLE", lgdev_console_create),
+	[LGUEST_DEV_RNG] = LGDEV_CTOR(IS_ENABLED(CONFIG_LGUEST_DEV_RNG),
+				"LGUEST_DEV_RNG", lgdev_rng_create),
 };
 
 /*
