@@ -42,12 +42,16 @@ xz -dc "$dconf" > .config.lguest
 	--disable DEBUG_INFO_BTF --disable DEBUG_INFO_BTF_MODULES \
 	--enable DEBUG_INFO_NONE \
 	--set-val LGUEST "$mode" --set-val LGUEST_DEV "$mode"
-# Keep kbuild's own .config (and so its timestamps) when nothing changed.
-cmp -s .config.lguest .config.in 2>/dev/null || {
+# Keep kbuild's own .config (and so its timestamps) when nothing changed:
+# the same input as last time, and .config still what it made of it (not
+# one of kconfig-rand.sh's, say).
+if ! cmp -s .config.lguest .config.in 2>/dev/null ||
+		! cmp -s .config .config.out 2>/dev/null; then
 	cp .config.lguest .config.in
 	cp .config.lguest .config
 	kmake -s olddefconfig
-}
+	cp .config .config.out
+fi
 grep -qx "CONFIG_LGUEST=$mode" .config && grep -qx "CONFIG_LGUEST_DEV=$mode" .config ||
 	die "CONFIG_LGUEST=$mode did not survive olddefconfig"
 
