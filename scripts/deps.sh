@@ -11,10 +11,13 @@ set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 cache=$top/build/cache
+# linux-source-6.1: checkpatch.pl for tests/kernel-style.sh (and the source
+# of make check-kconfig, check-debug and guest-kernel); dkms: tests/dkms.sh.
 pkgs="build-essential linux-headers-amd64 qemu-system-x86 busybox-static
       e2fsprogs cpio kmod perl coreutils xz-utils acpica-tools gcc-multilib
       python3 python3-docutils
-      groff-base man-db mandoc"
+      groff-base man-db mandoc
+      linux-source-6.1 dkms"
 
 die() { echo "lguest: deps: $*" >&2; exit 1; }
 
