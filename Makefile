@@ -143,6 +143,12 @@ check-debug: all
 debug-kernel: $(BUILD)/config.mk
 	sh scripts/debug-kernel.sh
 
+# make guest-kernel: a small guest kernel, build/guest-kernel/vmlinux, from
+# Debian's linux-source: tinyconfig + configs/lguest_guest.config, no
+# modules (scripts/guest-kernel.sh; cached by the hash of its inputs).
+guest-kernel: $(BUILD)/config.mk
+	sh scripts/guest-kernel.sh
+
 demo: all
 	sh tests/host/run.sh --mode demo
 
@@ -180,4 +186,4 @@ clean:
 	rm -rf $(BUILD)/logs
 
 .PHONY: all deps modules launcher test-progs initramfs initramfs2 image vmlinux host-initrd \
-	check check-debug debug-kernel fuzz demo bench kut kut-build kut-kvm tour clean
+	check check-debug debug-kernel guest-kernel fuzz demo bench kut kut-build kut-kvm tour clean
