@@ -19,7 +19,7 @@ LG_LAUNCHER=$LG_TOP/tools/lguest/lguest
 # line names the tree of modules built for it (lgmodules=, a copy of this
 # repository's module sources) and its installed stock modules (lgmodroot=);
 # being slower, it may also raise the guests' default time limits.
-LG_MODTOP=$LG_TOP LG_MODROOT=
+LG_MODTOP=$LG_TOP LG_MODROOT= LG_ALT_GUEST_KERNEL=
 read -r _lg_cmdline < /proc/cmdline
 for a in $_lg_cmdline; do
 	case "$a" in
@@ -29,6 +29,7 @@ for a in $_lg_cmdline; do
 	lglinux_timeout=*) : "${LG_LINUX_TIMEOUT:=${a#lglinux_timeout=}}" ;;
 	lgstress=*) LG_STRESS_N=${a#lgstress=} ;;
 	lgkutscale=*) : "${LG_KUT_SCALE:=${a#lgkutscale=}}" ;;
+	lgguestkernel=*) LG_ALT_GUEST_KERNEL=${a#lgguestkernel=} ;;
 	esac
 done
 LG_KO=$LG_MODTOP/drivers/lguest/lguest.ko
@@ -297,8 +298,10 @@ expect_hostile_killed() {
 # LG_LINUX_KERNEL and LG_LINUX2_KERNEL are build/config.mk's bzImages (read
 # above); LG_GUEST_KERNEL, what most cases boot, is the first one unpacked
 # by "make" (scripts/vmlinux.py): it skips seconds of xz in the test host.
-# linux-boot, linux-612, the bad-input and bench cases boot the bzImages. ---
-LG_GUEST_KERNEL=$LG_TOP/build/vmlinux
+# linux-boot, linux-612, the bad-input and bench cases boot the bzImages.
+# run.sh --guest-kernel (lgguestkernel=, LG_ALT_GUEST_KERNEL) replaces it,
+# e.g. by make guest-kernel's build/guest-kernel/vmlinux. ---
+LG_GUEST_KERNEL=${LG_ALT_GUEST_KERNEL:-$LG_TOP/build/vmlinux}
 LG_LINUX_INITRD=$LG_TOP/build/initramfs.cpio.gz
 LG_LINUX2_INITRD=$LG_TOP/build/initramfs-guest2.cpio.gz
 LG_LINUX_APPEND="console=ttyS0 quiet panic=-1"
