@@ -20,7 +20,7 @@ log=$out/build.log
 die() { echo "lguest: guest-kernel: $*" >&2; exit 1; }
 
 . "$top/scripts/ksrc.sh"
-stamp="$(ksrc_version) $(cat "$frag" "$0" | sha256sum | cut -d' ' -f1)"
+stamp="$(ksrc_version) $(cat "$frag" "$top/scripts/guest-kernel.sh" | sha256sum | cut -d' ' -f1)"
 if [ "${1:-}" = --print-stamp ]; then
 	echo "$stamp"
 	exit 0
@@ -48,9 +48,9 @@ miss=$(grep -E '^(CONFIG_[A-Z0-9_]+=.*|# CONFIG_[A-Z0-9_]+ is not set)$' "$frag"
 	while read -r l; do
 		case "$l" in
 		"# "*) o=${l#\# }; o=${o%% *}
-		       grep -q "^$o=" .config && echo "$o"
+		       if grep -q "^$o=" .config; then echo "$o"; fi
 		       ;;
-		*)     grep -q -x "$l" .config || echo "${l%%=*}"
+		*)     if ! grep -q -x "$l" .config; then echo "${l%%=*}"; fi
 		       ;;
 		esac
 	done)
