@@ -166,6 +166,12 @@ debug-kernel: $(BUILD)/config.mk
 check-kconfig: all
 	sh scripts/check-kconfig.sh
 
+# make guest-kernel: a small guest kernel, build/guest-kernel/vmlinux, from
+# Debian's linux-source: tinyconfig + configs/lguest_guest.config, no
+# modules (scripts/guest-kernel.sh; cached by the hash of its inputs).
+guest-kernel: $(BUILD)/config.mk
+	sh scripts/guest-kernel.sh
+
 demo: all
 	sh tests/host/run.sh --mode demo
 
@@ -218,4 +224,4 @@ clean: modules-clean
 	rm -rf $(BUILD)/logs
 
 .PHONY: all deps modules modules-clean deb check-deb kconfig-options launcher test-progs initramfs initramfs2 image vmlinux host-initrd \
-	check check-debug debug-kernel fuzz demo bench kut kut-build kut-kvm tour clean
+	check check-debug check-kconfig debug-kernel guest-kernel fuzz demo bench kut kut-build kut-kvm tour clean

@@ -4,8 +4,10 @@
 # sysrq; the panic notifier of pvpanic_mmio (ACPI QEMU0001, port 0x505) tells
 # the launcher, which must exit 4 with "Kernel panic" on the console.
 name=panic
-if [ ! -d /sys/module/pvpanic_mmio ]; then
-	echo "@@GUEST $name FAIL pvpanic_mmio is not loaded"
+# The driver's directory, there whether it is a module or built in (a
+# built-in driver without parameters has no /sys/module entry).
+if [ ! -d /sys/bus/platform/drivers/pvpanic-mmio ]; then
+	echo "@@GUEST $name FAIL pvpanic_mmio is neither loaded nor built in"
 	exit 1
 fi
 # Bound devices show up as links named like "QEMU0001:00".

@@ -22,7 +22,7 @@ LG_LAUNCHER=$LG_TOP/tools/lguest/lguest
 # A test host whose kernel has lguest built in (make check-kconfig:
 # scripts/intree-kernel.sh y) says lgbuiltin=1: then nothing of ours is
 # inserted or removed, and --paging sets the built-in module's parameter.
-LG_MODTOP=$LG_TOP LG_MODROOT= LG_BUILTIN=
+LG_MODTOP=$LG_TOP LG_MODROOT= LG_BUILTIN= LG_ALT_GUEST_KERNEL=
 read -r _lg_cmdline < /proc/cmdline
 for a in $_lg_cmdline; do
 	case "$a" in
@@ -33,6 +33,7 @@ for a in $_lg_cmdline; do
 	lglinux_timeout=*) : "${LG_LINUX_TIMEOUT:=${a#lglinux_timeout=}}" ;;
 	lgstress=*) LG_STRESS_N=${a#lgstress=} ;;
 	lgkutscale=*) : "${LG_KUT_SCALE:=${a#lgkutscale=}}" ;;
+	lgguestkernel=*) LG_ALT_GUEST_KERNEL=${a#lgguestkernel=} ;;
 	esac
 done
 LG_KO=$LG_MODTOP/drivers/lguest/lguest.ko
@@ -335,8 +336,10 @@ expect_hostile_killed() {
 # LG_LINUX_KERNEL and LG_LINUX2_KERNEL are build/config.mk's bzImages (read
 # above); LG_GUEST_KERNEL, what most cases boot, is the first one unpacked
 # by "make" (scripts/vmlinux.py): it skips seconds of xz in the test host.
-# linux-boot, linux-612, the bad-input and bench cases boot the bzImages. ---
-LG_GUEST_KERNEL=$LG_TOP/build/vmlinux
+# linux-boot, linux-612, the bad-input and bench cases boot the bzImages.
+# run.sh --guest-kernel (lgguestkernel=, LG_ALT_GUEST_KERNEL) replaces it,
+# e.g. by make guest-kernel's build/guest-kernel/vmlinux. ---
+LG_GUEST_KERNEL=${LG_ALT_GUEST_KERNEL:-$LG_TOP/build/vmlinux}
 LG_LINUX_INITRD=$LG_TOP/build/initramfs.cpio.gz
 LG_LINUX2_INITRD=$LG_TOP/build/initramfs-guest2.cpio.gz
 LG_LINUX_APPEND="console=ttyS0 quiet panic=-1"

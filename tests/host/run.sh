@@ -7,11 +7,14 @@
 #
 # Usage: run.sh [--nosvm] [--timeout SECS] [--suite NAME] [--mode demo]
 #               [--paging auto|npt|shadow] [--fuzz DURATION,SEED[,SKIP]]
-#               [--smp N] CASE...
+#               [--smp N] [--guest-kernel VMLINUX] CASE...
 # --paging loads lguest.ko with that paging= default in every case, so the
 # same cases run their guests with nested or with shadow paging.  --fuzz
 # passes the fuzz case its time, seed and known findings to skip (lgfuzz=).
 # --smp gives the test host N CPUs (default 2), for guests with that many.
+# --guest-kernel makes VMLINUX (e.g. build/guest-kernel/vmlinux, make
+# guest-kernel) the kernel the Linux cases boot instead of build/vmlinux
+# (lgguestkernel=; the cases that boot a second kernel then skip it).
 set -u
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -22,6 +25,7 @@ mode=test
 paging=
 fuzz=
 smp=2
+gkernel=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--nosvm) cpu=qemu64,-svm; suite=host-nosvm ;;
@@ -31,6 +35,8 @@ while [ $# -gt 0 ]; do
 	--paging) paging=$2; shift ;;
 	--fuzz) fuzz=$2; shift ;;
 	--smp) smp=$2; shift ;;
+	--guest-kernel) gkernel=$(realpath -e "$2") ||
+		{ echo "run.sh: no guest kernel '$2'" >&2; exit 2; }; shift ;;
 	--) shift; break ;;
 	-*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
 	*) break ;;
@@ -56,7 +62,7 @@ cases=$(echo "$@" | tr ' ' ,)
 # kernel would take a 2-CPU AMD machine's TSCs to be unsynchronized and
 # mark them unstable, and lguest would rightly withhold the invariant TSC
 # and kvmclock's stable flag from its guests (cpuid.c).
-append="console=ttyS0 loglevel=4 panic=-1 tsc=reliable lgrepo=$top lgcases=$cases lgtimeout=$per_test lgmode=$mode ${paging:+lgpaging=$paging} ${fuzz:+lgfuzz=$fuzz} ${LG_HOST_APPEND:-}"
+append="console=ttyS0 loglevel=4 panic=-1 tsc=reliable lgrepo=$top lgcases=$cases lgtimeout=$per_test lgmode=$mode ${paging:+lgpaging=$paging} ${fuzz:+lgfuzz=$fuzz} ${gkernel:+lgguestkernel=$gkernel} ${LG_HOST_APPEND:-}"
 set -- qemu-system-x86_64 -machine q35 -accel "tcg,thread=${LG_TCG_THREAD:-multi}" -cpu "$cpu" -smp "$smp" -m 2048 \
 	-nodefaults -nic none -display none -no-reboot \
 	-kernel "$kernel" -initrd "$initrd" -append "$append" \

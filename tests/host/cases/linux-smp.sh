@@ -20,9 +20,12 @@ smp_boot() {
 	echo "linux-smp: $1: init after $(lg_secs "$(linux_at "$1" @@START)" "$(linux_at "$1" "@@GUEST init reached")") s"
 }
 
-[ -f "$LG_LINUX2_KERNEL" ] || fail "no second guest kernel '$LG_LINUX2_KERNEL': run make"
+# Under run.sh --guest-kernel, that kernel alone.
+[ -n "$LG_ALT_GUEST_KERNEL" ] || [ -f "$LG_LINUX2_KERNEL" ] ||
+	fail "no second guest kernel '$LG_LINUX2_KERNEL': run make"
 load_lguest
 for n in 2 4; do
 	smp_boot smp$n "$LG_GUEST_KERNEL" "$LG_LINUX_INITRD" $n
-	smp_boot k612smp$n "$LG_LINUX2_KERNEL" "$LG_LINUX2_INITRD" $n
+	[ -n "$LG_ALT_GUEST_KERNEL" ] ||
+		smp_boot k612smp$n "$LG_LINUX2_KERNEL" "$LG_LINUX2_INITRD" $n
 done
