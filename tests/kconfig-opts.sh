@@ -108,7 +108,7 @@ probe() {
 probe LGUEST_DEBUGFS lguest debugfs.o \
 	"lg_debugfs_init lg_count_exception debugfs_create_dir debugfs_create_file"
 probe LGUEST_EXIT_HISTORY lguest exithist.o \
-	"lg_exit_record lg_exit_hist_show lg_exit_hist_report"
+	"lg_exit_hist_show lg_exit_hist_report"
 probe LGUEST_TRACEPOINTS lguest trace.o \
 	"__tracepoint_lguest_exit __tracepoint_lguest_kill trace_event_raw_init"
 probe LGUEST_DEV_CONSOLE lguest_dev console.o "lgdev_console_create lguest_input_start"
