@@ -51,17 +51,9 @@ kmake -s defconfig >/dev/null
 kmake -s kvm_guest.config >/dev/null
 ./scripts/kconfig/merge_config.sh -m .config "$frag" >/dev/null
 kmake -s olddefconfig
-# Every =y, =m or "is not set" line of the fragment must have survived.
-miss=$(grep -E '^(CONFIG_[A-Z0-9_]+=[ym]|# CONFIG_[A-Z0-9_]+ is not set)' "$frag" | while read -r l; do
-	case "$l" in
-	"# "*) o=${l#\# }; o=${o%% *}
-	       grep -q "^$o=" .config && echo "$o"
-	       ;;
-	*)     grep -q -x "$l" .config || echo "${l%%=*}"
-	       ;;
-	esac
-done)
-[ -z "$miss" ] || die "config fragment not applied (dependencies?): $miss"
+# Every line of the fragment must have survived.
+miss=$(ksrc_fragment_missing "$frag")
+[ -z "$miss" ] || die "config fragment not applied (dependencies?):" $miss
 
 echo "debug-kernel: building (log: $log; 30-60+ minutes the first time on 2 CPUs)"
 start=$(date +%s)

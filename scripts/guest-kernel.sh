@@ -43,17 +43,8 @@ echo "guest-kernel: configuring (x86_64 tinyconfig + $frag)" >&2
 kmake -s tinyconfig >/dev/null
 ./scripts/kconfig/merge_config.sh -m .config "$frag" >/dev/null
 kmake -s olddefconfig >/dev/null
-# Every =y, =N or "is not set" line of the fragment must have survived.
-miss=$(grep -E '^(CONFIG_[A-Z0-9_]+=.*|# CONFIG_[A-Z0-9_]+ is not set)$' "$frag" |
-	while read -r l; do
-		case "$l" in
-		"# "*) o=${l#\# }; o=${o%% *}
-		       if grep -q "^$o=" .config; then echo "$o"; fi
-		       ;;
-		*)     if ! grep -q -x "$l" .config; then echo "${l%%=*}"; fi
-		       ;;
-		esac
-	done)
+# Every line of the fragment must have survived.
+miss=$(ksrc_fragment_missing "$frag")
 [ -z "$miss" ] || die "config fragment not applied (dependencies?):" $miss
 
 echo "guest-kernel: building vmlinux (log: $log)" >&2

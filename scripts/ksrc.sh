@@ -53,3 +53,20 @@ ksrc_unpack() {
 	fi
 	echo "$1/linux-source-6.1"
 }
+
+# ksrc_fragment_missing FRAG: in a configured tree (the current
+# directory), print the options whose "CONFIG_X=V" or "# CONFIG_X is not
+# set" line of the config fragment FRAG did not survive into .config
+# (an unmet dependency, a misspelt name).
+ksrc_fragment_missing() {
+	grep -E '^(CONFIG_[A-Z0-9_]+=.*|# CONFIG_[A-Z0-9_]+ is not set)$' "$1" |
+	while read -r _l; do
+		case "$_l" in
+		"# "*) _o=${_l#\# }; _o=${_o%% *}
+		       if grep -q "^$_o=" .config; then echo "$_o"; fi
+		       ;;
+		*)     if ! grep -q -x "$_l" .config; then echo "${_l%%=*}"; fi
+		       ;;
+		esac
+	done
+}
