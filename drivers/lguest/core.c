@@ -93,37 +93,53 @@ EXPORT_SYMBOL_GPL(lguest_unregister_backend);
  * that we can run at all, make every CPU ready, and only then open the
  * door (/dev/lguest), so that no launcher can reach a half-ready module.  The
  * unwind labels say what they undo. :*/
+/*
+ * The backend: AMD-V where the CPU has SVM, else Intel VT-x where it has
+ * VMX (and the module was built with it).  A CPU with neither, or whose
+ * firmware disabled the one it has, gets one line saying so.
+ */
+const struct lg_hw_ops *lg_hw __ro_after_init;
+
+static int __init lg_hw_probe(void)
+{
+	int err;
+
+	lg_hw = lg_svm_probe(&err);
+	if (lg_hw || err)
+		return err;
+	lg_hw = lg_vmx_probe(&err);
+	if (lg_hw || err)
+		return err;
+	pr_err("CPU has no AMD-V (SVM) support and no Intel VT-x (VMX) support; cannot run guests\n");
+	return -ENODEV;
+}
+
 static int __init lguest_init(void)
 {
 	int err;
 
-	err = lg_svm_check();
-	if (err)
-		return err;
-	err = lg_vmcb_init();
+	err = lg_hw_probe();
 	if (err)
 		return err;
 	lg_shadow_init();
-	err = lg_svm_init();
+	err = lg_hw->setup();
 	if (err)
-		goto free_permission_maps;
+		return err;
 	lg_debugfs_init();
 	err = lg_user_init();
 	if (err)
 		goto remove_debugfs;
-	pr_info("AMD-V ready on %u CPUs (nested paging: %s, default paging of guests: %s, nrip-save: %s); /dev/lguest API %d\n",
-		num_online_cpus(),
-		boot_cpu_has(X86_FEATURE_NPT) ? "yes" : "no",
+	pr_info("%s ready on %u CPUs (nested paging: %s, default paging of guests: %s, nrip-save: %s); /dev/lguest API %d\n",
+		lg_hw->name, num_online_cpus(),
+		lg_hw->nested_paging ? "yes" : "no",
 		lg_paging_name(lg_paging_mode(LGUEST_PAGING_DEFAULT)),
-		boot_cpu_has(X86_FEATURE_NRIPS) ? "yes" : "no",
+		lg_hw->nrips ? "yes" : "no",
 		LGUEST_API_VERSION);
 	return 0;
 
 remove_debugfs:
 	lg_debugfs_exit();
-	lg_svm_exit();
-free_permission_maps:
-	lg_vmcb_exit();
+	lg_hw->teardown();
 	return err;
 }
 
@@ -131,13 +147,12 @@ static void __exit lguest_exit(void)
 {
 	lg_user_exit();
 	lg_debugfs_exit();
-	lg_svm_exit();
-	lg_vmcb_exit();
-	pr_info("unloaded; AMD-V released\n");
+	lg_hw->teardown();
+	pr_info("unloaded; %s released\n", lg_hw->name);
 }
 
 module_init(lguest_init);
 module_exit(lguest_exit);
-MODULE_DESCRIPTION("lguest: a hypervisor in one module, on AMD-V");
+MODULE_DESCRIPTION("lguest: a hypervisor in one module, on AMD-V or Intel VT-x");
 MODULE_AUTHOR("The lguest developers");
 MODULE_LICENSE("GPL");

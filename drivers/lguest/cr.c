@@ -141,8 +141,8 @@ enum lg_exit_action lg_exit_cr(struct lg_vcpu *vcpu)
 		return LG_EXIT_CONTINUE;
 	}
 	lg_shadow_count_cr_exit(vcpu);
-	if (boot_cpu_has(X86_FEATURE_DECODEASSISTS) && (c->exit_info_1 & BIT_ULL(63)) &&
-	    boot_cpu_has(X86_FEATURE_NRIPS) && c->next_rip) {
+	if (lg_hw->decode_assists && (c->exit_info_1 & BIT_ULL(63)) &&
+	    lg_hw->nrips && c->next_rip) {
 		cr = want;
 		gpr = c->exit_info_1 & 15;
 		len = 0;

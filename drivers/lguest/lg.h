@@ -367,12 +367,67 @@ enum lg_exit_action {
 	LG_EXIT_TO_USER,	/* stop: the launcher has something to do */
 };
 
-/* svm_cpu.c */
+/*T:140 What differs between AMD-V and Intel VT-x sits behind one table,
+ * chosen when the module loads: taking the virtualization extensions on
+ * every CPU, what a vCPU needs in hardware structures, how a pending
+ * interrupt or NMI reaches the guest, the TLB tag flush, and the world
+ * switch itself.  Everything else (the run loop, the exit handlers, the
+ * platform, the shadow MMU, the devices) is shared and never asks which
+ * backend it runs on: both present the guest's state as a VMCB image and
+ * every exit as an AMD-V exit code (vmcb.c, T:335). :*/
+/**
+ * struct lg_hw_ops - one hardware backend (svm.c, vmx.c).
+ * @name: what the log calls the extensions ("AMD-V", "VT-x").
+ * @nrips: exits of intercepted instructions come with the next RIP in
+ *	&vmcb_control_area.next_rip (AMD's nrip-save; VT-x always).
+ * @decode_assists: CR and INVLPG exits say their operand in EXITINFO1
+ *	(AMD's decode assists, APM 15.33; VT-x's exit qualification).
+ * @nested_paging: the CPU can translate guest-physical addresses
+ *	itself (AMD's NPT, Intel's EPT); without it only shadow paging.
+ * @npte_leaf: bits every leaf of the nested page tables carries besides
+ *	the permissions (EPT's memory type; 0 for AMD's NPT).
+ * @setup: take the extensions on every CPU (module load).
+ * @teardown: give them back (module unload).
+ * @vcpu_create: add the backend's part to a new vCPU (its VMCB exists).
+ * @vcpu_free: free it (the vCPU runs nowhere).
+ * @inject_nmi: before entry: inject a pending NMI if the guest can take it.
+ * @flush_tlb: the guest's TLB tag must forget everything at next entry.
+ * @events_off: the last step before the world switch, interrupts off
+ *	(AMD-V: CLGI).
+ * @run: enter the guest and return at its next exit, with the VMCB image
+ *	and vcpu->regs[] up to date.
+ * @events_on: undo @events_off, after the host's state is back.
+ */
+struct lg_hw_ops {
+	const char *name;
+	bool nrips, decode_assists, nested_paging;
+	u64 npte_leaf;
+	int (*setup)(void);
+	void (*teardown)(void);
+	int (*vcpu_create)(struct lg_vcpu *vcpu);
+	void (*vcpu_free)(struct lg_vcpu *vcpu);
+	void (*inject_nmi)(struct lg_vcpu *vcpu);
+	void (*flush_tlb)(struct lg_vcpu *vcpu);
+	void (*events_off)(struct lg_vcpu *vcpu);
+	void (*run)(struct lg_vcpu *vcpu);
+	void (*events_on)(struct lg_vcpu *vcpu);
+};
+
+/* The backend this module runs on (core.c). */
+extern const struct lg_hw_ops *lg_hw __ro_after_init;
+
+/* svm.c, svm_cpu.c: AMD-V */
+const struct lg_hw_ops *lg_svm_probe(int *err);
 int lg_svm_check(void);
 int lg_svm_init(void);
 void lg_svm_exit(void);
 u64 lg_host_save_pa(void);
 unsigned int lg_svm_nr_asids(void);
+
+/* vmx.c: Intel VT-x */
+const struct lg_hw_ops *lg_vmx_probe(int *err);
+
+/* spec.c: speculation barriers between guests */
 void lg_spec_enter(struct lg_vcpu *vcpu);
 void lg_spec_forget(struct lguest *lg);
 void lg_spec_show(struct seq_file *m);
@@ -462,8 +517,6 @@ static inline bool lg_has_tsc_aux(void)
 /* vmcb.c */
 u64 lg_cr4_allowed(void);
 bool lg_lme_without_pae(u64 cr0, u64 cr4, u64 efer);
-int lg_vmcb_init(void);
-void lg_vmcb_exit(void);
 int lg_vmcb_alloc(struct lg_vcpu *vcpu);
 void lg_vmcb_free(struct lg_vcpu *vcpu);
 void lg_get_regs(struct lg_vcpu *vcpu, struct lguest_regs *regs);
@@ -496,7 +549,6 @@ void lg_kick_vcpu(struct lg_vcpu *vcpu);
 void lg_advance_rip(struct lg_vcpu *vcpu, unsigned int len, bool nrip);
 int lg_skip_insn(struct lg_vcpu *vcpu, const u8 *opcode, unsigned int len);
 u64 lg_rip_linear(struct lg_vcpu *vcpu);
-void lg_flush_guest_tlb(struct lg_vcpu *vcpu);
 void lg_timer_init(struct lg_vcpu *vcpu);
 __printf(2, 3) void kill_guest(struct lguest *lg, const char *fmt, ...);
 bool lg_stop(struct lguest *lg, u32 reason, u32 status);
@@ -617,6 +669,12 @@ static inline void lg_debugfs_add(struct lguest *lg) {}
 static inline void lg_debugfs_remove(struct lguest *lg) {}
 static inline void lg_count_exception(u8 vector) {}
 #endif
+
+/* Make the guest's TLB tag (ASID, VPID) forget what it cached, at next entry. */
+static inline void lg_flush_guest_tlb(struct lg_vcpu *vcpu)
+{
+	lg_hw->flush_tlb(vcpu);
+}
 
 /* run.c: general registers by x86 number (0 = RAX ... 15 = R15) */
 u64 lg_gpr_read(struct lg_vcpu *vcpu, unsigned int reg);

@@ -2,7 +2,7 @@
 /*
  * npt.c - nested paging: the second set of page tables, owned by the host,
  * that turns guest-physical addresses into host-physical ones while the
- * guest runs (APM vol. 2, 15.25).  They map guest RAM and nothing else, so
+ * guest runs (AMD's NPT, APM vol. 2, 15.25; Intel's EPT, SDM vol. 3, 29.3).  They map guest RAM and nothing else, so
  * any other guest-physical access exits as a nested page fault and goes to
  * the MMIO dispatch (run.c).  Built once when the guest is created.
  */
@@ -15,7 +15,11 @@
 /*
  * Nested page-table entries use the long-mode format.  All guest accesses
  * are checked as user accesses (APM 15.25.5), so U must be set; memory
- * type comes from the host PAT via PAT/PCD/PWT = 0: write-back.
+ * type comes from the host PAT via PAT/PCD/PWT = 0: write-back.  EPT
+ * entries have read, write and execute in the same three bits and the
+ * large-page bit in the same place (SDM vol. 3, tables 29-2 to 29-6), so
+ * one builder serves both; an EPT leaf adds its memory type, WB, through
+ * lg_hw->npte_leaf (bits 5:3, which NPT would read as PWT/PCD/A).
  */
 #define NPTE_ADDR	GENMASK_ULL(51, 12)
 #define NPTE_TABLE	(_PAGE_PRESENT | _PAGE_RW | _PAGE_USER)
@@ -76,14 +80,15 @@ int lg_npt_build(struct lguest *lg)
 			return -ENOMEM;
 		if (chunk->base) {
 			pd[(gpa >> 21) & 511] = page_to_phys(chunk->base) |
-						NPTE_TABLE | _PAGE_PSE;
+						NPTE_TABLE | _PAGE_PSE | lg_hw->npte_leaf;
 			continue;
 		}
 		pt = lg_npt_next(lg, &pd[(gpa >> 21) & 511]);
 		if (!pt)
 			return -ENOMEM;
 		for (i = 0; i < LG_CHUNK_PAGES; i++)
-			pt[i] = page_to_phys(chunk->pages[i]) | NPTE_TABLE;
+			pt[i] = page_to_phys(chunk->pages[i]) | NPTE_TABLE |
+				lg_hw->npte_leaf;
 	}
 	return 0;
 }

@@ -75,9 +75,9 @@ int lg_paging_mode(u32 flags)
 	if (mode == LGUEST_PAGING_DEFAULT)
 		mode = READ_ONCE(lg_paging_param);
 	if (mode == LGUEST_PAGING_AUTO)
-		mode = boot_cpu_has(X86_FEATURE_NPT) ? LGUEST_PAGING_NPT :
+		mode = lg_hw->nested_paging ? LGUEST_PAGING_NPT :
 						       LGUEST_PAGING_SHADOW;
-	if (mode == LGUEST_PAGING_NPT && !boot_cpu_has(X86_FEATURE_NPT))
+	if (mode == LGUEST_PAGING_NPT && !lg_hw->nested_paging)
 		return -EOPNOTSUPP;
 	return mode;
 }

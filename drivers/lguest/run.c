@@ -265,7 +265,11 @@ DEFINE_RATELIMIT_STATE(lg_report_rs, 5 * HZ, 2);
  * says it was taken (into ISR), else it goes back.  EVENTINJ is left to
  * exceptions: QEMU's TCG, our test host, mishandles an injected INTR when
  * its thread is kicked right after VMRUN, delivering it a second time as an
- * exception with the guest's IF already clear. :*/
+ * exception with the guest's IF already clear.  VT-x has no V_IRQ: vmx.c
+ * plays the CPU's part, injecting the posted vector at entry when the
+ * guest's window is open and asking for an interrupt-window exit when it
+ * is not, and clears V_IRQ only when the guest took it, so the rest of
+ * this logic is the same on both. :*/
 static void lg_inject_pending(struct lg_vcpu *vcpu)
 {
 	struct vmcb_control_area *c = &vcpu->vmcb->control;
@@ -334,18 +338,6 @@ static bool lg_virq_complete(struct lg_vcpu *vcpu)
 }
 
 /**
- * lg_flush_guest_tlb() - make the guest's ASID forget what it cached, on
- *	the next VMRUN (APM vol. 2, 15.16.1).
- * @vcpu: the guest.
- */
-void lg_flush_guest_tlb(struct lg_vcpu *vcpu)
-{
-	vcpu->vmcb->control.tlb_ctl = boot_cpu_has(X86_FEATURE_FLUSHBYASID) ?
-				    TLB_CONTROL_FLUSH_ASID :
-				    TLB_CONTROL_FLUSH_ALL_ASID;
-}
-
-/**
  * lg_rip_linear() - the linear address of the guest's next instruction.
  * @vcpu: the guest.
  *
@@ -396,7 +388,7 @@ void lg_advance_rip(struct lg_vcpu *vcpu, unsigned int len, bool nrip)
 	bool step = lg_nmi_rflags(vcpu) & X86_EFLAGS_TF;	/* before RIP moves */
 	u64 rip;
 
-	if (nrip && boot_cpu_has(X86_FEATURE_NRIPS) && c->next_rip)
+	if (nrip && lg_hw->nrips && c->next_rip)
 		rip = c->next_rip;
 	else
 		rip = s->rip + len;
@@ -434,7 +426,7 @@ int lg_skip_insn(struct lg_vcpu *vcpu, const u8 *opcode, unsigned int len)
 	struct vmcb_control_area *c = &vcpu->vmcb->control;
 	u8 buf[16];
 
-	if (!(boot_cpu_has(X86_FEATURE_NRIPS) && c->next_rip)) {
+	if (!(lg_hw->nrips && c->next_rip)) {
 		if (WARN_ON_ONCE(len > sizeof(buf)))
 			return -EFAULT;
 		if (lg_read_guest_code(vcpu, lg_rip_linear(vcpu), buf, len) ||
@@ -749,7 +741,7 @@ static bool lg_enter_guest(struct lg_vcpu *vcpu, u64 host_xcr0)
 	 * interrupt would wait for the guest's next exit.
 	 */
 	lg_inject_pending(vcpu);
-	lg_nmi_inject(vcpu);
+	lg_hw->inject_nmi(vcpu);
 	/*
 	 * The guest's FPU state is this task's while LGUEST_RUN lasts
 	 * (fpu_swap_kvm_fpstate()), but the registers keep it only until
@@ -772,7 +764,7 @@ static bool lg_enter_guest(struct lg_vcpu *vcpu, u64 host_xcr0)
 
 	lg_spec_enter(vcpu);
 
-	asm volatile("clgi" ::: "memory");
+	lg_hw->events_off(vcpu);
 	if (swap_xcr0)
 		xsetbv(XCR_XFEATURE_ENABLED_MASK, vcpu->xcr0);
 	/*
@@ -804,14 +796,7 @@ static bool lg_enter_guest(struct lg_vcpu *vcpu, u64 host_xcr0)
 	vcpu->last_event_inj = c->event_inj;
 	vcpu->entry_rip = vcpu->vmcb->save.rip;
 	vcpu->last_event_inj_err = c->event_inj_err;
-	vcpu->vmcb->save.rax = vcpu->regs[LG_RAX];
-	vcpu->vmcb->save.rsp = vcpu->regs[LG_RSP];
-	lg_vmrun(vcpu, __pa(vcpu->vmcb), lg_host_save_pa());
-	/* After VMEXIT_INVALID the save area is not the guest's: keep ours. */
-	if (c->exit_code != (u32)SVM_EXIT_ERR) {
-		vcpu->regs[LG_RAX] = vcpu->vmcb->save.rax;
-		vcpu->regs[LG_RSP] = vcpu->vmcb->save.rsp;
-	}
+	lg_hw->run(vcpu);
 	/*
 	 * VMSCAPE (CVE-2025-40300): what the guest left in the branch
 	 * predictors could steer the launcher, or any process this CPU
@@ -834,8 +819,7 @@ static bool lg_enter_guest(struct lg_vcpu *vcpu, u64 host_xcr0)
 	 */
 	if (hw_breakpoint_active())
 		hw_breakpoint_restore();
-	c->tlb_ctl = TLB_CONTROL_DO_NOTHING;
-	asm volatile("stgi" ::: "memory");
+	lg_hw->events_on(vcpu);
 	if (unlikely(c->exit_code == SVM_EXIT_EXCP_BASE + X86_TRAP_MC))
 		lg_machine_check();
 	local_irq_enable();

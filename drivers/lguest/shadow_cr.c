@@ -182,8 +182,8 @@ enum lg_exit_action lg_exit_invlpg(struct lg_vcpu *vcpu)
 		kill_guest(vcpu->lg, "INVLPG intercept without shadow paging");
 		return LG_EXIT_CONTINUE;
 	}
-	if (boot_cpu_has(X86_FEATURE_DECODEASSISTS) &&
-	    boot_cpu_has(X86_FEATURE_NRIPS) && c->next_rip) {
+	if (lg_hw->decode_assists &&
+	    lg_hw->nrips && c->next_rip) {
 		lg_shadow_invlpg(vcpu, c->exit_info_1);
 		lg_advance_rip(vcpu, 0, true);
 		return LG_EXIT_CONTINUE;

@@ -1,123 +1,39 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vmcb.c - the guest's state as the CPU wants it: the VMCB (APM vol. 2,
- * 15.5 and appendix B), which intercepts are on, the I/O and MSR permission
- * maps, the guest's address-space ID, and the checked translation between
- * the user ABI's register structures and the VMCB.
+ * vmcb.c - the guest's state image: a VMCB (APM vol. 2, 15.5 and appendix
+ * B), which both backends use as the common layout of a vCPU's state, its
+ * reset values, the intercepts every backend must honour, and the checked
+ * translation between the user ABI's register structures and the VMCB.
  */
 #include "lg.h"
 
 #include <linux/gfp.h>
-#include <linux/idr.h>
 #include <linux/io.h>
 #include <linux/mm.h>
 #include <asm/msr-index.h>
 #include <asm/processor-flags.h>
 #include <asm/trapnr.h>
 
-/* Shared by all guests: intercept every port, and every MSR but a few. */
-#define LG_IOPM_ORDER	2	/* 12 KiB used (APM 15.10.1) */
-#define LG_MSRPM_ORDER	1	/* 8 KiB used (APM 15.11) */
-static struct page *lg_iopm, *lg_msrpm;
-
-static DEFINE_IDA(lg_asids);
-
-/* Permit direct guest access to one MSR in the MSR permission map. */
-static void lg_msrpm_allow(u8 *msrpm, u32 msr)
-{
-	static const struct { u32 base; u32 offset; } ranges[] = {
-		{ 0x00000000, 0x0000 }, { 0xc0000000, 0x0800 }, { 0xc0010000, 0x1000 },
-	};
-	unsigned int i, bit;
-
-	for (i = 0; i < ARRAY_SIZE(ranges); i++) {
-		if (msr - ranges[i].base >= 0x2000)
-			continue;
-		bit = (msr - ranges[i].base) * 2;
-		msrpm[ranges[i].offset + bit / 8] &= ~(3 << (bit % 8));
-		return;
-	}
-}
-
-/*T:330 Which guest actions cost an exit is decided here, once.  Every I/O
- * port and nearly every MSR is intercepted: the guest only reaches
- * hardware we have decided to show it.  The exceptions are the MSRs that
- * VMLOAD and VMSAVE switch anyway (segment bases and the SYSCALL/SYSENTER
- * targets), which a kernel writes on every context switch; intercepting
- * those would buy nothing but exits. :*/
+/*T:335 The VMCB is the guest's state image in both backends.  On AMD-V
+ * the CPU reads it at VMRUN and writes it at #VMEXIT; on Intel VT-x it is
+ * ours alone, and vmx.c copies it into the VMCS before each VM entry and
+ * back after each exit, translating the exit into an AMD-V exit code with
+ * its EXITINFO.  So the run loop, the exit handlers, the shadow MMU and
+ * the platform read one layout (APM vol. 2, appendix B), whatever the CPU,
+ * and the hardware's own format stays in the two backend files. :*/
 /**
- * lg_vmcb_init() - allocate the I/O and MSR permission maps all guests use.
- *
- * Return: 0 or -ENOMEM.
- */
-int lg_vmcb_init(void)
-{
-	static const u32 direct_msrs[] = {
-		MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE, MSR_STAR,
-		MSR_LSTAR, MSR_CSTAR, MSR_SYSCALL_MASK, MSR_IA32_SYSENTER_CS,
-		MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP,
-	};
-	unsigned int i;
-
-	lg_iopm = alloc_pages(GFP_KERNEL, LG_IOPM_ORDER);
-	if (!lg_iopm)
-		return -ENOMEM;
-	lg_msrpm = alloc_pages(GFP_KERNEL, LG_MSRPM_ORDER);
-	if (!lg_msrpm)
-		goto free_iopm;
-	memset(page_address(lg_iopm), 0xff, PAGE_SIZE << LG_IOPM_ORDER);
-	memset(page_address(lg_msrpm), 0xff, PAGE_SIZE << LG_MSRPM_ORDER);
-	for (i = 0; i < ARRAY_SIZE(direct_msrs); i++)
-		lg_msrpm_allow(page_address(lg_msrpm), direct_msrs[i]);
-	return 0;
-
-free_iopm:
-	__free_pages(lg_iopm, LG_IOPM_ORDER);
-	return -ENOMEM;
-}
-
-/**
- * lg_vmcb_exit() - free the permission maps.
- */
-void lg_vmcb_exit(void)
-{
-	__free_pages(lg_msrpm, LG_MSRPM_ORDER);
-	__free_pages(lg_iopm, LG_IOPM_ORDER);
-	ida_destroy(&lg_asids);
-}
-
-static void lg_intercept(struct vmcb_control_area *c, unsigned int bit)
-{
-	c->intercepts[bit / 32] |= BIT(bit % 32);
-}
-
-/**
- * lg_vmcb_alloc() - allocate and fill the guest's VMCB: intercepts, maps,
- * ASID, nested or shadow paging, and a reset-like guest state for SET_SREGS
- * to refine.
+ * lg_vmcb_alloc() - allocate the guest's state image: a reset-like guest
+ *	state for SET_SREGS to refine, nested or shadow paging, then what the
+ *	backend adds (intercepts, ASID or VPID, its hardware structures).
  * @vcpu: the guest, with nested page tables built or a shadow MMU.
  *
  * Return: 0 or -ENOMEM.
  */
 int lg_vmcb_alloc(struct lg_vcpu *vcpu)
 {
-	static const unsigned int intercepts[] = {
-		INTERCEPT_INTR, INTERCEPT_NMI, INTERCEPT_SMI, INTERCEPT_CPUID,
-		INTERCEPT_RSM, INTERCEPT_INVD, INTERCEPT_HLT, INTERCEPT_INVLPGA,
-		INTERCEPT_IOIO_PROT, INTERCEPT_MSR_PROT, INTERCEPT_TASK_SWITCH,
-		INTERCEPT_FERR_FREEZE, INTERCEPT_SHUTDOWN, INTERCEPT_VMRUN,
-		INTERCEPT_VMMCALL, INTERCEPT_VMLOAD, INTERCEPT_VMSAVE,
-		INTERCEPT_STGI, INTERCEPT_CLGI, INTERCEPT_SKINIT,
-		INTERCEPT_WBINVD, INTERCEPT_MONITOR, INTERCEPT_MWAIT,
-		INTERCEPT_XSETBV, INTERCEPT_RDPRU, INTERCEPT_RDPMC,
-		INTERCEPT_CR4_WRITE,	/* only the CR4 bits we offer (cr.c) */
-	};
-	unsigned int nr_asids = lg_svm_nr_asids();
 	struct vmcb_control_area *c;
 	struct vmcb_save_area *s;
 	struct page *page;
-	unsigned int i;
-	int asid;
 
 	page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
 	if (!page)
@@ -125,9 +41,9 @@ int lg_vmcb_alloc(struct lg_vcpu *vcpu)
 	vcpu->vmcb = page_address(page);
 	c = &vcpu->vmcb->control;
 	s = &vcpu->vmcb->save;
+	vcpu->last_cpu = -1;
+	vcpu->virq_vec = -1;
 
-	for (i = 0; i < ARRAY_SIZE(intercepts); i++)
-		lg_intercept(c, intercepts[i]);
 	/*
 	 * #AC and #DB are intercepted only to be handed back (run.c): a
 	 * guest can make the CPU raise one while delivering the same one,
@@ -143,19 +59,6 @@ int lg_vmcb_alloc(struct lg_vcpu *vcpu)
 					      BIT(X86_TRAP_MC) | BIT(X86_TRAP_UD);
 	/* Reads and writes of DR0-DR7 (debugreg.c, lg_exit_dr()). */
 	c->intercepts[INTERCEPT_DR] = GENMASK(7, 0) | GENMASK(23, 16);
-	c->iopm_base_pa = page_to_phys(lg_iopm);
-	c->msrpm_base_pa = page_to_phys(lg_msrpm);
-
-	asid = nr_asids > LG_SHARED_ASID + 1 ?
-		ida_alloc_range(&lg_asids, LG_SHARED_ASID + 1, nr_asids - 1,
-				GFP_KERNEL) : -ENOSPC;
-	vcpu->asid = asid < 0 ? LG_SHARED_ASID : asid;
-	c->asid = vcpu->asid;
-	vcpu->last_cpu = -1;
-	vcpu->virq_vec = -1;
-
-	/* The guest's IF masks virtual interrupts only; ours stay ours. */
-	c->int_ctl = V_INTR_MASKING_MASK;
 	/* The guest's TSC starts near 0 when it is created, on every vCPU. */
 	c->tsc_offset = vcpu->lg->tsc_offset;
 
@@ -183,19 +86,18 @@ int lg_vmcb_alloc(struct lg_vcpu *vcpu)
 		c->nested_ctl = SVM_NESTED_CTL_NP_ENABLE;
 		c->nested_cr3 = page_to_phys(vcpu->lg->npt_root);
 	}
-	return 0;
+	return lg_hw->vcpu_create(vcpu);
 }
 
 /**
- * lg_vmcb_free() - free the VMCB and give back the ASID.
- * @vcpu: the guest.
+ * lg_vmcb_free() - free the state image and what the backend holds.
+ * @vcpu: the guest (its VMCB may be unallocated).
  */
 void lg_vmcb_free(struct lg_vcpu *vcpu)
 {
 	if (!vcpu->vmcb)
 		return;
-	if (vcpu->asid != LG_SHARED_ASID)
-		ida_free(&lg_asids, vcpu->asid);
+	lg_hw->vcpu_free(vcpu);
 	free_page((unsigned long)vcpu->vmcb);
 	vcpu->vmcb = NULL;
 }
