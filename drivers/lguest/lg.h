@@ -184,7 +184,9 @@ enum lg_vcpu_state {
  * @lock: serialises the vCPU file's ioctls.
  * @regs: the general registers by x86 number; RAX and RSP are copied to
  *	and from the VMCB around VMRUN (switcher.S loads the rest).
- * @vmcb: the VMCB (control area and guest save area), one page.
+ * @vmcb: the VMCB (control area and guest save area), one page: what
+ *	the CPU runs on AMD-V, the state image vmx.c translates on VT-x.
+ * @hw: the backend's own per-vCPU structure (VT-x: the VMCS), or NULL.
  * @requests: enum lg_request bits (any context).
  * @state: enum lg_vcpu_state.  @sipi_vector: the vector of the last SIPI.
  * @shadow: the vCPU's shadow MMU (shadow.c), or NULL under nested paging.
@@ -228,6 +230,7 @@ struct lg_vcpu {
 	struct mutex lock;
 	u64 regs[LG_NR_REGS];
 	struct vmcb *vmcb;
+	void *hw;
 	unsigned long requests;
 	int state;
 	u8 sipi_vector;
@@ -384,6 +387,8 @@ enum lg_exit_action {
  *	(AMD's decode assists, APM 15.33; VT-x's exit qualification).
  * @nested_paging: the CPU can translate guest-physical addresses
  *	itself (AMD's NPT, Intel's EPT); without it only shadow paging.
+ * @shadow_needs_npt: shadow-paged guests need the nested page tables
+ *	too (VT-x runs real mode only with EPT: "unrestricted guest").
  * @npte_leaf: bits every leaf of the nested page tables carries besides
  *	the permissions (EPT's memory type; 0 for AMD's NPT).
  * @setup: take the extensions on every CPU (module load).
@@ -397,10 +402,12 @@ enum lg_exit_action {
  * @run: enter the guest and return at its next exit, with the VMCB image
  *	and vcpu->regs[] up to date.
  * @events_on: undo @events_off, after the host's state is back.
+ * @exit_decode: optional: finish the exit's translation with interrupts
+ *	on, before its handler runs (VT-x: AMD's VMMCALL is #UD on Intel).
  */
 struct lg_hw_ops {
 	const char *name;
-	bool nrips, decode_assists, nested_paging;
+	bool nrips, decode_assists, nested_paging, shadow_needs_npt;
 	u64 npte_leaf;
 	int (*setup)(void);
 	void (*teardown)(void);
@@ -411,6 +418,7 @@ struct lg_hw_ops {
 	void (*events_off)(struct lg_vcpu *vcpu);
 	void (*run)(struct lg_vcpu *vcpu);
 	void (*events_on)(struct lg_vcpu *vcpu);
+	void (*exit_decode)(struct lg_vcpu *vcpu);
 };
 
 /* The backend this module runs on (core.c). */

@@ -99,7 +99,7 @@ static int lg_create(struct lguest *lg, const struct lguest_create __user *uarg)
 		goto free_mem;
 	lg->shadow_paging = mode == LGUEST_PAGING_SHADOW;
 	lg->hlt_exit = arg.flags & LGUEST_CREATE_HLT_EXIT;
-	if (!lg->shadow_paging) {
+	if (!lg->shadow_paging || lg_hw->shadow_needs_npt) {
 		err = lg_npt_build(lg);
 		if (err)
 			goto free_npt;

@@ -619,6 +619,7 @@ static const lg_exit_fn lg_exit_handlers[SVM_EXIT_NPF + 1] = {
 	[SVM_EXIT_EXCP_BASE + X86_TRAP_MC] = lg_exit_mc,
 	[SVM_EXIT_INVLPG]	= lg_exit_invlpg,
 	[SVM_EXIT_INTR]		= lg_exit_nothing,
+	[SVM_EXIT_VINTR]	= lg_exit_nothing,	/* VT-x: a window opened */
 	[SVM_EXIT_NMI]		= lg_exit_nothing,
 	[SVM_EXIT_SMI]		= lg_exit_nothing,
 	[SVM_EXIT_CPUID]	= lg_exit_cpuid,
@@ -685,6 +686,8 @@ static enum lg_exit_action lg_handle_exit(struct lg_vcpu *vcpu)
 	}
 
 	lg_nmi_after_exit(vcpu);
+	if (lg_hw->exit_decode)
+		lg_hw->exit_decode(vcpu);
 
 	if (code == (u32)SVM_EXIT_ERR) {
 		/*
