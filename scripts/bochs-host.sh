@@ -135,7 +135,7 @@ mroot=${kroot#"$top/"}
 mdir=$repo/$mroot/lib/modules/$kver
 mkdir -p "$mdir"
 cp "$kroot/lib/modules/$kver"/modules.* "$mdir/"
-for ko in $("$top/scripts/modlist.sh" "$kroot" "$kver" msr); do
+for ko in $("$top/scripts/modlist.sh" "$kroot" "$kver" msr kvm_intel); do
 	mkdir -p "$repo/${ko#"$top/"}"
 	rmdir "$repo/${ko#"$top/"}"
 	cp "$ko" "$repo/${ko#"$top/"}"

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # check-vmx.sh - make check-vmx: lguest on an Intel CPU with VMX and EPT,
 # in one boot of the Bochs test host (scripts/bochs-host.sh): vmx-cpu (the
-# CPU's flags, lguest.ko's load outcome), every raw-guest case with nested
+# CPU's flags, lguest.ko's load outcome), vmx-kvm-peer (the control: raw
+# guests under the stock kvm_intel), every raw-guest case with nested
 # paging (guest-NAME:npt), the same with shadow paging (guest-NAME:shadow;
 # lguest.ko reloaded with paging=shadow, as run.sh --paging does), then a
 # stock Linux guest with console and disk to its busybox shell and
@@ -30,7 +31,7 @@ guests() {
 }
 
 want=${CASES:-$*}
-[ -n "$want" ] || want="vmx-cpu @guest linux-disk-ro"
+[ -n "$want" ] || want="vmx-cpu vmx-kvm-peer @guest linux-disk-ro"
 cases=
 for c in $want; do
 	case $c in
