@@ -10,6 +10,9 @@
 #   make demo       boot the test host, load the modules, boot the busybox
 #                   guest with a shell on the console (the host's shell after)
 #   make bench      side-by-side figures, ours against KVM + QEMU microvm
+#   make check-vmx  the raw-guest cases (both paging modes) and a Linux guest
+#                   on Intel VMX, in one boot of the Bochs test host; CASES=
+#                   a subset (scripts/check-vmx.sh)
 #   make check-kconfig  lguest built into Debian's kernel, =y and =m, and
 #                   random settings of its options (scripts/check-kconfig.sh)
 #   make kut        kvm-unit-tests (x86-64) on lguest, both paging modes
@@ -131,6 +134,16 @@ $(BUILD)/host-initrd.cpio.gz: tests/host/mkhostinitrd.sh tests/host/init \
 check: all kut-build
 	sh tests/run-all.sh
 
+# make check-vmx: the Bochs test host (VMX with EPT, scripts/bochs-host.sh)
+# runs vmx-cpu, every raw-guest case with npt and then shadow paging, and
+# linux-disk-ro, in one boot; CASES="..." runs those instead (NAME:npt,
+# NAME:shadow, @guest...).  Not part of make check; deps-vmx.sh installs
+# Bochs.
+CASES ?=
+check-vmx: modules launcher test-progs initramfs image vmlinux
+	sh scripts/deps-vmx.sh
+	CASES="$(CASES)" sh scripts/check-vmx.sh
+
 # The case's own limit: the fuzzing time plus the checks and the modules.
 DURATION ?= 240
 SEED ?= $(shell date +%s)
@@ -224,4 +237,4 @@ clean: modules-clean
 	rm -rf $(BUILD)/logs
 
 .PHONY: all deps modules modules-clean deb check-deb kconfig-options launcher test-progs initramfs initramfs2 image vmlinux host-initrd \
-	check check-debug check-kconfig debug-kernel guest-kernel fuzz demo bench kut kut-build kut-kvm tour clean
+	check check-debug check-kconfig check-vmx debug-kernel guest-kernel fuzz demo bench kut kut-build kut-kvm tour clean

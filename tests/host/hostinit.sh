@@ -6,7 +6,10 @@
 # tests/guests/cases.tsv; kut-NAME: kvm-unit-tests entry NAME, kut.sh)
 # under a timeout, then reads (and clears) the kernel log and fails the
 # case if it shows a BUG, Oops, WARNING, general protection fault or Call
-# Trace.
+# Trace.  lgcasesfile=FILE: the cases are FILE's words instead (a list too
+# long for the command line: make check-vmx).  A case spelled NAME:npt or
+# NAME:shadow is NAME with that paging= default (as --paging gives a whole
+# suite), reported under the whole spelling: one boot runs both modes.
 # Results go to the serial console as "@@RESULT <case> PASS|FAIL <why>".
 
 LG_TOP=$(cd "$(dirname "$0")/../.." && pwd)
@@ -19,6 +22,7 @@ for arg in $(cat /proc/cmdline); do
 	case "$arg" in
 	lgdebug=1) kmemleak=/sys/kernel/debug/kmemleak debug=1 ;;
 	lgcases=*) cases=$(echo "${arg#lgcases=}" | tr , ' ') ;;
+	lgcasesfile=*) cases=$(cat "${arg#lgcasesfile=}") ;;
 	lgtimeout=*) per_test=${arg#lgtimeout=} ;;
 	lgmode=*) mode=${arg#lgmode=} ;;
 	lgpaging=*) LG_PAGING=${arg#lgpaging=}; export LG_PAGING ;;
@@ -118,13 +122,19 @@ fi
 # The negative controls: cases whose log must show their planted warning.
 dirty_ok=" $(grep -l '^# lgtest: expect-dirty-klog' "$LG_TOP"/tests/host/cases/*.sh | tr '\n' ' ') "
 
+suite_paging=${LG_PAGING-}
 for c in $cases; do
-	file=$LG_TOP/tests/host/cases/$c.sh row=
-	# A raw-guest case is rows of tests/guests/cases.tsv: guest-rows.sh.
+	name=${c%:*}
 	case $c in
-	guest-*) file=$LG_TOP/tests/host/guest-rows.sh row=${c#guest-} ;;
-	kut-*) file=$LG_TOP/tests/host/kut.sh row=${c#kut-} ;;
-	kutkvm-*) file=$LG_TOP/tests/host/kut.sh row=kvm:${c#kutkvm-} ;;
+	*:npt|*:shadow) LG_PAGING=${c##*:}; export LG_PAGING ;;
+	*) name=$c; LG_PAGING=$suite_paging ;;
+	esac
+	file=$LG_TOP/tests/host/cases/$name.sh row=
+	# A raw-guest case is rows of tests/guests/cases.tsv: guest-rows.sh.
+	case $name in
+	guest-*) file=$LG_TOP/tests/host/guest-rows.sh row=${name#guest-} ;;
+	kut-*) file=$LG_TOP/tests/host/kut.sh row=${name#kut-} ;;
+	kutkvm-*) file=$LG_TOP/tests/host/kut.sh row=kvm:${name#kutkvm-} ;;
 	esac
 	echo "@@BEGIN $c"
 	# Built in, lguest is not reloaded between cases: put its parameters
@@ -195,4 +205,6 @@ if [ -n "$kmemleak" ]; then
 	echo "@@KMEMLEAK-FINAL $(grep -c '^unreferenced object' $kmemleak) objects"
 	head -n 200 $kmemleak
 fi
+read -r up _ < /proc/uptime
+echo "@@UPTIME $up"
 echo "@@DONE"
