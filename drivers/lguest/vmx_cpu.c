@@ -497,14 +497,17 @@ static void lg_vmcs_clear_here(struct lg_vmcs *v)
 		pr_err_ratelimited("VMCLEAR of VMCS %#llx failed on CPU %d\n",
 				   v->pa, v->cpu);
 	list_del(&v->cpu_link);
+	v->launched = false;
 	/*
-	 * The list entry must be gone before cpu reads -1: another CPU that
-	 * sees -1 adds @v to its own list at once, and must not do so while
-	 * it is still on ours.  Pairs with the smp_rmb() in lg_vmcs_load().
+	 * The list entry must be gone, and launched false, before cpu reads
+	 * -1: another CPU that sees -1 adds @v to its own list at once, and
+	 * must not do so while it is still on ours, nor VMRESUME it.  This
+	 * can race: CPU offline runs here while the vCPU's thread, already
+	 * pushed to another CPU, loads @v there.  Pairs with the smp_rmb()
+	 * in lg_vmcs_load().
 	 */
 	smp_wmb();
 	WRITE_ONCE(v->cpu, -1);
-	v->launched = false;
 }
 
 static void lg_vmcs_clear_ipi(void *v)
@@ -571,10 +574,22 @@ static bool lg_vmx_cb_wanted, lg_vmx_cb_ours, lg_kvm_intel_coming;
 
 static bool lg_kvm_intel_loaded(void)
 {
+	struct kset *kset = NULL;
 	struct kobject *kobj;
 
-	/* Every module, ours included, is in module_kset: /sys/module. */
-	kobj = kset_find_obj(THIS_MODULE->mkobj.kobj.kset, "kvm_intel");
+	/*
+	 * /sys/module/kvm_intel: a loaded module, or a built-in one (which
+	 * has parameters).  module_kset is not exported, but every module,
+	 * ours included, is in it.
+	 */
+#if defined(MODULE)
+	kset = THIS_MODULE->mkobj.kobj.kset;
+#elif defined(CONFIG_SYSFS)
+	kset = module_kset;
+#endif
+	if (!kset)
+		return false;
+	kobj = kset_find_obj(kset, "kvm_intel");
 	if (!kobj)
 		return false;
 	kobject_put(kobj);
@@ -596,6 +611,7 @@ static void lg_vmx_cb_update(void)
 	lg_vmx_cb_ours = want;
 }
 
+#ifdef CONFIG_MODULES
 static int lg_vmx_module_event(struct notifier_block *nb, unsigned long event,
 			       void *data)
 {
@@ -620,8 +636,12 @@ static int lg_vmx_module_event(struct notifier_block *nb, unsigned long event,
 	return NOTIFY_DONE;
 }
 
+#endif
+
 static struct notifier_block lg_vmx_module_nb = {
+#ifdef CONFIG_MODULES
 	.notifier_call = lg_vmx_module_event,
+#endif
 };
 
 /**
