@@ -397,6 +397,10 @@ enum lg_exit_action {
  * @vcpu_free: free it (the vCPU runs nowhere).
  * @inject_nmi: before entry: inject a pending NMI if the guest can take it.
  * @flush_tlb: the guest's TLB tag must forget everything at next entry.
+ * @vcpu_load: optional: before an entry, preemption off but interrupts
+ *	on: make the vCPU's hardware state current on this CPU (VT-x:
+ *	VMPTRLD, after a VMCLEAR where it last ran).  Nonzero: the vCPU
+ *	cannot run (it was killed).
  * @events_off: the last step before the world switch, interrupts off
  *	(AMD-V: CLGI).
  * @run: enter the guest and return at its next exit, with the VMCB image
@@ -415,6 +419,7 @@ struct lg_hw_ops {
 	void (*vcpu_free)(struct lg_vcpu *vcpu);
 	void (*inject_nmi)(struct lg_vcpu *vcpu);
 	void (*flush_tlb)(struct lg_vcpu *vcpu);
+	int (*vcpu_load)(struct lg_vcpu *vcpu);
 	void (*events_off)(struct lg_vcpu *vcpu);
 	void (*run)(struct lg_vcpu *vcpu);
 	void (*events_on)(struct lg_vcpu *vcpu);

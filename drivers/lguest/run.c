@@ -724,6 +724,15 @@ static bool lg_enter_guest(struct lg_vcpu *vcpu, u64 host_xcr0)
 	u32 host_pkru = 0, host_aux = 0;
 	int cpu;
 
+	/*
+	 * The backend's per-CPU hold on the vCPU (VT-x: its VMCS current on
+	 * this CPU) needs interrupts on and must last until after the exit.
+	 */
+	preempt_disable();
+	if (lg_hw->vcpu_load && lg_hw->vcpu_load(vcpu)) {
+		preempt_enable();
+		return false;
+	}
 	local_irq_disable();
 	/*
 	 * A request, a stop or a signal that came since the run loop looked
@@ -734,6 +743,7 @@ static bool lg_enter_guest(struct lg_vcpu *vcpu, u64 host_xcr0)
 	 */
 	if (READ_ONCE(vcpu->requests) || lg_stopped(vcpu->lg) || signal_pending(current)) {
 		local_irq_enable();
+		preempt_enable();
 		return false;
 	}
 	/*
@@ -826,6 +836,7 @@ static bool lg_enter_guest(struct lg_vcpu *vcpu, u64 host_xcr0)
 	if (unlikely(c->exit_code == SVM_EXIT_EXCP_BASE + X86_TRAP_MC))
 		lg_machine_check();
 	local_irq_enable();
+	preempt_enable();
 	return true;
 }
 

@@ -13,10 +13,10 @@
 
 #include <linux/gfp.h>
 #include <linux/idr.h>
+#include <linux/io.h>
 #include <linux/mm.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
-#include <asm/apic.h>
 #include <asm/cpu_entry_area.h>
 #include <asm/debugreg.h>
 #include <asm/desc.h>
@@ -49,6 +49,9 @@
  * @host_cpu: the CPU whose per-CPU host fields the VMCS holds (-1: none).
  * @host_cr3: @host_cr4: @host_fs_sel: @host_gs_sel: host fields as last
  *	written, to skip unchanged VMWRITEs.
+ * @pdptr: the PAE page-directory-pointer entries the CPU holds for a
+ *	guest in PAE paging under EPT (SDM 26.3.2.4, 28.3.4), and
+ *	@pdptr_cr3: the CR3 they were read for.
  * @intr_state: the guest's interruptibility state after the last exit.
  * @pending_dbg: its pending debug exceptions after the last exit.
  * @virq_injected: the posted virtual interrupt went in with this entry.
@@ -64,6 +67,7 @@ struct lg_vmx_vcpu {
 	int host_cpu;
 	unsigned long host_cr3, host_cr4;
 	u16 host_fs_sel, host_gs_sel;
+	u64 pdptr[4], pdptr_cr3;
 	u32 intr_state;
 	u64 pending_dbg;
 	bool virq_injected;
@@ -411,6 +415,37 @@ static void lg_vmx_load_cr(struct lg_vcpu *vcpu, bool nested, bool ept)
 	lg_vmwrite(CR4_READ_SHADOW, s->cr4);
 }
 
+/* Is the guest in PAE paging (not 4-level) with its own page tables? */
+static bool lg_vmx_pae(const struct vmcb_save_area *s, bool nested)
+{
+	return nested && (s->cr0 & X86_CR0_PG) && (s->cr4 & X86_CR4_PAE) &&
+	       !(s->efer & EFER_LMA);
+}
+
+/*
+ * Under EPT the CPU takes a PAE guest's four PDPTEs from the VMCS at VM
+ * entry, not from memory (SDM 26.3.2.4), and stores them back at exit.
+ * When CR3 changed behind the CPU's back (the launcher's SET_SREGS), they
+ * are read again from guest memory, as a MOV to CR3 would; a CR3 outside
+ * RAM gives not-present entries.
+ */
+static void lg_vmx_load_pdptrs(struct lg_vcpu *vcpu)
+{
+	struct lg_vmx_vcpu *vmx = lg_vmx(vcpu);
+	const struct vmcb_save_area *s = &vcpu->vmcb->save;
+
+	if (vmx->pdptr_cr3 != s->cr3) {
+		if (lg_copy_from_guest(vcpu->lg, vmx->pdptr, s->cr3 & ~0x1full,
+				       sizeof(vmx->pdptr)))
+			memset(vmx->pdptr, 0, sizeof(vmx->pdptr));
+		vmx->pdptr_cr3 = s->cr3;
+	}
+	lg_vmwrite(GUEST_PDPTR0, vmx->pdptr[0]);
+	lg_vmwrite(GUEST_PDPTR1, vmx->pdptr[1]);
+	lg_vmwrite(GUEST_PDPTR2, vmx->pdptr[2]);
+	lg_vmwrite(GUEST_PDPTR3, vmx->pdptr[3]);
+}
+
 /* The VMCB image into the VMCS, before every entry. */
 static void lg_vmx_state_in(struct lg_vcpu *vcpu, u32 windows)
 {
@@ -461,6 +496,8 @@ static void lg_vmx_state_in(struct lg_vcpu *vcpu, u32 windows)
 	if (ept != vmx->ept)
 		vmx->flush = true;
 	vmx->ept = ept;
+	if (lg_vmx_pae(s, nested))
+		lg_vmx_load_pdptrs(vcpu);
 
 	if (s->efer & EFER_LMA)
 		entry |= VM_ENTRY_IA32E_MODE;
@@ -544,6 +581,13 @@ static void lg_vmx_state_out(struct lg_vcpu *vcpu)
 		s->cr0 = (lg_vmread(GUEST_CR0) & ~lg_vmread(CR0_GUEST_HOST_MASK)) |
 			 (s->cr0 & lg_vmread(CR0_GUEST_HOST_MASK));
 		s->cr3 = lg_vmread(GUEST_CR3);
+	}
+	if (lg_vmx_pae(s, nested)) {
+		vmx->pdptr[0] = lg_vmread(GUEST_PDPTR0);
+		vmx->pdptr[1] = lg_vmread(GUEST_PDPTR1);
+		vmx->pdptr[2] = lg_vmread(GUEST_PDPTR2);
+		vmx->pdptr[3] = lg_vmread(GUEST_PDPTR3);
+		vmx->pdptr_cr3 = s->cr3;
 	}
 	vmx->intr_state = lg_vmread(GUEST_INTERRUPTIBILITY_INFO);
 	vmx->pending_dbg = lg_vmread(GUEST_PENDING_DBG_EXCEPTIONS);
@@ -802,11 +846,6 @@ static void lg_vmx_run(struct lg_vcpu *vcpu)
 	unsigned int i;
 	int fail;
 
-	if (lg_vmcs_load(&vmx->vmcs)) {
-		c->exit_code = SVM_EXIT_ERR;
-		kill_guest(vcpu->lg, "VMPTRLD failed on CPU %d", cpu);
-		return;
-	}
 	if (!vmx->setup)
 		lg_vmx_setup_vmcs(vcpu);
 	if (vmx->host_cpu != cpu || vmx->vmcs.cpu != cpu)
@@ -852,6 +891,22 @@ static void lg_vmx_run(struct lg_vcpu *vcpu)
 	c->event_inj = 0;
 }
 
+/*
+ * Make the VMCS current here (VMCLEARed first on the CPU it last ran on,
+ * vmx_cpu.c); a VMCS that moved starts over with VMLAUNCH.
+ */
+static int lg_vmx_vcpu_load(struct lg_vcpu *vcpu)
+{
+	struct lg_vmx_vcpu *vmx = lg_vmx(vcpu);
+	int r = lg_vmcs_load(&vmx->vmcs);
+
+	if (r < 0) {
+		kill_guest(vcpu->lg, "VMPTRLD failed on CPU %d (%d)", smp_processor_id(), r);
+		return r;
+	}
+	return 0;
+}
+
 static void lg_vmx_events_off(struct lg_vcpu *vcpu)
 {
 	/* VT-x has no GIF: interrupts are off, NMIs exit the guest. */
@@ -859,13 +914,14 @@ static void lg_vmx_events_off(struct lg_vcpu *vcpu)
 
 /*
  * An NMI that arrived while the guest ran made it exit instead of being
- * delivered (NMI exiting): the host's handler has not seen it.  Send it
- * to ourselves; with the host's state back it is taken at once.
+ * delivered (NMI exiting), and left NMIs blocked until the next IRET
+ * (SDM 27.1, vmx_switch.S T:404): the host's handler runs now,
+ * as if the NMI had just arrived, and its IRET unblocks them.
  */
 static void lg_vmx_events_on(struct lg_vcpu *vcpu)
 {
 	if (vcpu->vmcb->control.exit_code == SVM_EXIT_NMI)
-		apic->send_IPI_self(NMI_VECTOR);
+		lg_vmx_host_nmi();
 }
 
 /*
@@ -970,6 +1026,7 @@ static struct lg_hw_ops lg_vmx_ops __ro_after_init = {
 	.vcpu_free	= lg_vmx_vcpu_free,
 	.inject_nmi	= lg_vmx_inject_nmi,
 	.flush_tlb	= lg_vmx_flush_tlb,
+	.vcpu_load	= lg_vmx_vcpu_load,
 	.events_off	= lg_vmx_events_off,
 	.run		= lg_vmx_run,
 	.events_on	= lg_vmx_events_on,

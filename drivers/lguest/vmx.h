@@ -149,6 +149,18 @@ void lg_vmx_insn_error(const char *insn, unsigned long field, bool fault);
  */
 int lg_vmx_enter(struct lg_vcpu *vcpu, bool launched);
 
+/**
+ * lg_vmx_host_nmi() - hand the host the NMI that caused a VM exit.
+ *
+ * In vmx_switch.S.  An NMI that exits the guest ("NMI exiting") is not
+ * delivered to the host, and blocks NMIs until the next IRET: call this
+ * with interrupts still disabled after an exit with reason
+ * EXIT_REASON_EXCEPTION_NMI whose interruption information says NMI.  It
+ * runs the host's NMI handler (asm_exc_nmi_noist) on a synthetic NMI
+ * frame, whose IRET ends the blocking.
+ */
+void lg_vmx_host_nmi(void);
+
 /* Where a VM exit lands, in lg_vmx_enter(): the value for HOST_RIP. */
 extern const char lg_vmx_exit_rip[];
 

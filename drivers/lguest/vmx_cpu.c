@@ -574,6 +574,7 @@ static bool lg_vmx_cb_wanted, lg_vmx_cb_ours, lg_kvm_intel_coming;
 
 static bool lg_kvm_intel_loaded(void)
 {
+	struct kset *kset = NULL;
 	struct kobject *kobj;
 
 	/*
@@ -581,11 +582,14 @@ static bool lg_kvm_intel_loaded(void)
 	 * has parameters).  module_kset is not exported, but every module,
 	 * ours included, is in it.
 	 */
-#ifdef MODULE
-	kobj = kset_find_obj(THIS_MODULE->mkobj.kobj.kset, "kvm_intel");
-#else
-	kobj = kset_find_obj(module_kset, "kvm_intel");
+#if defined(MODULE)
+	kset = THIS_MODULE->mkobj.kobj.kset;
+#elif defined(CONFIG_SYSFS)
+	kset = module_kset;
 #endif
+	if (!kset)
+		return false;
+	kobj = kset_find_obj(kset, "kvm_intel");
 	if (!kobj)
 		return false;
 	kobject_put(kobj);
@@ -660,6 +664,8 @@ int lg_vmx_init(void)
 	mutex_lock(&lg_vmx_cb_lock);
 	lg_vmx_cb_wanted = true;
 	lg_vmx_cb_update();
+	if (!lg_vmx_cb_ours)
+		pr_info("kvm_intel is loaded: its emergency-reboot callback turns VMX off for us too\n");
 	mutex_unlock(&lg_vmx_cb_lock);
 	/* Calls lg_vmx_cpu_online() on each online CPU; unwinds on failure. */
 	ret = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "lguest/vmx:online",
@@ -698,15 +704,20 @@ void lg_vmx_exit(void)
  * @node: NUMA node to allocate on (NUMA_NO_NODE: any).
  *
  * Zeroed, with the revision identifier in its first word and bit 31 (the
- * shadow-VMCS indicator) clear (SDM 24.2).  The backend must still
- * VMPTRLD it and write every field it uses (SDM 24.11.3: software must
- * not rely on a fresh region's contents); charged to the caller's memcg.
+ * shadow-VMCS indicator) clear, then VMCLEARed once, as SDM 24.11.3
+ * ("Initializing a VMCS") asks before a region's first VMPTRLD: that
+ * initializes the CPU's own data in it and makes its launch state clear.
+ * It is not active anywhere after (VMCLEAR leaves it inactive).  The
+ * backend must still write every field it uses: nothing may be assumed
+ * of a fresh VMCS's contents.  Charged to the caller's memcg.  Call in
+ * process context after lg_vmx_init().
  *
- * Return: 0, or -ENOMEM.
+ * Return: 0, -ENOMEM, or -EIO if the VMCLEAR failed (logged).
  */
 int lg_vmcs_alloc(struct lg_vmcs *vmcs, int node)
 {
 	struct page *page;
+	int err = 0;
 
 	page = alloc_pages_node(node, GFP_KERNEL_ACCOUNT | __GFP_ZERO, 0);
 	if (!page)
@@ -717,7 +728,19 @@ int lg_vmcs_alloc(struct lg_vmcs *vmcs, int node)
 	vmcs->cpu = -1;
 	vmcs->launched = false;
 	INIT_LIST_HEAD(&vmcs->cpu_link);
-	return 0;
+
+	/* Any CPU will do, as long as it is in VMX operation meanwhile. */
+	preempt_disable();
+	if (!this_cpu_read(lg_vmxon_page) || lg_vmcs_clear(vmcs->pa))
+		err = -EIO;
+	preempt_enable();
+	if (err) {
+		pr_err_ratelimited("VMCLEAR of a new VMCS failed\n");
+		__free_page(page);
+		vmcs->va = NULL;
+		vmcs->pa = 0;
+	}
+	return err;
 }
 
 /*

@@ -13,6 +13,7 @@
 #include <asm/msr-index.h>
 #include <asm/nospec-branch.h>
 #include <asm/percpu.h>
+#include <asm/segment.h>
 #include <asm/unwind_hints.h>
 
 /* LG_VCPU_RAX ..., LG_VMCS_HOST_RSP: generated (lg-asm-offsets.c). */
@@ -200,3 +201,38 @@ SYM_INNER_LABEL(lg_vmx_exit_rip, SYM_L_GLOBAL)
 	mov	$1, %ebx		/* return 1: VMfailInvalid/VMfailValid */
 	jmp	.Lclear_regs
 SYM_FUNC_END(lg_vmx_enter)
+
+/*T:404 One thing a VM exit takes away for good: an NMI that made the
+ * guest exit ("NMI exiting") is not delivered to the host afterwards, and
+ * NMIs stay blocked until the next IRET (SDM 27.1, "Architectural State
+ * Before a VM Exit": the NMI blocks later ones once the exit completes).
+ * Unlike SVM, where it waits for STGI, it is gone unless we hand it on:
+ * so the backend calls this after such an exit, which calls the host's
+ * NMI entry with the stack frame an NMI would have pushed, as KVM's
+ * vmx_do_interrupt_nmi_irqoff() does; its IRET comes back here and ends
+ * the NMI blocking. :*/
+/*
+ * lg_vmx_host_nmi - run the host's NMI handler (kernel-doc: vmx.h).
+ * Called with interrupts disabled, right after an NMI VM exit.
+ */
+SYM_FUNC_START(lg_vmx_host_nmi)
+	/*
+	 * RBP keeps the caller's RSP, which the NMI frame records; the
+	 * CPU aligns RSP to 16 bytes before pushing an interrupt frame.
+	 */
+	push	%rbp
+	mov	%rsp, %rbp
+	and	$-16, %rsp
+	push	$__KERNEL_DS
+	push	%rbp
+	pushf
+	push	$__KERNEL_CS
+	call	asm_exc_nmi_noist
+	/*
+	 * The handler's IRET already restored RSP; objtool does not know
+	 * that, so RSP is restored from RBP explicitly.
+	 */
+	mov	%rbp, %rsp
+	pop	%rbp
+	RET
+SYM_FUNC_END(lg_vmx_host_nmi)
