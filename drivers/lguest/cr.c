@@ -49,6 +49,32 @@ static void lg_npt_write_cr4(struct lg_vcpu *vcpu, u64 val)
 	s->cr4 = val;
 }
 
+/*
+ * A CR0 write under nested paging, which only VT-x intercepts, and only
+ * when it changes a bit VMX operation fixes (CR0.NE, vmx.c): the CPU's
+ * checks of MOV to CR0 (SDM vol. 3, 2.5 and 9.8.5), then the new value,
+ * EFER.LMA following paging as the CPU's would.
+ */
+static void lg_npt_write_cr0(struct lg_vcpu *vcpu, u64 val)
+{
+	struct vmcb_save_area *s = &vcpu->vmcb->save;
+	bool pg = val & X86_CR0_PG;
+
+	if ((val >> 32) || (pg && !(val & X86_CR0_PE)) ||
+	    ((val & X86_CR0_NW) && !(val & X86_CR0_CD)) ||
+	    (pg && (s->efer & EFER_LME) && !(s->cr4 & X86_CR4_PAE))) {
+		lg_cr_gp(vcpu, "cr0 write", val);
+		return;
+	}
+	if (pg && (s->efer & EFER_LME))
+		s->efer |= EFER_LMA;
+	else if (!pg)
+		s->efer &= ~(u64)EFER_LMA;
+	if ((val ^ s->cr0) & (X86_CR0_PG | X86_CR0_WP))
+		lg_flush_guest_tlb(vcpu);
+	s->cr0 = val;
+}
+
 /**
  * lg_read_rip_insn() - read the instruction at the guest's RIP.
  * @vcpu: the guest.
@@ -135,8 +161,11 @@ enum lg_exit_action lg_exit_cr(struct lg_vcpu *vcpu)
 	int len;
 	u64 val;
 
-	/* Nested paging intercepts only CR4 writes (lg_npt_write_cr4()). */
-	if (!vcpu->shadow && code != SVM_EXIT_WRITE_CR4) {
+	/*
+	 * Nested paging intercepts only CR4 writes (lg_npt_write_cr4()), and
+	 * on VT-x CR0 writes that change CR0.NE (lg_npt_write_cr0()).
+	 */
+	if (!vcpu->shadow && code != SVM_EXIT_WRITE_CR4 && code != SVM_EXIT_WRITE_CR0) {
 		kill_guest(vcpu->lg, "control-register intercept 0x%x without shadow paging", code);
 		return LG_EXIT_CONTINUE;
 	}
@@ -171,7 +200,9 @@ enum lg_exit_action lg_exit_cr(struct lg_vcpu *vcpu)
 		/* Outside 64-bit mode MOV to CR takes 32 bits (APM vol. 3). */
 		if (!lg_code64(&vcpu->vmcb->save))
 			val = (u32)val;
-		if (!vcpu->shadow)
+		if (!vcpu->shadow && want == 0)
+			lg_npt_write_cr0(vcpu, val);
+		else if (!vcpu->shadow)
 			lg_npt_write_cr4(vcpu, val);
 		else if (want == 0)
 			lg_shadow_write_cr0(vcpu, val);

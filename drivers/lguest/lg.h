@@ -370,7 +370,7 @@ enum lg_exit_action {
 	LG_EXIT_TO_USER,	/* stop: the launcher has something to do */
 };
 
-/*T:140 What differs between AMD-V and Intel VT-x sits behind one table,
+/*T:135 What differs between AMD-V and Intel VT-x sits behind one table,
  * chosen when the module loads: taking the virtualization extensions on
  * every CPU, what a vCPU needs in hardware structures, how a pending
  * interrupt or NMI reaches the guest, the TLB tag flush, and the world
@@ -437,8 +437,16 @@ void lg_svm_exit(void);
 u64 lg_host_save_pa(void);
 unsigned int lg_svm_nr_asids(void);
 
-/* vmx.c: Intel VT-x */
+/* vmx.c: Intel VT-x (CONFIG_LGUEST_VMX) */
+#if IS_ENABLED(CONFIG_LGUEST_VMX)
 const struct lg_hw_ops *lg_vmx_probe(int *err);
+#else
+static inline const struct lg_hw_ops *lg_vmx_probe(int *err)
+{
+	*err = 0;
+	return NULL;
+}
+#endif
 
 /* spec.c: speculation barriers between guests */
 void lg_spec_enter(struct lg_vcpu *vcpu);

@@ -665,9 +665,12 @@ static bool lg_event_is_soft(u32 info)
 static enum lg_exit_action lg_handle_exit(struct lg_vcpu *vcpu)
 {
 	struct vmcb_control_area *c = &vcpu->vmcb->control;
-	u32 code = c->exit_code;
-	u32 info;
+	u32 code, info;
 
+	/* The backend's last word on what the exit was (VT-x: VMMCALL). */
+	if (lg_hw->exit_decode)
+		lg_hw->exit_decode(vcpu);
+	code = c->exit_code;
 	trace_lguest_exit(code, vcpu->vmcb->save.rip, c->exit_info_1, c->exit_info_2);
 	vcpu->prev_exit = vcpu->this_exit;
 	vcpu->this_exit = code;
@@ -686,8 +689,6 @@ static enum lg_exit_action lg_handle_exit(struct lg_vcpu *vcpu)
 	}
 
 	lg_nmi_after_exit(vcpu);
-	if (lg_hw->exit_decode)
-		lg_hw->exit_decode(vcpu);
 
 	if (code == (u32)SVM_EXIT_ERR) {
 		/*

@@ -43,7 +43,7 @@
  * @vpid: its virtual-processor ID (0: none, VPIDs off for it).
  * @eptp: the EPT pointer of its guest.
  * @ept: this entry runs with EPT (nested paging, or shadow paging's real
- *	mode, T:575).
+ *	mode, T:586).
  * @flush: INVVPID/INVEPT due before the next entry.
  * @setup: the constant fields of the VMCS are written.
  * @host_cpu: the CPU whose per-CPU host fields the VMCS holds (-1: none).
@@ -318,7 +318,7 @@ static bool lg_vmx_irq_window_open(struct lg_vcpu *vcpu)
 	       !(vcpu->vmcb->control.int_state & SVM_INTERRUPT_SHADOW_MASK);
 }
 
-/*T:560 VT-x without APIC virtualization has no V_IRQ, so this is where
+/*T:512 VT-x without APIC virtualization has no V_IRQ, so this is where
  * the backend plays the part AMD's CPU plays for the interrupt run.c
  * posted (T:510): if nothing else is being injected and the guest's
  * window is open, the vector goes in as an external interrupt through the
@@ -453,7 +453,7 @@ static void lg_vmx_state_in(struct lg_vcpu *vcpu, u32 windows)
 	struct vmcb_control_area *c = &vcpu->vmcb->control;
 	struct vmcb_save_area *s = &vcpu->vmcb->save;
 	bool nested = c->nested_ctl & SVM_NESTED_CTL_NP_ENABLE;
-	/*T:575 AMD-V runs a shadow-paged guest's real mode ("paged real
+	/*T:586 AMD-V runs a shadow-paged guest's real mode ("paged real
 	 * mode", CR0.PE clear with our CR0.PG set); VT-x refuses PG without
 	 * PE (SDM 26.3.1.1), and runs real mode only as an unrestricted
 	 * guest, which needs EPT.  So a shadow-paged guest on VT-x spends its
@@ -711,7 +711,7 @@ static void lg_vmx_entry_failed(struct lg_vcpu *vcpu, bool valid_fail, u32 reaso
 	s->rip = vcpu->entry_rip;
 }
 
-/*T:565 After a VM exit the VMCS is read back into the VMCB image and the
+/*T:541 After a VM exit the VMCS is read back into the VMCB image and the
  * exit renamed: an instruction's exit becomes AMD's code for it with the
  * next RIP (the exit's instruction length, SDM 28.2.5), as nrip-save gives
  * it; a CR or DR access carries its register in EXITINFO1 as AMD's decode
@@ -828,7 +828,7 @@ static void lg_vmx_translate(struct lg_vcpu *vcpu)
 		vcpu->nmi_masked = true;
 }
 
-/*T:570 The VT-x world switch, around vmx_switch.S.  The VMCS must be
+/*T:407 The VT-x world switch, around vmx_switch.S.  The VMCS must be
  * current on this CPU (it is VMCLEARed where it last ran first, vmx_cpu.c);
  * the VMCB image goes in, with the host state that follows the task, and
  * the syscall MSRs and CR2, which VM entry does not switch, are swapped by
