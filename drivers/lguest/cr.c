@@ -61,6 +61,7 @@ static void lg_npt_write_cr0(struct lg_vcpu *vcpu, u64 val)
 	bool pg = val & X86_CR0_PG;
 
 	if ((val >> 32) || (pg && !(val & X86_CR0_PE)) ||
+	    (!pg && lg_code64(s)) ||	/* paging off in 64-bit mode */
 	    ((val & X86_CR0_NW) && !(val & X86_CR0_CD)) ||
 	    (pg && (s->efer & EFER_LME) && !(s->cr4 & X86_CR4_PAE))) {
 		lg_cr_gp(vcpu, "cr0 write", val);

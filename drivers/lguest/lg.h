@@ -389,6 +389,10 @@ enum lg_exit_action {
  *	itself (AMD's NPT, Intel's EPT); without it only shadow paging.
  * @shadow_needs_npt: shadow-paged guests need the nested page tables
  *	too (VT-x runs real mode only with EPT: "unrestricted guest").
+ * @npt_4k: map guest RAM with 4 KiB nested pages only (VT-x on CPUs
+ *	with the iTLB multihit erratum, CVE-2018-12207: an executable huge
+ *	page the guest splits can raise a machine check; or without 2 MiB
+ *	EPT pages).
  * @npte_leaf: bits every leaf of the nested page tables carries besides
  *	the permissions (EPT's memory type; 0 for AMD's NPT).
  * @setup: take the extensions on every CPU (module load).
@@ -397,6 +401,8 @@ enum lg_exit_action {
  * @vcpu_free: free it (the vCPU runs nowhere).
  * @inject_nmi: before entry: inject a pending NMI if the guest can take it.
  * @flush_tlb: the guest's TLB tag must forget everything at next entry.
+ * @flush_gva: the hardware TLB must forget the guest's translation of one
+ *	guest-virtual address (shadow paging; preemptible context).
  * @vcpu_load: optional: before an entry, preemption off but interrupts
  *	on: make the vCPU's hardware state current on this CPU (VT-x:
  *	VMPTRLD, after a VMCLEAR where it last ran).  Nonzero: the vCPU
@@ -411,7 +417,7 @@ enum lg_exit_action {
  */
 struct lg_hw_ops {
 	const char *name;
-	bool nrips, decode_assists, nested_paging, shadow_needs_npt;
+	bool nrips, decode_assists, nested_paging, shadow_needs_npt, npt_4k;
 	u64 npte_leaf;
 	int (*setup)(void);
 	void (*teardown)(void);
@@ -419,6 +425,7 @@ struct lg_hw_ops {
 	void (*vcpu_free)(struct lg_vcpu *vcpu);
 	void (*inject_nmi)(struct lg_vcpu *vcpu);
 	void (*flush_tlb)(struct lg_vcpu *vcpu);
+	void (*flush_gva)(struct lg_vcpu *vcpu, u64 gva);
 	int (*vcpu_load)(struct lg_vcpu *vcpu);
 	void (*events_off)(struct lg_vcpu *vcpu);
 	void (*run)(struct lg_vcpu *vcpu);

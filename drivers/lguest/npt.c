@@ -78,7 +78,7 @@ int lg_npt_build(struct lguest *lg)
 		pd = lg_npt_next(lg, &pdpt[(gpa >> 30) & 511]);
 		if (!pd)
 			return -ENOMEM;
-		if (chunk->base) {
+		if (chunk->base && !lg_hw->npt_4k) {
 			pd[(gpa >> 21) & 511] = page_to_phys(chunk->base) |
 						NPTE_TABLE | _PAGE_PSE | lg_hw->npte_leaf;
 			continue;
@@ -87,8 +87,9 @@ int lg_npt_build(struct lguest *lg)
 		if (!pt)
 			return -ENOMEM;
 		for (i = 0; i < LG_CHUNK_PAGES; i++)
-			pt[i] = page_to_phys(chunk->pages[i]) | NPTE_TABLE |
-				lg_hw->npte_leaf;
+			pt[i] = page_to_phys(chunk->base ? chunk->base + i :
+					     chunk->pages[i]) |
+				NPTE_TABLE | lg_hw->npte_leaf;
 	}
 	return 0;
 }

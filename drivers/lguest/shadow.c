@@ -234,22 +234,6 @@ static void lg_shadow_zap(struct lg_shadow *sh, u64 *e, int level)
 }
 
 /*
- * Forget the guest's translation of @gva in the hardware TLB (APM vol. 3,
- * INVLPGA).  The exit handler is preemptible, so this CPU need not be the
- * one the guest ran on and will run on again: there, a flush of the whole
- * ASID at the next VMRUN does it instead.  (A guest moving to a CPU other
- * than its last is flushed at VMRUN anyway, see lg_enter_guest().)
- */
-static void lg_shadow_invlpga(struct lg_vcpu *vcpu, u64 gva)
-{
-	if (get_cpu() == vcpu->last_cpu)
-		asm volatile("invlpga %0, %1" : : "a"(gva), "c"(vcpu->asid) : "memory");
-	else
-		lg_flush_guest_tlb(vcpu);
-	put_cpu();
-}
-
-/*
  * May a shadow entry built from the guest entry @snap stand for @gpte?
  * Only if nothing but Accessed and Dirty changed, and only by being set:
  * what was built with a bit clear is stricter (Dirty clear: read-only)
@@ -761,7 +745,7 @@ static int lg_shadow_fill(struct lg_vcpu *vcpu, u64 gva, u32 access,
 	sh->fills++;
 	/* Replacing a live entry: the TLB may hold the old one (APM 15.16.2). */
 	if (old & _PAGE_PRESENT)
-		lg_shadow_invlpga(vcpu, gva);
+		lg_hw->flush_gva(vcpu, gva);
 	lg_shadow_prefetch(vcpu, gva, w, global, spt);
 	return 0;
 }
@@ -879,7 +863,7 @@ static void lg_shadow_drop_gva(struct lg_vcpu *vcpu, u64 *table, u64 gva)
 	}
 	if (table[(gva >> 12) & 511] & _PAGE_PRESENT) {
 		table[(gva >> 12) & 511] = 0;
-		lg_shadow_invlpga(vcpu, gva);
+		lg_hw->flush_gva(vcpu, gva);
 	}
 }
 

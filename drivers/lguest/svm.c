@@ -135,6 +135,22 @@ static void lg_svm_vcpu_free(struct lg_vcpu *vcpu)
 		ida_free(&lg_asids, vcpu->asid);
 }
 
+/*
+ * Forget the guest's translation of @gva in the hardware TLB (APM vol. 3,
+ * INVLPGA).  The exit handler is preemptible, so this CPU need not be the
+ * one the guest ran on and will run on again: there, a flush of the whole
+ * ASID at the next VMRUN does it instead.  (A guest moving to a CPU other
+ * than its last is flushed at VMRUN anyway, see lg_enter_guest().)
+ */
+static void lg_svm_flush_gva(struct lg_vcpu *vcpu, u64 gva)
+{
+	if (get_cpu() == vcpu->last_cpu)
+		asm volatile("invlpga %0, %1" : : "a"(gva), "c"(vcpu->asid) : "memory");
+	else
+		lg_flush_guest_tlb(vcpu);
+	put_cpu();
+}
+
 /* Make the guest's ASID forget what it cached, on the next VMRUN (APM 15.16.1). */
 static void lg_svm_flush_tlb(struct lg_vcpu *vcpu)
 {
@@ -211,6 +227,7 @@ static struct lg_hw_ops lg_svm_ops __ro_after_init = {
 	.vcpu_free	= lg_svm_vcpu_free,
 	.inject_nmi	= lg_nmi_inject,
 	.flush_tlb	= lg_svm_flush_tlb,
+	.flush_gva	= lg_svm_flush_gva,
 	.events_off	= lg_svm_events_off,
 	.run		= lg_svm_run,
 	.events_on	= lg_svm_events_on,

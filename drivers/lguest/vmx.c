@@ -22,6 +22,7 @@
 #include <asm/desc.h>
 #include <asm/msr.h>
 #include <asm/mtrr.h>
+#include <asm/perf_event.h>
 #include <asm/special_insns.h>
 #include <asm/tlbflush.h>
 #include <asm/traps.h>
@@ -42,8 +43,8 @@
  * @vapic: the virtual-APIC page: its TPR is the guest's CR8 (TPR shadow).
  * @vpid: its virtual-processor ID (0: none, VPIDs off for it).
  * @eptp: the EPT pointer of its guest.
- * @ept: this entry runs with EPT (nested paging, or shadow paging's real
- *	mode, T:586).
+ * @ept: this entry runs with EPT (nested paging, or shadow paging with
+ *	the guest's paging off, T:586).
  * @flush: INVVPID/INVEPT due before the next entry.
  * @setup: the constant fields of the VMCS are written.
  * @host_cpu: the CPU whose per-CPU host fields the VMCS holds (-1: none).
@@ -77,6 +78,8 @@ struct lg_vmx_vcpu {
 };
 
 static DEFINE_IDA(lg_vpids);
+/* Flush L1D before each entry (L1TF, lg_vmx_run()). */
+static bool lg_vmx_l1d_flush __ro_after_init;
 /* One MSR bitmap for every guest: deny all but the MSRs the VMCS switches. */
 static unsigned long *lg_vmx_msr_bitmap;
 
@@ -344,7 +347,7 @@ static u32 lg_vmx_events(struct lg_vcpu *vcpu, u32 *entry_info, u32 *entry_err)
 		 * The same layout (APM 15.20, SDM 24.8.3).  Real mode has no
 		 * error codes: delivering one there fails the entry.
 		 */
-		if (!(vcpu->vmcb->save.cr0 & X86_CR0_PE))
+		if (!(lg_guest_cr0(vcpu) & X86_CR0_PE))
 			inj &= ~SVM_EVTINJ_VALID_ERR;
 		*entry_info = inj;
 	} else if ((c->int_ctl & V_IRQ_MASK) && lg_vmx_irq_window_open(vcpu)) {
@@ -389,6 +392,29 @@ static void lg_vmx_flush_tlb(struct lg_vcpu *vcpu)
 }
 
 /*
+ * One address of the guest's, with INVVPID where the CPU offers it for
+ * one address (SDM 30.3, INVVPID type 0; the address must be canonical)
+ * and this is the CPU the vCPU last ran on; else the whole VPID at the
+ * next entry.  Without a VPID every entry flushes anyway.
+ */
+static void lg_vmx_flush_gva(struct lg_vcpu *vcpu, u64 gva)
+{
+	struct lg_vmx_vcpu *vmx = lg_vmx(vcpu);
+
+	int cpu;
+
+	if (!vmx->vpid)
+		return;
+	cpu = get_cpu();
+	if (lg_vmx_caps.invvpid_addr && gva == (u64)((s64)(gva << 16) >> 16) &&
+	    cpu == vcpu->last_cpu)
+		lg_invvpid(VMX_VPID_EXTENT_INDIVIDUAL_ADDR, vmx->vpid, gva);
+	else
+		vmx->flush = true;
+	put_cpu();
+}
+
+/*
  * The guest's control registers.  CR4 is all ours (mask ~0): the CPU
  * runs with VMXE, which VMX operation requires (CR4_FIXED0), and the
  * guest reads the VMCB's CR4; any change it tries exits to cr.c.  CR0
@@ -404,7 +430,7 @@ static void lg_vmx_load_cr(struct lg_vcpu *vcpu, bool nested, bool ept)
 	/* Unrestricted guest lifts PE and PG from the fixed bits (SDM 26.3.1.1). */
 	if (ept)
 		fixed0 &= ~(u64)(X86_CR0_PE | X86_CR0_PG);
-	/* Shadow paging's real mode runs on EPT, the guest's CR0 as it is. */
+	/* Shadow paging's paging-off time runs on EPT, the guest's CR0 as is. */
 	if (ept && !nested)
 		cr0 = lg_guest_cr0(vcpu);
 	lg_vmwrite(GUEST_CR0, (cr0 | fixed0) & lg_vmx_caps.cr0_fixed1);
@@ -457,16 +483,19 @@ static void lg_vmx_state_in(struct lg_vcpu *vcpu, u32 windows)
 	 * mode", CR0.PE clear with our CR0.PG set); VT-x refuses PG without
 	 * PE (SDM 26.3.1.1), and runs real mode only as an unrestricted
 	 * guest, which needs EPT.  So a shadow-paged guest on VT-x spends its
-	 * real mode (reset, and every AP's start-up code) on the same EPT
+	 * time with paging off (reset, real mode, every AP's start-up code,
+	 * and the protected-mode steps before paging, whose half-loaded
+	 * segments only an unrestricted guest may run with) on the same EPT
 	 * tables nested paging uses, identity-mapping its RAM as its paging-
-	 * off view does, and goes back to its shadow tables as soon as CR0.PE
+	 * off view does, and goes back to its shadow tables as soon as CR0.PG
 	 * is set (the CR0 write exits to the shadow MMU). :*/
-	bool ept = nested || !(lg_guest_cr0(vcpu) & X86_CR0_PE);
+	bool ept = nested || !(lg_guest_cr0(vcpu) & X86_CR0_PG);
 	u32 proc = (lg_vmx_caps.proc & ~(CPU_BASED_CR8_LOAD_EXITING |
 					 CPU_BASED_CR8_STORE_EXITING)) |
 		   CPU_BASED_TPR_SHADOW | CPU_BASED_USE_TSC_OFFSETTING | windows;
 	u32 proc2 = lg_vmx_caps.proc2, entry = lg_vmx_caps.entry, intr;
 	unsigned int i;
+	u64 pending;
 
 	for (i = 0; i < ARRAY_SIZE(lg_vmx_segs); i++) {
 		const struct lg_vmx_seg *seg = &lg_vmx_segs[i];
@@ -536,8 +565,15 @@ static void lg_vmx_state_in(struct lg_vcpu *vcpu, u32 windows)
 	if (vcpu->nmi_masked && (c->event_inj & SVM_EVTINJ_TYPE_MASK) != SVM_EVTINJ_TYPE_NMI)
 		intr |= GUEST_INTR_STATE_NMI;
 	lg_vmwrite(GUEST_INTERRUPTIBILITY_INFO, intr);
-	lg_vmwrite(GUEST_PENDING_DBG_EXCEPTIONS,
-		   intr & (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS) ? vmx->pending_dbg : 0);
+	/*
+	 * Inside a shadow with RFLAGS.TF set the single-step trap is pending
+	 * (BS), and VM entry insists on it (SDM 26.3.1.5), whatever we found.
+	 */
+	pending = intr & (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS) ? vmx->pending_dbg : 0;
+	if ((intr & (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS)) &&
+	    (s->rflags & X86_EFLAGS_TF))
+		pending |= DR_STEP;
+	lg_vmwrite(GUEST_PENDING_DBG_EXCEPTIONS, pending);
 }
 
 /* The VMCS's guest state back into the VMCB image, after every exit. */
@@ -588,6 +624,8 @@ static void lg_vmx_state_out(struct lg_vcpu *vcpu)
 		vmx->pdptr[2] = lg_vmread(GUEST_PDPTR2);
 		vmx->pdptr[3] = lg_vmread(GUEST_PDPTR3);
 		vmx->pdptr_cr3 = s->cr3;
+	} else {
+		vmx->pdptr_cr3 = ~0ull;		/* none held: read them at need */
 	}
 	vmx->intr_state = lg_vmread(GUEST_INTERRUPTIBILITY_INFO);
 	vmx->pending_dbg = lg_vmread(GUEST_PENDING_DBG_EXCEPTIONS);
@@ -597,7 +635,10 @@ static void lg_vmx_state_out(struct lg_vcpu *vcpu)
 	c->int_ctl = (c->int_ctl & ~V_TPR_MASK) | (vmx->vapic[0x80] >> 4);
 }
 
-/* Exit reasons that end an instruction, and the AMD-V exit each becomes. */
+/*
+ * Exit reasons that end an instruction, and the AMD-V exit each becomes
+ * (0, AMD's CR0 read, is never an entry: 0 means none).
+ */
 static const u16 lg_vmx_insn_exits[] = {
 	[EXIT_REASON_CPUID]		= SVM_EXIT_CPUID,
 	[EXIT_REASON_HLT]		= SVM_EXIT_HLT,
@@ -624,8 +665,9 @@ static const u16 lg_vmx_insn_exits[] = {
 	[EXIT_REASON_WBINVD]		= SVM_EXIT_WBINVD,
 	[EXIT_REASON_XSETBV]		= SVM_EXIT_XSETBV,
 	[EXIT_REASON_IO_INSTRUCTION]	= SVM_EXIT_IOIO,
-	[EXIT_REASON_CR_ACCESS]		= SVM_EXIT_READ_CR0,
-	[EXIT_REASON_DR_ACCESS]		= SVM_EXIT_READ_DR0,
+	/* Which CR or DR, read or write, comes from the qualification. */
+	[EXIT_REASON_CR_ACCESS]		= SVM_EXIT_WRITE_CR0,
+	[EXIT_REASON_DR_ACCESS]		= SVM_EXIT_WRITE_DR0,
 };
 
 /*
@@ -796,6 +838,13 @@ static void lg_vmx_translate(struct lg_vcpu *vcpu)
 		if ((intr & INTR_INFO_VECTOR_MASK) == X86_TRAP_DB)
 			s->dr6 = (s->dr6 & ~(u64)(DR_TRAP_BITS | DR_STEP | LG_DR6_BD)) | DR6_RESERVED |
 				 (qual & (DR_TRAP_BITS | DR_STEP | LG_DR6_BD));
+		/*
+		 * ICEBP (INT1) is a trap: its #DB returns after it, so the
+		 * #DB handed back starts past it (its length is saved for
+		 * software exceptions, SDM 28.2.5), as KVM does.
+		 */
+		if ((intr & INTR_INFO_INTR_TYPE_MASK) == INTR_TYPE_PRIV_SW_EXCEPTION)
+			s->rip += lg_vmread(VM_EXIT_INSTRUCTION_LEN);
 		break;
 	case EXIT_REASON_EXTERNAL_INTERRUPT:
 		c->exit_code = SVM_EXIT_INTR;
@@ -828,6 +877,21 @@ static void lg_vmx_translate(struct lg_vcpu *vcpu)
 		vcpu->nmi_masked = true;
 }
 
+/*
+ * Host perf counters that must not count or record in the guest: PEBS
+ * would write its records through the guest's page tables (KVM switches
+ * the same list, perf_guest_get_msrs(), with its MSR-load lists).
+ */
+static void lg_vmx_perf_switch(const struct perf_guest_switch_msr *msrs, int nr,
+			       bool to_guest)
+{
+	int i;
+
+	for (i = 0; msrs && i < nr; i++)
+		if (msrs[i].host != msrs[i].guest)
+			native_wrmsrl(msrs[i].msr, to_guest ? msrs[i].guest : msrs[i].host);
+}
+
 /*T:407 The VT-x world switch, around vmx_switch.S.  The VMCS must be
  * current on this CPU (it is VMCLEARed where it last ran first, vmx_cpu.c);
  * the VMCB image goes in, with the host state that follows the task, and
@@ -841,10 +905,11 @@ static void lg_vmx_run(struct lg_vcpu *vcpu)
 	struct vmcb_save_area *s = &vcpu->vmcb->save;
 	struct vmcb_control_area *c = &vcpu->vmcb->control;
 	int cpu = smp_processor_id();
+	struct perf_guest_switch_msr *msrs;
 	struct lg_vmx_host host;
 	u32 windows, info, err;
+	int fail, nr_msrs = 0;
 	unsigned int i;
-	int fail;
 
 	if (!vmx->setup)
 		lg_vmx_setup_vmcs(vcpu);
@@ -870,7 +935,17 @@ static void lg_vmx_run(struct lg_vcpu *vcpu)
 	if (native_read_cr2() != s->cr2)
 		native_write_cr2(s->cr2);
 
+	msrs = perf_guest_get_msrs(&nr_msrs, NULL);
+	lg_vmx_perf_switch(msrs, nr_msrs, true);
+	/*
+	 * L1TF (CVE-2018-3646): under EPT a guest can read what the host
+	 * left in L1D through a not-present guest PTE; it is flushed before
+	 * every entry where the CPU has the bug, as KVM's "always" mode does.
+	 */
+	if (lg_vmx_l1d_flush)
+		native_wrmsrl(MSR_IA32_FLUSH_CMD, L1D_FLUSH);
 	fail = lg_vmx_enter(vcpu, vmx->vmcs.launched);
+	lg_vmx_perf_switch(msrs, nr_msrs, false);
 
 	s->cr2 = native_read_cr2();
 	for (i = 0; i < ARRAY_SIZE(lg_vmx_swapped_msrs); i++)
@@ -881,6 +956,15 @@ static void lg_vmx_run(struct lg_vcpu *vcpu)
 		return;
 	}
 	info = lg_vmread(VM_EXIT_REASON);
+	/*
+	 * A machine check during VM entry (SDM 26.8): the guest never ran;
+	 * the host's handler takes it (run.c) and the entry is tried again.
+	 */
+	if ((info & 0xffff) == EXIT_REASON_MCE_DURING_VMENTRY) {
+		c->exit_code = SVM_EXIT_EXCP_BASE + X86_TRAP_MC;
+		c->exit_int_info = 0;
+		return;
+	}
 	if (info & VMX_EXIT_REASONS_FAILED_VMENTRY) {
 		lg_vmx_entry_failed(vcpu, false, info, lg_vmread(EXIT_QUALIFICATION));
 		return;
@@ -953,6 +1037,7 @@ static int lg_vmx_vcpu_create(struct lg_vcpu *vcpu)
 		return -ENOMEM;
 	vcpu->hw = vmx;
 	vmx->host_cpu = -1;
+	vmx->pdptr_cr3 = ~0ull;
 	vmx->flush = true;
 	err = lg_vmcs_alloc(&vmx->vmcs, NUMA_NO_NODE);
 	if (err)
@@ -1026,6 +1111,7 @@ static struct lg_hw_ops lg_vmx_ops __ro_after_init = {
 	.vcpu_free	= lg_vmx_vcpu_free,
 	.inject_nmi	= lg_vmx_inject_nmi,
 	.flush_tlb	= lg_vmx_flush_tlb,
+	.flush_gva	= lg_vmx_flush_gva,
 	.vcpu_load	= lg_vmx_vcpu_load,
 	.events_off	= lg_vmx_events_off,
 	.run		= lg_vmx_run,
@@ -1058,5 +1144,10 @@ const struct lg_hw_ops *lg_vmx_probe(int *err)
 		*err = -ENODEV;
 		return NULL;
 	}
+	lg_vmx_ops.npt_4k = boot_cpu_has_bug(X86_BUG_ITLB_MULTIHIT) || !lg_vmx_caps.ept_2m;
+	lg_vmx_l1d_flush = boot_cpu_has_bug(X86_BUG_L1TF) &&
+			   boot_cpu_has(X86_FEATURE_FLUSH_L1D);
+	if (boot_cpu_has_bug(X86_BUG_L1TF) && !lg_vmx_l1d_flush)
+		pr_warn("CPU has L1TF but no L1D flush command (microcode): guests may read the host's L1D\n");
 	return &lg_vmx_ops;
 }
