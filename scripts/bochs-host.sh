@@ -150,7 +150,9 @@ depmod -b "$repo/$mroot" "$kver" || die "depmod failed"
 printf '%s\n' "$@" > "$repo/.lgcases"
 
 # --- The boot disk, rebuilt only when what goes into it changed. ---
-append="console=ttyS0,115200 quiet nokaslr loglevel=4 panic=-1 lgembed=1 lgrepo=/repo lgcasesfile=/repo/.lgcases lgtimeout=$per_test ${LG_BOCHS_APPEND:-}"
+# panic=0: a panicked host stays down (a reboot would run every case again)
+# and the watch below stops Bochs when the panic shows on the serial log.
+append="console=ttyS0,115200 quiet nokaslr loglevel=4 panic=0 lgembed=1 lgrepo=/repo lgcasesfile=/repo/.lgcases lgtimeout=$per_test ${LG_BOCHS_APPEND:-}"
 key=$( {
 	echo "$append"
 	sha256sum "$kernel" "$0" | cut -d' ' -f1
@@ -261,6 +263,15 @@ while kill -0 $bpid 2>/dev/null; do
 	if [ -z "$done_at" ] && grep -a -q '^@@DONE' "$out/serial.log"; then
 		done_at=$(date +%s)
 	fi
+	if grep -a -q 'Kernel panic - not syncing' "$out/serial.log"; then
+		sleep 5
+		echo "bochs-host: the host kernel panicked: stopping Bochs" >> "$out/bochs.stdout"
+		kill $bpid 2>/dev/null
+		sleep 2
+		kill -9 $bpid 2>/dev/null
+		brc=125
+		break
+	fi
 	# After @@DONE the host powers off: give it a minute to.
 	if [ -n "$done_at" ] && [ $(($(date +%s) - done_at)) -ge 60 ]; then
 		kill $bpid 2>/dev/null
@@ -276,10 +287,15 @@ while kill -0 $bpid 2>/dev/null; do
 	fi
 done
 wait $bpid 2>/dev/null
-[ $brc = 124 ] || brc=0
 wall=$(($(date +%s) - start))
 cp "$out/serial.log" "$log"
-echo "bochs-host: Bochs ran ${wall} s of wall time; the host's uptime at the end: $(sed -n 's/^@@UPTIME \([0-9.]*\).*/\1/p' "$log" | tail -n 1) s" >&2
+up=$(sed -n 's/^@@UPTIME \([0-9.]*\).*/\1/p' "$log" | tail -n 1)
+echo "bochs-host: Bochs ran ${wall} s of wall time${up:+; the host's uptime at the end: $up s}" >&2
+case $brc in
+124) lost="Bochs stopped: no progress for ${stall} s, or over ${limit} s" ;;
+125) lost="the host kernel panicked" ;;
+*) lost="the host hung, crashed or Bochs exited" ;;
+esac
 
 # Each case's verdict, as run.sh hands them back.
 fails=0
@@ -297,7 +313,7 @@ for c in boot-klog "$@"; do
 	fi
 	fails=$((fails + 1))
 	if [ -z "$line" ]; then
-		echo "FAIL $suite/$c: no verdict (the host hung, crashed or timed out)"
+		echo "FAIL $suite/$c: no verdict ($lost)"
 		[ -z "${tailed:-}" ] || continue
 		tailed=1
 		echo "--- last lines of the serial log ($log):"
