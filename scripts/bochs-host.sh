@@ -119,6 +119,12 @@ put() {
 	tests/modules/lg_warn/lg_warn.ko tools/lguest/lguest tests/guests/cases.tsv \
 	$(ls tests/guests/*.bin tests/guests/*.mb 2>/dev/null) \
 	$(find tests/tools -maxdepth 1 -type f -perm -u+x))
+# Their debugging information is most of their size and of the boot's
+# time to load and unpack them; the symbols (backtraces) stay.
+for f in $(find "$repo" -name '*.ko') "$repo/tools/lguest/lguest" \
+		$(find "$repo/tests/tools" -type f -perm -u+x); do
+	strip --strip-debug "$f" 2>/dev/null || true
+done
 mkdir -p "$repo/build"
 sed "s|$top/|/repo/|g" "$conf" > "$repo/build/config.mk"
 case " $* " in
@@ -134,16 +140,19 @@ esac
 mroot=${kroot#"$top/"}
 mdir=$repo/$mroot/lib/modules/$kver
 mkdir -p "$mdir"
-cp "$kroot/lib/modules/$kver"/modules.* "$mdir/"
 for ko in $("$top/scripts/modlist.sh" "$kroot" "$kver" msr kvm_intel); do
-	mkdir -p "$repo/${ko#"$top/"}"
-	rmdir "$repo/${ko#"$top/"}"
+	mkdir -p "$(dirname "$repo/${ko#"$top/"}")"
 	cp "$ko" "$repo/${ko#"$top/"}"
 done
+# Indexes of just these (the stock ones, of every module, are 8 MB).
+cp "$kroot/lib/modules/$kver"/modules.builtin* "$kroot/lib/modules/$kver/modules.order" "$mdir/"
+depmod -b "$repo/$mroot" "$kver" || die "depmod failed"
 printf '%s\n' "$@" > "$repo/.lgcases"
 
 # --- The boot disk, rebuilt only when what goes into it changed. ---
-append="console=ttyS0,115200 quiet nokaslr loglevel=4 panic=-1 lgembed=1 lgrepo=/repo lgcasesfile=/repo/.lgcases lgtimeout=$per_test ${LG_BOCHS_APPEND:-}"
+# panic=0: a panicked host stays down (a reboot would run every case again)
+# and the watch below stops Bochs when the panic shows on the serial log.
+append="console=ttyS0,115200 quiet nokaslr loglevel=4 panic=0 lgembed=1 lgrepo=/repo lgcasesfile=/repo/.lgcases lgtimeout=$per_test ${LG_BOCHS_APPEND:-}"
 key=$( {
 	echo "$append"
 	sha256sum "$kernel" "$0" | cut -d' ' -f1
@@ -201,6 +210,7 @@ display_library: rfb, options="timeout=0, hideIPS"
 ata0-master: type=disk, mode=flat, path="$disk", cylinders=$cyl, heads=16, spt=63
 boot: disk
 com1: enabled=1, mode=file, dev=$out/serial.log
+speaker: enabled=0
 log: $out/bochs.out
 panic: action=fatal
 error: action=report
@@ -210,7 +220,10 @@ EOF
 printf 'c\nquit\n' > "$out/bochs.rc"
 
 exec 9> "${TMPDIR:-/tmp}/lguest-bochs.lock"
-flock 9
+if ! flock -n 9; then
+	echo "bochs-host: waiting for another Bochs test host to finish" >&2
+	flock 9
+fi
 
 mkdir -p "$top/build/logs"
 log=$top/build/logs/$suite.log
@@ -222,7 +235,9 @@ ncase=$#
 stall=${LG_BOCHS_STALL:-$((per_test * 4 + 120))}
 : > "$out/serial.log"
 rm -f "$out/bochs.out"
-bochs -q -f "$out/bochsrc" -rc "$out/bochs.rc" </dev/null > "$out/bochs.stdout" 2>&1 &
+# -unlock: a Bochs killed here leaves its lock on the image behind, and
+# the next would not open it (the flock above keeps two off one image).
+bochs -q -unlock -f "$out/bochsrc" -rc "$out/bochs.rc" </dev/null > "$out/bochs.stdout" 2>&1 &
 bpid=$!
 start=$(date +%s) last=0 quiet=0 brc=0 done_at=
 # build/bochs/walltimes: "CASE SECS" as each verdict arrives (to 2 s), for
@@ -234,11 +249,11 @@ while kill -0 $bpid 2>/dev/null; do
 	size=$(grep -a -c '^@@' "$out/serial.log" 2>/dev/null)
 	if [ "$size" != "$last" ]; then
 		now=$(date +%s)
-		grep -a '^@@RESULT ' "$out/serial.log" | tr -d '\r' | tail -n +$((nres + 1)) |
-			while read -r _ c _; do
-				echo "$c $((now - prev))"
-			done >> "$out/walltimes"
-		n=$(grep -a -c '^@@RESULT ' "$out/serial.log")
+		grep -a '^@@RESULT ' "$out/serial.log" | tr -d '\r' > "$out/results"
+		n=$(grep -c . "$out/results")
+		tail -n +$((nres + 1)) "$out/results" | while read -r _ c _; do
+			echo "$c $((now - prev))"
+		done >> "$out/walltimes"
 		[ "$n" = "$nres" ] || prev=$now
 		nres=$n
 		last=$size quiet=0
@@ -247,6 +262,15 @@ while kill -0 $bpid 2>/dev/null; do
 	fi
 	if [ -z "$done_at" ] && grep -a -q '^@@DONE' "$out/serial.log"; then
 		done_at=$(date +%s)
+	fi
+	if grep -a -q 'Kernel panic - not syncing' "$out/serial.log"; then
+		sleep 5
+		echo "bochs-host: the host kernel panicked: stopping Bochs" >> "$out/bochs.stdout"
+		kill $bpid 2>/dev/null
+		sleep 2
+		kill -9 $bpid 2>/dev/null
+		brc=125
+		break
 	fi
 	# After @@DONE the host powers off: give it a minute to.
 	if [ -n "$done_at" ] && [ $(($(date +%s) - done_at)) -ge 60 ]; then
@@ -263,10 +287,15 @@ while kill -0 $bpid 2>/dev/null; do
 	fi
 done
 wait $bpid 2>/dev/null
-[ $brc = 124 ] || brc=0
 wall=$(($(date +%s) - start))
 cp "$out/serial.log" "$log"
-echo "bochs-host: Bochs ran ${wall} s of wall time; the host's uptime at the end: $(grep -a '^@@UPTIME' "$log" | tail -n 1 | cut -d' ' -f2)" >&2
+up=$(sed -n 's/^@@UPTIME \([0-9.]*\).*/\1/p' "$log" | tail -n 1)
+echo "bochs-host: Bochs ran ${wall} s of wall time${up:+; the host's uptime at the end: $up s}" >&2
+case $brc in
+124) lost="Bochs stopped: no progress for ${stall} s, or over ${limit} s" ;;
+125) lost="the host kernel panicked" ;;
+*) lost="the host hung, crashed or Bochs exited" ;;
+esac
 
 # Each case's verdict, as run.sh hands them back.
 fails=0
@@ -284,7 +313,7 @@ for c in boot-klog "$@"; do
 	fi
 	fails=$((fails + 1))
 	if [ -z "$line" ]; then
-		echo "FAIL $suite/$c: no verdict (the host hung, crashed or timed out)"
+		echo "FAIL $suite/$c: no verdict ($lost)"
 		[ -z "${tailed:-}" ] || continue
 		tailed=1
 		echo "--- last lines of the serial log ($log):"
