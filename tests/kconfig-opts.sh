@@ -105,7 +105,7 @@ probe() {
 	check "$o" "$why"
 }
 
-probe LGUEST_VMX lguest "vmx.o vmx_cpu.o vmx_switch.o" \
+probe LGUEST_VMX lguest "vmx.o vmx_exit.o vmx_cpu.o vmx_switch.o" \
 	"lg_vmx_probe lg_vmx_enter asm_exc_nmi_noist perf_guest_get_msrs"
 probe LGUEST_DEBUGFS lguest debugfs.o \
 	"lg_debugfs_init lg_count_exception debugfs_create_dir debugfs_create_file"

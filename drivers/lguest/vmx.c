@@ -28,65 +28,11 @@
 #include <asm/traps.h>
 #include <asm/vmx.h>
 
-/* VMX segment access rights: bit 16 says "unusable" (SDM 24.4.1). */
-#define LG_AR_UNUSABLE		BIT(16)
-
-/* DR6.BD: the #DB was a MOV DR with DR7.GD set (SDM vol. 3, 18.2.3). */
-#define LG_DR6_BD		BIT(13)
-
-/* An exit reason that has no AMD-V counterpart: the guest is killed with it. */
-#define LG_VMX_EXIT_UNKNOWN	0x10000
-
-/**
- * struct lg_vmx_vcpu - what a vCPU has on VT-x besides its VMCB image.
- * @vmcs: its VMCS and where it is loaded.
- * @vapic: the virtual-APIC page: its TPR is the guest's CR8 (TPR shadow).
- * @vpid: its virtual-processor ID (0: none, VPIDs off for it).
- * @eptp: the EPT pointer of its guest.
- * @ept: this entry runs with EPT (nested paging, or shadow paging with
- *	the guest's paging off, T:586).
- * @flush: INVVPID/INVEPT due before the next entry.
- * @setup: the constant fields of the VMCS are written.
- * @host_cpu: the CPU whose per-CPU host fields the VMCS holds (-1: none).
- * @host_cr3: @host_cr4: @host_fs_sel: @host_gs_sel: host fields as last
- *	written, to skip unchanged VMWRITEs.
- * @pdptr: the PAE page-directory-pointer entries the CPU holds for a
- *	guest in PAE paging under EPT (SDM 26.3.2.4, 28.3.4), and
- *	@pdptr_cr3: the CR3 they were read for.
- * @intr_state: the guest's interruptibility state after the last exit.
- * @pending_dbg: its pending debug exceptions after the last exit.
- * @virq_injected: the posted virtual interrupt went in with this entry.
- * @reason: @qual: @intr_info: the last exit's reason, qualification and
- *	interruption information (debugfs and kill reasons).
- */
-struct lg_vmx_vcpu {
-	struct lg_vmcs vmcs;
-	u8 *vapic;
-	u16 vpid;
-	u64 eptp;
-	bool ept, flush, setup;
-	int host_cpu;
-	unsigned long host_cr3, host_cr4;
-	u16 host_fs_sel, host_gs_sel;
-	u64 pdptr[4], pdptr_cr3;
-	u32 intr_state;
-	u64 pending_dbg;
-	bool virq_injected;
-	u32 reason;
-	u64 qual;
-	u32 intr_info;
-};
-
 static DEFINE_IDA(lg_vpids);
 /* Flush L1D before each entry (L1TF, lg_vmx_run()). */
 static bool lg_vmx_l1d_flush __ro_after_init;
 /* One MSR bitmap for every guest: deny all but the MSRs the VMCS switches. */
 static unsigned long *lg_vmx_msr_bitmap;
-
-static struct lg_vmx_vcpu *lg_vmx(struct lg_vcpu *vcpu)
-{
-	return vcpu->hw;
-}
 
 /* Let the guest at one MSR without an exit (SDM 24.6.9: four 1 KiB maps). */
 static void lg_vmx_msr_allow(u32 msr)
@@ -237,9 +183,13 @@ static void lg_vmx_host_cpu(struct lg_vmx_vcpu *vmx, int cpu)
 
 /**
  * struct lg_vmx_host - host state a VM exit does not give back.
- * @ds: @es: @fs: @gs: the data selectors (VM exit loads 0, or ours).
+ * @ds: the DS selector (VM exit loads 0).
+ * @es: the ES selector (VM exit loads 0).
+ * @fs: the FS selector (VM exit loads ours, 0 if it has RPL or TI bits).
+ * @gs: the GS selector (likewise).
  * @ldt: the LDT selector (VM exit leaves LDTR unusable).
- * @gdt: @idt: the descriptor tables (VM exit sets both limits to 0xffff).
+ * @gdt: the GDT (VM exit sets its limit to 0xffff).
+ * @idt: the IDT (likewise).
  * @debugctl: IA32_DEBUGCTL (VM exit clears it).
  * @msrs: the syscall MSRs of lg_vmx_swapped_msrs[].
  */
@@ -636,248 +586,6 @@ static void lg_vmx_state_out(struct lg_vcpu *vcpu)
 }
 
 /*
- * Exit reasons that end an instruction, and the AMD-V exit each becomes
- * (0, AMD's CR0 read, is never an entry: 0 means none).
- */
-static const u16 lg_vmx_insn_exits[] = {
-	[EXIT_REASON_CPUID]		= SVM_EXIT_CPUID,
-	[EXIT_REASON_HLT]		= SVM_EXIT_HLT,
-	[EXIT_REASON_INVD]		= SVM_EXIT_INVD,
-	[EXIT_REASON_INVLPG]		= SVM_EXIT_INVLPG,
-	[EXIT_REASON_RDPMC]		= SVM_EXIT_RDPMC,
-	[EXIT_REASON_VMCALL]		= SVM_EXIT_VMMCALL,
-	[EXIT_REASON_VMCLEAR]		= SVM_EXIT_VMRUN,
-	[EXIT_REASON_VMLAUNCH]		= SVM_EXIT_VMRUN,
-	[EXIT_REASON_VMPTRLD]		= SVM_EXIT_VMRUN,
-	[EXIT_REASON_VMPTRST]		= SVM_EXIT_VMRUN,
-	[EXIT_REASON_VMREAD]		= SVM_EXIT_VMRUN,
-	[EXIT_REASON_VMRESUME]		= SVM_EXIT_VMRUN,
-	[EXIT_REASON_VMWRITE]		= SVM_EXIT_VMRUN,
-	[EXIT_REASON_VMOFF]		= SVM_EXIT_VMRUN,
-	[EXIT_REASON_VMON]		= SVM_EXIT_VMRUN,
-	[EXIT_REASON_INVEPT]		= SVM_EXIT_VMRUN,
-	[EXIT_REASON_INVVPID]		= SVM_EXIT_VMRUN,
-	[EXIT_REASON_VMFUNC]		= SVM_EXIT_VMRUN,
-	[EXIT_REASON_MSR_READ]		= SVM_EXIT_MSR,
-	[EXIT_REASON_MSR_WRITE]		= SVM_EXIT_MSR,
-	[EXIT_REASON_MWAIT_INSTRUCTION]	= SVM_EXIT_MWAIT,
-	[EXIT_REASON_MONITOR_INSTRUCTION] = SVM_EXIT_MONITOR,
-	[EXIT_REASON_WBINVD]		= SVM_EXIT_WBINVD,
-	[EXIT_REASON_XSETBV]		= SVM_EXIT_XSETBV,
-	[EXIT_REASON_IO_INSTRUCTION]	= SVM_EXIT_IOIO,
-	/* Which CR or DR, read or write, comes from the qualification. */
-	[EXIT_REASON_CR_ACCESS]		= SVM_EXIT_WRITE_CR0,
-	[EXIT_REASON_DR_ACCESS]		= SVM_EXIT_WRITE_DR0,
-};
-
-/*
- * An I/O exit's qualification (SDM table 28-5) in AMD's IOIO form (APM
- * 15.10.2): port, direction, string, REP, size, and for strings the
- * address size and segment from the instruction information (28.2.5).
- */
-static u64 lg_vmx_ioio(u64 qual)
-{
-	static const u32 sizes[] = { SVM_IOIO_SIZE_MASK & (1 << 4), 1 << 5, 0, 1 << 6 };
-	u64 info = (qual & 0xffff0000) | sizes[qual & 3];
-	u32 insn;
-
-	if (qual & BIT(3))
-		info |= SVM_IOIO_TYPE_MASK;
-	if (qual & BIT(4)) {
-		insn = lg_vmread(VMX_INSTRUCTION_INFO);
-		info |= SVM_IOIO_STR_MASK | (1 << (7 + ((insn >> 7) & 3))) |
-			(((insn >> 15) & 7) << 10);
-	}
-	if (qual & BIT(5))
-		info |= SVM_IOIO_REP_MASK;
-	return info;
-}
-
-/*
- * An EPT violation's qualification (SDM table 28-7) as the error code of
- * AMD's nested page fault (APM 15.25.6): present if the page was mapped
- * at all, write, instruction fetch, and whether the access was the
- * guest's page-table walk rather than the instruction's own.
- */
-static u64 lg_vmx_npf_error(u64 qual)
-{
-	u64 err = 0;
-
-	if (qual & (VMX_EPT_RWX_MASK << 3))
-		err |= X86_PF_PROT;
-	if (qual & BIT(1))
-		err |= X86_PF_WRITE;
-	if (qual & BIT(2))
-		err |= X86_PF_INSTR;
-	if ((qual & BIT(7)) && !(qual & BIT(8)))
-		err |= BIT_ULL(33);		/* guest page-table access */
-	else
-		err |= BIT_ULL(32);		/* the final translation */
-	return err;
-}
-
-/*
- * The IDT-vectoring information (SDM 28.2.4) as AMD's EXITINTINFO: the
- * same layout, with Intel's software exceptions (INT3, INTO) called
- * exceptions and its privileged ones (INT1) software interrupts, which
- * run.c redoes by running the instruction again, as AMD's CPU would.
- */
-static u32 lg_vmx_intinfo(u32 info)
-{
-	u32 type = info & INTR_INFO_INTR_TYPE_MASK;
-
-	if (!(info & INTR_INFO_VALID_MASK))
-		return 0;
-	info &= ~INTR_INFO_RESVD_BITS_MASK;
-	if (type == INTR_TYPE_SOFT_EXCEPTION)
-		info = (info & ~INTR_INFO_INTR_TYPE_MASK) | SVM_EXITINTINFO_TYPE_EXEPT;
-	else if (type == INTR_TYPE_PRIV_SW_EXCEPTION)
-		info = (info & ~INTR_INFO_INTR_TYPE_MASK) | SVM_EXITINTINFO_TYPE_SOFT;
-	return info;
-}
-
-/* A failed VM entry: say what was refused (SDM 26.7, 30.4). */
-static void lg_vmx_entry_failed(struct lg_vcpu *vcpu, bool valid_fail, u32 reason, u64 qual)
-{
-	struct vmcb_save_area *s = &vcpu->vmcb->save;
-
-	vcpu->vmcb->control.exit_code = SVM_EXIT_ERR;
-	if (valid_fail)
-		kill_guest(vcpu->lg, "VM entry failed: VM-instruction error %lu at rip 0x%llx",
-			   lg_vmread(VM_INSTRUCTION_ERROR), vcpu->entry_rip);
-	else
-		kill_guest(vcpu->lg, "VM entry refused the guest state (exit reason %u, qualification %llu) at rip 0x%llx: cr0 0x%llx cr4 0x%llx efer 0x%llx cs 0x%x/0x%x ss 0x%x/0x%x tr 0x%x rflags 0x%llx",
-			   reason & 0xffff, qual, vcpu->entry_rip, s->cr0, s->cr4, s->efer,
-			   s->cs.selector, s->cs.attrib, s->ss.selector, s->ss.attrib,
-			   s->tr.attrib, s->rflags);
-	s->rip = vcpu->entry_rip;
-}
-
-/*T:541 After a VM exit the VMCS is read back into the VMCB image and the
- * exit renamed: an instruction's exit becomes AMD's code for it with the
- * next RIP (the exit's instruction length, SDM 28.2.5), as nrip-save gives
- * it; a CR or DR access carries its register in EXITINFO1 as AMD's decode
- * assists do; an EPT violation is a nested page fault; an exception keeps
- * its error code and, for #PF, its address.  The handlers never learn
- * which CPU they run on. :*/
-static void lg_vmx_translate(struct lg_vcpu *vcpu)
-{
-	struct lg_vmx_vcpu *vmx = lg_vmx(vcpu);
-	struct vmcb_control_area *c = &vcpu->vmcb->control;
-	struct vmcb_save_area *s = &vcpu->vmcb->save;
-	u32 reason = lg_vmread(VM_EXIT_REASON), basic = reason & 0xffff;
-	u64 qual = lg_vmread(EXIT_QUALIFICATION);
-	u32 intr = 0, code;
-
-	vmx->reason = reason;
-	vmx->qual = qual;
-	c->exit_info_1 = 0;
-	c->exit_info_2 = 0;
-	c->next_rip = 0;
-	c->exit_int_info = lg_vmx_intinfo(lg_vmread(IDT_VECTORING_INFO_FIELD));
-	c->exit_int_info_err = lg_vmread(IDT_VECTORING_ERROR_CODE);
-	/* The CPU took the interrupt we injected, unless it was interrupted. */
-	if (vmx->virq_injected)
-		c->int_ctl &= ~V_IRQ_MASK;
-
-	if (basic < ARRAY_SIZE(lg_vmx_insn_exits) && lg_vmx_insn_exits[basic]) {
-		code = lg_vmx_insn_exits[basic];
-		c->next_rip = s->rip + lg_vmread(VM_EXIT_INSTRUCTION_LEN);
-		switch (basic) {
-		case EXIT_REASON_MSR_WRITE:
-			c->exit_info_1 = 1;
-			break;
-		case EXIT_REASON_INVLPG:
-			c->exit_info_1 = qual;
-			break;
-		case EXIT_REASON_IO_INSTRUCTION:
-			c->exit_info_1 = lg_vmx_ioio(qual);
-			c->exit_info_2 = c->next_rip;
-			break;
-		case EXIT_REASON_CR_ACCESS:
-			/* Table 28-3: CR in 3:0, access type in 5:4, GPR in 11:8. */
-			if (((qual >> 4) & 3) == 0)
-				code = SVM_EXIT_WRITE_CR0 + (qual & 15);
-			else if (((qual >> 4) & 3) == 1)
-				code = SVM_EXIT_READ_CR0 + (qual & 15);
-			else
-				code = SVM_EXIT_WRITE_CR0;	/* CLTS, LMSW: decoded */
-			if (((qual >> 4) & 3) < 2)
-				c->exit_info_1 = BIT_ULL(63) | ((qual >> 8) & 15);
-			break;
-		case EXIT_REASON_DR_ACCESS:
-			/* Table 28-4: DR in 2:0, bit 4 set for MOV from DR. */
-			code = ((qual & BIT(4)) ? SVM_EXIT_READ_DR0 : SVM_EXIT_WRITE_DR0) +
-			       (qual & 7);
-			c->exit_info_1 = BIT_ULL(63) | ((qual >> 8) & 15);
-			break;
-		}
-		c->exit_code = code;
-		return;
-	}
-
-	switch (basic) {
-	case EXIT_REASON_EXCEPTION_NMI:
-		intr = lg_vmread(VM_EXIT_INTR_INFO);
-		vmx->intr_info = intr;
-		if ((intr & INTR_INFO_INTR_TYPE_MASK) == INTR_TYPE_NMI_INTR) {
-			c->exit_code = SVM_EXIT_NMI;
-			break;
-		}
-		c->exit_code = SVM_EXIT_EXCP_BASE + (intr & INTR_INFO_VECTOR_MASK);
-		if (intr & INTR_INFO_DELIVER_CODE_MASK)
-			c->exit_info_1 = lg_vmread(VM_EXIT_INTR_ERROR_CODE);
-		if ((intr & INTR_INFO_VECTOR_MASK) == X86_TRAP_PF)
-			c->exit_info_2 = qual;
-		/*
-		 * An intercepted #DB leaves DR6 alone and reports its status
-		 * in the qualification (SDM 28.1, table 28-1); AMD's CPU
-		 * writes it to the guest's DR6 first, which the handlers
-		 * expect.
-		 */
-		if ((intr & INTR_INFO_VECTOR_MASK) == X86_TRAP_DB)
-			s->dr6 = (s->dr6 & ~(u64)(DR_TRAP_BITS | DR_STEP | LG_DR6_BD)) | DR6_RESERVED |
-				 (qual & (DR_TRAP_BITS | DR_STEP | LG_DR6_BD));
-		/*
-		 * ICEBP (INT1) is a trap: its #DB returns after it, so the
-		 * #DB handed back starts past it (its length is saved for
-		 * software exceptions, SDM 28.2.5), as KVM does.
-		 */
-		if ((intr & INTR_INFO_INTR_TYPE_MASK) == INTR_TYPE_PRIV_SW_EXCEPTION)
-			s->rip += lg_vmread(VM_EXIT_INSTRUCTION_LEN);
-		break;
-	case EXIT_REASON_EXTERNAL_INTERRUPT:
-		c->exit_code = SVM_EXIT_INTR;
-		break;
-	case EXIT_REASON_TRIPLE_FAULT:
-		c->exit_code = SVM_EXIT_SHUTDOWN;
-		break;
-	case EXIT_REASON_INTERRUPT_WINDOW:
-	case EXIT_REASON_NMI_WINDOW:
-		c->exit_code = SVM_EXIT_VINTR;
-		break;
-	case EXIT_REASON_TASK_SWITCH:
-		c->exit_code = SVM_EXIT_TASK_SWITCH;
-		break;
-	case EXIT_REASON_EPT_VIOLATION:
-		c->exit_code = SVM_EXIT_NPF;
-		c->exit_info_1 = lg_vmx_npf_error(qual);
-		c->exit_info_2 = lg_vmread(GUEST_PHYSICAL_ADDRESS);
-		intr = qual;	/* bit 12: NMI unblocking due to IRET */
-		break;
-	default:
-		c->exit_code = LG_VMX_EXIT_UNKNOWN | basic;
-		c->exit_info_1 = qual;
-	}
-	/*
-	 * An IRET that unblocked NMIs and then faulted (into this exit) must
-	 * not leave them unblocked: the handler runs again (SDM 28.2.3).
-	 */
-	if ((intr & INTR_INFO_UNBLOCK_NMI) && !(c->exit_int_info & SVM_EXITINTINFO_VALID))
-		vcpu->nmi_masked = true;
-}
-
-/*
  * Host perf counters that must not count or record in the guest: PEBS
  * would write its records through the guest's page tables (KVM switches
  * the same list, perf_guest_get_msrs(), with its MSR-load lists).
@@ -1006,25 +714,6 @@ static void lg_vmx_events_on(struct lg_vcpu *vcpu)
 {
 	if (vcpu->vmcb->control.exit_code == SVM_EXIT_NMI)
 		lg_vmx_host_nmi();
-}
-
-/*
- * VMMCALL, AMD's hypercall, is #UD on Intel: one the guest ran is taken
- * for the hypercall it is (run.c steps over it after checking its bytes),
- * as KVM does.  Done here, with interrupts on, because it reads guest
- * memory.
- */
-static void lg_vmx_exit_decode(struct lg_vcpu *vcpu)
-{
-	static const u8 vmmcall[] = { 0x0f, 0x01, 0xd9 };
-	struct vmcb_control_area *c = &vcpu->vmcb->control;
-	u8 buf[sizeof(vmmcall)];
-
-	if (c->exit_code != SVM_EXIT_EXCP_BASE + X86_TRAP_UD)
-		return;
-	if (!lg_read_guest_code(vcpu, lg_rip_linear(vcpu), buf, sizeof(buf)) &&
-	    !memcmp(buf, vmmcall, sizeof(buf)))
-		c->exit_code = SVM_EXIT_VMMCALL;
 }
 
 static int lg_vmx_vcpu_create(struct lg_vcpu *vcpu)

@@ -164,4 +164,68 @@ void lg_vmx_host_nmi(void);
 /* Where a VM exit lands, in lg_vmx_enter(): the value for HOST_RIP. */
 extern const char lg_vmx_exit_rip[];
 
+/* The backend's vCPU (vmx.c, vmx_exit.c). */
+
+/* VMX segment access rights: bit 16 says "unusable" (SDM 24.4.1). */
+#define LG_AR_UNUSABLE		BIT(16)
+
+/* DR6.BD: the #DB was a MOV DR with DR7.GD set (SDM vol. 3, 18.2.3). */
+#define LG_DR6_BD		BIT(13)
+
+/* An exit reason that has no AMD-V counterpart: the guest is killed with it. */
+#define LG_VMX_EXIT_UNKNOWN	0x10000
+
+/**
+ * struct lg_vmx_vcpu - what a vCPU has on VT-x besides its VMCB image.
+ * @vmcs: its VMCS and where it is loaded.
+ * @vapic: the virtual-APIC page: its TPR is the guest's CR8 (TPR shadow).
+ * @vpid: its virtual-processor ID (0: none, VPIDs off for it).
+ * @eptp: the EPT pointer of its guest.
+ * @ept: this entry runs with EPT (nested paging, or shadow paging with
+ *	the guest's paging off, T:586).
+ * @flush: INVVPID/INVEPT due before the next entry.
+ * @setup: the constant fields of the VMCS are written.
+ * @host_cpu: the CPU whose per-CPU host fields the VMCS holds (-1: none).
+ * @host_cr3: HOST_CR3 as last written, to skip unchanged VMWRITEs.
+ * @host_cr4: HOST_CR4, likewise.
+ * @host_fs_sel: HOST_FS_SELECTOR, likewise.
+ * @host_gs_sel: HOST_GS_SELECTOR, likewise.
+ * @pdptr: the PAE page-directory-pointer entries the CPU holds for a
+ *	guest in PAE paging under EPT (SDM 26.3.2.4, 28.3.4), and
+ *	@pdptr_cr3: the CR3 they were read for.
+ * @intr_state: the guest's interruptibility state after the last exit.
+ * @pending_dbg: its pending debug exceptions after the last exit.
+ * @virq_injected: the posted virtual interrupt went in with this entry.
+ * @reason: the last exit's reason.
+ * @qual: its qualification.
+ * @intr_info: its interruption information, for an exception or NMI.
+ */
+struct lg_vmx_vcpu {
+	struct lg_vmcs vmcs;
+	u8 *vapic;
+	u16 vpid;
+	u64 eptp;
+	bool ept, flush, setup;
+	int host_cpu;
+	unsigned long host_cr3, host_cr4;
+	u16 host_fs_sel, host_gs_sel;
+	u64 pdptr[4], pdptr_cr3;
+	u32 intr_state;
+	u64 pending_dbg;
+	bool virq_injected;
+	u32 reason;
+	u64 qual;
+	u32 intr_info;
+};
+
+static inline struct lg_vmx_vcpu *lg_vmx(struct lg_vcpu *vcpu)
+{
+	return vcpu->hw;
+}
+
+/* vmx_exit.c: what an exit was, in AMD-V's terms */
+void lg_vmx_translate(struct lg_vcpu *vcpu);
+void lg_vmx_entry_failed(struct lg_vcpu *vcpu, bool valid_fail, u32 reason, u64 qual);
+void lg_vmx_exit_decode(struct lg_vcpu *vcpu);
+
 #endif /* _LGUEST_VMX_H */
