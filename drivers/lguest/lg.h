@@ -499,6 +499,7 @@ void lg_shadow_count_cr_exit(struct lg_vcpu *vcpu);
 void lg_shadow_write_cr0(struct lg_vcpu *vcpu, u64 val);
 void lg_shadow_write_cr3(struct lg_vcpu *vcpu, u64 val);
 void lg_shadow_write_cr4(struct lg_vcpu *vcpu, u64 val);
+u64 lg_guest_cr4(const struct lg_vcpu *vcpu);
 
 /* nmi.c: the guest's NMIs */
 void lg_nmi_raise(struct lg_vcpu *vcpu);

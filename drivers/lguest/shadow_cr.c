@@ -227,6 +227,22 @@ void lg_shadow_count_cr_exit(struct lg_vcpu *vcpu)
 }
 
 /**
+ * lg_guest_cr4() - the guest's CR4 as it sees it, in either paging mode.
+ * @vcpu: the guest.
+ *
+ * Return: the VMCB's CR4, less the PAE a shadow-paged guest with paging
+ * off runs with for our identity map but did not set itself.
+ */
+u64 lg_guest_cr4(const struct lg_vcpu *vcpu)
+{
+	u64 cr4 = vcpu->vmcb->save.cr4;
+
+	if (vcpu->shadow && vcpu->shadow->cr4_nopae)
+		cr4 &= ~(u64)X86_CR4_PAE;
+	return cr4;
+}
+
+/**
  * lg_shadow_write_cr0() - MOV to CR0 under shadow paging (APM vol. 2,
  *	3.1.1): the guest's view and the hardware's.
  * @vcpu: the guest.

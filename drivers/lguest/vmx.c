@@ -375,7 +375,7 @@ static void lg_vmx_flush_gva(struct lg_vcpu *vcpu, u64 gva)
 static void lg_vmx_load_cr(struct lg_vcpu *vcpu, bool nested, bool ept)
 {
 	const struct vmcb_save_area *s = &vcpu->vmcb->save;
-	u64 fixed0 = lg_vmx_caps.cr0_fixed0, cr0 = s->cr0;
+	u64 fixed0 = lg_vmx_caps.cr0_fixed0, cr0 = s->cr0, cr4;
 
 	/* Unrestricted guest lifts PE and PG from the fixed bits (SDM 26.3.1.1). */
 	if (ept)
@@ -387,8 +387,13 @@ static void lg_vmx_load_cr(struct lg_vcpu *vcpu, bool nested, bool ept)
 	lg_vmwrite(CR0_GUEST_HOST_MASK, nested ? fixed0 : ~0ul);
 	lg_vmwrite(CR0_READ_SHADOW, nested ? s->cr0 : lg_guest_cr0(vcpu));
 	lg_vmwrite(GUEST_CR3, s->cr3);
-	lg_vmwrite(GUEST_CR4, (s->cr4 | lg_vmx_caps.cr4_fixed0) & lg_vmx_caps.cr4_fixed1);
-	lg_vmwrite(CR4_READ_SHADOW, s->cr4);
+	/*
+	 * The guest reads its own CR4 (a shadow-paged guest's without the
+	 * PAE our identity map needs, so that setting PAE itself exits).
+	 */
+	cr4 = ept && !nested ? lg_guest_cr4(vcpu) : s->cr4;
+	lg_vmwrite(GUEST_CR4, (cr4 | lg_vmx_caps.cr4_fixed0) & lg_vmx_caps.cr4_fixed1);
+	lg_vmwrite(CR4_READ_SHADOW, lg_guest_cr4(vcpu));
 }
 
 /* Is the guest in PAE paging (not 4-level) with its own page tables? */

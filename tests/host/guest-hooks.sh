@@ -161,6 +161,12 @@ ac_db_intercepts_after() {
 	# as the VMCB holds it, in a running guest's debugfs info, with #DB and
 	# #AC.
 	step "exception intercepts of a running guest"
+	# Bochs, make check-vmx's test host (lgembed=1), stops for good in a
+	# guest's "cli; jmp ." under any VMM (kvm_intel too): no spinning there.
+	if grep -qw lgembed=1 /proc/cmdline; then
+		echo "  skipped: the Bochs test host hangs in a spinning guest"
+		return
+	fi
 	"$LG_LAUNCHER" --raw "$LG_GUESTS/hostile-spin.bin" --mem 16M >/tmp/spin.out 2>&1 &
 	_pid=$!
 	wait_for 20 grep -q "^hostile-spin: spinning" /tmp/spin.out ||
