@@ -96,7 +96,7 @@ add_prog dash sh
 ln -s ../usr/bin/dash "$root/bin/sh"
 for p in bash timeout env date stat od dd cmp sha256sum head tail wc tr cut \
 		sort uniq cat cp mv rm ln mkdir chmod seq sleep grep sed mawk \
-		dmesg taskset mountpoint setsid flock debugfs e2fsck; do
+		dmesg taskset mountpoint setsid flock getconf debugfs e2fsck; do
 	add_prog "$p"
 done
 ln -sf mawk "$root/usr/bin/awk"
@@ -115,6 +115,7 @@ put() {
 		cp -a "$top/$f" "$repo/$f"
 	done
 }
+# shellcheck disable=SC2046 # file names without spaces
 (cd "$top" && put tests/host drivers/lguest/lguest.ko drivers/lguest_dev/lguest_dev.ko \
 	tests/modules/lg_warn/lg_warn.ko tools/lguest/lguest tests/guests/cases.tsv \
 	$(ls tests/guests/*.bin tests/guests/*.mb 2>/dev/null) \
@@ -290,7 +291,7 @@ wait $bpid 2>/dev/null
 wall=$(($(date +%s) - start))
 cp "$out/serial.log" "$log"
 up=$(sed -n 's/^@@UPTIME \([0-9.]*\).*/\1/p' "$log" | tail -n 1)
-echo "bochs-host: Bochs ran ${wall} s of wall time${up:+; the host's uptime at the end: $up s}" >&2
+echo "bochs-host: Bochs ran ${wall} s of wall time${up:+; host uptime at the end: $up s}" >&2
 case $brc in
 124) lost="Bochs stopped: no progress for ${stall} s, or over ${limit} s" ;;
 125) lost="the host kernel panicked" ;;
