@@ -19,7 +19,9 @@
 # paging= default for that case.  --timeout is each case's limit inside the
 # host, in the host's own seconds (Bochs' clock runs by its instruction
 # count: clock sync=none); --limit the whole run's, in wall seconds.
-# LG_BOCHS_APPEND: more for the host kernel's command line.
+# LG_BOCHS_APPEND: more for the host kernel's command line.  LG_BOCHS_CPUS:
+# the host's CPUs (default 1; Bochs runs them all on one thread of its own,
+# so each is slower).
 set -u
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -203,7 +205,7 @@ fi
 cyl=$(( $(stat -c %s "$disk") / 516096 ))
 cat > "$out/bochsrc" <<EOF
 megs: 1024
-cpu: model=corei7_haswell_4770, count=1, ips=150000000, reset_on_triple_fault=0
+cpu: model=corei7_haswell_4770, count=${LG_BOCHS_CPUS:-1}, ips=150000000, reset_on_triple_fault=0
 clock: sync=none, time0=local
 romimage: file=/usr/share/bochs/BIOS-bochs-latest, options=fastboot
 vgaromimage: file=/usr/share/vgabios/vgabios.bin
@@ -247,10 +249,13 @@ start=$(date +%s) last=0 quiet=0 brc=0 done_at=
 nres=0 prev=$start
 while kill -0 $bpid 2>/dev/null; do
 	sleep 2
-	size=$(grep -a -c '^@@' "$out/serial.log" 2>/dev/null)
+	# Complete lines only: Bochs writes the serial log a byte at a time.
+	cp "$out/serial.log" "$out/serial.snap"
+	[ -z "$(tail -c 1 "$out/serial.snap")" ] || sed -i '$d' "$out/serial.snap"
+	size=$(grep -a -c '^@@' "$out/serial.snap")
 	if [ "$size" != "$last" ]; then
 		now=$(date +%s)
-		grep -a '^@@RESULT ' "$out/serial.log" | tr -d '\r' > "$out/results"
+		grep -a '^@@RESULT ' "$out/serial.snap" | tr -d '\r' > "$out/results"
 		n=$(grep -c . "$out/results")
 		tail -n +$((nres + 1)) "$out/results" | while read -r _ c _; do
 			echo "$c $((now - prev))"
