@@ -19,7 +19,9 @@
 # paging= default for that case.  --timeout is each case's limit inside the
 # host, in the host's own seconds (Bochs' clock runs by its instruction
 # count: clock sync=none); --limit the whole run's, in wall seconds.
-# LG_BOCHS_APPEND: more for the host kernel's command line.
+# LG_BOCHS_APPEND: more for the host kernel's command line.  LG_BOCHS_CPUS:
+# the host's CPUs (default 1; Bochs runs them all on one thread of its own,
+# so each is slower).
 set -u
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -96,7 +98,7 @@ add_prog dash sh
 ln -s ../usr/bin/dash "$root/bin/sh"
 for p in bash timeout env date stat od dd cmp sha256sum head tail wc tr cut \
 		sort uniq cat cp mv rm ln mkdir chmod seq sleep grep sed mawk \
-		dmesg taskset mountpoint setsid flock debugfs e2fsck; do
+		dmesg taskset mountpoint setsid flock getconf debugfs e2fsck; do
 	add_prog "$p"
 done
 ln -sf mawk "$root/usr/bin/awk"
@@ -115,6 +117,7 @@ put() {
 		cp -a "$top/$f" "$repo/$f"
 	done
 }
+# shellcheck disable=SC2046 # file names without spaces
 (cd "$top" && put tests/host drivers/lguest/lguest.ko drivers/lguest_dev/lguest_dev.ko \
 	tests/modules/lg_warn/lg_warn.ko tools/lguest/lguest tests/guests/cases.tsv \
 	$(ls tests/guests/*.bin tests/guests/*.mb 2>/dev/null) \
@@ -202,7 +205,7 @@ fi
 cyl=$(( $(stat -c %s "$disk") / 516096 ))
 cat > "$out/bochsrc" <<EOF
 megs: 1024
-cpu: model=corei7_haswell_4770, count=1, ips=150000000, reset_on_triple_fault=0
+cpu: model=corei7_haswell_4770, count=${LG_BOCHS_CPUS:-1}, ips=150000000, reset_on_triple_fault=0
 clock: sync=none, time0=local
 romimage: file=/usr/share/bochs/BIOS-bochs-latest, options=fastboot
 vgaromimage: file=/usr/share/vgabios/vgabios.bin
@@ -246,10 +249,13 @@ start=$(date +%s) last=0 quiet=0 brc=0 done_at=
 nres=0 prev=$start
 while kill -0 $bpid 2>/dev/null; do
 	sleep 2
-	size=$(grep -a -c '^@@' "$out/serial.log" 2>/dev/null)
+	# Complete lines only: Bochs writes the serial log a byte at a time.
+	cp "$out/serial.log" "$out/serial.snap"
+	[ -z "$(tail -c 1 "$out/serial.snap")" ] || sed -i '$d' "$out/serial.snap"
+	size=$(grep -a -c '^@@' "$out/serial.snap")
 	if [ "$size" != "$last" ]; then
 		now=$(date +%s)
-		grep -a '^@@RESULT ' "$out/serial.log" | tr -d '\r' > "$out/results"
+		grep -a '^@@RESULT ' "$out/serial.snap" | tr -d '\r' > "$out/results"
 		n=$(grep -c . "$out/results")
 		tail -n +$((nres + 1)) "$out/results" | while read -r _ c _; do
 			echo "$c $((now - prev))"
@@ -290,7 +296,7 @@ wait $bpid 2>/dev/null
 wall=$(($(date +%s) - start))
 cp "$out/serial.log" "$log"
 up=$(sed -n 's/^@@UPTIME \([0-9.]*\).*/\1/p' "$log" | tail -n 1)
-echo "bochs-host: Bochs ran ${wall} s of wall time${up:+; the host's uptime at the end: $up s}" >&2
+echo "bochs-host: Bochs ran ${wall} s of wall time${up:+; host uptime at the end: $up s}" >&2
 case $brc in
 124) lost="Bochs stopped: no progress for ${stall} s, or over ${limit} s" ;;
 125) lost="the host kernel panicked" ;;
