@@ -121,11 +121,11 @@ put() {
 (cd "$top" && put tests/host drivers/lguest/lguest.ko drivers/lguest_dev/lguest_dev.ko \
 	tests/modules/lg_warn/lg_warn.ko tools/lguest/lguest tests/guests/cases.tsv \
 	$(ls tests/guests/*.bin tests/guests/*.mb 2>/dev/null) \
-	$(find tests/tools -maxdepth 1 -type f -perm -u+x))
+	$(find tests/tools tests/fuzz -maxdepth 1 -type f -perm -u+x))
 # Their debugging information is most of their size and of the boot's
 # time to load and unpack them; the symbols (backtraces) stay.
 for f in $(find "$repo" -name '*.ko') "$repo/tools/lguest/lguest" \
-		$(find "$repo/tests/tools" -type f -perm -u+x); do
+		$(find "$repo/tests/tools" "$repo/tests/fuzz" -type f -perm -u+x); do
 	strip --strip-debug "$f" 2>/dev/null || true
 done
 mkdir -p "$repo/build"

@@ -5,9 +5,11 @@
 # CPU's flags, lguest.ko's load outcome), vmx-kvm-peer (the control: raw
 # guests under the stock kvm_intel), every raw-guest case with nested
 # paging (guest-NAME:npt), the same with shadow paging (guest-NAME:shadow;
-# lguest.ko reloaded with paging=shadow, as run.sh --paging does), then a
-# stock Linux guest with console and disk to its busybox shell and
-# poweroff (linux-disk-ro).  The raw-guest cases are the names of
+# lguest.ko reloaded with paging=shadow, as run.sh --paging does), a short
+# guest fuzzer run (vmx-fuzz), then a stock Linux guest with console and
+# disk to its busybox shell and poweroff (linux-disk-ro).  The host has two
+# CPUs (LG_BOCHS_CPUS), for the SMP guests and a VMCS moving between CPUs;
+# the raw-guest cases Bochs cannot run are named in SKIP lines.  The raw-guest cases are the names of
 # tests/guests/cases.tsv that have a row for that paging, as @guest in
 # tests/suites.tsv (tests/run-all.sh).  Prints "PASS vmx/CASE" or
 # "FAIL vmx/CASE: why" for each, then "N passed, N failed"; exits non-zero
@@ -24,14 +26,30 @@ set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 2
 
-# guests MODE: guest-NAME:MODE for each NAME of cases.tsv with a row for MODE.
+# The raw-guest cases the Bochs host cannot run, each with why: @guest
+# leaves them out and says so.  Bochs stops for good in a guest's
+# "cli; jmp ." under any VMM (kvm_intel too: checked with kvm_peer), and
+# entry's 1 GiB guest does not fit beside the host in Bochs' 1 GiB.
+skips="hostile-spin:Bochs stops for good in a guest's cli; jmp . (under kvm_intel too)
+entry:its 1 GiB guest does not fit the Bochs host's 1 GiB"
+
+# guests MODE: guest-NAME:MODE for each NAME of cases.tsv with a row for
+# MODE, but those of $skips.
 guests() {
-	awk -F'\t' -v m="$1" '!/^#/ && NF && ($7 == "both" || $7 == m) && !seen[$1]++ {
-		print "guest-" $1 ":" m }' tests/guests/cases.tsv
+	echo "$skips" | awk -F'\t' -v m="$1" -v list=tests/guests/cases.tsv '
+		{ split($0, s, ":"); skip[s[1]] = 1 }
+		END { while ((getline line < list) > 0) {
+			if (line ~ /^#/ || line == "") continue
+			split(line, f, "\t")
+			if ((f[7] == "both" || f[7] == m) && !seen[f[1]]++ && !skip[f[1]])
+				print "guest-" f[1] ":" m } }'
 }
 
 want=${CASES:-$*}
-[ -n "$want" ] || want="vmx-cpu vmx-kvm-peer @guest linux-disk-ro"
+[ -n "$want" ] || want="vmx-cpu vmx-kvm-peer @guest vmx-fuzz linux-disk-ro"
+case " $want " in
+*" @guest"*) echo "$skips" | sed 's/^\([^:]*\):\(.*\)/SKIP vmx\/guest-\1: \2/' ;;
+esac
 cases=
 for c in $want; do
 	case $c in
@@ -49,7 +67,7 @@ results=$top/build/logs/vmx.out
 mkdir -p build/logs
 t0=$(date +%s)
 # shellcheck disable=SC2086
-sh scripts/bochs-host.sh --suite vmx --timeout "${VMX_TIMEOUT:-300}" \
+LG_BOCHS_CPUS=${LG_BOCHS_CPUS:-2} sh scripts/bochs-host.sh --suite vmx --timeout "${VMX_TIMEOUT:-300}" \
 	${VMX_LIMIT:+--limit "$VMX_LIMIT"} "$@" > "$results" 2> "$results.err"
 rc=$?
 cat "$results.err" "$results"
