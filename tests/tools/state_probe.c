@@ -5,7 +5,8 @@
  * guest for a moment and checks that LGUEST_RUN comes back (killed, or
  * interrupted by the repeating alarm), in a child watched by the parent: a
  * child still in the kernel after the limit means a CPU is stuck.
- * Usage: state_probe [--shadow] NAME... (see the states below).
+ * Usage: state_probe [--shadow] NAME... (see the states below).  A guest
+ * killed says so, with the kill reason.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -28,6 +29,8 @@
 #define CR4_PAE		(1ULL << 5)
 
 static int paging = LGUEST_PAGING_NPT;
+/* "ds-limit": DS with a limit past 1 MiB and G clear (VT-x refuses it). */
+static int bad_ds;
 
 static void on_alarm(int sig)
 {
@@ -73,6 +76,10 @@ static int run_state(const char *name, uint64_t efer, uint64_t cr4, int exact, i
 	}
 	s.efer = efer;
 	s.cr4 = cr4;
+	if (bad_ds) {
+		s.ds.limit = 0xffffffff;
+		s.ds.attrib = 0x93;	/* present writable data, G clear */
+	}
 	if (ioctl(fd, LGUEST_SET_SREGS, &s)) {
 		int err = errno;
 
@@ -87,6 +94,8 @@ static int run_state(const char *name, uint64_t efer, uint64_t cr4, int exact, i
 	for (i = 0; i < 10 && ret; i++)
 		ret = ioctl(fd, LGUEST_RUN, &run);
 	printf("%s: RUN came back (%s)\n", name, ret ? strerror(errno) : "stopped");
+	if (!ret && run.reason == LGUEST_EXIT_KILLED)
+		printf("%s: killed: %s\n", name, run.kill_reason);
 	return 0;
 }
 
@@ -114,6 +123,10 @@ int main(int argc, char **argv)
 				_exit(run_state(n, EFER_LME, 0, 1, 1));
 			if (!strcmp(n, "lme-pae"))	/* LME, PG=0, PAE=1: runs */
 				_exit(run_state(n, EFER_LME, CR4_PAE, 0, 0));
+			if (!strcmp(n, "ds-limit")) {	/* accepted; VT-x refuses it */
+				bad_ds = 1;
+				_exit(run_state(n, 0, 0, 0, 0));
+			}
 			_exit(2);
 		}
 		t0 = time(NULL);
