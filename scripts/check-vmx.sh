@@ -5,7 +5,8 @@
 # CPU's flags, lguest.ko's load outcome), vmx-kvm-peer (the control: raw
 # guests under the stock kvm_intel), every raw-guest case with nested
 # paging (guest-NAME:npt), the same with shadow paging (guest-NAME:shadow;
-# lguest.ko reloaded with paging=shadow, as run.sh --paging does), a short
+# lguest.ko reloaded with paging=shadow, as run.sh --paging does), a state
+# VT-x refuses at entry (vmx-refused), a short
 # guest fuzzer run (vmx-fuzz), then a stock Linux guest with console and
 # disk to its busybox shell and poweroff (linux-disk-ro).  The host has two
 # CPUs (LG_BOCHS_CPUS), for the SMP guests and a VMCS moving between CPUs;
@@ -46,7 +47,7 @@ guests() {
 }
 
 want=${CASES:-$*}
-[ -n "$want" ] || want="vmx-cpu vmx-kvm-peer @guest vmx-fuzz linux-disk-ro"
+[ -n "$want" ] || want="vmx-cpu vmx-kvm-peer @guest vmx-refused vmx-fuzz linux-disk-ro"
 case " $want " in
 *" @guest"*) echo "$skips" | sed 's/^\([^:]*\):\(.*\)/SKIP vmx\/guest-\1: \2/' ;;
 esac
