@@ -130,6 +130,8 @@ static void lg_vmx_setup_vmcs(struct lg_vcpu *vcpu)
 	lg_vmwrite(VM_EXIT_MSR_STORE_COUNT, 0);
 	lg_vmwrite(VM_EXIT_MSR_LOAD_COUNT, 0);
 	lg_vmwrite(VM_ENTRY_MSR_LOAD_COUNT, 0);
+	lg_vmwrite(VM_ENTRY_MSR_LOAD_ADDR, __pa(vmx->msr_guest));
+	lg_vmwrite(VM_EXIT_MSR_LOAD_ADDR, __pa(vmx->msr_host));
 	lg_vmwrite(CR3_TARGET_COUNT, 0);
 	lg_vmwrite(PAGE_FAULT_ERROR_CODE_MASK, 0);
 	lg_vmwrite(PAGE_FAULT_ERROR_CODE_MATCH, 0);
@@ -521,10 +523,11 @@ static void lg_vmx_state_in(struct lg_vcpu *vcpu, u32 windows)
 		intr |= GUEST_INTR_STATE_NMI;
 	lg_vmwrite(GUEST_INTERRUPTIBILITY_INFO, intr);
 	/*
-	 * Inside a shadow with RFLAGS.TF set the single-step trap is pending
-	 * (BS), and VM entry insists on it (SDM 26.3.1.5), whatever we found.
+	 * Inside a shadow the single-step trap is pending (BS) exactly when
+	 * RFLAGS.TF is set, and VM entry insists on both ways (SDM 26.3.1.5).
 	 */
-	pending = intr & (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS) ? vmx->pending_dbg : 0;
+	pending = intr & (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS) ?
+		  vmx->pending_dbg & ~(u64)DR_STEP : 0;
 	if ((intr & (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS)) &&
 	    (s->rflags & X86_EFLAGS_TF))
 		pending |= DR_STEP;
@@ -592,17 +595,35 @@ static void lg_vmx_state_out(struct lg_vcpu *vcpu)
 
 /*
  * Host perf counters that must not count or record in the guest: PEBS
- * would write its records through the guest's page tables (KVM switches
- * the same list, perf_guest_get_msrs(), with its MSR-load lists).
+ * would write its records through the guest's page tables.  The CPU
+ * switches them itself, in VM entry's and VM exit's MSR-load lists (SDM
+ * 24.7.2, 24.8.2), so that no perf NMI between our writes and the entry
+ * can put the host's values back under the guest (KVM's
+ * atomic_switch_perf_msrs()).
  */
-static void lg_vmx_perf_switch(const struct perf_guest_switch_msr *msrs, int nr,
-			       bool to_guest)
+static void lg_vmx_perf_lists(struct lg_vmx_vcpu *vmx)
 {
-	int i;
+	const struct perf_guest_switch_msr *msrs;
+	unsigned int n = 0;
+	int i, nr = 0;
 
-	for (i = 0; msrs && i < nr; i++)
-		if (msrs[i].host != msrs[i].guest)
-			native_wrmsrl(msrs[i].msr, to_guest ? msrs[i].guest : msrs[i].host);
+	msrs = perf_guest_get_msrs(&nr, NULL);
+	for (i = 0; msrs && i < nr; i++) {
+		if (msrs[i].host == msrs[i].guest)
+			continue;
+		if (n == LG_VMX_MSR_MAX) {
+			pr_warn_once("more than %d perf MSRs to switch for guests; the rest stay the host's\n",
+				     LG_VMX_MSR_MAX);
+			break;
+		}
+		vmx->msr_guest[n] = (struct vmx_msr_entry) {
+			.index = msrs[i].msr, .value = msrs[i].guest };
+		vmx->msr_host[n] = (struct vmx_msr_entry) {
+			.index = msrs[i].msr, .value = msrs[i].host };
+		n++;
+	}
+	lg_vmwrite(VM_ENTRY_MSR_LOAD_COUNT, n);
+	lg_vmwrite(VM_EXIT_MSR_LOAD_COUNT, n);
 }
 
 /*T:407 The VT-x world switch, around vmx_switch.S.  The VMCS must be
@@ -618,11 +639,10 @@ static void lg_vmx_run(struct lg_vcpu *vcpu)
 	struct vmcb_save_area *s = &vcpu->vmcb->save;
 	struct vmcb_control_area *c = &vcpu->vmcb->control;
 	int cpu = smp_processor_id();
-	struct perf_guest_switch_msr *msrs;
 	struct lg_vmx_host host;
 	u32 windows, info, err;
-	int fail, nr_msrs = 0;
 	unsigned int i;
+	int fail;
 
 	if (!vmx->setup)
 		lg_vmx_setup_vmcs(vcpu);
@@ -648,8 +668,7 @@ static void lg_vmx_run(struct lg_vcpu *vcpu)
 	if (native_read_cr2() != s->cr2)
 		native_write_cr2(s->cr2);
 
-	msrs = perf_guest_get_msrs(&nr_msrs, NULL);
-	lg_vmx_perf_switch(msrs, nr_msrs, true);
+	lg_vmx_perf_lists(vmx);
 	/*
 	 * L1TF (CVE-2018-3646): under EPT a guest can read what the host
 	 * left in L1D through a not-present guest PTE; it is flushed before
@@ -658,7 +677,6 @@ static void lg_vmx_run(struct lg_vcpu *vcpu)
 	if (lg_vmx_l1d_flush)
 		native_wrmsrl(MSR_IA32_FLUSH_CMD, L1D_FLUSH);
 	fail = lg_vmx_enter(vcpu, vmx->vmcs.launched);
-	lg_vmx_perf_switch(msrs, nr_msrs, false);
 
 	s->cr2 = native_read_cr2();
 	for (i = 0; i < ARRAY_SIZE(lg_vmx_swapped_msrs); i++)
@@ -737,8 +755,10 @@ static int lg_vmx_vcpu_create(struct lg_vcpu *vcpu)
 	if (err)
 		return err;
 	vmx->vapic = (u8 *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
-	if (!vmx->vapic)
+	vmx->msr_guest = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+	if (!vmx->vapic || !vmx->msr_guest)
 		return -ENOMEM;
+	vmx->msr_host = vmx->msr_guest + LG_VMX_MSR_MAX;
 	if (lg_vmx_caps.vpid) {
 		vpid = ida_alloc_range(&lg_vpids, 1, 0xffff, GFP_KERNEL);
 		vmx->vpid = vpid < 0 ? 0 : vpid;
@@ -760,6 +780,7 @@ static void lg_vmx_vcpu_free(struct lg_vcpu *vcpu)
 	if (vmx->vpid)
 		ida_free(&lg_vpids, vmx->vpid);
 	free_page((unsigned long)vmx->vapic);
+	free_page((unsigned long)vmx->msr_guest);
 	kfree(vmx);
 	vcpu->hw = NULL;
 }

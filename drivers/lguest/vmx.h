@@ -166,6 +166,9 @@ extern const char lg_vmx_exit_rip[];
 
 /* The backend's vCPU (vmx.c, vmx_exit.c). */
 
+/* The most perf MSRs switched around the guest (lg_vmx_perf_lists()). */
+#define LG_VMX_MSR_MAX	16
+
 /* VMX segment access rights: bit 16 says "unusable" (SDM 24.4.1). */
 #define LG_AR_UNUSABLE		BIT(16)
 
@@ -190,6 +193,9 @@ extern const char lg_vmx_exit_rip[];
  * @host_cr4: HOST_CR4, likewise.
  * @host_fs_sel: HOST_FS_SELECTOR, likewise.
  * @host_gs_sel: HOST_GS_SELECTOR, likewise.
+ * @msr_guest: VM entry's MSR-load list (the guest's perf MSRs),
+ *	%LG_VMX_MSR_MAX entries, in the first half of a page.
+ * @msr_host: VM exit's (the host's values), in the page's second half.
  * @pdptr: the PAE page-directory-pointer entries the CPU holds for a
  *	guest in PAE paging under EPT (SDM 26.3.2.4, 28.3.4), and
  *	@pdptr_cr3: the CR3 they were read for.
@@ -209,6 +215,7 @@ struct lg_vmx_vcpu {
 	int host_cpu;
 	unsigned long host_cr3, host_cr4;
 	u16 host_fs_sel, host_gs_sel;
+	struct vmx_msr_entry *msr_guest, *msr_host;
 	u64 pdptr[4], pdptr_cr3;
 	u32 intr_state;
 	u64 pending_dbg;
