@@ -21,7 +21,8 @@
 # count: clock sync=none); --limit the whole run's, in wall seconds.
 # LG_BOCHS_APPEND: more for the host kernel's command line.  LG_BOCHS_CPUS:
 # the host's CPUs (default 1; Bochs runs them all on one thread of its own,
-# so each is slower).
+# so each is slower).  LG_BOCHS_MEGS: its RAM (default 2048 MiB: room for
+# entry's 1 GiB guest beside the host).
 set -u
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -204,7 +205,7 @@ fi
 # --- Bochs: one at a time on this machine. ---
 cyl=$(( $(stat -c %s "$disk") / 516096 ))
 cat > "$out/bochsrc" <<EOF
-megs: 1024
+megs: ${LG_BOCHS_MEGS:-2048}
 cpu: model=corei7_haswell_4770, count=${LG_BOCHS_CPUS:-1}, ips=150000000, reset_on_triple_fault=0
 clock: sync=none, time0=local
 romimage: file=/usr/share/bochs/BIOS-bochs-latest, options=fastboot

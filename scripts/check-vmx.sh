@@ -29,10 +29,8 @@ cd "$top" || exit 2
 
 # The raw-guest cases the Bochs host cannot run, each with why: @guest
 # leaves them out and says so.  Bochs stops for good in a guest's
-# "cli; jmp ." under any VMM (kvm_intel too: checked with kvm_peer), and
-# entry's 1 GiB guest does not fit beside the host in Bochs' 1 GiB.
-skips="hostile-spin:Bochs stops for good in a guest's cli; jmp . (under kvm_intel too)
-entry:its 1 GiB guest does not fit the Bochs host's 1 GiB"
+# "cli; jmp ." under any VMM (kvm_intel too: checked with kvm_peer).
+skips="hostile-spin:Bochs stops for good in a guest's cli; jmp . (under kvm_intel too)"
 
 # guests MODE: guest-NAME:MODE for each NAME of cases.tsv with a row for
 # MODE, but those of $skips.
