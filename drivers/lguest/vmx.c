@@ -859,6 +859,16 @@ const struct lg_hw_ops *lg_vmx_probe(int *err)
 		*err = -ENODEV;
 		return NULL;
 	}
+	/*
+	 * Without the TRUE capability MSRs CR3-load and CR3-store exiting
+	 * are default1 (SDM A.3.2): every guest CR3 access would exit, which
+	 * nested paging does not handle.
+	 */
+	if (lg_vmx_caps.proc & (CPU_BASED_CR3_LOAD_EXITING | CPU_BASED_CR3_STORE_EXITING)) {
+		pr_err("CPU cannot turn CR3 exits off (no TRUE VMX controls); cannot run guests\n");
+		*err = -ENODEV;
+		return NULL;
+	}
 	lg_vmx_ops.npt_4k = boot_cpu_has_bug(X86_BUG_ITLB_MULTIHIT) || !lg_vmx_caps.ept_2m;
 	lg_vmx_l1d_flush = boot_cpu_has_bug(X86_BUG_L1TF) &&
 			   boot_cpu_has(X86_FEATURE_FLUSH_L1D);
