@@ -188,8 +188,17 @@ guest-kernel: $(BUILD)/config.mk
 demo: all
 	sh tests/host/run.sh --mode demo
 
+# make bench: every figure of tests/bench/cases.tsv, lguest and the peer,
+# in LG_BENCH_ROUNDS rounds (default 5) in one test-host boot; prints
+# medians and spreads and writes bench/report/bench.json.  make
+# bench-report draws that file as bench/report/bench.svg.
 bench: all
 	sh tests/bench/run.sh
+
+bench-report:
+	@test -f bench/report/bench.json || { echo "lguest: no bench/report/bench.json: run make bench first" >&2; exit 1; }
+	python3 tests/bench/report.py chart bench/report/bench.json bench/report/bench.svg
+	@echo "bench/report/bench.svg"
 
 # kvm-unit-tests, unpacked and built from ../shared/third_party into
 # build/kut (an external suite: nothing of it enters our tree); make kut
@@ -237,4 +246,4 @@ clean: modules-clean
 	rm -rf $(BUILD)/logs
 
 .PHONY: all deps modules modules-clean deb check-deb kconfig-options launcher test-progs initramfs initramfs2 image vmlinux host-initrd \
-	check check-debug check-kconfig check-vmx debug-kernel guest-kernel fuzz demo bench kut kut-build kut-kvm tour clean
+	check check-debug check-kconfig check-vmx debug-kernel guest-kernel fuzz demo bench bench-report kut kut-build kut-kvm tour clean

@@ -93,6 +93,7 @@ run sh tests/cli.sh
 run sh tests/liblguest.sh
 run sh tests/manpage.sh
 run sh tests/tour.sh
+run sh tests/bench/test-report.sh
 # Three builds and checkers, a minute or so each on one CPU, side by side:
 # the modules with every Kconfig option off in a scratch tree, DKMS in a
 # scratch tree, and the kernel's checkers on our files.

@@ -1,45 +1,71 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# run.sh - "make bench": boot the test host once and measure, side by side in
-# that one boot, lguest and the peer (KVM + QEMU microvm, same kernel, same
-# initramfs, same command line; for exit round trips, the same raw guest
-# under tests/tools/kvm_peer; for the disk and network figures, the same
-# virtio-mmio devices, served by QEMU; for run-true, "lguest run -- true"
-# against QEMU microvm booting the same vmlinux and run initramfs to the
-# same exit port; for raw-lifecycle, a whole raw guest's life through
-# liblguest against tests/tools/kvm_lifecycle).  Prints a table of figures and
-# ratios, and the peer's settings; raw lines are kept in
-# build/logs/bench.log.  A figure either side cannot produce says n/a (the
-# peer has no module-memory figure).
+# run.sh - "make bench": boot the test host once and measure lguest and the
+# peer (KVM + QEMU microvm, same kernel, initramfs and command line; the
+# exit figures against tests/tools/kvm_peer, raw lifecycles against
+# tests/tools/kvm_lifecycle) side by side in that one boot, in rounds
+# (tests/bench/cases.tsv), so every figure has several runs of each side.
+# Prints each figure's median and min-max per side and the ratio of the
+# medians (tests/bench/report.py); writes bench/report/bench.json for
+# "make bench-report".  Raw lines are kept in build/logs/bench.log.
+# LG_BENCH_ROUNDS: rounds (default 5); LG_BENCH_CASES: only these cases.
 top=$(cd "$(dirname "$0")/../.." && pwd)
-sh "$top/tests/host/run.sh" --suite bench --timeout 900 bench-exits bench-all bench-io bench-paging bench-smp bench-run bench-raw >/dev/null
+rounds=${LG_BENCH_ROUNDS:-5}
+case $rounds in
+''|*[!0-9]*|0) echo "lguest: bench: LG_BENCH_ROUNDS must be a number above 0, not '$rounds'" >&2
+	exit 2 ;;
+esac
+table=$top/tests/bench/cases.tsv
+rows=$(grep -v '^#' "$table" | cut -f1,2)
+if [ -n "${LG_BENCH_CASES:-}" ]; then
+	for c in $LG_BENCH_CASES; do
+		echo "$rows" | cut -f1 | grep -qx "$c" ||
+			{ echo "lguest: bench: no case $c in $table" >&2; exit 2; }
+	done
+	rows=$(echo "$rows" | awk -v want=" $LG_BENCH_CASES " 'index(want, " " $1 " ")')
+fi
+# The cases, round after round.
+cases= r=1
+while [ $r -le "$rounds" ]; do
+	cases="$cases $(echo "$rows" | awk -F'\t' -v r=$r '$2 >= r { print $1 }' | tr '\n' ' ')"
+	r=$((r + 1))
+done
+
 log=$top/build/logs/bench.log
-grep -a '^@@BENCH ' "$log" | tr -d '\r' > "$top/build/logs/bench.txt"
+out=$top/bench/report
+mkdir -p "$out" "$top/build/logs"
+t0=$(date +%s)
+# shellcheck disable=SC2086 # a word list
+sh "$top/tests/host/run.sh" --suite bench --timeout 900 $cases > "$top/build/logs/bench.out"
+rc=$?
+secs=$(($(date +%s) - t0))
+# Each figure with its round: the how-manieth run of its case it came from.
+tr -d '\r' < "$log" | awk '
+	$1 == "@@BEGIN" { round = ++seen[$2] }
+	$1 == "@@BENCH" && NF == 5 { print round, $2, $3, $4, $5 }
+' > "$top/build/logs/bench.txt"
 if ! [ -s "$top/build/logs/bench.txt" ]; then
 	echo "lguest: bench: no figures came back; see $log" >&2
 	tail -n 20 "$log" >&2
 	exit 1
 fi
-printf '%-28s %14s %14s %14s %8s %8s\n' metric 'lguest (NPT)' 'lguest shadow' 'peer (KVM)' ratio 'shadow'
-awk '
-$1 == "@@BENCH" { key = $2; who = $3; val[key, who] = $4; unit[key] = $5;
-		  if (!(key in seen)) { seen[key] = 1; order[n++] = key } }
-END {
-	for (i = 0; i < n; i++) {
-		k = order[i]; a = val[k, "lguest"]; s = val[k, "lguest-shadow"]; b = val[k, "kvm"];
-		r = (a != "" && a != "n/a" && b + 0 > 0) ? sprintf("%.2f", a / b) : "-";
-		rs = (s != "" && s != "n/a" && b + 0 > 0) ? sprintf("%.2f", s / b) : "-";
-		if (a == "") a = "n/a";
-		if (s == "") s = "n/a";
-		if (b == "") b = "n/a";
-		printf "%-28s %14s %14s %14s %8s %8s\n", k " (" unit[k] ")", a, s, b, r, rs;
-	}
-}' "$top/build/logs/bench.txt"
-grep -a '^@@BENCHNOTE ' "$log" | tr -d '\r' | sed 's/^@@BENCHNOTE /note: /'
-echo "ratio = lguest (NPT) / peer, shadow = lguest with --paging shadow / peer (KVM + QEMU microvm for boot and devices, tests/tools/kvm_peer for exits, tests/tools/kvm_lifecycle for raw-lifecycle):"
-echo "  for times and cycles (ms, s, cycles), below 1.00 means lguest is faster;"
-echo "  for rates (MB/s, IOPS), above 1.00 means lguest is faster."
-echo "targets: boot-to-init ratio at or below 1.00; module-memory-per-guest (beyond guest RAM, from debugfs) below 1024 KiB;"
-echo "  disk and TCP figures (bench-io: direct I/O on a 128 MiB raw disk in the test host's tmpfs, 64 MiB TCP each way) at or above 1.00;"
-echo "  run-true (lguest run -- true, launch to exit, against QEMU microvm booting the same vmlinux and run initramfs) goal <= 0.5x peer;"
-echo "  raw-lifecycle (create, load 4 KiB, run to HLT, destroy, through liblguest against plain KVM) goal <= 1.0x KVM."
+grep '^FAIL' "$top/build/logs/bench.out"
+commit=$(git -C "$top" describe --always --dirty 2>/dev/null || echo unknown)
+qver=$(qemu-system-x86_64 --version | sed -n 's/^QEMU emulator version \([^ ]*\).*/\1/p')
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
+grep -a '^@@BENCHNOTE ' "$log" | tr -d '\r' | sed 's/^@@BENCHNOTE //' | sort -u > "$top/build/logs/bench-notes.txt"
+python3 "$top/tests/bench/report.py" summary "$top/build/logs/bench.txt" "$out/bench.json" \
+	"commit=$commit" "rounds=$rounds" "cases=$(echo $cases)" "seconds=$secs" \
+	"test_host=QEMU $qver TCG, -cpu qemu64,+svm,+npt, on $cpu" \
+	"notes=@$top/build/logs/bench-notes.txt" ||
+	rc=1
+sed 's/^/note: /' "$top/build/logs/bench-notes.txt"
+cat <<END
+Each cell: median (min-max) xRUNS over $rounds rounds in one test-host boot ($secs s, commit $commit).
+ratio = lguest (NPT) median / peer median, shadow = lguest --paging shadow / peer: for times,
+cycles and KiB below 1.00 means lguest is better; for rates (MB/s, IOPS, /s) above 1.00.
+Peer: KVM + QEMU microvm for boot and devices, tests/tools/kvm_peer for exits,
+tests/tools/kvm_lifecycle for raw-lifecycle.  JSON: bench/report/bench.json
+(make bench-report draws it); raw figures: build/logs/bench.txt.
+END
+exit $rc

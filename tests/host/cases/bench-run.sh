@@ -18,7 +18,7 @@
 # kernel, without --append).  lguest must exit 0 and
 # QEMU 1, or that side's figure is n/a.  LG_BENCH_RUNS (default 5) rounds,
 # each the peer, lguest and lguest --paging shadow, after one untimed
-# warm-up round; the median and (@@BENCHNOTE) the spread.  Then, untimed,
+# warm-up round; each run's figure (make bench takes the median).  Then, untimed,
 # where the time goes, on each side: the guest's uptime when a command
 # ("cat /proc/uptime") runs, lguest's setup steps (-v lines) and the
 # kernel's log (console=ttyS0), each line stamped by the host as it comes.
@@ -165,19 +165,15 @@ while [ $r -le "$runs" ]; do
 	r=$((r + 1))
 done
 
-# report WHO: the median of WHO's runs and their spread, or n/a.
+# report WHO: each of WHO's runs, in the order they ran (make bench takes
+# the median and the spread), or n/a if any failed.
 report() {
 	if [ -s "/tmp/brun-bad-$1" ] || ! [ -s "/tmp/brun-ms-$1" ]; then
 		echo "@@BENCH run-true $1 n/a ms"
 		echo "@@BENCHNOTE run-true $1: n/a: $(sort /tmp/brun-bad-$1 2>/dev/null | uniq -c | tr -s ' \n' ' ')"
 		return 1
 	fi
-	sort -n "/tmp/brun-ms-$1" | awk -v w="$1" '
-		{ v[n++] = $1 }
-		END {
-			print "@@BENCH run-true " w " " v[int((n - 1) / 2)] " ms"
-			print "@@BENCHNOTE run-true " w ": median of " n " runs, spread " v[0] "-" v[n - 1] " ms"
-		}'
+	sed "s/^/@@BENCH run-true $1 /; s/\$/ ms/" "/tmp/brun-ms-$1"
 }
 ok=0
 for who in kvm lguest lguest-shadow; do

@@ -3,8 +3,8 @@
 # smpbench (one CPU-bound process per CPU, wall time until the last ends;
 # one fork+exec storm per CPU, mean ms per fork+exec) under KVM + QEMU
 # microvm -smp 2, lguest --cpus 2 with nested and with shadow paging, in
-# LG_BENCH_RUNS (default 3) interleaved rounds.  Lines "@@BENCH <metric>
-# <who> <median> <unit>", and "@@BENCHNOTE" lines with the spread.
+# LG_BENCH_RUNS (default 5) interleaved rounds.  Lines "@@BENCH <metric>
+# <who> <value> <unit>", one a run.
 . "$LG_TOP/tests/host/lib.sh"
 
 kernel=$LG_LINUX_KERNEL
@@ -21,19 +21,14 @@ record() {
 	echo "${each:-n/a}" >> "/tmp/bsmp-fork-$1"
 }
 
-# report METRIC WHO FILE UNIT: the median of the runs, and their spread.
+# report METRIC WHO FILE UNIT: each run's figure (make bench takes the
+# median and the spread).
 report() {
-	sort -n "$3" | awk -v m="$1" -v w="$2" -v u="$4" '
-		$1 != "n/a" { v[n++] = $1 }
-		END {
-			if (!n) { print "@@BENCH " m " " w " n/a " u; exit }
-			print "@@BENCH " m " " w " " v[int((n - 1) / 2)] " " u
-			print "@@BENCHNOTE " m " " w ": median of " n " runs, spread " v[0] "-" v[n - 1] " " u
-		}'
+	awk -v m="$1" -v w="$2" -v u="$4" '{ print "@@BENCH " m " " w " " $1 " " u }' "$3"
 }
 
 rm -f /tmp/bsmp-*
-runs=${LG_BENCH_RUNS:-3}
+runs=${LG_BENCH_RUNS:-5}
 r=0
 while [ $r -lt "$runs" ]; do
 	r=$((r + 1))
