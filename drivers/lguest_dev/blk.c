@@ -1,16 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * blk.c - virtio-blk over a file or block device the launcher opened.
- * The vCPU thread only takes requests off the ring; reads, writes and
- * flushes run on the device's workqueue, several at once, straight between
- * the file and guest pages (ITER_BVEC), and complete on the used ring.
- * Discard punches holes in a regular file.
+ * The vCPU thread only takes requests off the ring onto the device's list;
+ * a few workers drain it, running reads, writes and flushes straight
+ * between the file and guest pages (ITER_BVEC), and give completions back
+ * on the used ring in batches.  Discard punches holes in a regular file.
  */
 #define pr_fmt(fmt) "lguest_dev: " fmt
 
 #include <linux/cred.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/list.h>
+#include <linux/seq_file.h>
 #include <linux/falloc.h>	/* after fs.h, for its types */
 #include <linux/mm.h>
 #include <linux/slab.h>
@@ -21,11 +23,18 @@
 
 #include "lgdev.h"
 
-#define LGDEV_BLK_SEG_MAX	128
+/*
+ * Segments per request: what QEMU offers, the queue's size less the header
+ * and the status, so a guest's 1 MiB of 4 KiB pages is one request.
+ */
+#define LGDEV_BLK_SEG_MAX	(LGDEV_QUEUE_MAX - 2)
 #define LGDEV_BLK_SIZE_MAX	(1U << 20)
 /* The most data one request may move (SEG_MAX x SIZE_MAX would be more). */
 #define LGDEV_BLK_REQ_MAX	(8U << 20)
-#define LGDEV_BLK_IN_FLIGHT	16
+/* Workers draining a device's list; a new one starts while the list outgrows them. */
+#define LGDEV_BLK_WORKERS	4
+/* Completions a worker gathers before giving them back (one index update, one interrupt). */
+#define LGDEV_BLK_BATCH		16
 #define LGDEV_SECTOR_SHIFT	9
 #define LGDEV_SECTOR_SIZE	(1U << LGDEV_SECTOR_SHIFT)
 /* Discard: one range per request, at most 1 GiB, in 4 KiB units. */
@@ -42,11 +51,20 @@ struct lgdev_blk {
 	const struct cred *cred;	/* the launcher's, for the workers' I/O */
 	struct lgdev_chain *chain;	/* the vCPU thread's scratch chain */
 	char serial[VIRTIO_BLK_ID_BYTES];
+	spinlock_t lock;		/* pending, queued, busy */
+	struct list_head pending;	/* requests taken, not yet served */
+	unsigned int queued;		/* on pending */
+	unsigned long busy;		/* workers started and not yet idle */
+	struct lgdev_blk_worker {
+		struct work_struct work;
+		struct lgdev_blk *blk;
+	} workers[LGDEV_BLK_WORKERS];
+	/* For debugfs and the bench: what the guest asked and we answered. */
+	atomic64_t notifies, requests, bytes, batches, interrupts;
 };
 
 struct lgdev_blk_req {
-	struct work_struct work;
-	struct lgdev_blk *blk;
+	struct list_head node;
 	struct lgdev_chain chain;	/* flexible: keep last */
 };
 
@@ -217,68 +235,129 @@ static u8 blk_serve(struct lgdev_blk *blk, const struct lgdev_chain *c, u32 *wri
 	return VIRTIO_BLK_S_UNSUPP;
 }
 
-/* Finish a request: status byte (the last writable byte), used ring. */
-static void blk_complete(struct lgdev_blk *blk, const struct lgdev_chain *c,
-			 u8 status, u32 written)
+/* Write a request's status byte (the last writable byte) and note its used entry. */
+static void blk_finish(struct lgdev_blk *blk, const struct lgdev_chain *c, u8 status,
+		       u32 written, struct lgdev_used *u)
 {
 	/* Best effort: the range was checked when the chain was taken. */
 	lgdev_chain_copy(&blk->dev, c, true, c->in_len - 1, &status, 1);
-	lgdev_vq_push(&blk->dev.vqs[0], c->head, written + 1);
+	u->head = c->head;
+	u->len = written + 1;
 }
 
+/* Give @n finished requests back on the used ring at once. */
+static void blk_give_back(struct lgdev_blk *blk, const struct lgdev_used *u, unsigned int n)
+{
+	if (!n)
+		return;
+	atomic64_inc(&blk->batches);
+	if (lgdev_vq_push_many(&blk->dev.vqs[0], u, n))
+		atomic64_inc(&blk->interrupts);
+}
+
+/* Take the next pending request, or say this worker is idle (bit @id cleared). */
+static struct lgdev_blk_req *blk_next(struct lgdev_blk *blk, unsigned int id)
+{
+	struct lgdev_blk_req *req;
+
+	spin_lock(&blk->lock);
+	req = list_first_entry_or_null(&blk->pending, struct lgdev_blk_req, node);
+	if (req) {
+		list_del(&req->node);
+		blk->queued--;
+	} else {
+		__clear_bit(id, &blk->busy);
+	}
+	spin_unlock(&blk->lock);
+	return req;
+}
+
+/*
+ * A worker: serve pending requests until there are none, giving the
+ * finished ones back whenever the list runs dry or a batch is full.
+ */
 static void blk_work(struct work_struct *work)
 {
-	struct lgdev_blk_req *req = container_of(work, struct lgdev_blk_req, work);
-	struct mem_cgroup *memcg = lgdev_charge(&req->blk->dev);
+	struct lgdev_blk_worker *w = container_of(work, struct lgdev_blk_worker, work);
+	struct lgdev_blk *blk = w->blk;
+	struct mem_cgroup *memcg = lgdev_charge(&blk->dev);
+	unsigned int id = w - blk->workers, n = 0;
+	struct lgdev_used done[LGDEV_BLK_BATCH];
+	struct lgdev_blk_req *req;
 	const struct cred *old;
 	u32 written;
 	u8 status;
 
 	/* The launcher's I/O: its permissions, its setuid-stripping write. */
-	old = override_creds(req->blk->cred);
-	status = blk_serve(req->blk, &req->chain, &written);
+	old = override_creds(blk->cred);
+	while ((req = blk_next(blk, id))) {
+		status = blk_serve(blk, &req->chain, &written);
+		blk_finish(blk, &req->chain, status, written, &done[n++]);
+		atomic64_add(written + req->chain.out_len - sizeof(struct virtio_blk_outhdr),
+			     &blk->bytes);
+		kfree(req);
+		if (n == LGDEV_BLK_BATCH || list_empty_careful(&blk->pending)) {
+			blk_give_back(blk, done, n);
+			n = 0;
+		}
+	}
 	revert_creds(old);
-	blk_complete(req->blk, &req->chain, status, written);
-	kfree(req);
+	blk_give_back(blk, done, n);
 	lgdev_uncharge(memcg);
 }
 
 /*
- * vCPU thread: hand one checked chain to the workqueue.  No more than the
- * queue's size are ever in flight (lgdev_vq_pop() refuses a head it still
- * holds), and each is charged to the launcher's memory cgroup.
+ * vCPU thread: put one checked chain on the device's list, and start a
+ * worker if none runs or the list holds more than the running ones can
+ * be expected to take.  No more than the queue's size are ever in flight
+ * (lgdev_vq_pop() refuses a head it still holds), and each is charged to
+ * the launcher's memory cgroup.
  */
 static void blk_submit(struct lgdev_blk *blk, const struct lgdev_chain *c)
 {
 	struct lgdev_blk_req *req;
+	unsigned int busy, id;
+	struct lgdev_used u;
 
 	if (c->out_len < sizeof(struct virtio_blk_outhdr) || !c->in_len) {
 		lgdev_needs_reset(&blk->dev, "queue 0: request at head %u has %llu readable and %llu writable bytes",
 				  c->head, c->out_len, c->in_len);
 		return;
 	}
+	atomic64_inc(&blk->requests);
 	req = kmalloc(struct_size(req, chain.buf, c->n), GFP_KERNEL_ACCOUNT);
 	if (!req) {
-		blk_complete(blk, c, VIRTIO_BLK_S_IOERR, 0);
+		blk_finish(blk, c, VIRTIO_BLK_S_IOERR, 0, &u);
+		blk_give_back(blk, &u, 1);
 		return;
 	}
-	req->blk = blk;
 	req->chain.head = c->head;
 	req->chain.n = c->n;
 	req->chain.out_len = c->out_len;
 	req->chain.in_len = c->in_len;
 	memcpy(req->chain.buf, c->buf, flex_array_size(c, buf, c->n));
-	INIT_WORK(&req->work, blk_work);
-	queue_work(blk->wq, &req->work);
+	spin_lock(&blk->lock);
+	list_add_tail(&req->node, &blk->pending);
+	blk->queued++;
+	busy = hweight_long(blk->busy);
+	if (busy < LGDEV_BLK_WORKERS && (!busy || blk->queued > busy)) {
+		id = ffz(blk->busy);
+		__set_bit(id, &blk->busy);
+		queue_work(blk->wq, &blk->workers[id].work);
+	}
+	spin_unlock(&blk->lock);
 }
 
 /*T:920 The guest's queue notify arrives in the vCPU thread, which must
- * not wait for a disk.  So the notify only takes requests off the ring;
- * each goes to the device's workqueue, where the I/O runs straight between
- * the backing file and the guest's pages (an ITER_BVEC over them, no
- * copy), and its completion puts it in the used ring and raises the
- * device's interrupt line from there, kicking the vCPU if it is in the
- * guest.  Several requests are in flight at once.  A worker does the I/O
+ * not wait for a disk.  So the notify only takes requests off the ring,
+ * onto the device's list, and wakes a worker unless enough already run
+ * (up to four: one for a guest that waits for each request, more while
+ * requests pile up).  A worker serves request after request, the I/O
+ * straight between the backing file and the guest's pages (an ITER_BVEC
+ * over them, no copy), and gives the finished ones back on the used ring
+ * in batches: one index update and at most one interrupt, which kicks the
+ * vCPU if it is in the guest, for a batch, whenever the list runs dry or
+ * sixteen are done.  No wakeup per request.  A worker does the I/O
  * with the credentials of the launcher that added the disk, so a write
  * clears a setuid bit and a security module sees the launcher, just as
  * if the launcher had written the file itself. :*/
@@ -288,6 +367,7 @@ static void blk_notify(struct lgdev *d, unsigned int q)
 	struct lgdev_vq *vq = &d->vqs[q];
 	int r;
 
+	atomic64_inc(&blk->notifies);
 	do {
 		while ((r = lgdev_vq_pop(vq, blk->chain)) > 0)
 			blk_submit(blk, blk->chain);
@@ -296,12 +376,30 @@ static void blk_notify(struct lgdev *d, unsigned int q)
 	} while (lgdev_vq_more(vq));
 }
 
-/* Wait for every request in flight (they only touch guest RAM and the file). */
+/*
+ * Wait for every request in flight (they only touch guest RAM and the
+ * file): the workers leave only once the list is empty, and nothing adds
+ * to it meanwhile (notifies come from the vCPU thread resetting us).
+ */
 static void blk_reset(struct lgdev *d)
 {
 	struct lgdev_blk *blk = container_of(d, struct lgdev_blk, dev);
 
 	drain_workqueue(blk->wq);
+	WARN_ON_ONCE(!list_empty_careful(&blk->pending));
+}
+
+/* debugfs: the counters behind the bench's notifies and interrupts per MiB. */
+static void blk_show(struct lgdev *d, struct seq_file *m)
+{
+	struct lgdev_blk *blk = container_of(d, struct lgdev_blk, dev);
+
+	seq_printf(m, "  blk notifies %lld requests %lld bytes %lld batches %lld interrupts %lld\n",
+		   (long long)atomic64_read(&blk->notifies),
+		   (long long)atomic64_read(&blk->requests),
+		   (long long)atomic64_read(&blk->bytes),
+		   (long long)atomic64_read(&blk->batches),
+		   (long long)atomic64_read(&blk->interrupts));
 }
 
 static void blk_destroy(struct lgdev *d)
@@ -322,6 +420,7 @@ static const struct lgdev_type blk_type = {
 	.notify		= blk_notify,
 	.reset		= blk_reset,
 	.destroy	= blk_destroy,
+	.show		= blk_show,
 };
 
 /**
@@ -343,6 +442,7 @@ struct lguest_device *lgdev_blk_create(struct lguest *lg,
 	bool readonly = desc->flags & LGUEST_DEV_F_READONLY;
 	struct virtio_blk_config *cfg;
 	struct lgdev_blk *blk;
+	unsigned int i;
 	u64 features;
 
 	if (!S_ISREG(mode) && !S_ISBLK(mode)) {
@@ -363,9 +463,15 @@ struct lguest_device *lgdev_blk_create(struct lguest *lg,
 	blk->chain = lgdev_chain_alloc();
 	if (!blk->chain)
 		goto free;
-	blk->wq = alloc_workqueue("lguest-blk%u", WQ_UNBOUND, LGDEV_BLK_IN_FLIGHT, desc->slot);
+	blk->wq = alloc_workqueue("lguest-blk%u", WQ_UNBOUND, LGDEV_BLK_WORKERS, desc->slot);
 	if (!blk->wq)
 		goto free;
+	spin_lock_init(&blk->lock);
+	INIT_LIST_HEAD(&blk->pending);
+	for (i = 0; i < LGDEV_BLK_WORKERS; i++) {
+		INIT_WORK(&blk->workers[i].work, blk_work);
+		blk->workers[i].blk = blk;
+	}
 	blk->file = file;
 	blk->cred = get_current_cred();	/* create runs in the launcher's ioctl */
 	blk->readonly = readonly;
