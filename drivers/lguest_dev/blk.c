@@ -394,9 +394,9 @@ static void blk_submit(struct lgdev_blk *blk, const struct lgdev_chain *c)
 
 /*
  * vCPU thread: serve @c here and now if that cannot wait for a disk: any
- * request on tmpfs (its page cache is the disk), a read the page cache
- * holds whole (IOCB_NOWAIT, on a file that honours it), an ID; within
- * *@budget bytes per notify.  The launcher's credentials and memory cgroup
+ * request on tmpfs (its page cache is the disk) but a big write while
+ * others are in flight, a read the page cache holds whole (IOCB_NOWAIT, on
+ * a file that honours it), an ID; within *@budget bytes per notify.  The launcher's credentials and memory cgroup
  * are taken on first use (*@old, *@memcg) and kept until the notify ends.
  * Return: true if served (its used entry in *@u), false for a worker.
  */
@@ -418,9 +418,14 @@ static bool blk_inline(struct lgdev_blk *blk, const struct lgdev_chain *c, u64 *
 		len = c->in_len - 1;
 		break;
 	case VIRTIO_BLK_T_OUT:
-		if (!blk->in_memory)
-			return false;
 		len = c->out_len - sizeof(hdr);
+		/*
+		 * A big write while others are in flight goes to the worker:
+		 * the guest queues its next ones meanwhile, on another CPU.
+		 */
+		if (!blk->in_memory ||
+		    (len >= LGDEV_BLK_BATCH_BYTES && READ_ONCE(blk->dev.vqs[0].in_flight) > 1))
+			return false;
 		break;
 	case VIRTIO_BLK_T_FLUSH:
 		if (!blk->in_memory)
@@ -451,18 +456,20 @@ static bool blk_inline(struct lgdev_blk *blk, const struct lgdev_chain *c, u64 *
 
 /*T:920 The guest's queue notify arrives in the vCPU thread, which must
  * not wait for a disk, but a hop to another thread costs a wakeup each way.
- * So the notify serves itself what cannot wait: every request on a tmpfs
- * file (its page cache is the disk), a read the page cache holds whole (an
- * IOCB_NOWAIT read, on a file that honours it), up to 4 MiB per notify;
- * the finished ones go back on the used ring in batches, one index update
- * and at most one interrupt each.  Anything else goes on the device's list
- * for a worker (up to four run, one on tmpfs: one while the guest waits
- * for each request, more while requests pile up), which serves request after
- * request and gives them back in batches too.  Either way the I/O runs
- * straight between the backing file and the guest's pages (an ITER_BVEC
- * over them, no copy), and with the credentials of the launcher that added
- * the disk, so a write clears a setuid bit and a security module sees the
- * launcher, just as if the launcher had written the file itself. :*/
+ * So the notify serves itself what cannot wait, up to 4 MiB per notify: a
+ * request on a tmpfs file (its page cache is the disk), but for a big write
+ * while others are in flight, which a worker takes so the guest queues the
+ * next meanwhile; and a read the page cache holds whole (IOCB_NOWAIT, on a
+ * file that honours it).  The finished ones go back on the used ring in
+ * batches, one index update and at most one interrupt each.  Anything else
+ * goes on the device's list for a worker (up to four run, one on tmpfs: one
+ * while the guest waits for each request, more while requests pile up),
+ * which serves request after request and gives them back in batches too.
+ * Either way the I/O runs straight between the backing file and the
+ * guest's pages (an ITER_BVEC over them, no copy), and with the credentials
+ * of the launcher that added the disk, so a write clears a setuid bit and a
+ * security module sees the launcher, just as if the launcher had written
+ * the file itself. :*/
 static void blk_notify(struct lgdev *d, unsigned int q)
 {
 	struct lgdev_blk *blk = container_of(d, struct lgdev_blk, dev);
