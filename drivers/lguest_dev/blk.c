@@ -343,8 +343,13 @@ static void blk_work(struct work_struct *work)
 		atomic64_add(written, &blk->bytes);
 		bytes += written;
 		kfree(req);
+		cond_resched();
+		/*
+		 * Off tmpfs the next request may wait on a disk (or forever,
+		 * on FUSE): nothing finished waits behind it.
+		 */
 		if (n == LGDEV_BLK_BATCH || bytes >= LGDEV_BLK_BATCH_BYTES ||
-		    list_empty_careful(&blk->pending)) {
+		    !blk->in_memory || list_empty_careful(&blk->pending)) {
 			blk_give_back(blk, done, n);
 			n = 0;
 			bytes = 0;
@@ -436,6 +441,11 @@ static bool blk_inline(struct lgdev_blk *blk, const struct lgdev_chain *c, u64 *
 	default:
 		return false;
 	}
+	/*
+	 * Every request costs at least a page of the budget, so a guest
+	 * posting IDs or flushes cannot keep the notify going for free.
+	 */
+	len = max_t(u64, len, PAGE_SIZE);
 	if (len > *budget)
 		return false;
 	if (!*old) {
@@ -483,9 +493,21 @@ static void blk_notify(struct lgdev *d, unsigned int q)
 
 	atomic64_inc(&blk->notifies);
 	do {
-		while ((r = lgdev_vq_pop(vq, blk->chain)) > 0) {
+		for (;;) {
 			struct lgdev_chain *c = blk->chain;
 
+			/*
+			 * Another vCPU may refill the ring as fast as this one
+			 * empties it: yield the CPU, and stop for a kill.
+			 */
+			cond_resched();
+			if (fatal_signal_pending(current)) {
+				r = -EINTR;
+				break;
+			}
+			r = lgdev_vq_pop(vq, c);
+			if (r <= 0)
+				break;
 			if (c->out_len < sizeof(struct virtio_blk_outhdr) || !c->in_len) {
 				lgdev_needs_reset(d, "queue 0: request at head %u has %llu readable and %llu writable bytes",
 						  c->head, c->out_len, c->in_len);
@@ -623,7 +645,8 @@ struct lguest_device *lgdev_blk_create(struct lguest *lg,
 	/* Discard where it is one call: a writable regular file that can punch holes. */
 	blk->discard = !readonly && S_ISREG(mode) && file->f_op->fallocate;
 	blk->in_memory = S_ISREG(mode) && file_inode(file)->i_sb->s_magic == TMPFS_MAGIC;
-	blk->nowait = file->f_mode & FMODE_NOWAIT;
+	/* O_DIRECT reads never come from the page cache: never in place. */
+	blk->nowait = (file->f_mode & FMODE_NOWAIT) && !(file->f_flags & O_DIRECT);
 	blk->max_workers = blk->in_memory ? 1 : LGDEV_BLK_WORKERS;
 	if (blk->discard)
 		features |= BIT_ULL(VIRTIO_BLK_F_DISCARD);
