@@ -22,8 +22,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/aio_abi.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -36,6 +38,7 @@
 #define NET_CHUNK	(128 * 1024)	/* send()/recv() size */
 #define CONNECT_TRIES	200		/* connect: every 0.1 s, 20 s in all */
 #define LIMIT_SECS	120		/* default for $LGIO_LIMIT */
+#define AIO_QD_MAX	256		/* the deepest queue "lgio ... QD" keeps */
 
 static const char *what = "lgio";
 
@@ -180,6 +183,154 @@ static void randread(const char *dev, long secs)
 	} while (t < end);
 	close(fd);
 	printf("@@IO randread %.0f IOPS %ld reads in %.3f s\n", ops / (t - t0), ops, t - t0);
+}
+
+/*
+ * Queue-depth I/O ("lgio seqwrite|seqread DEV MIB QD", "lgio randread|
+ * randwrite DEV SECONDS QD"): Linux native AIO through the raw syscalls
+ * (no libaio) on an O_DIRECT descriptor, so QD requests really are in
+ * flight at once: each completion is answered by the next request.
+ * Sequential: MIB MiB in 1 MiB requests from offset 0 (a write ends with
+ * fdatasync, timed).  Random: 4 KiB at random aligned offsets in the
+ * first 64 MiB for SECONDS.  One line "@@IO <mode>-qd<QD> <value> <unit>".
+ */
+static long sys_io_setup(unsigned int n, aio_context_t *ctx)
+{
+	return syscall(SYS_io_setup, n, ctx);
+}
+
+static long sys_io_submit(aio_context_t ctx, long n, struct iocb **iocbs)
+{
+	return syscall(SYS_io_submit, ctx, n, iocbs);
+}
+
+static long sys_io_getevents(aio_context_t ctx, long min, long max, struct io_event *ev)
+{
+	return syscall(SYS_io_getevents, ctx, min, max, ev, NULL);
+}
+
+struct aio_job {
+	const char *dev;
+	int fd, writing, random;
+	size_t block;
+	long long left;		/* sequential: bytes not yet submitted */
+	long long next;		/* sequential: the next offset */
+	double end;		/* random: submit nothing after this */
+	uint64_t x;		/* random: xorshift64 state */
+};
+
+/* aio_next: fill @cb for the job's next request; 0 if there is none. */
+static int aio_next(struct aio_job *j, struct iocb *cb)
+{
+	long long off;
+
+	if (j->random) {
+		if (now() >= j->end)
+			return 0;
+		j->x ^= j->x << 13;
+		j->x ^= j->x >> 7;
+		j->x ^= j->x << 17;
+		off = (long long)(j->x % (RAND_SPAN / RAND_BLOCK)) * RAND_BLOCK;
+	} else {
+		if (j->left <= 0)
+			return 0;
+		off = j->next;
+		j->next += j->block;
+		j->left -= j->block;
+	}
+	cb->aio_lio_opcode = j->writing ? IOCB_CMD_PWRITE : IOCB_CMD_PREAD;
+	cb->aio_offset = off;
+	return 1;
+}
+
+/* aio_run: JOB at queue depth QD; prints its line, MODE naming it. */
+static void aio_run(struct aio_job *j, const char *mode, long qd)
+{
+	static struct iocb cbs[AIO_QD_MAX];
+	static struct iocb *ptrs[AIO_QD_MAX];
+	static struct io_event ev[AIO_QD_MAX];
+	unsigned char *bufs = aligned_buf(j->block * qd);
+	aio_context_t ctx = 0;
+	long i, n, live = 0, done = 0;
+	double t0, t1;
+
+	if (qd > AIO_QD_MAX)
+		die("queue depth %ld: at most %d", qd, AIO_QD_MAX);
+	if (sys_io_setup(qd, &ctx))
+		die("io_setup(%ld): %s", qd, strerror(errno));
+	for (i = 0; i < qd; i++) {
+		memset(&cbs[i], 0, sizeof(cbs[i]));
+		cbs[i].aio_fildes = j->fd;
+		cbs[i].aio_buf = (uint64_t)(uintptr_t)(bufs + i * j->block);
+		cbs[i].aio_nbytes = j->block;
+		cbs[i].aio_data = i;
+	}
+	t0 = now();
+	for (n = 0; n < qd && aio_next(j, &cbs[n]); n++)
+		ptrs[n] = &cbs[n];
+	if (n && sys_io_submit(ctx, n, ptrs) != n)
+		die("io_submit of %ld: %s", n, strerror(errno));
+	live = n;
+	while (live) {
+		long got = sys_io_getevents(ctx, 1, live, ev), k = 0;
+
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			die("io_getevents: %s", got < 0 ? strerror(errno) : "nothing");
+		for (i = 0; i < got; i++) {
+			struct iocb *cb = &cbs[ev[i].data];
+
+			if (ev[i].res != (long long)j->block)
+				die("%s at %lld of %s: %s", j->writing ? "write" : "read",
+				    (long long)cb->aio_offset, j->dev,
+				    ev[i].res < 0 ? strerror(-ev[i].res) : "short transfer");
+			done++;
+			live--;
+			if (aio_next(j, cb))
+				ptrs[k++] = cb;
+		}
+		if (k && sys_io_submit(ctx, k, ptrs) != k)
+			die("io_submit of %ld: %s", k, strerror(errno));
+		live += k;
+	}
+	if (j->writing && !j->random && fdatasync(j->fd))
+		die("fdatasync %s: %s", j->dev, strerror(errno));
+	t1 = now();
+	syscall(SYS_io_destroy, ctx);
+	close(j->fd);
+	if (j->random)
+		printf("@@IO %s-qd%ld %.0f IOPS %ld %s in %.3f s\n", mode, qd, done / (t1 - t0),
+		       done, j->writing ? "writes" : "reads", t1 - t0);
+	else
+		printf("@@IO %s-qd%ld %.1f MB/s %ld MiB in %.3f s\n", mode, qd,
+		       done * (double)j->block / 1e6 / (t1 - t0), done * (long)(j->block / MIB),
+		       t1 - t0);
+}
+
+/* aio_seq: "lgio seqwrite|seqread DEV MIB QD". */
+static void aio_seq(const char *dev, long mib, int writing, long qd)
+{
+	struct aio_job j = {
+		.dev = dev, .writing = writing, .block = SEQ_BLOCK,
+		.left = (long long)mib * MIB,
+	};
+
+	j.fd = open_direct(dev, writing ? O_WRONLY : O_RDONLY, j.left);
+	aio_run(&j, writing ? "seqwrite" : "seqread", qd);
+}
+
+/* aio_rand: "lgio randread|randwrite DEV SECONDS QD". */
+static void aio_rand(const char *dev, long secs, int writing, long qd)
+{
+	struct aio_job j = {
+		.dev = dev, .writing = writing, .random = 1, .block = RAND_BLOCK,
+		.x = 0x9e3779b97f4a7c15ull ^ (uint64_t)getpid(),
+	};
+
+	j.fd = open_direct(dev, writing ? O_WRONLY : O_RDONLY, RAND_SPAN);
+	j.end = now() + secs;
+	aio_run(&j, writing ? "randwrite" : "randread", qd);
 }
 
 /*
@@ -582,6 +733,7 @@ static void __attribute__((noreturn)) usage(void)
 {
 	fprintf(stderr,
 		"usage: lgio seqwrite DEV MIB | seqread DEV MIB | randread DEV SECONDS\n"
+		"       lgio seqwrite|seqread DEV MIB QD | randread|randwrite DEV SECONDS QD\n"
 		"       lgio send HOST PORT MIB | recv PORT MIB\n"
 		"       lgio mmchurn ROUNDS | filecheck FILE MIB\n"
 		"       lgio republish REGS RAM COUNT | netstall REGS RAM COUNT SECONDS\n");
@@ -607,6 +759,11 @@ int main(int argc, char **argv)
 		seq(argv[2], number(argv[3], "MiB"), 0);
 	else if (!strcmp(what, "randread") && argc == 4)
 		randread(argv[2], number(argv[3], "seconds"));
+	else if ((!strcmp(what, "seqwrite") || !strcmp(what, "seqread")) && argc == 5)
+		aio_seq(argv[2], number(argv[3], "MiB"), what[3] == 'w', number(argv[4], "QD"));
+	else if ((!strcmp(what, "randread") || !strcmp(what, "randwrite")) && argc == 5)
+		aio_rand(argv[2], number(argv[3], "seconds"), what[4] == 'w',
+			 number(argv[4], "QD"));
 	else if (!strcmp(what, "send") && argc == 5)
 		send_tcp(argv[2], port(argv[3]), number(argv[4], "MiB"));
 	else if (!strcmp(what, "recv") && argc == 4)

@@ -285,38 +285,48 @@ bool lgdev_vq_more(struct lgdev_vq *vq)
 }
 
 /**
- * lgdev_vq_push() - give a chain back on the used ring and interrupt the
- *	guest unless it asked not to be (EVENT_IDX used_event, or
+ * lgdev_vq_push_many() - give chains back on the used ring, publish them
+ *	with one index update, and interrupt the guest once, unless it asked
+ *	not to be (EVENT_IDX used_event anywhere in the batch, or
  *	VRING_AVAIL_F_NO_INTERRUPT without it).
- * @vq: the queue (any thread; serialized by @vq->lock).
- * @head: the chain's head, taken by lgdev_vq_pop(): no longer in flight.
- * @len: bytes written into its writable buffers.
+ * @vq: the queue (any thread but interrupt context; serialized by @vq->lock).
+ * @elems: each chain's head (taken by lgdev_vq_pop(): no longer in flight
+ *	after this) and the bytes written into its writable buffers, CPU order.
+ * @n: how many, at most the queue's size.
+ *
+ * Return: true if the guest was interrupted.
  */
-void lgdev_vq_push(struct lgdev_vq *vq, u16 head, u32 len)
+bool lgdev_vq_push_many(struct lgdev_vq *vq, const struct lgdev_used *elems, unsigned int n)
 {
-	struct vring_used_elem elem = {
-		.id = cpu_to_le32(head),
-		.len = cpu_to_le32(len),
-	};
 	struct lguest *lg = vq_lg(vq);
+	struct vring_used_elem elem;
 	bool need = true;
 	u16 old, event;
+	unsigned int i;
 
+	if (!n)
+		return false;
 	spin_lock(&vq->lock);
-	if (!vq->ready) {
+	if (!vq->ready || n > vq->num) {
 		spin_unlock(&vq->lock);
-		return;
+		return false;
 	}
-	/* No longer ours, before the driver can see it is not. */
-	if (head < LGDEV_QUEUE_MAX && __test_and_clear_bit(head, vq->in_flight_map))
-		vq->in_flight--;
 	old = vq->used_idx;
-	if (lguest_copy_to_guest(lg, vq->used + 4 + 8ULL * (old & (vq->num - 1)),
-				 &elem, sizeof(elem)))
-		goto bad;
-	/* The entry must be visible before the index that publishes it. */
+	for (i = 0; i < n; i++) {
+		u16 head = elems[i].head;
+
+		/* No longer ours, before the driver can see it is not. */
+		if (head < LGDEV_QUEUE_MAX && __test_and_clear_bit(head, vq->in_flight_map))
+			vq->in_flight--;
+		elem.id = cpu_to_le32(head);
+		elem.len = cpu_to_le32(elems[i].len);
+		if (lguest_copy_to_guest(lg, vq->used + 4 + 8ULL * ((u16)(old + i) & (vq->num - 1)),
+					 &elem, sizeof(elem)))
+			goto bad;
+	}
+	/* The entries must be visible before the index that publishes them. */
 	virt_wmb();
-	vq->used_idx = old + 1;
+	vq->used_idx = old + n;
 	if (vq_write16(vq, vq->used + 2, vq->used_idx))
 		goto bad;
 	/* And the index before we look at what the driver wants. */
@@ -330,11 +340,26 @@ void lgdev_vq_push(struct lgdev_vq *vq, u16 head, u32 len)
 	spin_unlock(&vq->lock);
 	if (need)
 		lgdev_interrupt(vq->dev, VIRTIO_MMIO_INT_VRING);
-	return;
+	return need;
 
 bad:
 	spin_unlock(&vq->lock);
 	lgdev_needs_reset(vq->dev, "queue %u: used ring 0x%llx unwritable", vq->index, vq->used);
+	return false;
+}
+
+/**
+ * lgdev_vq_push() - give one chain back on the used ring and interrupt the
+ *	guest unless it asked not to be: lgdev_vq_push_many() of one.
+ * @vq: the queue (any thread; serialized by @vq->lock).
+ * @head: the chain's head, taken by lgdev_vq_pop(): no longer in flight.
+ * @len: bytes written into its writable buffers.
+ */
+void lgdev_vq_push(struct lgdev_vq *vq, u16 head, u32 len)
+{
+	struct lgdev_used e = { .head = head, .len = len };
+
+	lgdev_vq_push_many(vq, &e, 1);
 }
 
 /**

@@ -81,12 +81,23 @@ struct lgdev_vq {
 	unsigned int in_flight_max;
 };
 
+/**
+ * struct lgdev_used - a chain given back: its head and the bytes written.
+ * @head: the head lgdev_vq_pop() took.
+ * @len: bytes written into its writable buffers.
+ */
+struct lgdev_used {
+	u16 head;
+	u32 len;
+};
+
 struct lgdev_chain *lgdev_chain_alloc(void);
 void lgdev_vq_reset(struct lgdev_vq *vq);
 int lgdev_vq_check(struct lgdev_vq *vq);
 int lgdev_vq_pop(struct lgdev_vq *vq, struct lgdev_chain *c);
 bool lgdev_vq_more(struct lgdev_vq *vq);
 void lgdev_vq_push(struct lgdev_vq *vq, u16 head, u32 len);
+bool lgdev_vq_push_many(struct lgdev_vq *vq, const struct lgdev_used *elems, unsigned int n);
 int lgdev_chain_copy(struct lgdev *d, const struct lgdev_chain *c, bool write,
 		     u64 off, void *buf, size_t len);
 
