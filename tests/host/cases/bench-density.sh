@@ -5,9 +5,10 @@
 # process, one after another (density-raw-one-process), and from as many
 # forked processes at once (density-raw-many-processes): tests/tools/
 # raw_density (liblguest) and kvm_density (plain KVM, one VM held open so
-# AMD-V stays on).  Busybox Linux guests (--mem 80M, lgtest=hold) started
-# together, one launcher or QEMU microvm each, timed from the first start
-# until every one has printed "@@GUEST init reached" (density-linux-N).
+# AMD-V stays on).  Busybox Linux guests (--mem 96M, the least Debian's
+# bzImage and the initramfs take; lgtest=hold) started together, one
+# launcher or QEMU microvm each, timed from the first start until every one
+# has printed "@@GUEST init reached" (density-linux-N).
 # Figures "@@BENCH <metric> <who> <guests per second> /s".
 . "$LG_TOP/tests/host/lib.sh"
 
@@ -57,12 +58,12 @@ linux() {
 	_t0=$(date +%s%N)
 	while [ $_i -lt "$nlin" ]; do
 		if [ "$1" = lguest ]; then
-			"$LG_LAUNCHER" --kernel "$kernel" --initrd "$initrd" --mem 80M \
+			"$LG_LAUNCHER" --kernel "$kernel" --initrd "$initrd" --mem 96M \
 				--append "$LG_LINUX_APPEND lgtest=hold" \
 				< /dev/null > /tmp/bench-density.lin.$_i 2>&1 &
 		else
 			qemu-system-x86_64 -enable-kvm -cpu host \
-				-M microvm,acpi=on,pit=off,pic=off,rtc=off -m 80 -smp 1 \
+				-M microvm,acpi=on,pit=off,pic=off,rtc=off -m 96 -smp 1 \
 				-nodefaults -no-user-config -display none -nic none -serial stdio \
 				-no-reboot -kernel "$kernel" -initrd "$initrd" \
 				-append "$LG_LINUX_APPEND lgtest=hold" \
@@ -82,7 +83,7 @@ linux() {
 	if [ "$_up" = "$nlin" ]; then
 		echo "@@BENCH density-linux-$nlin $1 $(awk -v n="$nlin" -v ns=$((_t1 - _t0)) \
 			'BEGIN { printf "%.2f", n / (ns / 1e9) }') /s"
-		echo "@@BENCHNOTE density-linux-$nlin $1: $nlin guests of 80 MiB to init in $(((_t1 - _t0) / 1000000)) ms (polled every 0.1 s)"
+		echo "@@BENCHNOTE density-linux-$nlin $1: $nlin guests of 96 MiB to init in $(((_t1 - _t0) / 1000000)) ms (polled every 0.1 s)"
 	else
 		for _f in /tmp/bench-density.lin.*; do
 			grep -q '@@GUEST init reached' "$_f" ||

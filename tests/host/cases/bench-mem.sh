@@ -2,18 +2,23 @@
 # bench-mem: what an idle guest costs the host in memory beyond its RAM, for
 # 1, 16 and 64 raw guests (tests/tools/raw_density and kvm_density: one
 # process holding N guests of 2 MiB, each stopped at its first HLT) and 1
-# and 16 busybox Linux guests (--mem 80M, the least Debian's bzImage
-# takes, idle in the shell on a console
+# and 16 busybox Linux guests (--mem 96M, the least Debian's bzImage
+# and the initramfs take, idle in the shell on a console
 # that never gets input), ours against the peer (plain KVM for raw; KVM +
 # QEMU microvm for Linux); and how much of a 1 GiB Linux guest's RAM is
 # resident once it has booted to init.  Before and after the N guests are
-# up, the caches dropped: MemFree, and the kernel's own counters (slab,
-# vmalloc, page tables, secondary page tables, kernel stacks); the VMM
-# processes' private memory from smaps without their guest RAM mapping;
-# lguest's own count (debugfs overhead_bytes).  Figures (KiB per guest):
-# mem-per-guest-{raw,linux}-N = (MemFree drop - guest RAM resident) / N,
-# everything the host spends beyond guest RAM; mem-kernel-per-guest-... is
-# that without the VMM processes' private memory; guest-ram-resident-linux-1g.
+# up, the caches dropped.  The VMMs run in a memory cgroup of their own,
+# which both modules' per-guest allocations (GFP_KERNEL_ACCOUNT) are
+# charged to: its anon + shmem + kernel memory (memory.stat; not file, the
+# shareable page cache of the images and binaries) less guest RAM is the
+# figure, mem-per-guest-{raw,linux}-N in KiB per guest, and its kernel part
+# less guest RAM mem-kernel-per-guest-...  Guest RAM: ours, all of it (the
+# module allocates it at creation, charged as kernel memory); the peer's,
+# what is resident of it (mincore, or the Rss of QEMU's RAM mapping).  Notes
+# beside: the machine's MemFree drop and slab, vmalloc, page-table and
+# kernel-stack counters (uncharged allocations show there), the VMM's
+# private memory beyond RAM (smaps), lguest's debugfs overhead_bytes; and
+# guest-ram-resident-linux-1g.
 . "$LG_TOP/tests/host/lib.sh"
 
 tools=$LG_TOP/tests/tools
@@ -34,8 +39,11 @@ settle() {
 	echo 3 > /proc/sys/vm/drop_caches
 }
 
-# snap PREFIX: the meminfo fields (kB) as shell variables PREFIX_Field.
+# snap PREFIX: the meminfo fields (kB) as shell variables PREFIX_Field,
+# the cgroup's anon + shmem + kernel as PREFIX_cg, its kernel PREFIX_cgk.
 snap() {
+	eval "${1}_cgk=$(cg_stat kernel)"
+	eval "${1}_cg=$(($(cg_stat anon) + $(cg_stat shmem) + ${1}_cgk))"
 	eval "$(awk -v p="$1" '/^(MemFree|MemAvailable|Slab|SUnreclaim|VmallocUsed|PageTables|SecPageTables|KernelStack):/ {
 		sub(":", "", $1); printf "%s_%s=%s\n", p, $1, $2 }' /proc/meminfo)"
 }
@@ -74,15 +82,44 @@ ours_overhead() {
 		awk '{ s += $1 } END { printf "%d\n", s / 1024 }'
 }
 
+# The VMMs' memory cgroup.  $cg_run CMD...: CMD in it.  cg_stat FIELD: a
+# memory.stat field in KiB.
+cg=/sys/fs/cgroup
+grep -q " $cg cgroup2 " /proc/mounts || mount -t cgroup2 none $cg || fail "cannot mount cgroup2"
+echo +memory > $cg/cgroup.subtree_control || fail "no memory controller"
+rmdir $cg/lgmem 2>/dev/null
+mkdir $cg/lgmem || fail "cannot make cgroup $cg/lgmem"
+# (a script, not a function: "cg_run CMD &" must give CMD's own PID in $!)
+cat > /tmp/bench-mem.cg <<END
+#!/bin/sh
+echo \$\$ > $cg/lgmem/cgroup.procs && exec "\$@"
+END
+chmod +x /tmp/bench-mem.cg
+cg_run=/tmp/bench-mem.cg
+cg_stat() {
+	awk -v f="$1" '$1 == f { printf "%d\n", $2 / 1024; n = 1 } END { if (!n) print 0 }' \
+		$cg/lgmem/memory.stat
+}
+
 # report KIND N WHO PROCKIB RAMKIB EXTRA: the figures of one measurement
-# between snap b and snap a.
+# between snap b and snap a, and of the cgroup now.
 report() {
 	_free=$(( $(d MemFree) * -1 ))
-	_tot=$(((_free - $5) / $2))
-	_kern=$(((_free - $5 - $4) / $2))
+	_anon=$(cg_stat anon) _shmem=$(cg_stat shmem) _kernel=$(cg_stat kernel)
+	# What the cgroup held before (nothing much: charges left behind).
+	_tot=$(((a_cg - b_cg - $5) / $2))
+	if [ "$3" = lguest ]; then
+		_kern=$(((a_cgk - b_cgk - $5) / $2))
+	else
+		_kern=$(((a_cgk - b_cgk) / $2))
+	fi
 	echo "@@BENCH mem-per-guest-$1-$2 $3 $_tot KiB"
 	echo "@@BENCH mem-kernel-per-guest-$1-$2 $3 $_kern KiB"
-	echo "@@BENCHNOTE mem $1-$2 $3: MemFree -$_free kB for $2 guests," \
+	echo "@@BENCHNOTE mem $1-$2 $3: cgroup before $b_cg KiB, now anon $_anon shmem $_shmem kernel $_kernel" \
+		"(slab $(cg_stat slab) vmalloc $(cg_stat vmalloc) pagetables $(cg_stat pagetables)" \
+		"sec_pagetables $(cg_stat sec_pagetables) kernel_stack $(cg_stat kernel_stack)" \
+		"percpu $(cg_stat percpu)) file $(cg_stat file) KiB for $2 guests;" \
+		"machine MemFree -$_free kB for $2 guests," \
 		"guest RAM resident $5 kB, VMM private memory beyond RAM $4 kB;" \
 		"per guest: SUnreclaim $(($(d SUnreclaim) / $2)) Slab $(($(d Slab) / $2))" \
 		"VmallocUsed $(($(d VmallocUsed) / $2)) PageTables $(($(d PageTables) / $2))" \
@@ -90,11 +127,18 @@ report() {
 		"process $(($4 / $2)) kB$6"
 }
 
-# raw WHO TOOL N: N raw guests held by one TOOL process.
+# raw WHO TOOL N: N raw guests held by one TOOL process.  A guest up and
+# gone first, so that what any first guest allocates once (slab caches,
+# the tool's own pages in the page cache) is not counted.
 raw() {
+	"$tools/$2" --guests 1 > /tmp/bench-mem.raw.out 2>&1 &
+	_p=$!
+	wait_for 60 grep -q '^holding' /tmp/bench-mem.raw.out
+	kill $_p
+	wait $_p 2>/dev/null
 	settle
 	snap b
-	"$tools/$2" --guests "$3" > /tmp/bench-mem.raw.out 2>&1 &
+	$cg_run "$tools/$2" --guests "$3" > /tmp/bench-mem.raw.out 2>&1 &
 	_p=$!
 	if ! wait_for 120 grep -q '^holding' /tmp/bench-mem.raw.out; then
 		kill $_p 2>/dev/null
@@ -144,10 +188,10 @@ linux() {
 	_i=0 pids=
 	while [ $_i -lt "$_n" ]; do
 		if [ "$_who" = lguest ]; then
-			"$LG_LAUNCHER" --kernel "$kernel" --initrd "$initrd" --mem "${_mem}M" \
+			$cg_run "$LG_LAUNCHER" --kernel "$kernel" --initrd "$initrd" --mem "${_mem}M" \
 				--append "$LG_LINUX_APPEND" < "$fifo" > /tmp/bench-mem.lin.$_i.out 2>&1 &
 		else
-			qemu-system-x86_64 -enable-kvm -cpu host \
+			$cg_run qemu-system-x86_64 -enable-kvm -cpu host \
 				-M microvm,acpi=on,pit=off,pic=off,rtc=off -m "$_mem" -smp 1 \
 				-nodefaults -no-user-config -display none -nic none -serial stdio \
 				-no-reboot -kernel "$kernel" -initrd "$initrd" \
@@ -275,9 +319,9 @@ sleep 100000 > "$fifo" &
 holder=$!
 ncpu=$(lg_ncpus)
 echo "@@BENCHNOTE mem: raw guests: 2 MiB each, held by one process (tests/tools/raw_density," \
-	"kvm_density); Linux: one launcher or QEMU per guest, --mem/-m ${LG_MEM_LINUX_MB:-80}M," \
+	"kvm_density); Linux: one launcher or QEMU per guest, --mem/-m ${LG_MEM_LINUX_MB:-96}M," \
 	"idle in the busybox shell; test host: $(sed -n 's/^MemTotal: *//p' /proc/meminfo), $ncpu CPUs." \
-	"64 Linux guests are not measured: ours allocates guest RAM in full at creation (64 x 80 MiB > the 2 GiB test host)"
+	"64 Linux guests are not measured: ours allocates guest RAM in full at creation (64 x 96 MiB > the 2 GiB test host)"
 
 step "lguest"
 load_lguest dev
@@ -285,7 +329,7 @@ for n in 1 16 64; do
 	raw lguest raw_density $n
 done
 for n in 1 16; do
-	linux lguest $n "${LG_MEM_LINUX_MB:-80}"
+	linux lguest $n "${LG_MEM_LINUX_MB:-96}"
 done
 resident lguest
 rmmod lguest_dev || fail "rmmod lguest_dev failed"
@@ -297,12 +341,13 @@ for n in 1 16 64; do
 	raw kvm kvm_density $n
 done
 for n in 1 16; do
-	linux kvm $n "${LG_MEM_LINUX_MB:-80}"
+	linux kvm $n "${LG_MEM_LINUX_MB:-96}"
 done
 resident kvm
 rmmod kvm_amd kvm || fail "rmmod kvm_amd kvm failed"
 
 kill $holder
 wait $holder 2>/dev/null
+rmdir $cg/lgmem
 rm -f "$fifo" /tmp/bench-mem.*
 echo "bench-mem: done"
