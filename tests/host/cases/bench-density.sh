@@ -16,7 +16,7 @@ tools=$LG_TOP/tests/tools
 kernel=$LG_LINUX_KERNEL
 initrd=$LG_LINUX_INITRD
 nraw=${LG_DENSITY_RAW:-64}
-nlin=${LG_DENSITY_LINUX:-16}
+nlin=${LG_DENSITY_LINUX:-8}
 for p in raw_density kvm_density; do
 	[ -x "$tools/$p" ] || fail "no $tools/$p: run make"
 done
@@ -102,7 +102,7 @@ linux() {
 
 echo "@@BENCHNOTE density: test host $(lg_ncpus) CPUs (TCG), $(sed -n 's/^MemTotal: *//p' /proc/meminfo);" \
 	"raw: $nraw guests of 2 MiB, one process (in turn) or $nraw forked processes (no exec);" \
-	"Linux: $nlin guests started together"
+	"Linux: $nlin guests started together (16 of the peer's do not fit in the 2 GiB test host)"
 
 step "lguest"
 load_lguest dev
