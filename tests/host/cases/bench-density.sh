@@ -90,6 +90,7 @@ linux() {
 				{ tail -n 5 "$_f" | sed "s|^|  $_f: |"; break; }
 		done
 		echo "@@BENCH density-linux-$nlin $1 n/a /s"
+		echo "@@BENCHNOTE density-linux-$nlin $1: n/a: $_up of $nlin guests reached init in $(((_t1 - _t0) / 1000000)) ms"
 	fi
 	for _p in $pids; do
 		kill "$_p" 2>/dev/null
