@@ -21,6 +21,13 @@ static struct lguest *vq_lg(const struct lgdev_vq *vq)
 	return vq->dev->ldev.lg;
 }
 
+/*
+ * Every device keeps one or two scratch chains per guest: the longest one
+ * must fit a page (kmalloc-4k), or each would take an 8 KiB object.
+ */
+static_assert(sizeof(struct lgdev_chain) + LGDEV_CHAIN_MAX * sizeof(struct lgdev_buf) <=
+	      PAGE_SIZE);
+
 /**
  * lgdev_chain_alloc() - allocate room for the longest chain we accept.
  *
