@@ -285,38 +285,46 @@ bool lgdev_vq_more(struct lgdev_vq *vq)
 }
 
 /**
- * lgdev_vq_push() - give a chain back on the used ring and interrupt the
- *	guest unless it asked not to be (EVENT_IDX used_event, or
- *	VRING_AVAIL_F_NO_INTERRUPT without it).
+ * lgdev_vq_push_n() - give chains back on the used ring, all published by
+ *	one index update (a merged receive packet's buffers must appear
+ *	together), and interrupt the guest once unless it asked not to be
+ *	(EVENT_IDX used_event, or VRING_AVAIL_F_NO_INTERRUPT without it).
  * @vq: the queue (any thread; serialized by @vq->lock).
- * @head: the chain's head, taken by lgdev_vq_pop(): no longer in flight.
- * @len: bytes written into its writable buffers.
+ * @heads: the chains' heads, taken by lgdev_vq_pop(): no longer in flight.
+ * @lens: bytes written into each chain's writable buffers.
+ * @n: how many, at most the queue's size.
  */
-void lgdev_vq_push(struct lgdev_vq *vq, u16 head, u32 len)
+void lgdev_vq_push_n(struct lgdev_vq *vq, const u16 *heads, const u32 *lens, unsigned int n)
 {
-	struct vring_used_elem elem = {
-		.id = cpu_to_le32(head),
-		.len = cpu_to_le32(len),
-	};
 	struct lguest *lg = vq_lg(vq);
 	bool need = true;
 	u16 old, event;
+	unsigned int i;
 
+	if (!n)
+		return;
 	spin_lock(&vq->lock);
-	if (!vq->ready) {
+	if (!vq->ready || n > vq->num) {
 		spin_unlock(&vq->lock);
 		return;
 	}
-	/* No longer ours, before the driver can see it is not. */
-	if (head < LGDEV_QUEUE_MAX && __test_and_clear_bit(head, vq->in_flight_map))
-		vq->in_flight--;
 	old = vq->used_idx;
-	if (lguest_copy_to_guest(lg, vq->used + 4 + 8ULL * (old & (vq->num - 1)),
-				 &elem, sizeof(elem)))
-		goto bad;
-	/* The entry must be visible before the index that publishes it. */
+	for (i = 0; i < n; i++) {
+		struct vring_used_elem elem = {
+			.id = cpu_to_le32(heads[i]),
+			.len = cpu_to_le32(lens[i]),
+		};
+
+		/* No longer ours, before the driver can see it is not. */
+		if (heads[i] < LGDEV_QUEUE_MAX && __test_and_clear_bit(heads[i], vq->in_flight_map))
+			vq->in_flight--;
+		if (lguest_copy_to_guest(lg, vq->used + 4 + 8ULL * ((u16)(old + i) & (vq->num - 1)),
+					 &elem, sizeof(elem)))
+			goto bad;
+	}
+	/* The entries must be visible before the index that publishes them. */
 	virt_wmb();
-	vq->used_idx = old + 1;
+	vq->used_idx = old + n;
 	if (vq_write16(vq, vq->used + 2, vq->used_idx))
 		goto bad;
 	/* And the index before we look at what the driver wants. */
@@ -335,6 +343,18 @@ void lgdev_vq_push(struct lgdev_vq *vq, u16 head, u32 len)
 bad:
 	spin_unlock(&vq->lock);
 	lgdev_needs_reset(vq->dev, "queue %u: used ring 0x%llx unwritable", vq->index, vq->used);
+}
+
+/**
+ * lgdev_vq_push() - give one chain back on the used ring: lgdev_vq_push_n()
+ *	of one.
+ * @vq: the queue (any thread; serialized by @vq->lock).
+ * @head: the chain's head, taken by lgdev_vq_pop(): no longer in flight.
+ * @len: bytes written into its writable buffers.
+ */
+void lgdev_vq_push(struct lgdev_vq *vq, u16 head, u32 len)
+{
+	lgdev_vq_push_n(vq, &head, &len, 1);
 }
 
 /**

@@ -87,6 +87,7 @@ int lgdev_vq_check(struct lgdev_vq *vq);
 int lgdev_vq_pop(struct lgdev_vq *vq, struct lgdev_chain *c);
 bool lgdev_vq_more(struct lgdev_vq *vq);
 void lgdev_vq_push(struct lgdev_vq *vq, u16 head, u32 len);
+void lgdev_vq_push_n(struct lgdev_vq *vq, const u16 *heads, const u32 *lens, unsigned int n);
 int lgdev_chain_copy(struct lgdev *d, const struct lgdev_chain *c, bool write,
 		     u64 off, void *buf, size_t len);
 
