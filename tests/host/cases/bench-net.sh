@@ -75,7 +75,8 @@ net_run() {
 		enslave "$_ifa"
 		if wait_for 200 guest_listens "$_tag-a" 5001 &&
 		   linux_has "$_tag-a" "@@IO listening 5001"; then
-			LGIO_LIMIT=120 "$lgio" send 10.0.9.2 5001 "$mb" > "/tmp/$_tag-tx.out" 2>&1
+			LGIO_LIMIT=120 "$lgio" send 10.0.9.2 5001 $((mb * 4)) \
+				> "/tmp/$_tag-tx.out" 2>&1
 		fi
 		wait $_ja
 	else
