@@ -4,6 +4,7 @@
  * I/O on a block device, and one-way TCP throughput.  Built static, it runs
  * in the busybox guest (/bin/lgio) and in the test host (build/lgio).  Each
  * measurement prints one line "@@IO <what> <value> <unit>"; MB is 10^6 bytes.
+ * "rr"/"rrserve": one-byte TCP request/response transactions per second.
  * A run that has no result after $LGIO_LIMIT seconds (default 120) fails.
  * Two memory checks for the MMU (shadow paging) ride along: "mmchurn",
  * mmap/mprotect/munmap and fork with every byte checked, and "filecheck",
@@ -422,6 +423,105 @@ static void recv_tcp(long port, long mib)
 }
 
 
+#define RR_MSG		1		/* rr: bytes per request and per response */
+
+/* rr_exact: move exactly RR_MSG bytes on @fd (send or receive); 0 at EOF. */
+static int rr_exact(int fd, unsigned char *buf, int sending)
+{
+	size_t done = 0;
+	ssize_t n;
+
+	while (done < RR_MSG) {
+		n = sending ? send(fd, buf + done, RR_MSG - done, MSG_NOSIGNAL) :
+			      recv(fd, buf + done, RR_MSG - done, 0);
+		if (n == 0 && !sending && !done)
+			return 0;
+		if (n <= 0)
+			die("rr %s: %s", sending ? "send" : "recv",
+			    n < 0 ? strerror(errno) : "connection closed mid-message");
+		done += n;
+	}
+	return 1;
+}
+
+/*
+ * rr_serve: listen on PORT, accept one connection and answer each RR_MSG
+ * byte request with as many bytes, until the client closes.
+ */
+static void rr_serve(long port)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	unsigned char buf[RR_MSG];
+	int lfd, fd, one = 1;
+	long long n = 0;
+
+	lfd = socket(AF_INET, SOCK_STREAM, 0);
+	if (lfd < 0)
+		die("socket: %s", strerror(errno));
+	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	sa.sin_addr.s_addr = htonl(INADDR_ANY);
+	sa.sin_port = htons(port);
+	if (bind(lfd, (struct sockaddr *)&sa, sizeof(sa)) || listen(lfd, 1))
+		die("cannot listen on port %ld: %s", port, strerror(errno));
+	printf("@@IO listening %ld\n", port);
+	fflush(stdout);
+	fd = accept(lfd, NULL, NULL);
+	if (fd < 0)
+		die("accept: %s", strerror(errno));
+	close(lfd);
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	while (rr_exact(fd, buf, 0)) {
+		rr_exact(fd, buf, 1);
+		n++;
+	}
+	close(fd);
+	printf("@@IO rrserve answered %lld\n", n);
+}
+
+/*
+ * rr_client: connect to HOST:PORT (retrying while it is not listening yet)
+ * and for SECS seconds send an RR_MSG byte request and wait for its answer,
+ * one at a time: transactions per second.
+ */
+static void rr_client(const char *host, long port, long secs)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	unsigned char buf[RR_MSG] = { 0 };
+	double t0, t = 0, end;
+	long long n = 0;
+	int fd, tries, one = 1;
+
+	if (inet_pton(AF_INET, host, &sa.sin_addr) != 1)
+		die("bad IPv4 address '%s'", host);
+	sa.sin_port = htons(port);
+	for (tries = 0; ; tries++) {
+		fd = socket(AF_INET, SOCK_STREAM, 0);
+		if (fd < 0)
+			die("socket: %s", strerror(errno));
+		if (!connect(fd, (struct sockaddr *)&sa, sizeof(sa)))
+			break;
+		if (tries >= CONNECT_TRIES)
+			die("cannot connect to %s:%ld: %s", host, port, strerror(errno));
+		close(fd);
+		usleep(100000);
+	}
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	t0 = now();
+	end = t0 + secs;
+	do {
+		rr_exact(fd, buf, 1);
+		if (!rr_exact(fd, buf, 0))
+			die("server closed after %lld transactions", n);
+		n++;
+		/* The clock every 16 transactions: it may cost an exit. */
+		if (!(n & 15))
+			t = now();
+	} while (t < end);
+	close(fd);
+	printf("@@IO rr %.0f /s %lld transactions of %d byte(s) with %s:%ld in %.3f s\n",
+	       n / (t - t0), n, RR_MSG, host, port, t - t0);
+}
+
 /* The word a page holds in round r at offset i: never zero, never repeated nearby. */
 static uint64_t pattern(long r, size_t i)
 {
@@ -735,6 +835,7 @@ static void __attribute__((noreturn)) usage(void)
 		"usage: lgio seqwrite DEV MIB | seqread DEV MIB | randread DEV SECONDS\n"
 		"       lgio seqwrite|seqread DEV MIB QD | randread|randwrite DEV SECONDS QD\n"
 		"       lgio send HOST PORT MIB | recv PORT MIB\n"
+		"       lgio rr HOST PORT SECONDS | rrserve PORT\n"
 		"       lgio mmchurn ROUNDS | filecheck FILE MIB\n"
 		"       lgio republish REGS RAM COUNT | netstall REGS RAM COUNT SECONDS\n");
 	exit(2);
@@ -768,6 +869,10 @@ int main(int argc, char **argv)
 		send_tcp(argv[2], port(argv[3]), number(argv[4], "MiB"));
 	else if (!strcmp(what, "recv") && argc == 4)
 		recv_tcp(port(argv[2]), number(argv[3], "MiB"));
+	else if (!strcmp(what, "rr") && argc == 5)
+		rr_client(argv[2], port(argv[3]), number(argv[4], "seconds"));
+	else if (!strcmp(what, "rrserve") && argc == 3)
+		rr_serve(port(argv[2]));
 	else if (!strcmp(what, "mmchurn") && argc == 3)
 		mmchurn(number(argv[2], "rounds"));
 	else if (!strcmp(what, "republish") && argc == 5)

@@ -9,10 +9,13 @@
  * netif_rx().  Checksum and TCP segmentation offload both ways, as a
  * tap device does them: a guest's 64 KiB TCP segment crosses as one packet
  * with its virtio_net_hdr, and so does the host's (offered to the host stack
- * only while the guest's driver has said it takes them).
+ * only while the guest's driver has said it takes them).  Receive buffers
+ * may be mergeable (a packet over several page-sized buffers, published
+ * together); another guest's TSO packets cross a bridge to ours whole.
  */
 #define pr_fmt(fmt) "lguest_dev: " fmt
 
+#include <linux/bvec.h>
 #include <linux/etherdevice.h>
 #include <linux/highmem.h>
 #include <linux/if_vlan.h>
@@ -46,9 +49,17 @@
  */
 #define LGDEV_NET_QUEUE_MAX	512
 #define LGDEV_NET_QUEUE_BYTES	(4U << 20)
+/* Room kept for one more packet when the queue stops (a TSO packet's truesize). */
+#define LGDEV_NET_QUEUE_ROOM	(128U << 10)
 /* Packets per run of the receive work, and per transmit notify. */
 #define LGDEV_NET_RX_BUDGET	64
 #define LGDEV_NET_TX_BUDGET	64
+/*
+ * Mergeable receive buffers: the most one packet may take (a 64 KiB TSO
+ * packet in Linux's smallest, 1518-byte, buffers takes 44).  A packet that
+ * needs more is dropped.
+ */
+#define LGDEV_NET_MRG_MAX	64
 
 struct lgdev_net {
 	struct lgdev dev;
@@ -56,6 +67,15 @@ struct lgdev_net {
 	struct net *netns;		/* the launcher's, held while @ndev lives */
 	struct lgdev_chain *tx_chain;	/* the transmit work's */
 	struct lgdev_chain *rx_chain;	/* the receive work's */
+	struct lgdev_chain *rx_chain0;	/* mergeable: a packet's first chain */
+	/*
+	 * Mergeable: the chains held for the packet at the head of @rxq (the
+	 * receive work's, cleared by a reset), their lengths so far, and the
+	 * bytes of header and frame written into them.
+	 */
+	unsigned int mrg_n;
+	u32 mrg_filled;
+	struct lgdev_used mrg[LGDEV_NET_MRG_MAX];
 	struct sk_buff_head rxq;	/* host packets for the guest */
 	unsigned int rxq_bytes;		/* their truesize, under rxq.lock */
 	struct work_struct rx_work;
@@ -63,6 +83,8 @@ struct lgdev_net {
 	struct work_struct feat_work;	/* updates the netdev's offloads */
 	/* Under rxq.lock: the driver is running us, the work may be queued. */
 	bool running;
+	/* Under rxq.lock: the receive work last found no buffer to fill. */
+	bool starved;
 };
 
 struct lgdev_net_priv {
@@ -115,7 +137,19 @@ static u32 net_rx_fill(struct lgdev_net *net, const struct lgdev_chain *c,
 	return off;
 }
 
-/* Take the first packet for the guest off @net->rxq. */
+/* With rxq.lock: restart the host's queue, stopped by net_start_xmit(). */
+static void net_rxq_wake(struct lgdev_net *net)
+{
+	if (netif_queue_stopped(net->ndev) && netif_running(net->ndev) &&
+	    (net->starved || (skb_queue_len(&net->rxq) <= LGDEV_NET_QUEUE_MAX / 2 &&
+			      net->rxq_bytes <= LGDEV_NET_QUEUE_BYTES / 2)))
+		netif_wake_queue(net->ndev);
+}
+
+/*
+ * Take the first packet for the guest off @net->rxq: the guest is taking
+ * them, and the host's queue restarts once half of this one is free.
+ */
 static struct sk_buff *net_rxq_dequeue(struct lgdev_net *net)
 {
 	struct sk_buff *skb;
@@ -125,8 +159,21 @@ static struct sk_buff *net_rxq_dequeue(struct lgdev_net *net)
 	skb = __skb_dequeue(&net->rxq);
 	if (skb)
 		net->rxq_bytes -= skb->truesize;
+	net->starved = false;
+	net_rxq_wake(net);
 	spin_unlock_irqrestore(&net->rxq.lock, flags);
 	return skb;
+}
+
+/* No receive buffer: what the host sends now is dropped, not held. */
+static void net_rxq_starved(struct lgdev_net *net)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&net->rxq.lock, flags);
+	net->starved = true;
+	net_rxq_wake(net);
+	spin_unlock_irqrestore(&net->rxq.lock, flags);
 }
 
 /* Drop every packet waiting for the guest. */
@@ -139,6 +186,132 @@ static void net_rxq_purge(struct lgdev_net *net)
 }
 
 /*
+ * Copy @len bytes of @skb from @soff into the writable buffers of @c from
+ * @coff, a guest page at a time (guest RAM is pinned: page_address()).
+ */
+static int net_chain_write_skb(struct lgdev_net *net, const struct lgdev_chain *c, u64 coff,
+			       const struct sk_buff *skb, u32 soff, u32 len)
+{
+	struct lguest *lg = net->dev.ldev.lg;
+	unsigned int i;
+
+	for (i = 0; i < c->n && len; i++) {
+		const struct lgdev_buf *b = &c->buf[i];
+		u64 gpa;
+		u32 n;
+
+		if (!b->write)
+			continue;
+		if (coff >= b->len) {
+			coff -= b->len;
+			continue;
+		}
+		n = min_t(u64, len, b->len - coff);
+		gpa = b->addr + coff;
+		coff = 0;
+		len -= n;
+		while (n) {
+			u32 chunk = min_t(u64, n, PAGE_SIZE - offset_in_page(gpa));
+			struct bio_vec bv;
+
+			if (lguest_guest_bvecs(lg, gpa, chunk, &bv, 1) != 1 ||
+			    skb_copy_bits(skb, soff, page_address(bv.bv_page) + bv.bv_offset, chunk))
+				return -EFAULT;
+			gpa += chunk;
+			soff += chunk;
+			n -= chunk;
+		}
+	}
+	return len ? -EFAULT : 0;
+}
+
+/* Mergeable: give the held chains back empty (the guest drops them). */
+static void net_rx_merge_drop(struct lgdev_net *net, struct lgdev_vq *vq)
+{
+	unsigned int i;
+
+	for (i = 0; i < net->mrg_n; i++)
+		net->mrg[i].len = 0;
+	lgdev_vq_push_many(vq, net->mrg, net->mrg_n);
+	net->mrg_n = 0;
+	net->mrg_filled = 0;
+}
+
+enum { NET_RX_WAIT, NET_RX_DONE, NET_RX_DROPPED, NET_RX_AGAIN };
+
+/*T:933 With mergeable receive buffers (VIRTIO_NET_F_MRG_RXBUF) a Linux
+ * guest posts page-sized buffers instead of 64 KiB chains, and a packet
+ * spreads over as many as it needs: its header says how many
+ * (num_buffers), and they reach the used ring together, by one index
+ * update, since the driver reads them as one.  A packet waits, holding the
+ * buffers it has, until the guest posts enough; one that would take more
+ * than 64 buffers, or lands in a chain that is not all writable, is
+ * dropped and its buffers go back empty. :*/
+/*
+ * Mergeable: fill chains with @skb, at the head of @net->rxq, resuming
+ * where an earlier run stopped.  Returns NET_RX_DONE once it is all in,
+ * NET_RX_DROPPED, NET_RX_WAIT (no buffer now: the guest notifies when it
+ * posts some), NET_RX_AGAIN (one came meanwhile), or -EINVAL for a device
+ * that needs a reset.
+ */
+static int net_rx_merge(struct lgdev_net *net, struct lgdev_vq *vq, const struct sk_buff *skb)
+{
+	struct virtio_net_hdr_mrg_rxbuf hdr = { };
+	u32 need = LGDEV_NET_HDR_LEN + skb->len;
+	int r;
+
+	while (net->mrg_filled < need) {
+		struct lgdev_chain *c = net->mrg_n ? net->rx_chain : net->rx_chain0;
+		u64 coff = 0;
+		u32 take;
+
+		/* More than we take, or than the ring can ever hold. */
+		if (net->mrg_n == LGDEV_NET_MRG_MAX || net->mrg_n == vq->num) {
+			net_rx_merge_drop(net, vq);
+			return NET_RX_DROPPED;
+		}
+		r = lgdev_vq_pop(vq, c);
+		if (r < 0)
+			return r;
+		if (!r)
+			return lgdev_vq_more(vq) ? NET_RX_AGAIN : NET_RX_WAIT;
+		net->mrg[net->mrg_n].head = c->head;
+		net->mrg[net->mrg_n].len = 0;
+		net->mrg_n++;
+		if (net->mrg_n == 1) {
+			coff = LGDEV_NET_HDR_LEN;
+			net->mrg_filled = LGDEV_NET_HDR_LEN;
+		}
+		if (c->out_len || c->in_len <= coff) {
+			net_rx_merge_drop(net, vq);
+			return NET_RX_DROPPED;
+		}
+		take = min_t(u64, c->in_len - coff, need - net->mrg_filled);
+		if (net_chain_write_skb(net, c, coff, skb, net->mrg_filled - LGDEV_NET_HDR_LEN,
+					take)) {
+			net_rx_merge_drop(net, vq);
+			return NET_RX_DROPPED;
+		}
+		net->mrg[net->mrg_n - 1].len = coff + take;
+		net->mrg_filled += take;
+	}
+	/* Offloads the guest did not take were undone in net_start_xmit(). */
+	if (virtio_net_hdr_from_skb(skb, &hdr.hdr, true, false, 0)) {
+		net_rx_merge_drop(net, vq);
+		return NET_RX_DROPPED;
+	}
+	hdr.num_buffers = cpu_to_le16(net->mrg_n);
+	if (lgdev_chain_copy(&net->dev, net->rx_chain0, true, 0, &hdr, LGDEV_NET_HDR_LEN)) {
+		net_rx_merge_drop(net, vq);
+		return NET_RX_DROPPED;
+	}
+	lgdev_vq_push_many(vq, net->mrg, net->mrg_n);
+	net->mrg_n = 0;
+	net->mrg_filled = 0;
+	return NET_RX_DONE;
+}
+
+/*
  * The receive work: the only one that takes chains off the receive queue,
  * so the vCPU thread never races with it for the available ring; the used
  * ring is serialized by lgdev_vq_push().  Runs only while @running.
@@ -148,6 +321,7 @@ static void net_rx_work(struct work_struct *work)
 	struct lgdev_net *net = container_of(work, struct lgdev_net, rx_work);
 	struct lgdev_vq *vq = &net->dev.vqs[LGDEV_NET_RXQ];
 	struct net_device *ndev = net->ndev;
+	bool mrg = lgdev_has_feature(&net->dev, VIRTIO_NET_F_MRG_RXBUF);
 	unsigned int budget = LGDEV_NET_RX_BUDGET;
 	struct sk_buff *skb;
 	int r;
@@ -159,6 +333,32 @@ static void net_rx_work(struct work_struct *work)
 			queue_work(system_unbound_wq, &net->rx_work);
 			return;
 		}
+		if (mrg) {
+			r = net_rx_merge(net, vq, skb);
+			if (r == NET_RX_AGAIN)
+				continue;
+			if (r == NET_RX_WAIT) {
+				net_rxq_starved(net);
+				return;
+			}
+			if (r < 0) {
+				net->mrg_n = 0;
+				net->mrg_filled = 0;
+				net_rxq_purge(net);
+				return;
+			}
+			skb = net_rxq_dequeue(net);
+			if (!skb)
+				return;
+			if (r == NET_RX_DONE) {
+				DEV_STATS_INC(ndev, tx_packets);
+				DEV_STATS_ADD(ndev, tx_bytes, skb->len);
+			} else {
+				DEV_STATS_INC(ndev, tx_errors);
+			}
+			consume_skb(skb);
+			continue;
+		}
 		r = lgdev_vq_pop(vq, net->rx_chain);
 		if (r < 0) {
 			/* The device needs a reset: nothing more goes in. */
@@ -169,6 +369,7 @@ static void net_rx_work(struct work_struct *work)
 			/* No buffer: ask for a notify when there is one. */
 			if (lgdev_vq_more(vq))
 				continue;
+			net_rxq_starved(net);
 			return;
 		}
 		skb = net_rxq_dequeue(net);
@@ -216,11 +417,14 @@ static bool net_rx_offloads_ok(struct lgdev_net *net, struct sk_buff *skb)
 	return !skb_has_frag_list(skb) || !__skb_linearize(skb);
 }
 
-/*T:932 When the guest does not take what the host sends (no receive
- * buffers, or a guest that stopped), the packets wait in a queue bounded
- * both in packets and in bytes; beyond it they are dropped at once and
- * counted (tx_dropped of the host's interface: its transmit is the guest's
- * receive).  The other way, what the guest sends toward a host interface
+/*T:932 What the host sends waits in a queue bounded both in packets and
+ * in bytes.  While the guest takes packets, a full queue stops the host's
+ * interface queue until the guest has taken half, so a host TCP sender
+ * slows down to the guest's pace instead of losing packets.  When the
+ * guest does not take them (no receive buffers, or a guest that stopped),
+ * the interface is not stopped: beyond the bound packets are dropped at
+ * once and counted (tx_dropped of the host's interface: its transmit is
+ * the guest's receive).  The other way, what the guest sends toward a host interface
  * that is down is dropped before an skb is even made, and counted
  * (rx_dropped), as is whatever the host's backlog refuses. :*/
 /* Host stack -> guest: queue the frame for the receive work. */
@@ -240,6 +444,9 @@ static netdev_tx_t net_start_xmit(struct sk_buff *skb, struct net_device *ndev)
 	skb_orphan(skb);
 	__skb_queue_tail(&net->rxq, skb);
 	net->rxq_bytes += skb->truesize;
+	if (!net->starved && (skb_queue_len(&net->rxq) >= LGDEV_NET_QUEUE_MAX ||
+			      net->rxq_bytes + LGDEV_NET_QUEUE_ROOM > LGDEV_NET_QUEUE_BYTES))
+		netif_stop_queue(ndev);
 	queue_work(system_unbound_wq, &net->rx_work);
 	spin_unlock_irqrestore(&net->rxq.lock, flags);
 	return NETDEV_TX_OK;
@@ -273,6 +480,26 @@ static int net_tx_copy(struct lgdev_net *net, const struct lgdev_chain *c,
 }
 
 /*
+ * A TSO packet from the guest: TCP over IPv4 or IPv6, as negotiated;
+ * nothing else (no UDP fragmentation offload was offered).
+ */
+static bool net_tx_gso_ok(struct lgdev_net *net, u8 gso_type)
+{
+	/* ECN was never offered (VIRTIO_NET_F_HOST_ECN). */
+	if ((gso_type & VIRTIO_NET_HDR_GSO_ECN) &&
+	    !lgdev_has_feature(&net->dev, VIRTIO_NET_F_HOST_ECN))
+		return false;
+	switch (gso_type & ~VIRTIO_NET_HDR_GSO_ECN) {
+	case VIRTIO_NET_HDR_GSO_TCPV4:
+		return lgdev_has_feature(&net->dev, VIRTIO_NET_F_HOST_TSO4);
+	case VIRTIO_NET_HDR_GSO_TCPV6:
+		return lgdev_has_feature(&net->dev, VIRTIO_NET_F_HOST_TSO6);
+	default:
+		return false;
+	}
+}
+
+/*
  * Guest -> host: one transmit chain into an skb for the host stack.  The
  * header's offload requests are checked by virtio_net_hdr_to_skb(), as tap
  * checks a user's: a TSO packet must have been negotiated and be sane.
@@ -298,8 +525,7 @@ static void net_tx_one(struct lgdev_net *net, const struct lgdev_chain *c)
 	if (hdr.hdr.gso_type == VIRTIO_NET_HDR_GSO_NONE) {
 		if (len > LGDEV_NET_FRAME_MAX)
 			goto length_error;
-	} else if (!lgdev_has_feature(&net->dev, VIRTIO_NET_F_HOST_TSO4) &&
-		   !lgdev_has_feature(&net->dev, VIRTIO_NET_F_HOST_TSO6)) {
+	} else if (!net_tx_gso_ok(net, hdr.hdr.gso_type)) {
 		goto frame_error;
 	}
 	head = min_t(u32, len, LGDEV_NET_HEAD);
@@ -435,6 +661,12 @@ static void net_reset(struct lgdev *d)
 	spin_unlock_irq(&net->rxq.lock);
 	cancel_work_sync(&net->rx_work);
 	cancel_work_sync(&net->tx_work);
+	/*
+	 * The chains a merged packet holds go back empty: stopping only the
+	 * transmit queue leaves the receive queue running, and they would
+	 * stay in flight there for good.
+	 */
+	net_rx_merge_drop(net, &net->dev.vqs[LGDEV_NET_RXQ]);
 	net_rxq_purge(net);
 	netif_carrier_off(net->ndev);
 	schedule_work(&net->feat_work);
@@ -449,6 +681,7 @@ static void net_destroy(struct lgdev *d)
 	free_netdev(net->ndev);
 	put_net(net->netns);
 	net_rxq_purge(net);
+	kfree(net->rx_chain0);
 	kfree(net->rx_chain);
 	kfree(net->tx_chain);
 	kfree(net);
@@ -570,7 +803,8 @@ struct lguest_device *lgdev_net_create(struct lguest *lg,
 	err = -ENOMEM;
 	net->tx_chain = lgdev_chain_alloc();
 	net->rx_chain = lgdev_chain_alloc();
-	if (!net->tx_chain || !net->rx_chain)
+	net->rx_chain0 = lgdev_chain_alloc();
+	if (!net->tx_chain || !net->rx_chain || !net->rx_chain0)
 		goto free;
 	skb_queue_head_init(&net->rxq);
 	INIT_WORK(&net->rx_work, net_rx_work);
@@ -589,7 +823,14 @@ struct lguest_device *lgdev_net_create(struct lguest *lg,
 	ndev->max_mtu = LGDEV_NET_MTU;
 	ndev->priv_flags |= IFF_LIVE_ADDR_CHANGE;
 	ndev->hw_features = NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_TSO | NETIF_F_TSO6;
-	ndev->features = ndev->hw_features | NETIF_F_NETNS_LOCAL;
+	/*
+	 * GSO_ROBUST: a TSO packet of another guest (marked dodgy: its header
+	 * came from that guest) crosses a bridge to ours whole, not cut into
+	 * MTU frames first; our guest's driver checks it as it checks any
+	 * header from its device (virtio_net sets the flag for the same
+	 * reason).
+	 */
+	ndev->features = ndev->hw_features | NETIF_F_NETNS_LOCAL | NETIF_F_GSO_ROBUST;
 	eth_hw_addr_random(ndev);
 	dev_net_set(ndev, netns);
 	netif_carrier_off(ndev);
@@ -599,7 +840,7 @@ struct lguest_device *lgdev_net_create(struct lguest *lg,
 		    BIT_ULL(VIRTIO_NET_F_MTU) | BIT_ULL(VIRTIO_NET_F_CSUM) |
 		    BIT_ULL(VIRTIO_NET_F_GUEST_CSUM) | BIT_ULL(VIRTIO_NET_F_HOST_TSO4) |
 		    BIT_ULL(VIRTIO_NET_F_HOST_TSO6) | BIT_ULL(VIRTIO_NET_F_GUEST_TSO4) |
-		    BIT_ULL(VIRTIO_NET_F_GUEST_TSO6));
+		    BIT_ULL(VIRTIO_NET_F_GUEST_TSO6) | BIT_ULL(VIRTIO_NET_F_MRG_RXBUF));
 	BUILD_BUG_ON(sizeof(*cfg) > LGDEV_CONFIG_MAX);
 	cfg = (struct virtio_net_config *)net->dev.config;
 	memcpy(cfg->mac, mac, ETH_ALEN);
@@ -620,6 +861,7 @@ struct lguest_device *lgdev_net_create(struct lguest *lg,
 
 free:
 	mem_cgroup_put(net->dev.memcg);
+	kfree(net->rx_chain0);
 	kfree(net->rx_chain);
 	kfree(net->tx_chain);
 	kfree(net);
