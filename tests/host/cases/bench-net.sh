@@ -142,7 +142,7 @@ report() {
 	done
 }
 
-# lguest first (as bench-io: lguest and KVM never share AMD-V).
+# lguest first (lguest and KVM never share AMD-V).
 step "lguest: virtio-net of lguest_dev.ko, lg0 and lg1 in br-lgn"
 load_lguest dev
 # lg_guest ROLE TAG: one lguest guest, a on lg0, b on lg1.
@@ -193,7 +193,7 @@ kvm_guest() {
 		-device "virtio-net-device,netdev=n0,mac=52:54:00:12:34:5$_n"
 }
 # A second try if guest a did not finish: the peer's guest has been seen
-# to reset under this load in the TCG test host (bench-io says the same).
+# to reset under this load in the TCG test host.
 for tag in bnkvm bnkvm2; do
 	net_run "$tag" tap0 tap1 kvm_guest
 	linux_has "$tag-a" "@@GUEST bench-net PASS" && break
