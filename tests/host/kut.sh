@@ -8,6 +8,7 @@
 # Prints "@@KUT NAME MODE PASS|FAIL|SKIP why" (MODE npt, shadow or kvm)
 # for make kut's summary.
 . "$LG_TOP/tests/host/lib.sh"
+. "$LG_TOP/tests/kut/boot.sh"
 
 name=$1
 mode=npt
@@ -87,11 +88,6 @@ done
 [ "$args" != - ] || args=
 eval "set -- $args"
 args="$*"
-# The environment the suite reads from its initrd (lib/x86/fwcfg.c) in
-# place of QEMU's fw_cfg device: CPU count, RAM size, no limit on the RAM
-# it may use, and no pc-testdev.
-env=/tmp/kut-$name.env
-printf 'NR_CPUS=%s\nMEMSIZE=%s\nMEMLIMIT=0\nTEST_DEVICE=0\n' "$smp" "$mem" > "$env"
 # The cfg's limits are for KVM on hardware; ours runs nested in the TCG
 # test host, many times slower: LG_KUT_SCALE times the limit (default 3).
 secs=${timeout%s}
@@ -100,26 +96,16 @@ secs=$((secs * ${LG_KUT_SCALE:-3}))
 
 out=/tmp/kut-$name.out err=/tmp/kut-$name.err
 step "$mode: $file${args:+ $args}: smp $smp, ${mem}M, ${secs}s"
+[ "$qparams" != - ] || qparams=
 if [ "$mode" = kvm ]; then
 	kmod kvm_amd || fail "cannot load kvm_amd"
-	# shellcheck disable=SC2086 # qemu_params is a word list
-	[ "$qparams" != - ] || qparams=
-	timeout -k 2 "$secs" qemu-system-x86_64 --no-reboot -nodefaults \
-		-global kvm-pit.lost_tick_policy=discard -device pc-testdev \
-		-device isa-debug-exit,iobase=0xf4,iosize=0x4 -display none \
-		-serial stdio -device pci-testdev -machine accel=kvm \
-		-kernel "$dir/$file" -smp "$smp" $qparams \
-		${args:+-append "$args"} > "$out" 2> "$err"
-	rc=$?
-	# As the suite's scripts: QEMU's warnings alone are no failure.
-	grep -qvi warning "$err" || : > "$err"
+	kut_boot kvm "$dir/$file" "$smp" "$mem" "$secs" "$out" "$err" "$qparams" "$args"
 else
 	load_lguest
-	timeout -k 2 "$secs" "$LG_LAUNCHER" --kernel "$dir/$file" --initrd "$env" \
-		--mem "${mem}M" --cpus "$smp" ${args:+--append "$args"} > "$out" 2> "$err"
-	rc=$?
+	kut_boot "" "$dir/$file" "$smp" "$mem" "$secs" "$out" "$err" "" "$args"
 	rmmod lguest || fail "rmmod lguest failed"
 fi
+rc=$kut_rc
 lg_prefix "  out: " < "$out"
 lg_prefix "  err: " < "$err"
 summary=$(grep -a '^SUMMARY:' "$out" | tail -n 1 | tr -d '\r')
