@@ -180,8 +180,14 @@ static u8 blk_rw(struct lgdev_blk *blk, const struct lgdev_chain *c, bool out,
 
 		init_sync_kiocb(&kiocb, blk->file);
 		kiocb.ki_pos = pos;
-		kiocb.ki_flags |= IOCB_NOWAIT;
-		if (vfs_iocb_iter_read(blk->file, &kiocb, &iter) != len)
+		/*
+		 * Only what the page cache holds: no readahead either (it may
+		 * read metadata and wait), and not a file someone has since
+		 * switched to O_DIRECT (fcntl() on a shared open file).
+		 */
+		kiocb.ki_flags |= IOCB_NOWAIT | IOCB_NOIO;
+		if ((kiocb.ki_flags & IOCB_DIRECT) ||
+		    vfs_iocb_iter_read(blk->file, &kiocb, &iter) != len)
 			status = LGDEV_BLK_AGAIN;
 		kvfree(bv);
 		return status;

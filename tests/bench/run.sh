@@ -33,6 +33,7 @@ done
 
 log=$top/build/logs/bench.log
 out=$top/bench/report
+commit=$(git -C "$top" describe --always --dirty 2>/dev/null || echo unknown)
 mkdir -p "$out" "$top/build/logs"
 t0=$(date +%s)
 # shellcheck disable=SC2086 # a word list
@@ -50,7 +51,6 @@ if ! [ -s "$top/build/logs/bench.txt" ]; then
 	exit 1
 fi
 grep '^FAIL' "$top/build/logs/bench.out"
-commit=$(git -C "$top" describe --always --dirty 2>/dev/null || echo unknown)
 qver=$(qemu-system-x86_64 --version | sed -n 's/^QEMU emulator version \([^ ]*\).*/\1/p')
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 grep -a '^@@BENCHNOTE ' "$log" | tr -d '\r' | sed 's/^@@BENCHNOTE //' | sort -u > "$top/build/logs/bench-notes.txt"
