@@ -67,9 +67,11 @@ unsigned long lg_overhead_bytes(const struct lguest *lg)
 
 	if (lg->chunks) {
 		bytes += ksize(lg->chunks);
-		for (i = 0; i < lg->nr_chunks; i++)
-			if (lg->chunks[i].pages)
+		for (i = 0; i < lg->nr_chunks; i++) {
+			/* Acquire: a chunk's pages array is set before it is ready. */
+			if (smp_load_acquire(&lg->chunks[i].ready) && lg->chunks[i].pages)
 				bytes += ksize(lg->chunks[i].pages);
+		}
 	}
 	for (i = 0; i < n; i++) {
 		const struct lg_vcpu *vcpu = lg->vcpus[i];
@@ -117,9 +119,9 @@ static int lg_info_show(struct seq_file *m, void *unused)
 	struct lguest *lg = m->private;
 	unsigned int i, n = lg_nr_vcpus(lg);
 
-	seq_printf(m, "mem_bytes %llu\nvcpus %u\npaging %s\nnpt_pages %lu\n",
-		   lg->mem_size, n, lg->shadow_paging ? "shadow" : "npt",
-		   lg->npt_pages);
+	seq_printf(m, "mem_bytes %llu\nram_populated_bytes %llu\nvcpus %u\npaging %s\nnpt_pages %lu\n",
+		   lg->mem_size, (u64)atomic_long_read(&lg->ram_chunks) << LG_CHUNK_SHIFT,
+		   n, lg->shadow_paging ? "shadow" : "npt", lg->npt_pages);
 	for (i = 0; i < n; i++) {
 		struct lg_vcpu *vcpu = lg->vcpus[i];
 		unsigned long excp = vcpu->vmcb->control.intercepts[INTERCEPT_EXCEPTION];

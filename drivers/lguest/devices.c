@@ -169,13 +169,35 @@ bool lguest_gpa_ok(struct lguest *lg, u64 gpa, u64 len)
 EXPORT_SYMBOL_GPL(lguest_gpa_ok);
 
 /**
+ * lguest_gpa_populate() - check that [@gpa, @gpa + @len) is guest RAM, and
+ *	make it exist: RAM is allocated when first touched, and a device
+ *	handed a buffer touches it.
+ * @lg: the guest.
+ * @gpa: guest-physical start.
+ * @len: bytes.
+ *
+ * May sleep, unless the range is populated already.  Once it is, copies
+ * to and from it never allocate, so need not sleep, for as long as the
+ * guest lives.
+ *
+ * Return: 0, -EFAULT if the range is not all RAM, -ENOMEM (the guest has
+ * been killed).
+ */
+int lguest_gpa_populate(struct lguest *lg, u64 gpa, u64 len)
+{
+	return lg_mem_populate(lg, gpa, len);
+}
+EXPORT_SYMBOL_GPL(lguest_gpa_populate);
+
+/**
  * lguest_copy_from_guest() - copy bytes out of guest RAM, checked.
  * @lg: the guest.
  * @dst: kernel buffer.
  * @gpa: guest-physical source.
  * @len: bytes.
  *
- * Safe from any context while the guest exists.
+ * Safe from any context while the guest exists; RAM never touched reads
+ * as zeroes.
  *
  * Return: 0, or -EFAULT if any byte is outside guest RAM (nothing copied).
  */
@@ -192,7 +214,10 @@ EXPORT_SYMBOL_GPL(lguest_copy_from_guest);
  * @src: kernel buffer.
  * @len: bytes.
  *
- * Return: 0, or -EFAULT if any byte is outside guest RAM (nothing copied).
+ * May sleep unless the range was populated (lguest_gpa_populate()).
+ *
+ * Return: 0, -EFAULT if any byte is outside guest RAM, -ENOMEM (the guest
+ * has been killed); nothing is copied then.
  */
 int lguest_copy_to_guest(struct lguest *lg, u64 gpa, const void *src, size_t len)
 {
@@ -209,16 +234,19 @@ EXPORT_SYMBOL_GPL(lguest_copy_to_guest);
  * @bv: filled with at most @max pieces.
  * @max: room in @bv.
  *
- * Return: the number of pieces, -EFAULT if the range leaves RAM, -E2BIG
- * if it needs more than @max pieces.
+ * Populates the range first (may sleep unless it was).
+ *
+ * Return: the number of pieces, -EFAULT if the range leaves RAM, -ENOMEM
+ * (the guest has been killed), -E2BIG if it needs more than @max pieces.
  */
 int lguest_guest_bvecs(struct lguest *lg, u64 gpa, u64 len, struct bio_vec *bv,
 		       unsigned int max)
 {
 	unsigned int n = 0;
+	int err = lg_mem_populate(lg, gpa, len);
 
-	if (!lg_gpa_range_ok(lg, gpa, len))
-		return -EFAULT;
+	if (err)
+		return err;
 	while (len) {
 		unsigned int off = offset_in_page(gpa);
 		unsigned int chunk = min_t(u64, len, PAGE_SIZE - off);

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * guest_mem.c - guest RAM: allocated by the module in 2 MiB chunks (so the
- * nested page tables can use 2 MiB mappings), charged to the caller's
- * memory cgroup, mapped into the launcher with mmap(), and read by the
- * module only through the checked helpers below.  Every guest-physical
- * address that reaches the host goes through lg_gpa_range_ok().
+ * guest_mem.c - guest RAM: 2 MiB chunks allocated when first touched (so
+ * the nested page tables can use 2 MiB mappings, and RAM the guest never
+ * uses costs the host nothing), charged to the creator's memory cgroup,
+ * mapped into the launcher with mmap(), and read by the module only through
+ * the checked helpers below.  Every guest-physical address that reaches the
+ * host goes through lg_gpa_range_ok().
  */
 #include "lg.h"
 #include "gpa_check.h"
@@ -18,7 +19,6 @@
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
-#include <linux/workqueue.h>
 #include <asm/processor-flags.h>
 
 /*T:300 Lguest's first law: never trust the guest.  Any address the guest
@@ -43,9 +43,13 @@ bool lg_gpa_range_ok(const struct lguest *lg, u64 gpa, u64 len)
 /**
  * lg_gpa_page() - the host page backing one guest-physical address.
  * @lg: the guest.
- * @gpa: a guest-physical address already checked to be inside RAM.
+ * @gpa: a guest-physical address.
  *
- * Return: the page, or NULL if @gpa is outside RAM.
+ * Never allocates, so any context may ask; lg_mem_populate() first where
+ * the page must exist.
+ *
+ * Return: the page, or NULL if @gpa is outside RAM or its chunk has not
+ * been touched yet.
  */
 struct page *lg_gpa_page(const struct lguest *lg, u64 gpa)
 {
@@ -55,6 +59,9 @@ struct page *lg_gpa_page(const struct lguest *lg, u64 gpa)
 	if (!lg_gpa_range_ok(lg, gpa, 1))
 		return NULL;
 	c = &lg->chunks[gpa >> LG_CHUNK_SHIFT];
+	/* Pairs with lg_chunk_populate()'s release: then base/pages are set. */
+	if (!smp_load_acquire(&c->ready))
+		return NULL;
 	idx = (gpa >> PAGE_SHIFT) & (LG_CHUNK_PAGES - 1);
 	return c->base ? c->base + idx : c->pages[idx];
 }
@@ -66,6 +73,9 @@ struct page *lg_gpa_page(const struct lguest *lg, u64 gpa)
  * @gpa: guest-physical source.
  * @len: bytes to copy.
  *
+ * RAM never touched reads as the zeroes it will hold, without allocating
+ * it, so this never sleeps.
+ *
  * Return: 0, or -EFAULT if any byte is outside guest RAM (nothing copied).
  */
 int lg_copy_from_guest(struct lguest *lg, void *dst, u64 gpa, size_t len)
@@ -75,8 +85,12 @@ int lg_copy_from_guest(struct lguest *lg, void *dst, u64 gpa, size_t len)
 	while (len) {
 		size_t off = offset_in_page(gpa);
 		size_t n = min_t(size_t, len, PAGE_SIZE - off);
+		struct page *page = lg_gpa_page(lg, gpa);
 
-		memcpy(dst, page_address(lg_gpa_page(lg, gpa)) + off, n);
+		if (page)
+			memcpy(dst, page_address(page) + off, n);
+		else
+			memset(dst, 0, n);
 		dst += n;
 		gpa += n;
 		len -= n;
@@ -91,12 +105,18 @@ int lg_copy_from_guest(struct lguest *lg, void *dst, u64 gpa, size_t len)
  * @src: kernel buffer.
  * @len: bytes to copy.
  *
- * Return: 0, or -EFAULT if any byte is outside guest RAM (nothing copied).
+ * Populates what the range touches first, which may sleep, unless it is
+ * populated already (a virtqueue's rings, from lgdev_vq_check() on).
+ *
+ * Return: 0, -EFAULT if any byte is outside guest RAM, -ENOMEM (the guest
+ * is killed); nothing is copied then.
  */
 int lg_copy_to_guest(struct lguest *lg, u64 gpa, const void *src, size_t len)
 {
-	if (!lg_gpa_range_ok(lg, gpa, len))
-		return -EFAULT;
+	int err = lg_mem_populate(lg, gpa, len);
+
+	if (err)
+		return err;
 	while (len) {
 		size_t off = offset_in_page(gpa);
 		size_t n = min_t(size_t, len, PAGE_SIZE - off);
@@ -259,74 +279,122 @@ static void lg_chunk_free(struct lg_chunk *c)
 	}
 	c->base = NULL;
 	c->pages = NULL;
+	c->ready = false;
 }
 
-/*
- * Creating a guest is mostly allocating and clearing its RAM (hundreds of
- * MiB), which is embarrassingly parallel: idle CPUs help through the
- * unbound workqueue, each taking the next chunk from a shared counter,
- * while the creating thread does the same.  The helpers charge what they
- * allocate to the creator's memory cgroup, as the creator itself would.
- */
-struct lg_fill {
-	struct lguest *lg;
-	struct mem_cgroup *memcg;	/* the creator's */
-	atomic_long_t next;		/* the next chunk to take */
-	atomic_t err;			/* the first failure; stops everyone */
-};
-
-struct lg_fill_work {
-	struct work_struct work;
-	struct lg_fill *fill;
-};
-
-static void lg_fill_chunks(struct lg_fill *f)
+/* Allocate, zero and map chunk @i unless it is there: 0 or -ENOMEM. */
+static int lg_chunk_populate(struct lguest *lg, unsigned long i)
 {
-	struct lguest *lg = f->lg;
-	unsigned long i;
+	struct lg_chunk *c = &lg->chunks[i];
+	struct mem_cgroup *old;
+	int err = 0;
 
-	while (!atomic_read(&f->err) &&
-	       (i = atomic_long_fetch_inc(&f->next)) < lg->nr_chunks) {
-		if (lg_chunk_alloc(&lg->chunks[i]))
-			atomic_cmpxchg(&f->err, 0, -ENOMEM);
+	might_sleep();
+	mutex_lock(&lg->mem_lock);
+	if (c->ready)
+		goto unlock;
+	old = set_active_memcg(lg->memcg);
+	err = lg_chunk_alloc(c);
+	/* The nested mapping goes in whole and last: a vCPU may be walking. */
+	if (!err && lg->npt_root)
+		err = lg_npt_map_chunk(lg, i);
+	set_active_memcg(old);
+	if (err) {
+		lg_chunk_free(c);
+		goto unlock;
+	}
+	atomic_long_inc(&lg->ram_chunks);
+	/* The pages, zeroed, and their mapping before anyone sees ready. */
+	smp_store_release(&c->ready, true);
+unlock:
+	mutex_unlock(&lg->mem_lock);
+	return err;
+}
+
+/*T:305 Guest RAM is allocated when the guest first touches it, 2 MiB at
+ * a time: at a nested page fault inside RAM (run.c), when a device is
+ * handed a buffer there (the virtqueue checks), when the launcher writes
+ * the kernel in through mmap().  So a guest given a gigabyte that uses
+ * sixty megabytes costs the host sixty.  It still never gets more than the
+ * machine has: a launcher asking for more than the host's RAM is refused
+ * at creation; every chunk is charged to the creator's memory cgroup,
+ * whoever touched it first, and is allowed to fail rather than call the
+ * OOM killer (which would kill some other process for a guest that cannot
+ * fit); and a guest whose RAM cannot be had is killed, saying so. :*/
+/**
+ * lg_mem_populate() - make sure [@gpa, @gpa + @len) of guest RAM exists.
+ * @lg: the guest.
+ * @gpa: guest-physical start.
+ * @len: bytes.
+ *
+ * Allocates (zeroed) and maps every chunk of the range not yet populated.
+ * May sleep, unless the whole range is populated already.
+ *
+ * Return: 0, -EFAULT if the range is not all RAM, -ENOMEM (the guest has
+ * been killed).
+ */
+int lg_mem_populate(struct lguest *lg, u64 gpa, u64 len)
+{
+	unsigned long c, last;
+	int err;
+
+	if (!lg_gpa_range_ok(lg, gpa, len))
+		return -EFAULT;
+	if (!len)
+		return 0;
+	last = (gpa + len - 1) >> LG_CHUNK_SHIFT;
+	for (c = gpa >> LG_CHUNK_SHIFT; c <= last; c++) {
+		/* Pairs with lg_chunk_populate()'s release. */
+		if (smp_load_acquire(&lg->chunks[c].ready))
+			continue;
+		err = lg_chunk_populate(lg, c);
+		if (err) {
+			kill_guest(lg, "no host memory for guest RAM at guest-physical 0x%llx (%ld of %lu chunks of 2 MiB had been allocated; the launcher's memory cgroup or the host is full)",
+				   (u64)c << LG_CHUNK_SHIFT, atomic_long_read(&lg->ram_chunks),
+				   lg->nr_chunks);
+			return err;
+		}
+	}
+	return 0;
+}
+
+/**
+ * lg_mem_prealloc() - populate all of the guest's RAM now
+ *	(%LGUEST_CREATE_PREALLOC).
+ * @lg: the guest, just created.
+ *
+ * Return: 0, -ENOMEM or -EINTR (a fatal signal); the caller frees the RAM
+ * on failure.
+ */
+int lg_mem_prealloc(struct lguest *lg)
+{
+	unsigned long c;
+	int err;
+
+	for (c = 0; c < lg->nr_chunks; c++) {
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		err = lg_chunk_populate(lg, c);
+		if (err)
+			return err;
 		cond_resched();
 	}
+	return 0;
 }
 
-static void lg_fill_work(struct work_struct *work)
-{
-	struct lg_fill *f = container_of(work, struct lg_fill_work, work)->fill;
-	struct mem_cgroup *old = set_active_memcg(f->memcg);
-
-	lg_fill_chunks(f);
-	set_active_memcg(old);
-}
-
-#define LG_FILL_HELPERS_MAX	8
-
-/*T:305 Guest RAM is allocated in full when the guest is created, so a
- * launcher asking for more than the machine has must get a plain "no", not
- * drive the host into the OOM killer: more than the host's RAM is refused
- * before anything is allocated; every page is charged to the launcher's
- * memory cgroup and allowed to fail rather than call the OOM killer; and a
- * fatal signal (the launcher killed while it waits) stops the loop. :*/
 /**
- * lg_mem_alloc() - give the guest @size bytes of zeroed RAM at gpa 0.
+ * lg_mem_alloc() - give the guest @size bytes of RAM at gpa 0, allocated
+ *	as it is touched (lg_mem_populate()).
  * @lg: the guest, with no RAM yet.
  * @size: a multiple of %LG_CHUNK_SIZE no larger than %LGUEST_MAX_MEM,
  *	already checked by the caller.
  *
- * Return: 0, -ENOMEM (more than the host's RAM, or an allocation failed)
- * or -EINTR (a fatal signal), with everything allocated so far freed.
+ * Return: 0, or -ENOMEM (more than the host's RAM, or no room for the
+ * chunk table).
  */
 int lg_mem_alloc(struct lguest *lg, u64 size)
 {
-	unsigned long i, n = size >> LG_CHUNK_SHIFT;
-	struct mem_cgroup *old;
-	struct lg_fill_work *w;
-	struct lg_fill fill;
-	unsigned int helpers;
-	int err;
+	unsigned long n = size >> LG_CHUNK_SHIFT;
 
 	if (size >> PAGE_SHIFT > totalram_pages())
 		return -ENOMEM;
@@ -334,44 +402,10 @@ int lg_mem_alloc(struct lguest *lg, u64 size)
 			      GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | __GFP_NOWARN);
 	if (!lg->chunks)
 		return -ENOMEM;
+	lg->memcg = get_mem_cgroup_from_mm(current->mm);
 	lg->nr_chunks = n;
 	lg->mem_size = size;
-
-	fill.lg = lg;
-	fill.memcg = get_mem_cgroup_from_mm(current->mm);
-	atomic_long_set(&fill.next, 0);
-	atomic_set(&fill.err, 0);
-	/* No more helpers than the CPUs the creator itself may run on. */
-	helpers = min3(cpumask_weight(current->cpus_ptr) - 1,
-		       (unsigned int)LG_FILL_HELPERS_MAX, (unsigned int)n - 1);
-	w = helpers ? kcalloc(helpers, sizeof(*w), GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN) :
-		      NULL;
-	if (!w)
-		helpers = 0;
-	for (i = 0; i < helpers; i++) {
-		INIT_WORK(&w[i].work, lg_fill_work);
-		w[i].fill = &fill;
-		queue_work(system_unbound_wq, &w[i].work);
-	}
-	/* Our share, stopping everyone early on a fatal signal. */
-	old = set_active_memcg(fill.memcg);
-	while (!atomic_read(&fill.err) &&
-	       (i = atomic_long_fetch_inc(&fill.next)) < n) {
-		if (fatal_signal_pending(current))
-			atomic_cmpxchg(&fill.err, 0, -EINTR);
-		else if (lg_chunk_alloc(&lg->chunks[i]))
-			atomic_cmpxchg(&fill.err, 0, -ENOMEM);
-		cond_resched();
-	}
-	set_active_memcg(old);
-	for (i = 0; i < helpers; i++)
-		flush_work(&w[i].work);
-	kfree(w);
-	mem_cgroup_put(fill.memcg);
-	err = atomic_read(&fill.err);
-	if (err)
-		lg_mem_free(lg);
-	return err;
+	return 0;
 }
 
 /**
@@ -391,16 +425,21 @@ void lg_mem_free(struct lguest *lg)
 	lg->chunks = NULL;
 	lg->nr_chunks = 0;
 	lg->mem_size = 0;
+	atomic_long_set(&lg->ram_chunks, 0);
+	mem_cgroup_put(lg->memcg);
+	lg->memcg = NULL;
 }
 
 static vm_fault_t lg_vm_fault(struct vm_fault *vmf)
 {
 	struct lguest *lg = vmf->vma->vm_private_data;
+	u64 gpa = (u64)vmf->pgoff << PAGE_SHIFT;
 	struct page *page;
 
-	if (vmf->pgoff >= lg->mem_size >> PAGE_SHIFT)
+	if (vmf->pgoff >= lg->mem_size >> PAGE_SHIFT ||
+	    lg_mem_populate(lg, gpa, PAGE_SIZE))
 		return VM_FAULT_SIGBUS;
-	page = lg_gpa_page(lg, (u64)vmf->pgoff << PAGE_SHIFT);
+	page = lg_gpa_page(lg, gpa);
 	if (!page)
 		return VM_FAULT_SIGBUS;
 	get_page(page);

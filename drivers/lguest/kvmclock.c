@@ -50,11 +50,16 @@ static void lg_write_guest_page(struct lg_vcpu *vcpu, u64 gpa, const void *src,
 	memcpy(page_address(page) + offset_in_page(gpa), src, len);
 }
 
-/* Is [gpa, gpa + len) inside RAM and inside one page? */
+/*
+ * Is [gpa, gpa + len) inside RAM and inside one page?  Then it is made to
+ * exist now, from the MSR write, since the updates that follow come with
+ * interrupts off and cannot allocate it.
+ */
 static bool lg_gpa_one_page(struct lg_vcpu *vcpu, u64 gpa, u64 len)
 {
 	return lg_gpa_range_ok(vcpu->lg, gpa, len) &&
-	       offset_in_page(gpa) + len <= PAGE_SIZE;
+	       offset_in_page(gpa) + len <= PAGE_SIZE &&
+	       !lg_mem_populate(vcpu->lg, gpa, len);
 }
 
 /*T:680 kvmclock is how a stock kernel learns the time without a PIT or an

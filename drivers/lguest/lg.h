@@ -37,14 +37,18 @@ struct lguest_device;
 struct task_struct;
 
 /**
- * struct lg_chunk - 2 MiB of guest RAM.
+ * struct lg_chunk - 2 MiB of guest RAM, allocated when first touched.
  * @base: first page of a physically contiguous chunk (split into order-0
  *	pages), or NULL if the chunk had to be built from single pages.
  * @pages: the single pages, when @base is NULL.
+ * @ready: set (release) once the pages exist, are zeroed and are mapped
+ *	in the nested page tables; never cleared while the guest lives.
+ *	Read with acquire before @base or @pages.
  */
 struct lg_chunk {
 	struct page *base;
 	struct page **pages;
+	bool ready;
 };
 
 /*
@@ -198,6 +202,9 @@ enum lg_vcpu_state {
  * @dr: the guest's DR0-DR3 (DR6 and DR7 are in the VMCB).
  * @asid: this vCPU's address-space ID.
  * @last_cpu: the CPU it last ran on (-1: never), to know when to flush.
+ * @npf_ram_gpa: 1 + the guest-physical address of the last nested page
+ *	fault inside RAM (0: none), to tell a fault another vCPU's populating
+ *	raced with from one that would repeat for ever.
  * @halted: the guest executed HLT and waits for an event.
  * @timer: the one-shot timer of %LGUEST_HC_SET_TIMER.
  * @timer_vector: vector the timer injects (0: only wakes HLT).
@@ -244,6 +251,7 @@ struct lg_vcpu {
 	u64 dr[4];
 	unsigned int asid;
 	int last_cpu;
+	u64 npf_ram_gpa;
 
 	bool halted;
 	struct hrtimer timer;
@@ -278,18 +286,25 @@ struct lg_vcpu {
  * Lifetime: made when /dev/lguest is opened, freed when the last of its
  * files (the machine's and its vCPUs') is closed (@refs).  Everything the
  * guest needs is allocated by LGUEST_CREATE and LGUEST_CREATE_VCPU, so a
- * guest that exists can always run.
+ * guest that exists can always run, except its RAM: a 2 MiB chunk of that
+ * is allocated when first touched, and a host out of memory then kills it.
  * Locking: @lock serialises the machine file's ioctls and vCPU creation.
  * @io_lock (a mutex: devices may sleep) serialises the guest's port I/O,
  * the UART, the console and device MMIO between vCPUs, so a device sees one
  * access at a time, as it did with one vCPU.  @stop_lock makes the first
- * stop reason the only one.  The IOAPIC has its own spinlock.  RAM, the
- * nested page tables and @vcpus[] never change while a vCPU runs.
+ * stop reason the only one.  The IOAPIC has its own spinlock.  @mem_lock
+ * serialises populating RAM; a chunk and its nested mapping, once there,
+ * stay until the guest goes, and @vcpus[] never changes while a vCPU runs.
  *
  * @refs: the machine's file and one per vCPU file.
  * @lock: see above.  @created: set (release) once RAM and tables exist.
  * @mem_size: bytes of guest RAM, starting at guest-physical 0.
  * @nr_chunks: @mem_size / %LG_CHUNK_SIZE.  @chunks: the RAM.
+ * @mem_lock: serialises populating chunks (and with them the nested page
+ *	tables, which only ever gain entries while the guest lives).
+ * @memcg: the creator's memory cgroup, charged for every chunk whoever
+ *	touches it first (a vCPU, a device's worker, the launcher's mmap).
+ * @ram_chunks: chunks populated so far.
  * @npt_root: the nested page tables' top page (PML4).
  * @npt_pages: how many pages the nested page tables use.
  * @shadow_paging: vCPUs get a shadow MMU each instead of nested paging.
@@ -319,6 +334,9 @@ struct lguest {
 	u64 mem_size;
 	unsigned long nr_chunks;
 	struct lg_chunk *chunks;
+	struct mutex mem_lock;
+	struct mem_cgroup *memcg;
+	atomic_long_t ram_chunks;
 
 	struct page *npt_root;
 	unsigned long npt_pages;
@@ -471,12 +489,15 @@ bool lg_gpa_range_ok(const struct lguest *lg, u64 gpa, u64 len);
 struct page *lg_gpa_page(const struct lguest *lg, u64 gpa);
 int lg_copy_from_guest(struct lguest *lg, void *dst, u64 gpa, size_t len);
 int lg_copy_to_guest(struct lguest *lg, u64 gpa, const void *src, size_t len);
+int lg_mem_populate(struct lguest *lg, u64 gpa, u64 len);
+int lg_mem_prealloc(struct lguest *lg);
 int lg_read_guest_code(struct lg_vcpu *vcpu, u64 rip, void *dst, size_t len);
 int lg_read_guest_insn(struct lg_vcpu *vcpu, u64 rip, u8 *code, unsigned int max);
 int lg_mmap(struct lguest *lg, struct vm_area_struct *vma);
 
 /* npt.c */
 int lg_npt_build(struct lguest *lg);
+int lg_npt_map_chunk(struct lguest *lg, unsigned long c);
 void lg_npt_free(struct lguest *lg);
 
 /* shadow.c: the paging mode, and the shadow MMU without nested paging */

@@ -27,6 +27,7 @@ static int lg_open(struct inode *inode, struct file *file)
 	refcount_set(&lg->refs, 1);
 	mutex_init(&lg->lock);
 	mutex_init(&lg->io_lock);
+	mutex_init(&lg->mem_lock);
 	spin_lock_init(&lg->stop_lock);
 	lg_platform_init(lg);
 	file->private_data = lg;
@@ -70,12 +71,13 @@ static int lg_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
-/*T:220 Creating a guest allocates everything the machine will ever need up
- * front: its RAM and the nested page tables over it.  Each vCPU then
- * brings its own VMCB, FPU state and, with shadow paging, its bounded pool
- * of shadow page tables (LGUEST_CREATE_VCPU).  A guest that exists can
- * therefore always run; nothing in the exit path has to allocate memory and
- * fail.  The answer is the paging mode chosen. :*/
+/*T:220 Creating a guest allocates everything the machine will need up
+ * front but its RAM: the table of its RAM's chunks, the top of the nested
+ * page tables.  Each vCPU then brings its own VMCB, FPU state and, with
+ * shadow paging, its bounded pool of shadow page tables
+ * (LGUEST_CREATE_VCPU).  RAM comes as the guest touches it (T:305), and is
+ * the one thing an exit may have to allocate; a host that cannot give it
+ * kills the guest, never itself.  The answer is the paging mode chosen. :*/
 static int lg_create(struct lguest *lg, const struct lguest_create __user *uarg)
 {
 	struct lguest_create arg;
@@ -83,7 +85,8 @@ static int lg_create(struct lguest *lg, const struct lguest_create __user *uarg)
 
 	if (copy_from_user(&arg, uarg, sizeof(arg)))
 		return -EFAULT;
-	if ((arg.flags & ~(LGUEST_CREATE_PAGING_MASK | LGUEST_CREATE_HLT_EXIT)) || arg.reserved || !arg.mem_size ||
+	if ((arg.flags & ~(LGUEST_CREATE_PAGING_MASK | LGUEST_CREATE_HLT_EXIT |
+			   LGUEST_CREATE_PREALLOC)) || arg.reserved || !arg.mem_size ||
 	    arg.mem_size % LGUEST_MEM_ALIGN)
 		return -EINVAL;
 	if (arg.mem_size > LGUEST_MAX_MEM)
@@ -104,8 +107,13 @@ static int lg_create(struct lguest *lg, const struct lguest_create __user *uarg)
 		if (err)
 			goto free_npt;
 	}
+	if (arg.flags & LGUEST_CREATE_PREALLOC) {
+		err = lg_mem_prealloc(lg);
+		if (err)
+			goto free_npt;
+	}
 	lg_kvmclock_epoch(lg);
-	/* From here the RAM never changes until release: mmap may look. */
+	/* From here RAM's size never changes until release: mmap may look. */
 	smp_store_release(&lg->created, true);
 	lg_debugfs_add(lg);
 	return mode;
@@ -325,14 +333,16 @@ static long lg_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 
 /*
  * No lg->lock here: mmap() runs under the mmap lock, and the ioctls take
- * the mmap lock (faulting on their user buffers) under lg->lock.  The RAM
- * is fixed once "created" is seen, so none is needed.
+ * the mmap lock (faulting on their user buffers) under lg->lock.  The RAM's
+ * size and chunk table are fixed once "created" is seen, so none is needed;
+ * a fault populates a chunk under lg->mem_lock, taken inside the mmap lock
+ * and never the other way round.
  */
 static int lg_mmap_file(struct file *file, struct vm_area_struct *vma)
 {
 	struct lguest *lg = file->private_data;
 
-	/* Pairs with LGUEST_CREATE's release: the RAM is all there. */
+	/* Pairs with LGUEST_CREATE's release: the chunk table is there. */
 	if (!smp_load_acquire(&lg->created))
 		return -ENOENT;
 	return lg_mmap(lg, vma);

@@ -525,18 +525,30 @@ static enum lg_exit_action lg_exit_shutdown(struct lg_vcpu *vcpu)
 }
 
 /*T:530 A nested page fault means the guest touched a guest-physical address
- * our nested page tables do not map.  RAM is always mapped, so this is an
- * access to device memory (the IOAPIC, virtio-mmio windows), or to nothing
- * at all: mmio.c decodes the instruction and finds the device, or kills
- * the guest with the address, the direction and where it was. :*/
+ * our nested page tables do not map.  Inside RAM, that is RAM touched for
+ * the first time (by the access, or by the guest's page walk): we populate
+ * its chunk (T:305) and the guest runs the access again.  Anywhere else it
+ * is an access to device memory (the IOAPIC, virtio-mmio windows), or to
+ * nothing at all: mmio.c decodes the instruction and finds the device, or
+ * kills the guest with the address, the direction and where it was. :*/
 static enum lg_exit_action lg_exit_npf(struct lg_vcpu *vcpu)
 {
 	struct vmcb_control_area *c = &vcpu->vmcb->control;
 	u64 gpa = c->exit_info_2, err = c->exit_info_1;
 
 	if (lg_gpa_range_ok(vcpu->lg, gpa, 1)) {
-		kill_guest(vcpu->lg, "nested page fault inside RAM at gpa 0x%llx (error 0x%llx, rip 0x%llx)",
-			   gpa, err, vcpu->vmcb->save.rip);
+		/*
+		 * Populated already: another vCPU got there first, and the
+		 * retry will find the mapping.  The same fault twice in a
+		 * row, though, would only ever repeat.
+		 */
+		if (lg_gpa_page(vcpu->lg, gpa) && vcpu->npf_ram_gpa == gpa + 1) {
+			kill_guest(vcpu->lg, "nested page fault inside mapped RAM at gpa 0x%llx (error 0x%llx, rip 0x%llx)",
+				   gpa, err, vcpu->vmcb->save.rip);
+			return LG_EXIT_CONTINUE;
+		}
+		vcpu->npf_ram_gpa = gpa + 1;
+		lg_mem_populate(vcpu->lg, gpa, 1);	/* kills the guest on failure */
 		return LG_EXIT_CONTINUE;
 	}
 	return lg_mmio_exit(vcpu, gpa);

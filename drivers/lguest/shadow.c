@@ -469,12 +469,15 @@ static int lg_shadow_walk(struct lg_vcpu *vcpu, u64 gva, u32 access,
 		struct page *page;
 		u64 gpte;
 
-		page = lg_gpa_page(vcpu->lg, gpte_gpa);
-		if (!page) {
+		/* A table in RAM never touched holds zeroes: populated, it does. */
+		if (lg_mem_populate(vcpu->lg, gpte_gpa, sizeof(gpte)) == -EFAULT) {
 			kill_guest(vcpu->lg, "shadow paging: level-%d page table at guest-physical 0x%llx is outside RAM (translating 0x%llx, cr3 0x%llx, rip 0x%llx)",
 				   level, table, gva, vcpu->guest_cr3, vcpu->vmcb->save.rip);
 			return -EFAULT;
 		}
+		page = lg_gpa_page(vcpu->lg, gpte_gpa);
+		if (!page)
+			return -ENOMEM;	/* and the guest was killed */
 		w->ptep[level - 1] = page_address(page) + offset_in_page(gpte_gpa);
 		gpte = READ_ONCE(*w->ptep[level - 1]);
 		w->gpte[level - 1] = gpte;
@@ -684,7 +687,7 @@ static void lg_shadow_prefetch(struct lg_vcpu *vcpu, u64 gva,
 			continue;
 		page = lg_gpa_page(vcpu->lg, gpa);
 		if (!page)
-			continue;	/* device memory: every access must exit */
+			continue;	/* device memory, or RAM yet to be populated */
 		spte = page_to_phys(page) | _PAGE_PRESENT | _PAGE_ACCESSED | _PAGE_DIRTY |
 		       lg_shadow_memtype(vcpu, gpte, w->level);
 		if (user)
@@ -716,9 +719,9 @@ static int lg_shadow_fill(struct lg_vcpu *vcpu, u64 gva, u32 access,
 	u64 spte, old, *spt;
 	int err;
 
+	if (lg_mem_populate(vcpu->lg, w->gpa, 1))
+		return -ENOMEM;	/* the guest was killed */
 	page = lg_gpa_page(vcpu->lg, w->gpa);
-	if (WARN_ON_ONCE(!page))
-		return -EFAULT;
 	/* The guest's entry changed under us: let the access fault again. */
 	if (!lg_shadow_set_ad(w, write))
 		return 0;
@@ -813,7 +816,7 @@ enum lg_exit_action lg_exit_pf(struct lg_vcpu *vcpu)
 		return LG_EXIT_CONTINUE;
 	}
 	if (!(vcpu->guest_cr0 & X86_CR0_PG)) {
-		struct page *page = lg_gpa_page(vcpu->lg, gva);
+		struct page *page;
 
 		/* Paging off: linear is physical, below 4 GiB in legacy mode. */
 		if (gva >> 32) {
@@ -821,8 +824,11 @@ enum lg_exit_action lg_exit_pf(struct lg_vcpu *vcpu)
 				   gva, vcpu->vmcb->save.rip);
 			return LG_EXIT_CONTINUE;
 		}
-		if (!page)
+		if (!lg_gpa_range_ok(vcpu->lg, gva, 1))
 			return lg_mmio_exit(vcpu, gva);
+		if (lg_mem_populate(vcpu->lg, gva, 1))
+			return LG_EXIT_CONTINUE;	/* the guest was killed */
+		page = lg_gpa_page(vcpu->lg, gva);
 		lg_shadow_np_fill(vcpu, gva, page);
 		return LG_EXIT_CONTINUE;
 	}

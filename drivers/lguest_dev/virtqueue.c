@@ -60,10 +60,13 @@ void lgdev_vq_reset(struct lgdev_vq *vq)
 /**
  * lgdev_vq_check() - check the queue the driver set up, when it writes 1
  *	to QueueReady: size a power of two up to %LGDEV_QUEUE_MAX, the three
- *	parts aligned as the spec says and wholly inside guest RAM.
+ *	parts aligned as the spec says and wholly inside guest RAM, which is
+ *	populated now, so that no later ring access allocates (the used ring
+ *	is written under the queue's spinlock).
  * @vq: the queue.
  *
- * Return: 0, or -EINVAL after putting the device in DEVICE_NEEDS_RESET.
+ * Return: 0, or -EINVAL after putting the device in DEVICE_NEEDS_RESET
+ * (or with the guest killed, if its RAM could not be had).
  */
 int lgdev_vq_check(struct lgdev_vq *vq)
 {
@@ -76,9 +79,9 @@ int lgdev_vq_check(struct lgdev_vq *vq)
 		return -EINVAL;
 	}
 	if ((vq->desc & 15) || (vq->avail & 1) || (vq->used & 3) ||
-	    !lguest_gpa_ok(lg, vq->desc, 16ULL * num) ||
-	    !lguest_gpa_ok(lg, vq->avail, 6 + 2ULL * num) ||
-	    !lguest_gpa_ok(lg, vq->used, 6 + 8ULL * num)) {
+	    lguest_gpa_populate(lg, vq->desc, 16ULL * num) ||
+	    lguest_gpa_populate(lg, vq->avail, 6 + 2ULL * num) ||
+	    lguest_gpa_populate(lg, vq->used, 6 + 8ULL * num)) {
 		lgdev_needs_reset(vq->dev,
 				  "queue %u: size %u, desc 0x%llx, driver 0x%llx, device 0x%llx misaligned or outside RAM",
 				  vq->index, num, vq->desc, vq->avail, vq->used);
@@ -107,7 +110,8 @@ static int vq_write16(struct lgdev_vq *vq, u64 gpa, u16 val)
  * the guest makes, not a fact.  A descriptor chain is walked with a budget
  * of the queue's size (a loop spends it and stops), an indirect table is
  * followed once and never from inside another, and every buffer's range is
- * checked against RAM, overflow included, before anything touches it.  A
+ * checked against RAM, overflow included, and populated (RAM comes when
+ * first touched), before anything touches it.  A
  * head stays marked from the moment we take it until it is back in the
  * used ring, and publishing it again meanwhile is an offence too: so no
  * queue ever has more chains in flight than its size, however fast the
@@ -175,7 +179,8 @@ static int vq_walk(struct lgdev_vq *vq, u16 head, struct lgdev_chain *c)
 					  vq->index, head);
 			return -EINVAL;
 		}
-		if (!lguest_gpa_ok(lg, addr, len)) {
+		/* Populated now: a backend copies to it under its locks. */
+		if (lguest_gpa_populate(lg, addr, len)) {
 			lgdev_needs_reset(vq->dev, "queue %u: buffer 0x%llx + %u (descriptor %u) outside RAM",
 					  vq->index, addr, len, i);
 			return -EINVAL;

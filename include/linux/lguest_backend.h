@@ -98,6 +98,7 @@ int lguest_register_backend(struct lguest_backend *backend);
 void lguest_unregister_backend(struct lguest_backend *backend);
 
 bool lguest_gpa_ok(struct lguest *lg, u64 gpa, u64 len);
+int lguest_gpa_populate(struct lguest *lg, u64 gpa, u64 len);
 int lguest_copy_from_guest(struct lguest *lg, void *dst, u64 gpa, size_t len);
 int lguest_copy_to_guest(struct lguest *lg, u64 gpa, const void *src, size_t len);
 int lguest_guest_bvecs(struct lguest *lg, u64 gpa, u64 len, struct bio_vec *bv,

@@ -2,9 +2,10 @@
 /*
  * memory.S - all RAM from 2 MiB up to the size in RDI: every 8-byte word at
  * address A gets A ^ 0x5a5a5a5a5a5a5a5a, then all of it is read back.
- * Prints "memory: PASS <bytes> bytes".  The image and everything below
- * 2 MiB except the stack are left alone, so a RAM dump taken after the
- * guest stops holds the image at LGUEST_RAW_LOAD and the pattern above.
+ * Says it starts, then prints "memory: PASS <bytes> bytes".  The image and
+ * everything below 2 MiB except the stack are left alone, so a RAM dump
+ * taken after the guest stops holds the image at LGUEST_RAW_LOAD and the
+ * pattern above.
  */
 	.include "guest.inc"
 
@@ -12,6 +13,7 @@
 
 	GUEST memory
 	call setup_idt
+	PUTS "memory: filling RAM from 2 MiB up\n"
 	mov %rdi, %r15
 	test $0x1fffff, %r15
 	jnz 9f

@@ -338,6 +338,45 @@ ram_dump_after() {
 	rm -f /tmp/ram.lguest
 }
 
+# --- lazy-ram: guest RAM is allocated as the guest first touches it, and
+# charged to the launcher's memory cgroup, here one of 64 MiB.  hello.bin
+# given 1 GiB runs, touching a few chunks (were RAM allocated at creation,
+# LGUEST_CREATE would fail); memory.bin, filling all its 96 MiB, is killed
+# once the cgroup is full, saying so, and the OOM killer stays out of it;
+# with --prealloc, the 1 GiB hello fails at creation, in one line.
+MEMCG=/sys/fs/cgroup/lglazy
+memcg_before() {
+	grep -q " /sys/fs/cgroup cgroup2 " /proc/mounts ||
+		mount -t cgroup2 none /sys/fs/cgroup || fail "cannot mount cgroup2"
+	echo +memory > /sys/fs/cgroup/cgroup.subtree_control || fail "no memory controller"
+	mkdir -p $MEMCG || fail "cannot make a cgroup"
+	echo 64M > $MEMCG/memory.max || fail "cannot set memory.max"
+	echo 0 > $MEMCG/memory.swap.max 2>/dev/null
+	dmesg -c > /dev/null
+	# This shell, and so the launchers it starts, in the cgroup.
+	echo $$ > $MEMCG/cgroup.procs || fail "cannot join the cgroup"
+}
+
+memcg_after() {
+	if [ "$image" = hello ]; then
+		step "hello.bin --mem 1G --prealloc in the 64 MiB cgroup fails at creation"
+		"$LG_LAUNCHER" --raw "$LG_GUESTS/hello.bin" --mem 1G --prealloc \
+			>/tmp/hello.out 2>/tmp/hello.err
+		_rc=$?
+		lg_prefix "  err: " < /tmp/hello.err
+		[ $_rc = 1 ] || fail "--prealloc: exit status $_rc, want 1"
+		[ "$(wc -l < /tmp/hello.err)" = 1 ] &&
+			grep -q "^lguest: cannot create a guest with 1024 MiB of RAM: Cannot allocate memory" /tmp/hello.err ||
+			fail "--prealloc: want one 'cannot create a guest ... Cannot allocate memory' line"
+		grep -q "Hello" /tmp/hello.out && fail "--prealloc: the guest ran"
+	fi
+	echo $$ > /sys/fs/cgroup/cgroup.procs || fail "cannot leave the cgroup"
+	echo "memory.events: $(tr '\n' ' ' < $MEMCG/memory.events)"
+	rmdir $MEMCG || fail "cannot remove the cgroup"
+	! dmesg | grep -E -i "oom|out of memory|allocation failure" ||
+		fail "the OOM killer or an allocation warning in the log"
+}
+
 # --- paging: the launcher's --verbose and the module's paging parameter
 # say which mode is in use; paging=shadow works as the module's default,
 # and a bad value is refused.

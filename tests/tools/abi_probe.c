@@ -10,6 +10,8 @@
  * 32-bit program, abi_probe32 (tests/host/cases/abi-compat32.sh).
  */
 #include <errno.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stddef.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -110,7 +112,7 @@ static void probe_create(void)
 		     ENOENT, "mmap before CREATE");
 	probe_bad_sizes(fd);
 	c.mem_size = LGUEST_MEM_ALIGN;
-	c.flags = LGUEST_CREATE_HLT_EXIT << 1;
+	c.flags = LGUEST_CREATE_PREALLOC << 1;
 	expect_errno(ioctl(fd, LGUEST_CREATE, &c), EINVAL, "CREATE with unknown flags");
 	c.flags = 0;
 	c.reserved = 1;
@@ -258,19 +260,50 @@ static uint64_t mem_total(void)
 	return kb << 10;
 }
 
+static sigjmp_buf bus_jmp;
+
+static void on_sigbus(int sig)
+{
+	(void)sig;
+	siglongjmp(bus_jmp, 1);
+}
+
+/*
+ * Write a byte to every page of @len bytes at @ram, through the mapping:
+ * each first touch of a 2 MiB chunk makes the module allocate it.  Return
+ * how many bytes were written before a SIGBUS (the chunk could not be
+ * had), or @len.
+ */
+static uint64_t touch_all(volatile char *ram, uint64_t len)
+{
+	struct sigaction sa = { .sa_handler = on_sigbus }, old;
+	volatile uint64_t off = 0;
+
+	sigaction(SIGBUS, &sa, &old);
+	if (!sigsetjmp(bus_jmp, 1))
+		for (; off < len; off += 4096)
+			ram[off] = 1;
+	sigaction(SIGBUS, &old, NULL);
+	return off;
+}
+
 /*
  * probe_mem MIB: the sizes a guest's RAM may not have, in a memory cgroup
  * that holds less than MIB MiB: over the device hole, 2^63, zero and
  * unaligned are refused up front; the largest size on a host with less RAM
- * than that, and MIB MiB (more than the cgroup allows), fail with ENOMEM
- * (the caller checks the log: no OOM killer, no warning); then a small
- * guest is still created.
+ * than that, and MIB MiB with LGUEST_CREATE_PREALLOC (more than the cgroup
+ * allows), fail with ENOMEM (the caller checks the log: no OOM killer, no
+ * warning).  Without the flag, MIB MiB is created, as RAM comes when first
+ * touched, and touching all of it through the mapping ends in SIGBUS
+ * once the cgroup is full.  Then a small guest is still created.
  */
 static void probe_mem(uint64_t mib)
 {
 	struct lguest_create c = { 0 };
 	int fd = open_lguest(), mode;
-	char what[96];
+	uint64_t done;
+	char what[128];
+	char *ram;
 
 	probe_bad_sizes(fd);
 	if (mem_total() && mem_total() < LGUEST_MAX_MEM) {
@@ -279,9 +312,29 @@ static void probe_mem(uint64_t mib)
 			     "CREATE the maximum, more than the host's RAM");
 	}
 	c.mem_size = mib << 20;
-	snprintf(what, sizeof(what), "CREATE %llu MiB, more than the memory cgroup allows",
+	c.flags = LGUEST_CREATE_PREALLOC;
+	snprintf(what, sizeof(what), "CREATE_PREALLOC %llu MiB, more than the memory cgroup allows",
 		 (unsigned long long)mib);
 	expect_errno(ioctl(fd, LGUEST_CREATE, &c), ENOMEM, what);
+
+	c.flags = 0;
+	mode = ioctl(fd, LGUEST_CREATE, &c);
+	snprintf(what, sizeof(what), "CREATE %llu MiB without PREALLOC: RAM comes when touched",
+		 (unsigned long long)mib);
+	check(mode == LGUEST_PAGING_NPT || mode == LGUEST_PAGING_SHADOW, what);
+	ram = mmap(NULL, c.mem_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	check(ram != MAP_FAILED, "mmap of all of it");
+	if (ram != MAP_FAILED) {
+		check(ram[c.mem_size - 4096] == 0, "its last page reads as zero");
+		done = touch_all(ram, c.mem_size);
+		snprintf(what, sizeof(what), "writing every page: SIGBUS after %llu of %llu MiB",
+			 (unsigned long long)(done >> 20), (unsigned long long)mib);
+		check(done > 0 && done < c.mem_size, what);
+		munmap(ram, c.mem_size);
+	}
+	close(fd);
+
+	fd = open_lguest();
 	c.mem_size = 4 * LGUEST_MEM_ALIGN;
 	mode = ioctl(fd, LGUEST_CREATE, &c);
 	check(mode == LGUEST_PAGING_NPT || mode == LGUEST_PAGING_SHADOW,

@@ -90,6 +90,8 @@ int create_guest(struct guest *g, int lg_fd, const struct launch *l, char *err)
 
 	if (l->hlt_exit)
 		c.flags |= LGUEST_CREATE_HLT_EXIT;
+	if (l->prealloc)
+		c.flags |= LGUEST_CREATE_PREALLOC;
 	g->fd = lg_fd;
 	g->mem = l->mem;
 	g->ram = MAP_FAILED;

@@ -37,6 +37,7 @@ struct launch {
 	bool console_given;	/* --console was given (else we may fall back) */
 	bool mmio_cmdline;	/* --mmio-cmdline: devices on the command line too */
 	bool hlt_exit;		/* a flat image that ends with HLT */
+	bool prealloc;		/* --prealloc: all RAM allocated at creation */
 	unsigned int paging;	/* --paging: an LGUEST_PAGING_ value */
 	unsigned int cpus;	/* --cpus: vCPUs, 1 to LGUEST_MAX_VCPUS */
 	struct devopts devs;	/* --disk, --net, --rng, consoles, in slot order */

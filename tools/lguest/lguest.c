@@ -35,8 +35,9 @@ static void usage(FILE *f)
 "Usage: lguest --kernel KERNEL [--initrd FILE] [--append CMDLINE] [--mem SIZE]\n"
 "                     [--disk FILE[,ro]]... [--net NAME[,mac=MAC]]... [--rng]\n"
 "                     [--console virtio|serial] [--mmio-cmdline]\n"
-"                     [--paging auto|npt|shadow] [--cpus N]\n"
+"                     [--paging auto|npt|shadow] [--cpus N] [--prealloc]\n"
 "       lguest --raw FILE [--mem SIZE] [--paging auto|npt|shadow] [--cpus N]\n"
+"                  [--prealloc]\n"
 "       lguest run [OPTIONS] -- CMD [ARGS...]   (see lguest run --help)\n"
 "Run a guest on the lguest hypervisor (/dev/lguest, module lguest.ko).\n"
 "\n"
@@ -49,7 +50,11 @@ static void usage(FILE *f)
 "                      then TEXT, default none)\n"
 "  -r, --raw FILE      flat 64-bit image loaded and entered at 1 MiB\n"
 "  -m, --mem SIZE      guest RAM, with K/M/G suffix (default 256M; rounded\n"
-"                      up to 2M; at most 3G with --kernel)\n"
+"                      up to 2M; at most 3G with --kernel); allocated 2M at\n"
+"                      a time as the guest first touches it\n"
+"      --prealloc      allocate all guest RAM before the guest starts, so\n"
+"                      that too little host memory is an error now rather\n"
+"                      than the guest killed later\n"
 "  -c, --cpus N        vCPUs (default 1; at most the host's online CPUs and\n"
 "                      %u), each run by a thread; the kernel brings up\n"
 "                      vCPUs 1 to N-1 itself, with INIT and start-up IPIs\n"
@@ -102,7 +107,7 @@ struct cli {
 	const char *raw, *kernel, *initrd, *append, *dump_ram;
 	uint64_t mem;
 	int verbose;
-	bool serial_console, console_given, mmio_cmdline, rng;
+	bool serial_console, console_given, mmio_cmdline, rng, prealloc;
 	unsigned int paging;
 };
 
@@ -131,6 +136,7 @@ static void parse_args(int argc, char **argv, struct cli *l, struct lg_vm *vm)
 		{ "console",	required_argument, NULL, 'C' },
 		{ "mmio-cmdline", no_argument,	   NULL, 'M' },
 		{ "paging",	required_argument, NULL, 'P' },
+		{ "prealloc",	no_argument,	   NULL, 'A' },
 		{ "cpus",	required_argument, NULL, 'c' },
 		{ "verbose",	no_argument,	   NULL, 'v' },
 		{ "version",	no_argument,	   NULL, 'V' },
@@ -153,6 +159,7 @@ static void parse_args(int argc, char **argv, struct cli *l, struct lg_vm *vm)
 		case 'v': l->verbose++; break;
 		case 'R': l->rng = true; break;
 		case 'M': l->mmio_cmdline = true; break;
+		case 'A': l->prealloc = true; break;
 		case 'P':
 			if (!strcmp(optarg, "auto"))
 				l->paging = LGUEST_PAGING_AUTO;
@@ -230,7 +237,8 @@ static void parse_args(int argc, char **argv, struct cli *l, struct lg_vm *vm)
 	check(vm, lg_set_flags(vm, (l->verbose ? LG_F_VERBOSE : 0) |
 			       (l->serial_console ? LG_F_SERIAL_CONSOLE : 0) |
 			       (l->console_given ? LG_F_CONSOLE_GIVEN : 0) |
-			       (l->mmio_cmdline ? LG_F_MMIO_CMDLINE : 0)));
+			       (l->mmio_cmdline ? LG_F_MMIO_CMDLINE : 0) |
+			       (l->prealloc ? LG_F_PREALLOC : 0)));
 	if (l->rng)
 		check(vm, lg_add_rng(vm));
 	if (l->raw)

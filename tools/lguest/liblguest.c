@@ -205,7 +205,7 @@ int lg_set_paging(struct lg_vm *vm, unsigned int paging)
 int lg_set_flags(struct lg_vm *vm, unsigned int flags)
 {
 	const unsigned int known = LG_F_VERBOSE | LG_F_LOCKDOWN | LG_F_MMIO_CMDLINE |
-				   LG_F_SERIAL_CONSOLE | LG_F_CONSOLE_GIVEN;
+				   LG_F_SERIAL_CONSOLE | LG_F_CONSOLE_GIVEN | LG_F_PREALLOC;
 
 	if (check_unstarted(vm, "flags"))
 		return -EBUSY;
@@ -216,6 +216,7 @@ int lg_set_flags(struct lg_vm *vm, unsigned int flags)
 	vm->l.serial_console = flags & LG_F_SERIAL_CONSOLE;
 	vm->l.console_given = flags & (LG_F_CONSOLE_GIVEN | LG_F_MMIO_CMDLINE);
 	vm->l.mmio_cmdline = flags & LG_F_MMIO_CMDLINE;
+	vm->l.prealloc = flags & LG_F_PREALLOC;
 	return 0;
 }
 

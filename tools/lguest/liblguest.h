@@ -36,6 +36,7 @@ extern "C" {
 #define LG_F_MMIO_CMDLINE	(1U << 2) /* devices on the kernel command line too */
 #define LG_F_SERIAL_CONSOLE	(1U << 3) /* lg_start(): stdin to ttyS0, no hvc0 */
 #define LG_F_CONSOLE_GIVEN	(1U << 4) /* lg_start(): the console was asked for */
+#define LG_F_PREALLOC		(1U << 5) /* all guest RAM allocated at creation */
 
 /* Why a guest stopped (struct lg_exit.reason); the uapi's LGUEST_EXIT_*. */
 #define LG_EXIT_POWEROFF	1	/* it powered itself off (.status) */

@@ -47,8 +47,12 @@
  * Version 10: %LGUEST_CREATE_HLT_EXIT and %LGUEST_EXIT_HLT, for flat
  *	images that finish by halting (a function call in a guest); the
  *	device node may be opened by a group (mode 0660, see udev/).
+ * Version 11: guest RAM is allocated as the guest first touches it, 2 MiB
+ *	at a time, and charged then; a guest whose RAM cannot be had is
+ *	killed.  %LGUEST_CREATE_PREALLOC allocates it all at creation, as
+ *	every version before did.
  */
-#define LGUEST_API_VERSION	10
+#define LGUEST_API_VERSION	11
 
 /*
  * The ioctl "type" byte.  0xAE is KVM's and 0xAF vhost's; we take the next
@@ -98,15 +102,26 @@
  * interrupt controller; a kernel, whose idle loop halts, must not ask.
  */
 #define LGUEST_CREATE_HLT_EXIT		(1U << 2)
+/*
+ * Allocate all of the guest's RAM now, so that %LGUEST_CREATE fails with
+ * %ENOMEM rather than the guest being killed later, when it first touches
+ * RAM the host (or the caller's memory cgroup) cannot give.  Without it,
+ * RAM is allocated 2 MiB at a time as the guest, a device or the
+ * launcher's mapping first touches it, and what the guest never touches
+ * costs nothing.
+ */
+#define LGUEST_CREATE_PREALLOC		(1U << 3)
 
 /**
  * struct lguest_create - argument of %LGUEST_CREATE.
  * @mem_size: bytes of guest RAM, a non-zero multiple of %LGUEST_MEM_ALIGN
  *	no larger than %LGUEST_MAX_MEM.  The RAM starts at guest-physical 0,
- *	is zeroed, and is charged to the caller's memory cgroup.
+ *	reads as zeroes, and is charged to the caller's memory cgroup as it
+ *	is allocated (when first touched, or here with
+ *	%LGUEST_CREATE_PREALLOC).
  * @flags: bits 0-1 the paging mode (%LGUEST_PAGING_DEFAULT ...
- *	%LGUEST_PAGING_AUTO), bit 2 %LGUEST_CREATE_HLT_EXIT; every other bit
- *	must be 0.
+ *	%LGUEST_PAGING_AUTO), bit 2 %LGUEST_CREATE_HLT_EXIT, bit 3
+ *	%LGUEST_CREATE_PREALLOC; every other bit must be 0.
  * @reserved: must be 0.
  */
 struct lguest_create {
@@ -124,9 +139,10 @@ struct lguest_create {
  * unknown flags or non-zero reserved; %E2BIG size over %LGUEST_MAX_MEM (the
  * device hole); %EEXIST the file already has a guest; %EOPNOTSUPP
  * %LGUEST_PAGING_NPT on a CPU without nested paging; %ENOMEM more RAM than
- * the host has, or than the caller's memory cgroup allows (the RAM is all
- * allocated here, and a failure never invokes the OOM killer); %EINTR a
- * fatal signal came while it was being allocated.  After
+ * the host has, or, with %LGUEST_CREATE_PREALLOC, than the caller's memory
+ * cgroup allows (an allocation of guest RAM never invokes the OOM killer:
+ * without the flag, the guest is killed when it touches RAM that cannot
+ * be had); %EINTR a fatal signal came while it was being allocated.  After
  * success, mmap() of the file at offset 0 with length @mem_size (shared,
  * read/write) maps the guest's RAM into the launcher, so it can load images.
  */

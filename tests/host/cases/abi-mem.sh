@@ -1,10 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0
 # abi-mem: LGUEST_CREATE's RAM size (tests/tools/abi_probe mem): over the
 # device hole (3 GiB), 2^63, 0 and unaligned sizes are refused with the
-# documented errors; more than the host's RAM and more than the caller's
-# memory cgroup allows (512 MiB in a 128 MiB cgroup) fail with ENOMEM, with
-# no OOM kill and no allocation warning in the log; a small guest is still
-# created afterwards.
+# documented errors; more than the host's RAM, and with
+# LGUEST_CREATE_PREALLOC more than the caller's memory cgroup allows (512
+# MiB in a 128 MiB cgroup), fail with ENOMEM; without the flag the 512 MiB
+# guest is created (RAM comes when touched) and writing all of it through
+# the mapping ends in SIGBUS; all with no OOM kill and no allocation warning
+# in the log; a small guest is still created afterwards.
 . "$LG_TOP/tests/host/lib.sh"
 
 cg=/sys/fs/cgroup

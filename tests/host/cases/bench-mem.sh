@@ -12,9 +12,10 @@
 # charged to: its anon + shmem + kernel memory (memory.stat; not file, the
 # shareable page cache of the images and binaries) less guest RAM is the
 # figure, mem-per-guest-{raw,linux}-N in KiB per guest, and its kernel part
-# less guest RAM mem-kernel-per-guest-...  Guest RAM: ours, all of it (the
-# module allocates it at creation, charged as kernel memory); the peer's,
-# what is resident of it (mincore, or the Rss of QEMU's RAM mapping).  Notes
+# less guest RAM mem-kernel-per-guest-...  Guest RAM: ours, what the module
+# allocated as the guests touched it (debugfs ram_populated_bytes, charged
+# as kernel memory); the peer's, what is resident of it (mincore, or the
+# Rss of QEMU's RAM mapping).  Notes
 # beside: the machine's MemFree drop and slab, vmalloc, page-table and
 # kernel-stack counters (uncharged allocations show there), the VMM's
 # private memory beyond RAM (smaps), lguest's debugfs overhead_bytes; and
@@ -80,6 +81,13 @@ priv_kib() {
 ours_overhead() {
 	cat /sys/kernel/debug/lguest/*/overhead_bytes 2>/dev/null |
 		awk '{ s += $1 } END { printf "%d\n", s / 1024 }'
+}
+
+# ours_ram: the guest RAM the module has allocated, in KiB: the sum of
+# every lguest guest's ram_populated_bytes (RAM comes when first touched).
+ours_ram() {
+	cat /sys/kernel/debug/lguest/*/info 2>/dev/null |
+		awk '$1 == "ram_populated_bytes" { s += $2 } END { printf "%d\n", s / 1024 }'
 }
 
 # The VMMs' memory cgroup.  $cg_run CMD...: CMD in it.  cg_stat FIELD: a
@@ -153,9 +161,9 @@ raw() {
 	_res=$(sed -n 's/^@@RAMRES //p' /tmp/bench-mem.raw.out)
 	_extra=
 	if [ "$1" = lguest ]; then
-		# The module allocates every guest's RAM when it is created;
-		# the process's mapping of it is the module's pages.
-		_res=$(($3 * 2048))
+		# What the module allocated of the guests' RAM (as they
+		# touched it); the process's mapping of it is the module's pages.
+		_res=$(ours_ram)
 		_ov=$(ours_overhead)
 		_extra="; module overhead_bytes $((_ov / $3)) KiB per guest"
 		priv_kib $_p lguest
@@ -215,7 +223,6 @@ linux() {
 	for _p in $pids; do
 		if [ "$_who" = lguest ]; then
 			priv_kib "$_p" lguest
-			_res=$((_res + _mem * 1024))
 		else
 			priv_kib "$_p" largest
 			_res=$((_res + ram_kib))
@@ -223,7 +230,8 @@ linux() {
 		_proc=$((_proc + priv))
 	done
 	_extra=
-	[ "$_who" = lguest ] && _extra="; module overhead_bytes $(($(ours_overhead) / _n)) KiB per guest"
+	[ "$_who" = lguest ] && _res=$(ours_ram) &&
+		_extra="; module overhead_bytes $(($(ours_overhead) / _n)) KiB per guest"
 	if [ "$_up" = "$_n" ]; then
 		report linux "$_n" "$_who" "$_proc" "$_res" "$_extra"
 	else
@@ -280,10 +288,10 @@ resident() {
 	_st=$(grep -E '^(VmRSS|RssAnon|RssFile|RssShmem):' "/proc/${pids# }/status" | tr -s ' \t' ' ' | tr '\n' ' ')
 	if [ "$1" = lguest ]; then
 		priv_kib "${pids# }" lguest
-		# The module allocated it all at creation: the host holds it
-		# whether or not the launcher's mapping shows it.
-		_res=$(( $(d MemFree) * -1 ))
-		_how="MemFree drop (all of it: the module allocates guest RAM when the guest is created)"
+		# What the module allocated as the guest touched it: the host
+		# holds it whether or not the launcher's mapping shows it.
+		_res=$(ours_ram)
+		_how="the module's ram_populated_bytes (debugfs info)"
 	else
 		priv_kib "${pids# }" largest
 		_res=$ram_kib
@@ -321,7 +329,7 @@ ncpu=$(lg_ncpus)
 echo "@@BENCHNOTE mem: raw guests: 2 MiB each, held by one process (tests/tools/raw_density," \
 	"kvm_density); Linux: one launcher or QEMU per guest, --mem/-m ${LG_MEM_LINUX_MB:-96}M," \
 	"idle in the busybox shell; test host: $(sed -n 's/^MemTotal: *//p' /proc/meminfo), $ncpu CPUs." \
-	"Not 16 or 64 Linux guests: 16 of the peer's (QEMU ~46 MiB + ~94 MiB of its 96 MiB RAM resident, THP) do not fit in the 2 GiB test host, nor 64 of ours (guest RAM allocated in full at creation)"
+	"Not 16 or 64 Linux guests: 16 of the peer's (QEMU ~46 MiB + ~94 MiB of its 96 MiB RAM resident, THP) do not fit in the 2 GiB test host"
 
 step "lguest"
 load_lguest dev
