@@ -68,8 +68,7 @@ unsigned long lg_overhead_bytes(const struct lguest *lg)
 	if (lg->chunks) {
 		bytes += ksize(lg->chunks);
 		for (i = 0; i < lg->nr_chunks; i++) {
-			/* Acquire: a chunk's pages array is set before it is ready. */
-			if (smp_load_acquire(&lg->chunks[i].ready) && lg->chunks[i].pages)
+			if (lg_chunk_ready(lg, i) && lg->chunks[i].pages)
 				bytes += ksize(lg->chunks[i].pages);
 		}
 	}

@@ -10,6 +10,7 @@
 #include "lg.h"
 #include "gpa_check.h"
 
+#include <linux/bitmap.h>
 #include <linux/gfp.h>
 #include <linux/memcontrol.h>
 #include <linux/sched/mm.h>
@@ -58,10 +59,9 @@ struct page *lg_gpa_page(const struct lguest *lg, u64 gpa)
 
 	if (!lg_gpa_range_ok(lg, gpa, 1))
 		return NULL;
-	c = &lg->chunks[gpa >> LG_CHUNK_SHIFT];
-	/* Pairs with lg_chunk_populate()'s release: then base/pages are set. */
-	if (!smp_load_acquire(&c->ready))
+	if (!lg_chunk_ready(lg, gpa >> LG_CHUNK_SHIFT))
 		return NULL;
+	c = &lg->chunks[gpa >> LG_CHUNK_SHIFT];
 	idx = (gpa >> PAGE_SHIFT) & (LG_CHUNK_PAGES - 1);
 	return c->base ? c->base + idx : c->pages[idx];
 }
@@ -279,10 +279,14 @@ static void lg_chunk_free(struct lg_chunk *c)
 	}
 	c->base = NULL;
 	c->pages = NULL;
-	c->ready = false;
+	c->mapped = false;
 }
 
-/* Allocate, zero and map chunk @i unless it is there: 0 or -ENOMEM. */
+/*
+ * Allocate and zero chunk @i unless it is there, and map it in the nested
+ * page tables unless it is: 0, -ENOMEM, or -EINTR (a fatal signal while
+ * waiting for another populating it).
+ */
 static int lg_chunk_populate(struct lguest *lg, unsigned long i)
 {
 	struct lg_chunk *c = &lg->chunks[i];
@@ -290,24 +294,44 @@ static int lg_chunk_populate(struct lguest *lg, unsigned long i)
 	int err = 0;
 
 	might_sleep();
-	mutex_lock(&lg->mem_lock);
-	if (c->ready)
-		goto unlock;
+	if (mutex_lock_killable(&lg->mem_lock))
+		return -EINTR;
 	old = set_active_memcg(lg->memcg);
-	err = lg_chunk_alloc(c);
-	/* The nested mapping goes in whole and last: a vCPU may be walking. */
-	if (!err && lg->npt_root)
-		err = lg_npt_map_chunk(lg, i);
-	set_active_memcg(old);
-	if (err) {
-		lg_chunk_free(c);
-		goto unlock;
+	if (!test_bit(i, lg->ram_ready)) {
+		err = lg_chunk_alloc(c);
+		if (err) {
+			lg_chunk_free(c);
+			goto unlock;
+		}
+		atomic_long_inc(&lg->ram_chunks);
+		/* Its pages, zeroed, before the bit that says they exist. */
+		smp_mb__before_atomic();
+		set_bit(i, lg->ram_ready);
 	}
-	atomic_long_inc(&lg->ram_chunks);
-	/* The pages, zeroed, and their mapping before anyone sees ready. */
-	smp_store_release(&c->ready, true);
+	/*
+	 * The guest gets the chunk only once the host sees it: else another
+	 * vCPU could put a page table there that an instruction decode,
+	 * reading through us, would find all zeroes.  A mapping that fails
+	 * leaves the chunk populated (charged, bounded) and the guest dies.
+	 */
+	if (lg->npt_root && !c->mapped) {
+		err = lg_npt_map_chunk(lg, i);
+		if (!err)
+			WRITE_ONCE(c->mapped, true);
+	}
 unlock:
+	set_active_memcg(old);
 	mutex_unlock(&lg->mem_lock);
+	return err;
+}
+
+/* A chunk could not be had: -ENOMEM kills the guest, saying which. */
+static int lg_populate_failed(struct lguest *lg, unsigned long c, int err)
+{
+	if (err == -ENOMEM)
+		kill_guest(lg, "no host memory for guest RAM at guest-physical 0x%llx (%ld of %lu chunks of 2 MiB had been allocated; the launcher's memory cgroup or the host is full)",
+			   (u64)c << LG_CHUNK_SHIFT, atomic_long_read(&lg->ram_chunks),
+			   lg->nr_chunks);
 	return err;
 }
 
@@ -328,10 +352,12 @@ unlock:
  * @len: bytes.
  *
  * Allocates (zeroed) and maps every chunk of the range not yet populated.
- * May sleep, unless the whole range is populated already.
+ * May sleep, unless the whole range is populated already, which costs a
+ * look at a bit per chunk.
  *
  * Return: 0, -EFAULT if the range is not all RAM, -ENOMEM (the guest has
- * been killed).
+ * been killed), -EINTR (a fatal signal, or the guest stopped while a range
+ * of several chunks was being populated).
  */
 int lg_mem_populate(struct lguest *lg, u64 gpa, u64 len)
 {
@@ -343,19 +369,37 @@ int lg_mem_populate(struct lguest *lg, u64 gpa, u64 len)
 	if (!len)
 		return 0;
 	last = (gpa + len - 1) >> LG_CHUNK_SHIFT;
-	for (c = gpa >> LG_CHUNK_SHIFT; c <= last; c++) {
-		/* Pairs with lg_chunk_populate()'s release. */
-		if (smp_load_acquire(&lg->chunks[c].ready))
-			continue;
+	for (c = find_next_zero_bit(lg->ram_ready, last + 1, gpa >> LG_CHUNK_SHIFT);
+	     c <= last; c = find_next_zero_bit(lg->ram_ready, last + 1, c + 1)) {
 		err = lg_chunk_populate(lg, c);
-		if (err) {
-			kill_guest(lg, "no host memory for guest RAM at guest-physical 0x%llx (%ld of %lu chunks of 2 MiB had been allocated; the launcher's memory cgroup or the host is full)",
-				   (u64)c << LG_CHUNK_SHIFT, atomic_long_read(&lg->ram_chunks),
-				   lg->nr_chunks);
-			return err;
-		}
+		if (err)
+			return lg_populate_failed(lg, c, err);
+		/* Up to 3 GiB at a time: let others run, and stop for a stop. */
+		cond_resched();
+		if (c < last && lg_stopped(lg))
+			return -EINTR;
 	}
 	return 0;
+}
+
+/**
+ * lg_mem_map() - a nested page fault at @gpa inside RAM: populate its
+ *	chunk and map it for the guest.
+ * @lg: the guest (with nested page tables).
+ * @gpa: guest-physical address, inside RAM.
+ *
+ * Return: 0, -EFAULT outside RAM, -ENOMEM (the guest has been killed),
+ * -EINTR (a fatal signal).
+ */
+int lg_mem_map(struct lguest *lg, u64 gpa)
+{
+	unsigned long c = gpa >> LG_CHUNK_SHIFT;
+
+	if (!lg_gpa_range_ok(lg, gpa, 1))
+		return -EFAULT;
+	if (READ_ONCE(lg->chunks[c].mapped))
+		return 0;
+	return lg_populate_failed(lg, c, lg_chunk_populate(lg, c));
 }
 
 /**
@@ -400,8 +444,15 @@ int lg_mem_alloc(struct lguest *lg, u64 size)
 		return -ENOMEM;
 	lg->chunks = kvcalloc(n, sizeof(*lg->chunks),
 			      GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | __GFP_NOWARN);
-	if (!lg->chunks)
+	lg->ram_ready = bitmap_zalloc(n, GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL |
+				      __GFP_NOWARN);
+	if (!lg->chunks || !lg->ram_ready) {
+		kvfree(lg->chunks);
+		lg->chunks = NULL;
+		bitmap_free(lg->ram_ready);
+		lg->ram_ready = NULL;
 		return -ENOMEM;
+	}
 	lg->memcg = get_mem_cgroup_from_mm(current->mm);
 	lg->nr_chunks = n;
 	lg->mem_size = size;
@@ -423,6 +474,8 @@ void lg_mem_free(struct lguest *lg)
 	}
 	kvfree(lg->chunks);
 	lg->chunks = NULL;
+	bitmap_free(lg->ram_ready);
+	lg->ram_ready = NULL;
 	lg->nr_chunks = 0;
 	lg->mem_size = 0;
 	atomic_long_set(&lg->ram_chunks, 0);

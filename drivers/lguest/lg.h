@@ -41,14 +41,14 @@ struct task_struct;
  * @base: first page of a physically contiguous chunk (split into order-0
  *	pages), or NULL if the chunk had to be built from single pages.
  * @pages: the single pages, when @base is NULL.
- * @ready: set (release) once the pages exist, are zeroed and are mapped
- *	in the nested page tables; never cleared while the guest lives.
- *	Read with acquire before @base or @pages.
+ * @mapped: in the nested page tables (set under &lguest.mem_lock, after
+ *	the chunk's bit in &lguest.ram_ready; never cleared while the guest
+ *	lives).
  */
 struct lg_chunk {
 	struct page *base;
 	struct page **pages;
-	bool ready;
+	bool mapped;
 };
 
 /*
@@ -302,6 +302,9 @@ struct lg_vcpu {
  * @nr_chunks: @mem_size / %LG_CHUNK_SIZE.  @chunks: the RAM.
  * @mem_lock: serialises populating chunks (and with them the nested page
  *	tables, which only ever gain entries while the guest lives).
+ * @ram_ready: a bit per chunk, set once its pages exist and are zeroed
+ *	(read with acquire, lg_chunk_ready(), before its @base or @pages);
+ *	never cleared while the guest lives.
  * @memcg: the creator's memory cgroup, charged for every chunk whoever
  *	touches it first (a vCPU, a device's worker, the launcher's mmap).
  * @ram_chunks: chunks populated so far.
@@ -335,6 +338,7 @@ struct lguest {
 	unsigned long nr_chunks;
 	struct lg_chunk *chunks;
 	struct mutex mem_lock;
+	unsigned long *ram_ready;
 	struct mem_cgroup *memcg;
 	atomic_long_t ram_chunks;
 
@@ -370,6 +374,13 @@ struct lguest {
 };
 
 /* Has the machine stopped (killed, powered off, ...)?  Any context. */
+/* Is chunk @i of the guest's RAM populated?  If so its pages may be used. */
+static inline bool lg_chunk_ready(const struct lguest *lg, unsigned long i)
+{
+	/* Pairs with the barrier before lg_chunk_populate()'s set_bit(). */
+	return smp_load_acquire(&lg->ram_ready[BIT_WORD(i)]) & BIT_MASK(i);
+}
+
 static inline bool lg_stopped(const struct lguest *lg)
 {
 	return READ_ONCE(lg->stop) != 0;
@@ -490,6 +501,7 @@ struct page *lg_gpa_page(const struct lguest *lg, u64 gpa);
 int lg_copy_from_guest(struct lguest *lg, void *dst, u64 gpa, size_t len);
 int lg_copy_to_guest(struct lguest *lg, u64 gpa, const void *src, size_t len);
 int lg_mem_populate(struct lguest *lg, u64 gpa, u64 len);
+int lg_mem_map(struct lguest *lg, u64 gpa);
 int lg_mem_prealloc(struct lguest *lg);
 int lg_read_guest_code(struct lg_vcpu *vcpu, u64 rip, void *dst, size_t len);
 int lg_read_guest_insn(struct lg_vcpu *vcpu, u64 rip, u8 *code, unsigned int max);

@@ -538,17 +538,18 @@ static enum lg_exit_action lg_exit_npf(struct lg_vcpu *vcpu)
 
 	if (lg_gpa_range_ok(vcpu->lg, gpa, 1)) {
 		/*
-		 * Populated already: another vCPU got there first, and the
+		 * Mapped already: another vCPU got there first, and the
 		 * retry will find the mapping.  The same fault twice in a
 		 * row, though, would only ever repeat.
 		 */
-		if (lg_gpa_page(vcpu->lg, gpa) && vcpu->npf_ram_gpa == gpa + 1) {
+		if (READ_ONCE(vcpu->lg->chunks[gpa >> LG_CHUNK_SHIFT].mapped) &&
+		    vcpu->npf_ram_gpa == gpa + 1) {
 			kill_guest(vcpu->lg, "nested page fault inside mapped RAM at gpa 0x%llx (error 0x%llx, rip 0x%llx)",
 				   gpa, err, vcpu->vmcb->save.rip);
 			return LG_EXIT_CONTINUE;
 		}
 		vcpu->npf_ram_gpa = gpa + 1;
-		lg_mem_populate(vcpu->lg, gpa, 1);	/* kills the guest on failure */
+		lg_mem_map(vcpu->lg, gpa);	/* kills the guest on failure */
 		return LG_EXIT_CONTINUE;
 	}
 	return lg_mmio_exit(vcpu, gpa);

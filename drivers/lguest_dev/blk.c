@@ -113,7 +113,7 @@ static struct bio_vec *blk_bvecs(struct lgdev_blk *blk, const struct lgdev_chain
 		max += DIV_ROUND_UP(offset_in_page(b->addr) + take, PAGE_SIZE);
 		left -= take;
 	}
-	bv = kvmalloc_array(max ?: 1, sizeof(*bv), GFP_KERNEL_ACCOUNT);
+	bv = kvmalloc_array(max ?: 1, sizeof(*bv), LGDEV_GFP);
 	if (!bv)
 		return NULL;
 	for (i = 0, left = len; i < c->n && left; i++) {
@@ -379,7 +379,7 @@ static void blk_submit(struct lgdev_blk *blk, const struct lgdev_chain *c)
 	unsigned int busy, id;
 	struct lgdev_used u;
 
-	req = kmalloc(struct_size(req, chain.buf, c->n), GFP_KERNEL_ACCOUNT);
+	req = kmalloc(struct_size(req, chain.buf, c->n), LGDEV_GFP);
 	if (!req) {
 		blk_finish(blk, c, VIRTIO_BLK_S_IOERR, 0, &u);
 		blk_give_back(blk, &u, 1);

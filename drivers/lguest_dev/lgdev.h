@@ -15,6 +15,14 @@
 
 #include "virtqueue.h"
 
+/*
+ * What a guest's requests allocate while it runs: charged to the launcher,
+ * and, with its memory cgroup full (guest RAM, allocated as touched, may
+ * fill it), a failure the request reports rather than the OOM killer
+ * choosing some process of the cgroup.
+ */
+#define LGDEV_GFP	(GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | __GFP_NOWARN)
+
 #define LGDEV_MAX_QUEUES	2
 #define LGDEV_CONFIG_MAX	256
 

@@ -530,7 +530,7 @@ static void net_tx_one(struct lgdev_net *net, const struct lgdev_chain *c)
 	}
 	head = min_t(u32, len, LGDEV_NET_HEAD);
 	skb = alloc_skb_with_frags(NET_IP_ALIGN + head, len - head,
-				   PAGE_ALLOC_COSTLY_ORDER, &err, GFP_KERNEL_ACCOUNT);
+				   PAGE_ALLOC_COSTLY_ORDER, &err, LGDEV_GFP);
 	if (!skb) {
 		DEV_STATS_INC(ndev, rx_dropped);
 		return;
