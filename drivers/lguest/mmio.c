@@ -52,8 +52,12 @@ static bool lg_mmio_fault_ok(struct lg_vcpu *vcpu, u64 gpa)
 		return false;
 	}
 	if (c->exit_info_1 & LG_NPF_GUEST_PT) {
-		kill_guest(vcpu->lg, "page-table walk through non-RAM guest-physical address 0x%llx at rip 0x%llx (error 0x%llx)",
-			   gpa, s->rip, c->exit_info_1);
+		u64 cr3 = lg_guest_cr3(vcpu), top = 0;
+
+		/* Whose fault: the root itself, or an entry under it? */
+		lg_copy_from_guest(vcpu->lg, &top, (cr3 & PAGE_MASK) + 511 * 8, sizeof(top));
+		kill_guest(vcpu->lg, "page-table walk through non-RAM guest-physical address 0x%llx at rip 0x%llx (error 0x%llx, cr3 0x%llx, its last entry 0x%llx, cr2 0x%llx, exit_int_info 0x%x)",
+			   gpa, s->rip, c->exit_info_1, cr3, top, s->cr2, c->exit_int_info);
 		return false;
 	}
 	if (c->exit_int_info & SVM_EXITINTINFO_VALID) {
