@@ -7,7 +7,10 @@ VALUE UNIT", tests/bench/run.sh makes them from the cases' @@BENCH lines),
 prints one line a figure: median and min-max of each side, and the ratio
 of the medians; and writes the same as JSON, with the KEY=VALUE pairs
 (the run's settings; VALUE @FILE: FILE's lines).  "chart JSON SVG" draws each
-figure's speed against the peer, with the spread as error bars.
+figure's speed against the peer, with the spread as error bars.  "left LOG
+CASE..." prints the CASEs a test-host log did not finish (the first case
+without its @@RESULT line, and all after it), for run.sh to run again in a
+new boot when the test host was lost.
 """
 
 import json
@@ -228,12 +231,28 @@ def cmd_chart(src, dst):
     return 0
 
 
+def cmd_left(log, cases):
+    """The cases from the first one @log has no @@RESULT line for."""
+    done = 0
+    with open(log, encoding="utf-8", errors="replace") as fh:
+        for line in fh:
+            w = line.replace("\r", "").split()
+            if (len(w) >= 3 and w[0] == "@@RESULT" and done < len(cases)
+                    and w[1] == cases[done]):
+                done += 1
+    print(" ".join(cases[done:]))
+    return 0
+
+
 def main(argv):
     if len(argv) >= 4 and argv[1] == "summary":
         return cmd_summary(argv[2], argv[3], argv[4:])
     if len(argv) == 4 and argv[1] == "chart":
         return cmd_chart(argv[2], argv[3])
-    print("usage: report.py summary FIGURES JSON [KEY=VALUE...] | chart JSON SVG", file=sys.stderr)
+    if len(argv) >= 3 and argv[1] == "left":
+        return cmd_left(argv[2], argv[3:])
+    print("usage: report.py summary FIGURES JSON [KEY=VALUE...] | chart JSON SVG"
+          " | left LOG CASE...", file=sys.stderr)
     return 2
 
 

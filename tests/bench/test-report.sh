@@ -83,4 +83,11 @@ check refuses-values test $? != 0 -a "$(grep -c 'bad value\|not a number' "$tmp/
 : > "$tmp/empty"
 python3 "$rep" summary "$tmp/empty" "$tmp/j2" > /dev/null 2>&1
 check refuses-empty test $? != 0
+# left: a test-host log that lost its host in the second bench-blk (the
+# first case run of a name, then one PASS and one FAIL, boot-klog aside).
+printf '@@RESULT boot-klog PASS\r\n@@BEGIN bench-all\n@@RESULT bench-all PASS\n@@BEGIN bench-blk\n@@RESULT bench-blk FAIL exit status 1\n@@BEGIN bench-all\n@@RESULT bench-all PASS\n@@BEGIN bench-blk\n@@BENCH disk x\n' > "$tmp/log"
+check left-lost test "$(python3 "$rep" left "$tmp/log" bench-all bench-blk bench-all bench-blk bench-mem)" = "bench-blk bench-mem"
+check left-none test -z "$(python3 "$rep" left "$tmp/log" bench-all bench-blk bench-all)"
+: > "$tmp/empty"
+check left-all test "$(python3 "$rep" left "$tmp/empty" bench-all bench-blk)" = "bench-all bench-blk"
 [ $fails = 0 ]
