@@ -141,9 +141,10 @@ static int lg_read_gpte(struct lguest *lg, u64 gpa, u64 *gpte)
  * lg_gva_to_gpa - translate a guest-virtual address the way the guest's
  * MMU would for a supervisor read: paging off (identity) or 4-level long
  * mode with 2 MiB and 1 GiB pages.  Other modes are refused: the guests we
- * boot never fetch in them while we need to look.
+ * boot never fetch in them while we need to look.  With @e, the entries
+ * read on the way go there, top level first (for a report).
  */
-static int lg_gva_to_gpa(struct lg_vcpu *vcpu, u64 gva, u64 *gpa)
+static int lg_gva_to_gpa(struct lg_vcpu *vcpu, u64 gva, u64 *gpa, u64 e[4])
 {
 	const struct vmcb_save_area *s = &vcpu->vmcb->save;
 	u64 table, gpte = 0;
@@ -163,6 +164,8 @@ static int lg_gva_to_gpa(struct lg_vcpu *vcpu, u64 gva, u64 *gpa)
 
 		if (lg_read_gpte(vcpu->lg, table + idx * 8, &gpte))
 			return -EFAULT;
+		if (e)
+			e[4 - level] = gpte;
 		if (!(gpte & _PAGE_PRESENT))
 			return -EFAULT;
 		if ((level == 2 || level == 3) && (gpte & _PAGE_PSE)) {
@@ -175,6 +178,22 @@ static int lg_gva_to_gpa(struct lg_vcpu *vcpu, u64 gva, u64 *gpa)
 	}
 	*gpa = table | (gva & (PAGE_SIZE - 1));
 	return 0;
+}
+
+/**
+ * lg_guest_walk_entries() - the guest's page-table entries for @gva, for a
+ *	report: the 4-level long-mode walk, top level first, 0 past where it
+ *	stopped (a missing entry, RAM's end, a large page, paging off).
+ * @vcpu: the guest.
+ * @gva: guest-virtual address.
+ * @e: filled with the four entries.
+ */
+void lg_guest_walk_entries(struct lg_vcpu *vcpu, u64 gva, u64 e[4])
+{
+	u64 gpa;
+
+	memset(e, 0, 4 * sizeof(*e));
+	lg_gva_to_gpa(vcpu, gva, &gpa, e);
 }
 
 /**
@@ -197,7 +216,7 @@ int lg_read_guest_code(struct lg_vcpu *vcpu, u64 rip, void *dst, size_t len)
 		u64 gpa;
 		int err;
 
-		err = lg_gva_to_gpa(vcpu, rip, &gpa);
+		err = lg_gva_to_gpa(vcpu, rip, &gpa, NULL);
 		if (err)
 			return err;
 		err = lg_copy_from_guest(vcpu->lg, dst, gpa, n);

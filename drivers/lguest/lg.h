@@ -504,6 +504,7 @@ int lg_mem_populate(struct lguest *lg, u64 gpa, u64 len);
 int lg_mem_map(struct lguest *lg, u64 gpa);
 int lg_mem_prealloc(struct lguest *lg);
 int lg_read_guest_code(struct lg_vcpu *vcpu, u64 rip, void *dst, size_t len);
+void lg_guest_walk_entries(struct lg_vcpu *vcpu, u64 gva, u64 e[4]);
 int lg_read_guest_insn(struct lg_vcpu *vcpu, u64 rip, u8 *code, unsigned int max);
 int lg_mmap(struct lguest *lg, struct vm_area_struct *vma);
 

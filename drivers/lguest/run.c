@@ -501,26 +501,6 @@ static enum lg_exit_action lg_exit_unsupported(struct lg_vcpu *vcpu)
 	return LG_EXIT_CONTINUE;
 }
 
-/*
- * The 4-level long-mode entries the guest's tables give @va, top first,
- * for a report: 0 past a missing level or outside RAM.
- */
-static void lg_walk_entries(struct lg_vcpu *vcpu, u64 va, u64 e[4])
-{
-	u64 table = lg_guest_cr3(vcpu) & GENMASK_ULL(51, 12);
-	int level;
-
-	memset(e, 0, 4 * sizeof(*e));
-	for (level = 0; level < 4; level++) {
-		u64 idx = (va >> (39 - 9 * level)) & 511;
-
-		if (lg_copy_from_guest(vcpu->lg, &e[level], table + idx * 8, 8) ||
-		    !(e[level] & _PAGE_PRESENT) || (level && (e[level] & _PAGE_PSE)))
-			return;
-		table = e[level] & GENMASK_ULL(51, 12);
-	}
-}
-
 static enum lg_exit_action lg_exit_shutdown(struct lg_vcpu *vcpu)
 {
 	const struct vmcb_save_area *s = &vcpu->vmcb->save;
@@ -540,7 +520,7 @@ static enum lg_exit_action lg_exit_shutdown(struct lg_vcpu *vcpu)
 			vcpu->vmcb->control.exit_int_info);
 		lg_exit_hist_show(vcpu, NULL);
 	}
-	lg_walk_entries(vcpu, s->cr2, walk);
+	lg_guest_walk_entries(vcpu, s->cr2, walk);
 	kill_guest(vcpu->lg, "triple fault (shutdown) at rip 0x%llx rsp 0x%llx cr2 0x%llx, last injected event 0x%x; cr3 0x%llx, cr2's entries %llx %llx %llx %llx",
 		   s->rip, vcpu->regs[LG_RSP], s->cr2, vcpu->last_event_inj,
 		   lg_guest_cr3(vcpu), walk[0], walk[1], walk[2], walk[3]);

@@ -477,7 +477,7 @@ static int lg_shadow_walk(struct lg_vcpu *vcpu, u64 gva, u32 access,
 		}
 		page = lg_gpa_page(vcpu->lg, gpte_gpa);
 		if (!page)
-			return -ENOMEM;	/* and the guest was killed */
+			return -ENOMEM;	/* killed for memory, or a fatal signal */
 		w->ptep[level - 1] = page_address(page) + offset_in_page(gpte_gpa);
 		gpte = READ_ONCE(*w->ptep[level - 1]);
 		w->gpte[level - 1] = gpte;
@@ -720,7 +720,7 @@ static int lg_shadow_fill(struct lg_vcpu *vcpu, u64 gva, u32 access,
 	int err;
 
 	if (lg_mem_populate(vcpu->lg, w->gpa, 1))
-		return -ENOMEM;	/* the guest was killed */
+		return -ENOMEM;	/* killed for memory, or a fatal signal */
 	page = lg_gpa_page(vcpu->lg, w->gpa);
 	/* The guest's entry changed under us: let the access fault again. */
 	if (!lg_shadow_set_ad(w, write))
@@ -827,7 +827,7 @@ enum lg_exit_action lg_exit_pf(struct lg_vcpu *vcpu)
 		if (!lg_gpa_range_ok(vcpu->lg, gva, 1))
 			return lg_mmio_exit(vcpu, gva);
 		if (lg_mem_populate(vcpu->lg, gva, 1))
-			return LG_EXIT_CONTINUE;	/* the guest was killed */
+			return LG_EXIT_CONTINUE;	/* killed, or a fatal signal */
 		page = lg_gpa_page(vcpu->lg, gva);
 		lg_shadow_np_fill(vcpu, gva, page);
 		return LG_EXIT_CONTINUE;
