@@ -60,8 +60,23 @@ alive() {
 	return 1
 }
 
-# linux WHO: $nlin Linux guests started at once; their rate to init.
+# linux WHO: $nlin Linux guests started at once; their rate to init.  A
+# start that loses a guest is made again, up to twice, and said so: on
+# multi-threaded TCG one guest of eight booting together is now and then
+# killed by a translation the emulator gets wrong (Documentation/
+# testing.rst), and the figure is the rate of a start where all lived.
 linux() {
+	_try=1
+	while ! linux_once "$1"; do
+		echo "@@BENCHNOTE density-linux-$nlin $1: start $_try lost a guest: $_lost"
+		[ $_try -lt 3 ] || { echo "@@BENCH density-linux-$nlin $1 n/a /s"; return; }
+		_try=$((_try + 1))
+	done
+}
+
+# linux_once WHO: linux's one start; fails, with the first lost guest's
+# last line in _lost, unless every guest reached init.
+linux_once() {
 	rm -f /tmp/bench-density.lin.*
 	pids= _i=0
 	_t0=$(date +%s%N)
@@ -89,17 +104,19 @@ linux() {
 	done
 	_t1=$(date +%s%N)
 	echo "$1: $_up of $nlin Linux guests reached init in $(((_t1 - _t0) / 1000000)) ms"
+	_lost=
 	if [ "$_up" = "$nlin" ]; then
 		echo "@@BENCH density-linux-$nlin $1 $(awk -v n="$nlin" -v ns=$((_t1 - _t0)) \
 			'BEGIN { printf "%.2f", n / (ns / 1e9) }') /s"
 		echo "@@BENCHNOTE density-linux-$nlin $1: $nlin guests of 96 MiB to init in $(((_t1 - _t0) / 1000000)) ms (polled every 0.1 s)"
 	else
+		_lost="$_up of $nlin reached init"
 		for _f in /tmp/bench-density.lin.*; do
-			grep -q '@@GUEST init reached' "$_f" ||
-				{ tail -n 5 "$_f" | sed "s|^|  $_f: |"; break; }
+			grep -q '@@GUEST init reached' "$_f" && continue
+			tail -n 5 "$_f" | sed "s|^|  $_f: |"
+			_lost="$_up of $nlin reached init; $(tail -n 1 "$_f" | tr -d '\r')"
+			break
 		done
-		echo "@@BENCH density-linux-$nlin $1 n/a /s"
-		echo "@@BENCHNOTE density-linux-$nlin $1: n/a: $_up of $nlin guests reached init in $(((_t1 - _t0) / 1000000)) ms"
 	fi
 	for _p in $pids; do
 		kill "$_p" 2>/dev/null
@@ -108,6 +125,7 @@ linux() {
 		wait "$_p" 2>/dev/null
 	done
 	rm -f /tmp/bench-density.lin.*
+	[ -z "$_lost" ]
 }
 
 echo "@@BENCHNOTE density: test host $(lg_ncpus) CPUs (TCG), $(sed -n 's/^MemTotal: *//p' /proc/meminfo);" \

@@ -187,8 +187,25 @@ guest_up() {
 }
 
 # linux WHO N MEM: N Linux guests of MEM MiB, idle in the shell on a
-# console whose input (the fifo) never comes; then the figures.
+# console whose input (the fifo) never comes; then the figures.  A start
+# that loses a guest is made again, up to twice, and said so (as
+# bench-density's: multi-threaded TCG's known problem).
 linux() {
+	_try=1
+	while ! linux_once "$@"; do
+		echo "@@BENCHNOTE mem linux-$2 $1: start $_try lost a guest: $_lost"
+		if [ $_try -ge 3 ]; then
+			echo "@@BENCH mem-per-guest-linux-$2 $1 n/a KiB"
+			echo "@@BENCH mem-kernel-per-guest-linux-$2 $1 n/a KiB"
+			return
+		fi
+		_try=$((_try + 1))
+	done
+}
+
+# linux_once WHO N MEM: linux's one start; fails, with the first lost
+# guest's last line in _lost, unless every guest reached init.
+linux_once() {
 	_who=$1 _n=$2 _mem=$3
 	rm -f /tmp/bench-mem.lin.*.out
 	settle
@@ -232,16 +249,20 @@ linux() {
 	_extra=
 	[ "$_who" = lguest ] && _res=$(ours_ram) &&
 		_extra="; module overhead_bytes $(($(ours_overhead) / _n)) KiB per guest"
+	_lost=
 	if [ "$_up" = "$_n" ]; then
 		report linux "$_n" "$_who" "$_proc" "$_res" "$_extra"
 	else
+		_lost="$_up of $_n reached init"
 		for _f in /tmp/bench-mem.lin.*.out; do
-			grep -q '@@GUEST init reached' "$_f" || { tail -n 5 "$_f" | sed "s|^|  $_f: |"; break; }
+			grep -q '@@GUEST init reached' "$_f" && continue
+			tail -n 5 "$_f" | sed "s|^|  $_f: |"
+			_lost="$_lost; $(tail -n 1 "$_f" | tr -d '\r')"
+			break
 		done
-		echo "@@BENCH mem-per-guest-linux-$_n $_who n/a KiB"
-		echo "@@BENCH mem-kernel-per-guest-linux-$_n $_who n/a KiB"
 	fi
 	stop_guests
+	[ -z "$_lost" ]
 }
 
 # alive: succeed while any guest process of the last start runs.
@@ -345,6 +366,10 @@ rmmod lguest || fail "rmmod lguest failed"
 
 step "peer: KVM (raw) and KVM + QEMU microvm (Linux)"
 kmod kvm_amd || fail "cannot load kvm_amd"
+# One VM held open throughout, so AMD-V stays on: without it, each VM
+# created and gone turned it on and off, and this step once hung the test
+# host (lib.sh kvm_hold).
+kvm_hold
 for n in 1 16 64; do
 	raw kvm kvm_density $n
 done
@@ -352,6 +377,7 @@ for n in 1 ${LG_MEM_LINUX_N:-8}; do
 	linux kvm $n "${LG_MEM_LINUX_MB:-96}"
 done
 resident kvm
+kvm_release
 rmmod kvm_amd kvm || fail "rmmod kvm_amd kvm failed"
 
 kill $holder
