@@ -52,6 +52,20 @@
  */
 #define LGDEV_BLK_BATCH		16
 #define LGDEV_BLK_BATCH_BYTES	(256U << 10)
+/*
+ * A big request (LGDEV_BLK_BATCH_BYTES or more) that could be served in
+ * place goes to a worker while others are in flight, and for the next
+ * DEEP ones after that (the worker may drain the list faster than the
+ * guest fills it); and now and then as a probe, with the one after it, to
+ * see whether the guest queues more behind them: every PROBE_MIN big
+ * requests at first, half as often after each probe that found none, down
+ * to every PROBE_MAX; back to PROBE_MIN when one does, or after
+ * PROBE_IDLE_NS without a big request (a new burst probes at once).
+ */
+#define LGDEV_BLK_DEEP		8U
+#define LGDEV_BLK_PROBE_MIN	4U
+#define LGDEV_BLK_PROBE_MAX	32U
+#define LGDEV_BLK_PROBE_IDLE_NS	(50 * NSEC_PER_MSEC)
 #define LGDEV_SECTOR_SHIFT	9
 #define LGDEV_SECTOR_SIZE	(1U << LGDEV_SECTOR_SHIFT)
 /* Discard: one range per request, at most 1 GiB, in 4 KiB units. */
@@ -75,6 +89,11 @@ struct lgdev_blk {
 	unsigned int queued;		/* on pending */
 	unsigned long busy;		/* workers started and not yet idle */
 	unsigned int max_workers;	/* at most LGDEV_BLK_WORKERS */
+	/* blk_hand_off(), under the guest's io_lock like every notify: */
+	unsigned int deep;		/* big requests still to hand off */
+	unsigned int probe_every;	/* big requests between probes */
+	unsigned int since_probe;	/* big requests since the last one */
+	u64 last_big;			/* when the last big request came (ns) */
 	struct lgdev_blk_worker {
 		struct work_struct work;
 		struct lgdev_blk *blk;
@@ -82,6 +101,7 @@ struct lgdev_blk {
 	/* For debugfs and the bench: what the guest asked and we answered. */
 	atomic64_t notifies, requests, bytes, batches, interrupts;
 	atomic64_t inline_reqs, serve_ns, wait_ns;	/* by the vCPU; in blk_serve(); listed to served */
+	atomic64_t probes;		/* big requests handed off alone */
 };
 
 struct lgdev_blk_req {
@@ -367,6 +387,23 @@ static void blk_work(struct work_struct *work)
 }
 
 /*
+ * Where a worker starts (under blk->lock): on tmpfs, the next CPU but this
+ * vCPU's, for here it would take the CPU from the guest, whose next
+ * requests its copy is meant to overlap (and a lone probe would seem to
+ * say the guest waits for each request); elsewhere, wherever the
+ * scheduler likes.
+ */
+static int blk_worker_cpu(const struct lgdev_blk *blk)
+{
+	int cpu;
+
+	if (!blk->in_memory)
+		return WORK_CPU_UNBOUND;
+	cpu = cpumask_next(smp_processor_id(), cpu_online_mask);
+	return cpu < nr_cpu_ids ? cpu : cpumask_first(cpu_online_mask);
+}
+
+/*
  * vCPU thread: put one checked chain on the device's list, and start a
  * worker if none runs or the list holds more than the running ones can
  * be expected to take.  No more than the queue's size are ever in flight
@@ -398,17 +435,59 @@ static void blk_submit(struct lgdev_blk *blk, const struct lgdev_chain *c)
 	if (busy < blk->max_workers && (!busy || blk->queued > busy)) {
 		id = ffz(blk->busy);
 		__set_bit(id, &blk->busy);
-		queue_work(blk->wq, &blk->workers[id].work);
+		queue_work_on(blk_worker_cpu(blk), blk->wq, &blk->workers[id].work);
 	}
 	spin_unlock(&blk->lock);
 }
 
 /*
+ * vCPU thread: should a big request (@len data bytes) that could be served
+ * in place go to a worker instead?  In place, the guest's vCPU waits for
+ * the whole copy and so never has two requests in flight, even at a queue
+ * depth of 32: it is the worker's copy that lets the guest queue the next
+ * ones meanwhile, on the other CPU.  But a guest that waits for each
+ * request would pay two wakeups for nothing: so only while others are in
+ * flight or were lately, or as a probe now and then, which a request
+ * arriving while the probe is in flight proves right.
+ */
+static bool blk_hand_off(struct lgdev_blk *blk, u64 len)
+{
+	u64 now = ktime_get_ns();
+	bool idle = now - blk->last_big > LGDEV_BLK_PROBE_IDLE_NS;
+
+	if (len < LGDEV_BLK_BATCH_BYTES)
+		return false;
+	blk->last_big = now;
+	if (READ_ONCE(blk->dev.vqs[0].in_flight) > 1) {
+		blk->deep = LGDEV_BLK_DEEP;
+		blk->probe_every = LGDEV_BLK_PROBE_MIN;
+		blk->since_probe = 0;
+		return true;
+	}
+	if (blk->deep && !idle) {
+		blk->deep--;
+		return true;
+	}
+	if (idle) {
+		blk->probe_every = LGDEV_BLK_PROBE_MIN;
+		blk->since_probe = LGDEV_BLK_PROBE_MIN;
+	}
+	if (++blk->since_probe < blk->probe_every)
+		return false;
+	blk->since_probe = 0;
+	blk->probe_every = min(2 * blk->probe_every, LGDEV_BLK_PROBE_MAX);
+	blk->deep = 1;
+	atomic64_inc(&blk->probes);
+	return true;
+}
+
+/*
  * vCPU thread: serve @c here and now if that cannot wait for a disk: any
- * request on tmpfs (its page cache is the disk) but a big write while
- * others are in flight, a read the page cache holds whole (IOCB_NOWAIT, on
- * a file that honours it), an ID; within *@budget bytes per notify.  The launcher's credentials and memory cgroup
- * are taken on first use (*@old, *@memcg) and kept until the notify ends.
+ * request on tmpfs (its page cache is the disk), a read the page cache
+ * holds whole (IOCB_NOWAIT, on a file that honours it), an ID; within
+ * *@budget bytes per notify, and not a big one blk_hand_off() gives a
+ * worker.  The launcher's credentials and memory cgroup are taken on first
+ * use (*@old, *@memcg) and kept until the notify ends.
  * Return: true if served (its used entry in *@u), false for a worker.
  */
 static bool blk_inline(struct lgdev_blk *blk, const struct lgdev_chain *c, u64 *budget,
@@ -427,15 +506,14 @@ static bool blk_inline(struct lgdev_blk *blk, const struct lgdev_chain *c, u64 *
 		if (!blk->in_memory && !blk->nowait)
 			return false;
 		len = c->in_len - 1;
+		if (blk_hand_off(blk, len))
+			return false;
 		break;
 	case VIRTIO_BLK_T_OUT:
+		if (!blk->in_memory)
+			return false;
 		len = c->out_len - sizeof(hdr);
-		/*
-		 * A big write while others are in flight goes to the worker:
-		 * the guest queues its next ones meanwhile, on another CPU.
-		 */
-		if (!blk->in_memory ||
-		    (len >= LGDEV_BLK_BATCH_BYTES && READ_ONCE(blk->dev.vqs[0].in_flight) > 1))
+		if (blk_hand_off(blk, len))
 			return false;
 		break;
 	case VIRTIO_BLK_T_FLUSH:
@@ -473,19 +551,24 @@ static bool blk_inline(struct lgdev_blk *blk, const struct lgdev_chain *c, u64 *
 /*T:920 The guest's queue notify arrives in the vCPU thread, which must
  * not wait for a disk, but a hop to another thread costs a wakeup each way.
  * So the notify serves itself what cannot wait, up to 4 MiB per notify: a
- * request on a tmpfs file (its page cache is the disk), but for a big write
- * while others are in flight, which a worker takes so the guest queues the
- * next meanwhile; and a read the page cache holds whole (IOCB_NOWAIT, on a
- * file that honours it).  The finished ones go back on the used ring in
- * batches, one index update and at most one interrupt each.  Anything else
- * goes on the device's list for a worker (up to four run, one on tmpfs: one
- * while the guest waits for each request, more while requests pile up),
- * which serves request after request and gives them back in batches too.
- * Either way the I/O runs straight between the backing file and the
- * guest's pages (an ITER_BVEC over them, no copy), and with the credentials
- * of the launcher that added the disk, so a write clears a setuid bit and a
- * security module sees the launcher, just as if the launcher had written
- * the file itself. :*/
+ * request on a tmpfs file (its page cache is the disk), and a read the page
+ * cache holds whole (IOCB_NOWAIT, on a file that honours it).  But not a
+ * big one while the guest has others in flight, or had lately: served in
+ * place, its copy stalls the guest's vCPU, which then never has two in
+ * flight, even at a queue depth of 32; a worker's copy (on tmpfs, on
+ * another CPU) lets the guest queue the next ones meanwhile.  A guest that
+ * waits for each request is only found out by trying: now and then a lone
+ * big request goes to the worker too, as a probe, which a request arriving
+ * while it is in flight proves right.  The finished ones go back on the
+ * used ring in batches, one index update and at most one interrupt each.
+ * Anything else goes on the device's list for a worker (up to four run,
+ * one on tmpfs: one while the guest waits for each request, more while
+ * requests pile up), which serves request after request and gives them
+ * back in batches too.  Either way the I/O runs straight between the
+ * backing file and the guest's pages (an ITER_BVEC over them, no copy),
+ * and with the credentials of the launcher that added the disk, so a write
+ * clears a setuid bit and a security module sees the launcher, just as if
+ * the launcher had written the file itself. :*/
 static void blk_notify(struct lgdev *d, unsigned int q)
 {
 	struct lgdev_blk *blk = container_of(d, struct lgdev_blk, dev);
@@ -556,7 +639,7 @@ static void blk_show(struct lgdev *d, struct seq_file *m)
 {
 	struct lgdev_blk *blk = container_of(d, struct lgdev_blk, dev);
 
-	seq_printf(m, "  blk notifies %lld requests %lld inline %lld bytes %lld batches %lld interrupts %lld serve_us %lld wait_us %lld\n",
+	seq_printf(m, "  blk notifies %lld requests %lld inline %lld bytes %lld batches %lld interrupts %lld serve_us %lld wait_us %lld probes %lld\n",
 		   (long long)atomic64_read(&blk->notifies),
 		   (long long)atomic64_read(&blk->requests),
 		   (long long)atomic64_read(&blk->inline_reqs),
@@ -564,7 +647,8 @@ static void blk_show(struct lgdev *d, struct seq_file *m)
 		   (long long)atomic64_read(&blk->batches),
 		   (long long)atomic64_read(&blk->interrupts),
 		   (long long)atomic64_read(&blk->serve_ns) / 1000,
-		   (long long)atomic64_read(&blk->wait_ns) / 1000);
+		   (long long)atomic64_read(&blk->wait_ns) / 1000,
+		   (long long)atomic64_read(&blk->probes));
 }
 
 static void blk_destroy(struct lgdev *d)
@@ -628,7 +712,11 @@ struct lguest_device *lgdev_blk_create(struct lguest *lg,
 	blk->chain = lgdev_chain_alloc();
 	if (!blk->chain)
 		goto free;
-	blk->wq = alloc_workqueue("lguest-blk%u", WQ_UNBOUND, LGDEV_BLK_WORKERS, desc->slot);
+	blk->in_memory = S_ISREG(mode) && file_inode(file)->i_sb->s_magic == TMPFS_MAGIC;
+	/* tmpfs: per-CPU workers, each started off the vCPU's CPU; all copy. */
+	blk->wq = alloc_workqueue("lguest-blk%u",
+				  blk->in_memory ? WQ_CPU_INTENSIVE : WQ_UNBOUND,
+				  LGDEV_BLK_WORKERS, desc->slot);
 	if (!blk->wq)
 		goto free;
 	spin_lock_init(&blk->lock);
@@ -650,10 +738,10 @@ struct lguest_device *lgdev_blk_create(struct lguest *lg,
 		features |= BIT_ULL(VIRTIO_BLK_F_RO);
 	/* Discard where it is one call: a writable regular file that can punch holes. */
 	blk->discard = !readonly && S_ISREG(mode) && file->f_op->fallocate;
-	blk->in_memory = S_ISREG(mode) && file_inode(file)->i_sb->s_magic == TMPFS_MAGIC;
 	/* O_DIRECT reads never come from the page cache: never in place. */
 	blk->nowait = (file->f_mode & FMODE_NOWAIT) && !(file->f_flags & O_DIRECT);
 	blk->max_workers = blk->in_memory ? 1 : LGDEV_BLK_WORKERS;
+	blk->probe_every = LGDEV_BLK_PROBE_MIN;
 	if (blk->discard)
 		features |= BIT_ULL(VIRTIO_BLK_F_DISCARD);
 	lgdev_setup(&blk->dev, lg, desc, &blk_type, features);
