@@ -387,20 +387,24 @@ static void blk_work(struct work_struct *work)
 }
 
 /*
- * Where a worker starts (under blk->lock): on tmpfs, the next CPU but this
- * vCPU's, for here it would take the CPU from the guest, whose next
- * requests its copy is meant to overlap (and a lone probe would seem to
- * say the guest waits for each request); elsewhere, wherever the
- * scheduler likes.
+ * Where a worker starts (under blk->lock, in the vCPU thread): on tmpfs,
+ * the next CPU but this vCPU's, for here it would take the CPU from the
+ * guest, whose next requests its copy is meant to overlap (and a lone
+ * probe would seem to say the guest waits for each request); but only one
+ * the launcher's thread may run on itself, so that its cpuset and affinity
+ * also bound the copies its guest asks for; else this one.  Elsewhere,
+ * wherever the scheduler likes.
  */
 static int blk_worker_cpu(const struct lgdev_blk *blk)
 {
-	int cpu;
+	int self = smp_processor_id(), cpu;
 
 	if (!blk->in_memory)
 		return WORK_CPU_UNBOUND;
-	cpu = cpumask_next(smp_processor_id(), cpu_online_mask);
-	return cpu < nr_cpu_ids ? cpu : cpumask_first(cpu_online_mask);
+	for_each_cpu_wrap(cpu, current->cpus_ptr, self)
+		if (cpu != self && cpu_online(cpu))
+			return cpu;
+	return self;
 }
 
 /*
