@@ -456,11 +456,13 @@ static void blk_submit(struct lgdev_blk *blk, const struct lgdev_chain *c)
  */
 static bool blk_hand_off(struct lgdev_blk *blk, u64 len)
 {
-	u64 now = ktime_get_ns();
-	bool idle = now - blk->last_big > LGDEV_BLK_PROBE_IDLE_NS;
+	u64 now;
+	bool idle;
 
 	if (len < LGDEV_BLK_BATCH_BYTES)
 		return false;
+	now = ktime_get_ns();
+	idle = now - blk->last_big > LGDEV_BLK_PROBE_IDLE_NS;
 	blk->last_big = now;
 	if (READ_ONCE(blk->dev.vqs[0].in_flight) > 1) {
 		blk->deep = LGDEV_BLK_DEEP;
